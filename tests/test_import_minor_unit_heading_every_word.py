@@ -93,8 +93,8 @@ def test_a_cents_heading_over_a_yen_store_keeps_the_yen_as_written(admin, tmp_pa
     assert _said(result, "amount_cents")[0]["decided"] == "÷ 1"
 
 
-def test_a_split_heading_naming_no_scale_and_no_currency_keeps_the_amounts_and_the_store_currency(admin, tmp_path):
+def test_a_lower_case_currency_code_inside_a_split_heading_names_the_currency_not_the_scale(admin, tmp_path):
     settings.set_store_currency(admin, "CNY")
-    f = write_csv(tmp_path / "o.csv", [HEAD + ["amount_total"], ["X1", "Ann Lee", "2024-03-01", "1250"]])
-    import_file(admin, f, kind="orders", mapping={**MAP, "amount_total": "Amount"})
-    assert _amounts(admin) == {"X1": (Decimal("1250"), "CNY")}
+    f = write_csv(tmp_path / "o.csv", [HEAD + ["amount_usd_total"], ["X1", "Ann Lee", "2024-03-01", "1250"]])
+    import_file(admin, f, kind="orders", mapping={**MAP, "amount_usd_total": "Amount"})
+    assert _amounts(admin) == {"X1": (Decimal("1250"), "USD")}
