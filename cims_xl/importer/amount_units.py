@@ -629,7 +629,7 @@ def decide(money_columns: list[tuple[str, str]], number_columns: list[str], abov
                           else said,
                           "evidence": f"{why}: each written amount is divided by 10 to the power of its row's "
                                       f"currency's ISO 4217 minor units ({said}"
-                                      f"{'' if len(known) > 1 else '; 100 for USD, 1 for JPY'}); give "
+                                      f"{'' if len(known) > 1 else '; a row in JPY, which has none, ÷ 1'}); give "
                                       "--amount-scale N to say otherwise"})
             continue
         scales[field] = scale
