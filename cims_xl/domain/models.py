@@ -763,7 +763,7 @@ def validate_record(ent: Entity, data: dict, *, partial: bool = False,
                            for k, v in data.items() if (key := by_header.get(k)) is not None}
     context = _with_row_region(raw, context)
     if context and context.get("amount_scales"):
-        _scale_numbers(raw, context["amount_scales"])
+        _scale_numbers(raw, context["amount_scales"], context)
     counted: list[tuple[Counter, object]] = []     # guessed or defaulted currencies, told once valid
     if _MONEY_KEYS.get(ent.kind):
         counted = _currency_from_amounts(ent, raw, context or {})
@@ -838,7 +838,7 @@ _MONEY_KEYS: dict[str, tuple[str, ...]] = {
     for kind, e in ENTITIES.items() if any(f.key == "currency" for f in e.fields)}
 
 
-def _minor_scale(scale, raw: dict) -> Decimal:
+def _minor_scale(scale, raw: dict, context: dict | None = None) -> Decimal:
     """A scale as a factor: "minor" (a payment API's minor units, importer.paid_amount) is
     10^-e for the row's currency's ISO 4217 exponent e (USD 0.01, JPY 1, KWD 0.001)."""
     if scale != "minor":
@@ -846,6 +846,9 @@ def _minor_scale(scale, raw: dict) -> Decimal:
     from ..importer.paid_amount import minor_factor
     try:
         code = mn.check_currency(raw.get("currency"))
+        if code is None and raw.get("currency") in (None, ""):
+            # a row naming no currency is in the file's or the store's (context "currency")
+            code = mn.check_currency((context or {}).get("currency"))
     except ValueError:
         code = None
     factor = minor_factor(code)
@@ -855,7 +858,7 @@ def _minor_scale(scale, raw: dict) -> Decimal:
     return factor
 
 
-def _scale_numbers(raw: dict, scales: dict) -> None:
+def _scale_numbers(raw: dict, scales: dict, context: dict | None = None) -> None:
     """Number cells of the amount fields a file states a scale for (context
     "amount_scales": field -> Decimal, importer.amount_units) times that scale, exactly;
     text amounts are scaled once read (_currency_from_amounts)."""
@@ -863,7 +866,7 @@ def _scale_numbers(raw: dict, scales: dict) -> None:
         value = raw.get(key)
         if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)) or isinstance(value, mn.ShownAmount):
             continue
-        scale = _minor_scale(scale, raw)
+        scale = _minor_scale(scale, raw, context)
         number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
         if number.is_finite():
             raw[key] = number * scale
@@ -905,8 +908,9 @@ def _currency_from_amounts(ent: Entity, raw: dict, context: dict) -> list[tuple[
                 # "1.2万" under "金额(万元)": the cell and the file each state a scale
                 raise ValidationFailed({_header_for(ent, key): (
                     f"{value.strip()!r} states its own scale, and the file states another for the column "
-                    "(× " + f"{scale.normalize():f}): write the number alone, or give --amount-scale 1")})
-            raw[key] = reading.amount * _minor_scale(scale, raw)        # "1.2" under "金额(万元)": 12000 (importer.amount_units)
+                    + (f"(× {scale.normalize():f})" if scale != "minor" else "(in minor units)")
+                    + ": write the number alone, or give --amount-scale 1")})
+            raw[key] = reading.amount * _minor_scale(scale, {"currency": reading.currency or raw.get("currency")}, context)        # "1.2" under "金额(万元)": 12000 (importer.amount_units)
         if (problem := mn.whole_currency_problem(raw[key], reading.currency or stated)) is not None:
             raise ValidationFailed({_header_for(ent, key): problem})
         if reading.currency is None:

@@ -92,6 +92,13 @@ _OTHER_MINOR_UNITS: dict[str, tuple[str, Decimal, str]] = {
     **dict.fromkeys(("전",), ("KRW", Decimal("0.01"), "the won's hundredth (Bank of Korea)")),
 }
 _CENT_WORDS = _CENT_WORDS | frozenset(_MINOR_UNITS) | frozenset({"銭", "전", "sen", "paisa", "øre", "centesimi", "centesimo"})
+# words saying the amounts are in the minor unit of whatever currency they are in ("amount_minor",
+# "cents"): each row's amount is divided by 10 ** its currency's ISO 4217 minor units (÷ 100 for
+# USD, ÷ 1 for JPY, ÷ 1,000 for BHD: money.minor_units), never a flat hundred
+_GENERIC_MINOR = frozenset({"minor", "cents", "cent", "¢", "cts", "ct", "centimes", "centime", "céntimos",
+                            "centimos", "céntimo", "centavos", "centavo", "kopeks", "kopecks", "kopeken",
+                            "copecks", "centesimi", "centesimo", "сантимы", "센트", "セント", "sen", "øre"})
+_CENT_WORDS = _CENT_WORDS | {"minor"}
 _WORD_SCALES: dict[str, Decimal] = {
     **{w: Decimal("0.01") for w in _CENT_WORDS},
     **{w: Decimal("1e3") for w in ("thousands", "thousand", "000", "'000", "’000", "000s", "'000s", "k", "tsd",
@@ -331,7 +338,75 @@ def header_unit(header: str) -> tuple[str, Unit] | None:
         unit = read_unit(m.group("unit"))
         if unit is not None and unit.scale != 1:
             return m.group("head").strip(), unit
+    # a scale word anywhere among a split heading's words ("amount_cents_usd", "centAmount",
+    # "amount_cents_total", "amount_k", "cents"): the one scale they state; the heading proper
+    # is the other words, without a currency code among them
+    found = _word_scales(header)
+    if len(found) == 1:
+        word, unit = found[0]
+        rest = [w for w in heading_words(header) if w != word and not _is_code_word(w, header)]
+        return " ".join(rest), unit
     return None
+
+
+_CAMEL_UPPER = re.compile(r"(?<=[A-Z])(?=[A-Z][a-z])")
+# heading words that may be a scale the importer does not read ("amount_m", "amount_hundreds",
+# "price_x100", "amount_bps"): the import stops, naming --amount-scale
+_SCALE_LIKE = re.compile(r"^(?:[mbc]|hundreds?|hundredths?|tenths?|thousandths?|millionths?|bps|kk|mmm|"
+                         r"[x×]\d+|e\d+|\d+x|1e\d+|subunits?|smallest|fractional|milli|micros?)$", re.IGNORECASE)
+
+
+def heading_words(header: str) -> list[str]:
+    """A heading's words however they are split: spaces, "_", ".", "-", "/", brackets and
+    camelCase humps ("amountInCents" -> amount, In, Cents; "amountUSD" -> amount, USD)."""
+    if not isinstance(header, str):
+        return []
+    text = _CAMEL_UPPER.sub(" ", re.sub(r"(?<=[a-z])(?=[A-Z])", " ", _nfkc(header)))
+    return [w for w in re.split(r"[\s_.\-/()\[\]（）【】,;:]+", text) if w]
+
+
+def _is_code_word(word: str, header: str) -> bool:
+    from .header_currency import code_word
+
+    return code_word(word, header) is not None
+
+
+def _word_scales(header: str) -> list[tuple[str, Unit]]:
+    """(word, unit) for each distinct scale a heading's words state."""
+    out: list[tuple[str, Unit]] = []
+    for w in heading_words(header):
+        if len(w) == 1 and w.isascii() and w.casefold() != "k":
+            continue
+        unit = read_unit(w)
+        if unit is None or unit.scale == 1:
+            continue
+        if all(u.scale != unit.scale or u.scale_word.casefold() != unit.scale_word.casefold() for _w, u in out):
+            out.append((w, unit))
+    return out
+
+
+def heading_scale_problem(header: str) -> str | None:
+    """Why a money column's heading does not say one scale the importer reads: two scale
+    words ("amount_k_cents"), or a word that may be a scale and is not read ("amount_m",
+    "price_x100"); None when it states one or none."""
+    found = _word_scales(header)
+    if len({(u.scale, is_generic_minor(u)) for _w, u in found}) > 1:
+        return "states two scales (" + ", ".join(f"'{w}'" for w, _u in found) + ")"
+    odd = [w for w in heading_words(header)[1:] if _SCALE_LIKE.match(w) and w not in {x for x, _u in found}]
+    if odd and not found:
+        return f"has the word '{odd[0]}', which may be a scale the importer does not read"
+    return None
+
+
+def is_generic_minor(unit: Unit) -> bool:
+    """Whether a unit is the minor unit of whatever currency the amount is in ("cents",
+    "minor"), not one currency's own (pence, 分, 銭)."""
+    return unit.scale_word.casefold() in _GENERIC_MINOR and not unit.codes and minor_unit(unit.scale_word) is None
+
+
+def minor_text(codes) -> str:
+    """"÷ 100 for USD, ÷ 1 for JPY" for the currencies an amount in minor units may be in."""
+    return ", ".join(f"÷ {10 ** money.minor_units(c):,} for {c}" for c in codes)
 
 
 # a number written with a decimal part of one or two digits, with or without a currency
@@ -476,6 +551,11 @@ def decide(money_columns: list[tuple[str, str]], number_columns: list[str], abov
     line_scale = next(iter(line_scales)) if len(line_scales) == 1 else None
     for heading, field in money_columns:
         own = header_unit(heading)
+        if given_scale is None and (problem := heading_scale_problem(heading)) is not None:
+            raise ImportRefused(
+                f"{name}: the heading of column '{heading}' {problem}: the amounts' scale is not clear. "
+                "Nothing was imported. Give --amount-scale N (the number each written amount is multiplied "
+                "by: 1000 for thousands, 0.01 for cents, 1 for the amounts as written).")
         formats = (format_units or {}).get(heading)
         if formats:
             said = own[1].scale if own is not None else line_scale
@@ -537,6 +617,21 @@ def decide(money_columns: list[tuple[str, str]], number_columns: list[str], abov
                 f"disagree. Nothing was imported. Give --amount-scale 1 if the amounts are as written "
                 f"({examples[0]} is {examples[0]}), or --amount-scale {scale.normalize():f} if every number is "
                 f"in {own[1].describe() if own else 'cents'}.")
+        if given_scale is None and own is not None and is_generic_minor(own[1]):
+            # "cents", "minor": the minor unit of each row's own currency (÷ 100 USD, ÷ 1 JPY, ÷ 1,000 BHD)
+            known = [c for c in dict.fromkeys((header_code(heading), code, given_currency,
+                                               *(cs[0] for cs in (named or {}).values() if len(cs) == 1)))
+                     if c] or [store or money.FALLBACK_CURRENCY]
+            said = minor_text(known)
+            scales[field] = "minor"
+            lines.append({"what": f"amount scale of '{heading}'",
+                          "decided": said.split(" for ")[0] if len({money.minor_units(c) for c in known}) == 1
+                          else said,
+                          "evidence": f"{why}: each written amount is divided by 10 to the power of its row's "
+                                      f"currency's ISO 4217 minor units ({said}"
+                                      f"{'' if len(known) > 1 else '; a row in JPY, which has none, ÷ 1'}); give "
+                                      "--amount-scale N to say otherwise"})
+            continue
         scales[field] = scale
         lines.append({"what": f"amount scale of '{heading}'", "decided": scale_text(scale)
                       + (" (as written)" if scale == 1 else ""),

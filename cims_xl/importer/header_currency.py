@@ -74,6 +74,16 @@ def _split(header: str) -> tuple[str, str, tuple[str, ...]] | None:
                 codes = money.currency_noun(cur) or ()    # "Amount (won)": won, the currency
         if codes:
             return match.group("head").strip(), cur, codes
+    # an ISO code among a split heading's words ("amount_cents_usd", "totalUsdCents",
+    # "amount_usd_total"): that currency; the heading proper is the other words
+    from .amount_units import heading_words
+
+    words = heading_words(header)
+    coded = {code for w in words if (code := code_word(w, header)) is not None}
+    if len(coded) == 1 and len(words) > 1:
+        code = next(iter(coded))
+        rest = [w for w in words if code_word(w, header) is None]
+        return "_".join(rest), code, (code,)
     # a minor unit only one currency has, as a split heading's last word ("price_in_pence",
     # "金额_分", "amountPence"): that currency (amount_units.header_unit)
     from .amount_units import header_unit
@@ -81,6 +91,25 @@ def _split(header: str) -> tuple[str, str, tuple[str, ...]] | None:
     if (unit := header_unit(header)) is not None and unit[1].codes and unit[1].currency:
         return unit[0], unit[1].currency, unit[1].codes
     return None
+
+
+def code_word(word: str, header: str) -> str | None:
+    """The ISO code a word of a split heading is ("usd" in "amount_cents_usd", "USD" in
+    "amountUSD"), else None: in capitals, or in lower case in a heading split by "_", ".",
+    "-" or camelCase; never a code that is also an English word ("all", "top", "try")."""
+    if len(word) != 3 or not word.isalpha() or not (word.isupper() or word.islower()
+                                                     or (word.istitle() and re.search(r"[a-z][A-Z]", header))):
+        return None
+    if word.islower() and not re.search(r"[_.\-]|[a-z][A-Z]", header):
+        return None
+    code = word.upper()
+    if code in _WORD_CODES or code in _ALSO_WORDS or not money.is_currency_code(code):
+        return None
+    return code
+
+
+# lower-case heading words that are ISO codes and also abbreviations ("amount_std": standard)
+_ALSO_WORDS = frozenset({"STD", "XXX", "XTS"})
 
 
 def header_code(header: str) -> str | None:

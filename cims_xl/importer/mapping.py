@@ -2022,13 +2022,18 @@ def _currency_headed_hit(ent: Entity, table: dict, header: str):
 
     from .amount_units import header_unit
 
-    found = header_currency(header) or header_unit(header)
-    if found is None:
-        return None
-    n = norm(found[0])
-    hit = table.get(n) or table.get(_unprefixed(ent.kind, n))
     kinds = {f.key: f.kind for f in ent.fields}
-    return hit if hit and kinds.get(hit[0]) == "money" else None
+    # the heading without its currency, without its scale, without both ("amount_cents_usd")
+    heads = [found[0] for found in (header_currency(header), header_unit(header)) if found is not None]
+    heads += [found[0] for h in list(heads) if (found := header_unit(h)) is not None]
+    for head in heads:
+        n = norm(head)
+        if not n:
+            continue
+        hit = table.get(n) or table.get(_unprefixed(ent.kind, n))
+        if hit and kinds.get(hit[0]) == "money":
+            return hit
+    return None
 
 
 # Chinese invoices and receipts write an amount twice: 大写 in capital numerals (壹仟贰佰元整,

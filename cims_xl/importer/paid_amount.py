@@ -291,8 +291,8 @@ def minor_factor(code: str | None) -> Decimal | None:
     from CLDR (babel); None for no currency."""
     if not code:
         return None
-    from babel.numbers import get_currency_precision
-    return Decimal(10) ** -get_currency_precision(code.upper())
+    from ..domain import money
+    return Decimal(10) ** -money.minor_units(code.upper())
 
 
 def minor_units(headers: list[str], samples: list[list[str]], amount: str, currency: str | None,
