@@ -26,7 +26,12 @@ def _old_order(session, amount: str, currency: str, number: str) -> str:
     clean = validate_record(ENTITIES["order"], {"customer_id": cust, "order_date": "2024-05-01", "amount": "1",
                                                 "currency": currency, "order_number": number})
     clean["amount"] = Decimal(amount)
-    return records.create_many(session, "order", [clean], validated=True)[0]["id"]
+    # an older version wrote it without the check every write path now makes (check_written)
+    checked, records.check_written = records.check_written, lambda *a, **k: None
+    try:
+        return records.create_many(session, "order", [clean], validated=True)[0]["id"]
+    finally:
+        records.check_written = checked
 
 
 def _amounts(session) -> dict[str, tuple[Decimal, str]]:
