@@ -89,6 +89,17 @@ def test_long_hostile_time_cells_are_refused_in_linear_time():
         assert time.perf_counter() - started < 5, hostile[:12]
 
 
+def _one_call_at(admin, tmp_path, monkeypatch, written, hour, minute):
+    """One call on 2024-03-05 at the time `written`, imported in UTC: stored at hour:minute."""
+    monkeypatch.setenv("CIMS_TZ", "UTC")
+    path = write_csv(tmp_path / "calls.csv", [
+        ["Customer", "Type", "Date", "Subject"],
+        ["Ann Lee", "Call", f"2024-03-05 {written}", "x"]])
+    result = import_file(admin, path, kind="interactions")
+    assert result.rejected == 0
+    assert stored(admin) == {"x": dt.datetime(2024, 3, 5, hour, minute, tzinfo=UTC)}
+
+
 @pytest.mark.parametrize("written, hour, minute", [
     ("晚上8:15", 20, 15), ("凌晨1:15", 1, 15), ("中午12:15", 12, 15), ("早上7:30", 7, 30),   # Chinese
     ("夜9:00", 21, 0), ("夕方5:30", 17, 30),                                               # Japanese
@@ -97,13 +108,7 @@ def test_long_hostile_time_cells_are_refused_in_linear_time():
 ])
 def test_a_time_with_a_flexible_day_period_is_stored_at_the_hour_that_period_names(
         admin, tmp_path, monkeypatch, written, hour, minute):
-    monkeypatch.setenv("CIMS_TZ", "UTC")
-    path = write_csv(tmp_path / "calls.csv", [
-        ["Customer", "Type", "Date", "Subject"],
-        ["Ann Lee", "Call", f"2024-03-05 {written}", "x"]])
-    result = import_file(admin, path, kind="interactions")
-    assert result.rejected == 0
-    assert stored(admin) == {"x": dt.datetime(2024, 3, 5, hour, minute, tzinfo=UTC)}
+    _one_call_at(admin, tmp_path, monkeypatch, written, hour, minute)
 
 
 @pytest.mark.parametrize("written", ["中午1:15", "晚上3:00", "凌晨9:00", "밤 5:00"])
@@ -141,13 +146,7 @@ def test_iso_8601_basic_date_times_are_stored_at_their_moment(admin, tmp_path, m
 ])
 def test_hour_zero_with_a_japanese_day_period_is_stored_at_midnight_or_noon(
         admin, tmp_path, monkeypatch, written, hour, minute):
-    monkeypatch.setenv("CIMS_TZ", "UTC")
-    path = write_csv(tmp_path / "calls.csv", [
-        ["Customer", "Type", "Date", "Subject"],
-        ["Ann Lee", "Call", f"2024-03-05 {written}", "x"]])
-    result = import_file(admin, path, kind="interactions")
-    assert result.rejected == 0
-    assert stored(admin) == {"x": dt.datetime(2024, 3, 5, hour, minute, tzinfo=UTC)}
+    _one_call_at(admin, tmp_path, monkeypatch, written, hour, minute)
 
 
 @pytest.mark.parametrize("written", ["午前13:00", "午後24:00", "午前0:60"])
