@@ -2044,7 +2044,7 @@ _IN_FIGURES = re.compile(r"^(?P<head>.+?)\s*[(（\[【]?\s*(?:小写|小寫)(?:�
 
 def _figures_headed_hit(ent: Entity, table: dict, header: str):
     """The synonym hit of a money field for a heading naming its amount in figures
-    ("金额(小写)", "金额（小寫）", "合计金额小写"), else None."""
+    ("金额(小写)", "金额（小寫）", "总金额小写"), else None."""
     text = unicodedata.normalize("NFKC", header)
     if ("小写" not in text and "小寫" not in text) or len(text) > 60:
         return None                 # (the pattern backtracks on a long run of spaces: none reach it)
