@@ -18,17 +18,30 @@ Read in the import's first pass, before anything is written:
   its first 15 digits and zeros (``1234567890123450000`` for a Taobao order number). When
   such numbers collide (two customers under one), the stop says the real numbers are lost:
   re-export the file with the column formatted as text.
+- **A column of ids Excel rounded** (`RoundedIds`, any order number or other-system customer
+  id column): when every id of more than 15 digits in it ends in zeros after the 15th
+  digit, and together they end in at least `ROUNDED_EVIDENCE` such zeros (one real id of
+  16 digits ends in a zero one time in ten; three real ids of 19 digits all ending in
+  0000, one time in 10^12), the ids were rounded and the real ones are lost: stored, they
+  would link nothing (an orders file with the real `2088102123456789012` would not find its
+  customer). The import stops before writing, naming the column and examples, and says
+  what settles it: the file exported again with the column as text, or the column left
+  out (`--map "Customer ID=-"`). A column holding any long id that is not zero-filled was
+  kept as text: its zero-filled ids are real and stored.
 """
 
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from .errors import ImportRefused
 
 EXCEL_DIGITS = 15
 _ZERO_FILLED = re.compile(r"^\d{%d}0+$" % EXCEL_DIGITS)
 SHOWN = 3
+ROUNDED_EVIDENCE = 3      # zeros past the 15th digit, summed over a column's long ids
+ID_TARGETS = ("order_number", "customer_ref")
 _SCIENTIFIC = re.compile(r"^[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+$")
 
 
@@ -40,6 +53,53 @@ def excel_rounded(number: str) -> bool:
     """A digit string of 16+ digits whose digits after the 15th are all zeros: what Excel
     writes for a longer number it kept only 15 digits of."""
     return len(number) > EXCEL_DIGITS and bool(_ZERO_FILLED.match(number))
+
+
+class RoundedIds:
+    """`add(values)` per data row; `decide()` raises ImportRefused for a column of ids Excel
+    rounded (see the module's docstring)."""
+
+    def __init__(self, mapping, columns: list[int]):
+        self.columns = [(c.header, columns[j]) for j, c in enumerate(mapping.columns)
+                        if c.target in ID_TARGETS and j < len(columns)]
+        self.zeros = {h: 0 for h, _ in self.columns}            # zeros past the 15th digit
+        self.kept_as_text: set[str] = set()                     # a long id not zero-filled
+        self.examples: dict[str, list[str]] = {h: [] for h, _ in self.columns}
+        self.count = {h: 0 for h, _ in self.columns}
+
+    def add(self, values: list) -> None:
+        for header, col in self.columns:
+            if header in self.kept_as_text or col >= len(values):
+                continue
+            v = values[col]
+            if isinstance(v, float) and v.is_integer() and abs(v) >= 10 ** EXCEL_DIGITS:
+                # a number cell of 16+ digits: the sheet held its first 15 (what it shows)
+                text = format(int(Decimal(format(v, f".{EXCEL_DIGITS}g"))), "d")
+            elif isinstance(v, str):
+                text = v.strip()
+            else:
+                continue
+            if len(text) <= EXCEL_DIGITS or not text.isdigit() or not text.isascii():
+                continue
+            if not excel_rounded(text):
+                self.kept_as_text.add(header)
+                continue
+            self.zeros[header] += len(text) - EXCEL_DIGITS
+            self.count[header] += 1
+            if len(self.examples[header]) < SHOWN and text not in self.examples[header]:
+                self.examples[header].append(text)
+
+    def decide(self) -> None:
+        for header, _col in self.columns:
+            if header in self.kept_as_text or self.zeros[header] < ROUNDED_EVIDENCE:
+                continue
+            shown = ", ".join(f"'{e}'" for e in self.examples[header])
+            raise ImportRefused(
+                f"Column '{header}': {self.count[header]} id(s) such as {shown} are ids Excel rounded: a number of "
+                f"more than {EXCEL_DIGITS} digits was saved as its first {EXCEL_DIGITS} digits and zeros, so the "
+                "real ids are lost and stored they would link nothing. Nothing was imported. Export the file again "
+                "with the column formatted as text (or from the source system), or leave the column out with "
+                f'--map "{header}=-".')
 
 
 class SameNumbers:

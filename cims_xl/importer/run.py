@@ -1385,8 +1385,10 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     # the store's region, set: most numbers no numbers of it stop the import (phone_evidence)
     set_ev = _assumed_region_evidence(ent, mapping, table.columns, phone_region, set_region=True) \
         if phone_region and not region_assumed else None
-    from .order_numbers import SameNumbers
+    from .order_numbers import RoundedIds, SameNumbers
     same_numbers = SameNumbers(mapping, table.columns) if ent.kind == "order" else None
+    rounded_ids = RoundedIds(mapping, table.columns)
+    rounded_ids = rounded_ids if rounded_ids.columns else None
     # a column left out (--map "Type=-") says no row's type either
     refund_rows = refunds.RefundRows(
         [("" if j < len(mapping.columns) and mapping.columns[j].how == "ignored" else h)
@@ -1502,6 +1504,8 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                     refund_rows.add(number, values)
                 if same_numbers is not None:
                     same_numbers.add(number, values)
+                if rounded_ids is not None:
+                    rounded_ids.add(values)
             if here and area_ev is not None:
                 area_ev.add(values)
             if there:
@@ -1848,6 +1852,8 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         not_sales = {n: (t, refund_rows.documents.header) for n, t in refund_rows.not_sales.items()}
     repeated_rows: dict = {}
     shared_numbers: dict = {}
+    if rounded_ids is not None:
+        rounded_ids.decide()                        # raises on a column of ids Excel rounded
     if same_numbers is not None:
         inferences += same_numbers.decide()         # raises on one number on two customers
         repeated_rows = same_numbers.repeated
