@@ -108,3 +108,40 @@ def test_page_lines_are_skipped_even_where_records_are_a_name_alone(admin, tmp_p
     assert _names(admin) == ["Acme Holdings", "Ann Lee", "Bob Ray", "Dan Fox"]
     page = next(i for i in result.inferences if i["what"] == "page lines")
     assert page["decided"].startswith("row(s) 5, 6 ")
+
+
+BREAKS = {
+    "en": ["Page 1 of 3", "Page 2 of 3", "Printed 2024-03-12  Page 3 of 3"],
+    "ja": ["ページ 1 / 3", "2 ページ", "- 3 -"],
+    "zh": ["第 1 页，共 3 页", "第 2 頁", "(续)"],
+    "de": ["Seite 1 von 3", "Gedruckt am 05.03.2024 Seite 2 von 3", "(Fortsetzung)"],
+    "ko": ["페이지 1/3", "2 페이지", "(continued)"],
+}
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+@pytest.mark.parametrize("lang", sorted(BREAKS))
+def test_page_numbers_between_records_with_no_repeated_header_are_skipped_and_counted(admin, tmp_path, lang, fmt):
+    """A report printed once, its page breaks left as lines between records (try24f A2):
+    each line that is wholly a page number or a "(continued)" mark is no customer."""
+    header, page1, page2, _ = PAGES["en"]
+    records_ = page1 + page2 + [["Dee Fox", "dee@example.com", "+1 212 555 0137", "Denver"]]
+    rows = [header]
+    for record, line in zip(records_, BREAKS[lang]):
+        rows += [record, [line, "", "", ""]]
+    result = import_file(admin, write_table(tmp_path, fmt, rows, f"breaks_{lang}"), kind="customers")
+    assert _names(admin) == sorted(r[0] for r in records_[:3])
+    d = result.as_dict()
+    assert d["created"] == 3 and d["rejected"] == 0
+    assert d["created"] + d["footer_rows"] == len(rows) - 1, "every row is accounted for"
+    page = next(i for i in result.inferences if i["what"] == "page lines")
+    assert BREAKS[lang][0][:8] in page["evidence"]
+
+
+@pytest.mark.parametrize("name", ["Page Turner", "Seite Zwei GmbH", "Continua Health", "12", "Suite 2"])
+def test_a_name_alone_between_records_that_only_looks_like_a_page_is_kept(admin, tmp_path, name):
+    header, page1, page2, _ = PAGES["en"]
+    rows = [header, page1[0], [name, "", "", ""], page1[1]]
+    result = import_file(admin, write_table(tmp_path, "csv", rows, "names"), kind="customers")
+    assert name in _names(admin) or any(o.action == "rejected" for o in result.outcomes)
+    assert not any(i["what"] == "page lines" for i in result.inferences)

@@ -588,7 +588,32 @@ _PAGE_NUMBER = re.compile(
     r"strana|trang|halaman|หน้า)\s*\d+(?:\s*(?:of|von|de|di|из|z|/|van|av|af|sur)\s*\d+)?"
     r"|第\s*\d+\s*[页頁]|\d+\s*ページ|\d+\s*페이지|^[\s\-–—]*\d+\s*(?:/|of)\s*\d+[\s\-–—]*$"
     r"|^\s*[-–—]\s*\d+\s*[-–—]\s*$)", re.IGNORECASE)
+# The rest of a page number's line in East Asian reports ("第 2 页，共 3 页", "ページ 2 / 3",
+# "페이지 2/3", "共 3 页") and a table's "(continued)" line: with `_PAGE_NUMBER`, what a line
+# that is wholly a page's furniture is made of (`page_furniture`).
+_PAGE_REST = re.compile(
+    r"共\s*\d+\s*[页頁]|(?:ページ|페이지|頁|页)\s*\d+(?:\s*/\s*\d+)?|\(?\s*(?:continued|cont'd|cont\.|"
+    r"fortsetzung|continuación|continuação|vervolg|продолжение|续|續|続き|계속)\s*\)?", re.IGNORECASE)
+_LEFT_OVER = re.compile(r"[\W_]*")
+# beside a page number, when the report was printed ("Printed 05.03.2024 14:02   Page 1 of 2")
+_PRINTED = re.compile(r"(?:printed(?:\s+on)?|print date|gedruckt(?:\s+am)?|druckdatum|imprimé(?:\s+le)?|impreso|"
+                      r"stampato|打印(?:时间|日期)?|印刷日?|출력일?)\s*[:：]?|[\d.:/\-年月日]+", re.IGNORECASE)
 _DIGITS = re.compile(r"\d+")
+
+
+def page_furniture(text: str) -> bool:
+    """Whether a one-cell line is wholly a page number or a "(continued)" mark ("Page 2 of 3",
+    "- 2 -", "Seite 2 von 3", "第 2 页，共 3 页", "ページ 2 / 3", "2 페이지", "(continued)"):
+    nothing a record could be is left once those are taken out (letters or digits)."""
+    if len(text) > 60:
+        return False
+    if _PAGE_NUMBER.search(text) is None and _PAGE_REST.search(text) is None:
+        return False
+    rest = _PAGE_REST.sub(" ", _PAGE_NUMBER.sub(" ", text))
+    if _LEFT_OVER.fullmatch(rest) is not None:
+        return True
+    # a page number beside the date it was printed on
+    return _PAGE_NUMBER.search(text) is not None and _LEFT_OVER.fullmatch(_PRINTED.sub(" ", rest)) is not None
 
 
 def _folded(text: str) -> str:
@@ -607,11 +632,16 @@ class PageLines:
     pages (the same text, page numbers aside, before two repeated headers or above the
     table's first header: `above`). Otherwise it may as well be a record (a name alone):
     it is kept, and named in the summary (`kept`) — a record is never dropped for its
-    place alone."""
+    place alone.
+
+    A one-cell line that is wholly a page number or a "(continued)" mark (`page_furniture`:
+    "Page 2 of 3", "- 2 -", "第 2 页，共 3 页") is a page line wherever it stands, a repeated
+    header after it or not: a page break in the middle of a table printed once (try24f A2)."""
 
     above: frozenset[str] = frozenset()          # one-cell lines above the header, `_folded`
     found: list[tuple[int, str]] = field(default_factory=list)
     _run: list[tuple[int, str]] = field(default_factory=list)
+    alone: list[tuple[int, str]] = field(default_factory=list)   # page furniture, no header after
 
     def add(self, number: int, values: list) -> None:
         """A row of the table (not a repeated header)."""
@@ -627,6 +657,8 @@ class PageLines:
             self._run.clear()
             return
         self._run.append((number, cell.strip()[:60]))
+        if page_furniture(cell.strip()):
+            self.alone.append((number, cell.strip()[:60]))
 
     def repeat(self) -> None:
         """A repeated header row comes next: the one-cell lines right before it are the
@@ -638,13 +670,16 @@ class PageLines:
     def decide(self, skipped: set[int]) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
         """(the page lines, the candidates kept as records) — neither holding rows in
         `skipped` (footers, group headings already found)."""
-        found = [(n, t) for n, t in self.found if n not in skipped]
+        taken = {n for n, _ in self.found}
+        found = sorted([(n, t) for n, t in self.found if n not in skipped]
+                       + [(n, t) for n, t in self.alone if n not in skipped and n not in taken])
         seen: dict[str, int] = {}
         for _, t in found:
             seen[_folded(t)] = seen.get(_folded(t), 0) + 1
         pages, kept = [], []
         for n, t in found:
-            printed = _PAGE_NUMBER.search(t) or seen[_folded(t)] >= 2 or _folded(t) in self.above
+            printed = (_PAGE_NUMBER.search(t) or seen[_folded(t)] >= 2 or _folded(t) in self.above
+                       or page_furniture(t))
             (pages if printed else kept).append((n, t))
         return pages, kept
 
