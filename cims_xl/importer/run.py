@@ -39,6 +39,7 @@ from . import (amount_notes, calendar_evidence, compact_dates, unix_times, file_
                side_tables, continued_rows,
                row_currency, shop_orders, tag_columns)
 from . import activity_status, merged_rows, scan_split, status_heading, template_rows
+from .fallback_columns import Fallbacks
 from . import group_header, group_headings, header_evidence, own_columns, sheet_choice, time_columns
 from .collector import bounded_garbage, collector_paused
 from .ticket_pauses import PendingPauses
@@ -3415,13 +3416,15 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
             from ..services.records import disabled_user_names, user_names
             users = UserValues(ent, user_names(session), disabled_user_names(session))
         watchers: list = [users]
+        fallbacks = Fallbacks(ent, scan.mapping)       # "Email (2)" where "Email" is empty
         if ent.kind == "ticket":
             pauses = PendingPauses(next((c.header for c in scan.mapping.columns if c.target == "pending_since"), None))
             watchers.append(pauses)
         try:
             if dry_run:
                 planner = Planner(ent, scan.mapping, options, _SessionStore(session))
-                _run(src, scan, planner, result, report, progress, chunk_rows, writer=None, watchers=watchers)
+                _run(src, scan, planner, result, report, progress, chunk_rows, writer=None, watchers=watchers,
+                     fallbacks=fallbacks)
             else:
                 from ..services import batches
                 with session.unit_of_work() as uow:
@@ -3433,7 +3436,8 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                     # is read and planned here (reads in between wait for the writes).
                     with session.store.write_behind():
                         _run(src, scan, planner, result, report, progress, chunk_rows,
-                             writer=_Writer(session, ent, batch, planner), watchers=watchers)
+                             writer=_Writer(session, ent, batch, planner), watchers=watchers,
+                             fallbacks=fallbacks)
                     if planner.linker is not None:      # the batch list shows them too
                         result.customers_created = planner.linker.new_count
                     batches.finish_batch(session, batch, _summary(result))
@@ -3449,6 +3453,7 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                                                   {c.target: c.header for c in scan.mapping.columns if c.target})
         if planner.stored_refunds is not None:
             result.inferences += planner.stored_refunds.inference()
+        result.inferences += fallbacks.inferences()
         if ent.kind == "ticket":
             result.inferences += pauses.inferences(_dt.datetime.now(_dt.timezone.utc))
         if planner.prep.several:
@@ -3994,7 +3999,7 @@ def _chunks(rows: Iterator[tuple[int, list]], size: int) -> Iterator[list[tuple[
 
 def _run(src: RawSheet, scan: Scan, planner: Planner, result: ImportResult,
          report, progress: Progress | None, chunk_rows: int,
-         writer: _Writer | None, watchers: list | None = None) -> None:
+         writer: _Writer | None, watchers: list | None = None, fallbacks: Fallbacks | None = None) -> None:
     table = scan.table
     cols = table.columns
     filler = MergeFiller(scan.filler_merged, table.header_row - 1).keep_first(scan.merged_once)
@@ -4034,6 +4039,8 @@ def _run(src: RawSheet, scan: Scan, planner: Planner, result: ImportResult,
             out = [values[c] if c < n else "" for c in cols]
             if folds is not None and number in folds.adds:
                 out = _continued(out, cols, folds, number)
+            if fallbacks:
+                out = fallbacks.apply(out)
             yield number, out
 
     chunks = _chunks(picked(), chunk_rows)
