@@ -45,7 +45,7 @@ def export_customer(session: Session, customer_id: str, out_path: str | os.PathL
     cid = data["customer"]["id"]
     # Records of other customers that name one of this customer's contacts are about
     # this customer's person too (stored before every write path checked the two agreed).
-    for kind, rec in naming_contacts_of(session, cid):
+    for kind, rec in _naming_contacts_of(session, cid):
         key = _SECTION_OF[kind]
         if all(r["id"] != rec["id"] for r in data[key]):
             data[key].append(records.get(session, rec["id"]))
@@ -75,7 +75,7 @@ def export_customer(session: Session, customer_id: str, out_path: str | os.PathL
 _SECTION_OF = {"interaction": "interactions", "ticket": "tickets"}
 
 
-def naming_contacts_of(session: Session, cid: str, *, include_deleted: bool = False) -> list[tuple[str, dict]]:
+def _naming_contacts_of(session: Session, cid: str, *, include_deleted: bool = False) -> list[tuple[str, dict]]:
     """(kind, record) of the records of OTHER customers than `cid` that name one of
     `cid`'s contacts (deleted contacts too; deleted records with `include_deleted`)."""
     store = session.store
@@ -98,9 +98,9 @@ def _crossed(session: Session, cid: str, rows: list[dict]) -> list[dict]:
     named = [r for r in rows if r.get("contact_id") and r.get("customer_id")]
     if not named:
         return []
-    from .records import contact_customers
+    from .records import _contact_customers
 
-    theirs = contact_customers(session, [r["contact_id"] for r in named])
+    theirs = _contact_customers(session, [r["contact_id"] for r in named])
     return [{"record": r["id"], "customer_id": r["customer_id"], "contact_id": r["contact_id"],
              "contact_of": theirs.get(r["contact_id"])}
             for r in named if theirs.get(r["contact_id"]) not in (None, r["customer_id"])]
@@ -233,7 +233,7 @@ def _touched_one(session: Session, cid: str, customer_rows: list) -> list[tuple[
         for rec in store.fetch_records(ENTITIES[kind], include_deleted=True, equals={"customer_id": cid}):
             touched[(kind, rec["id"])] = None
     # Records of other customers that name one of its contacts: about this person too.
-    for kind, rec in naming_contacts_of(session, cid, include_deleted=True):
+    for kind, rec in _naming_contacts_of(session, cid, include_deleted=True):
         touched[(kind, rec["id"])] = None
     for batch in sorted({row[6] for row in customer_rows if row[6]}):
         for _seq, _at, _actor, action, entity, eid, _b, changes, digests, _p, _m in store.iter_audit(batch_id=batch):

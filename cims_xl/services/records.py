@@ -150,12 +150,12 @@ def _check_refs(session: Session, ent: Entity, rows: list[dict]) -> None:
 # A record that names both a customer and one of its contacts (interactions, tickets):
 # the contact must be a contact of that customer, or the record is about one customer
 # and another's person (a data-subject request follows both ids: services.gdpr).
-def names_a_contact(ent: Entity) -> bool:
+def _names_a_contact(ent: Entity) -> bool:
     keys = {f.key for f in ent.fields}
     return "contact_id" in keys and "customer_id" in keys and ent.kind != "contact"
 
 
-def contact_customers(session: Session, contact_ids: Iterable[str]) -> dict[str, str]:
+def _contact_customers(session: Session, contact_ids: Iterable[str]) -> dict[str, str]:
     """{contact id: its customer id} of these contacts (deleted ones too)."""
     from ..domain.schema import ENTITIES as _E
 
@@ -170,12 +170,12 @@ def contact_customers(session: Session, contact_ids: Iterable[str]) -> dict[str,
 def _check_contacts(session: Session, ent: Entity, rows: list[dict]) -> None:
     """ValidationFailed naming Contact ID, the contact and both customers when a row's
     contact is a contact of another customer than the row's."""
-    if not names_a_contact(ent):
+    if not _names_a_contact(ent):
         return
     wanted = [normalize_id(r["contact_id"]) for r in rows if r.get("contact_id")]
     if not wanted:
         return
-    theirs = contact_customers(session, wanted)
+    theirs = _contact_customers(session, wanted)
     for r in rows:
         pid = normalize_id(r["contact_id"]) if r.get("contact_id") else None
         if pid is None or pid not in theirs:
@@ -195,7 +195,7 @@ def _check_contact_move(session: Session, contact_id: str, new_customer: str | N
 
     named: list[str] = []
     for ent in _E.values():
-        if names_a_contact(ent):
+        if _names_a_contact(ent):
             named += [r["id"] for r in session.store.fetch_records(ent, equals={"contact_id": contact_id})
                       if r["customer_id"] != new_customer]
     if named:
@@ -651,7 +651,7 @@ def _update_one(session, record_id, changes, expected_version, batch_id, context
     diff.update({k: v for k, v in computed.items() if current.get(k) != v})
     _check_refs(session, ent, [diff])
     if action != "merge":     # a merge moves contacts and the records naming them together
-        if names_a_contact(ent) and ("customer_id" in diff or "contact_id" in diff):
+        if _names_a_contact(ent) and ("customer_id" in diff or "contact_id" in diff):
             _check_contacts(session, ent, [{**current, **diff}])
         if ent.kind == "contact" and "customer_id" in diff:
             _check_contact_move(session, record_id, diff["customer_id"])
@@ -755,7 +755,7 @@ def contacts_of_other_customers(session: Session) -> list[dict]:
     theirs = dict(session.store.iter_column_tuples(_E["contact"], ["id", "customer_id"], include_deleted=True))
     out = []
     for ent in _E.values():
-        if not names_a_contact(ent):
+        if not _names_a_contact(ent):
             continue
         for rid, cid, pid in session.store.iter_column_tuples(ent, ["id", "customer_id", "contact_id"]):
             if pid and theirs.get(pid) not in (None, cid):
