@@ -122,3 +122,31 @@ def test_a_sales_user_signed_in_with_her_password_on_a_fresh_session_is_refused_
                                                        "kind": "Call"}])
     finally:
         lina.close()
+
+
+def test_the_cli_refuses_a_sales_users_interaction_add_and_edit_naming_another_customers_contact(
+        admin, people, run, monkeypatch):
+    monkeypatch.setenv("CIMS_USER", "lina")
+    monkeypatch.setenv("CIMS_PASSWORD", USER_PASSWORD)
+    code, out, err = run("interaction", "add", "--customer-id", people["c1"], "--contact-id", people["p3"],
+                         "--kind", "Call", "--notes", "Call with 袁洋 about renewal")
+    assert code == 4
+    assert f"Contact ID: {people['p3']} is a contact of {people['c3']}, not of {people['c1']}" in " ".join(err.split())
+    assert _stored(admin, "interaction") == []
+    code, out, err = run("interaction", "add", "--customer-id", people["c1"], "--contact-id", people["p1"],
+                         "--kind", "Call")
+    assert code == 0
+    (rid,) = [r["id"] for r in records.list_records(admin, "interaction")]
+    code, out, err = run("interaction", "edit", rid, "--contact-id", people["p3"])
+    assert code == 4 and "Contact ID" in err
+    assert _stored(admin, "interaction") == [(people["c1"], people["p1"])]
+
+
+def test_a_deleted_ticket_is_not_restored_once_its_contact_belongs_to_another_customer(admin, people):
+    t = records.create(admin, "ticket", {"customer_id": people["c3"], "contact_id": people["p3"],
+                                         "subject": "printer"})["id"]
+    records.delete(admin, t)
+    records.update(admin, people["p3"], {"customer_id": people["c1"]})    # no live record names her now
+    with pytest.raises(ValidationFailed, match=f"{people['p3']} is a contact of {people['c1']}, not of {people['c3']}"):
+        records.restore(admin, t)
+    assert records.get(admin, t, include_deleted=True)["deleted_at"] is not None

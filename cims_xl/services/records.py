@@ -734,6 +734,8 @@ def restore(session: Session, record_id: str) -> dict:
         current = session.store.fetch_record(ent, record_id, include_deleted=True)
         if current is None or current["deleted_at"] is None:
             raise NotFound(f"no deleted {ent.label} {record_id}")
+        # its contact may have gone to another customer while it was deleted
+        _check_contacts(session, ent, [current])
         values = {"deleted_at": None, "deleted_by": None, "updated_at": now, "updated_by": session.username,
                   "version": current["version"] + 1}
         session.store.update_record(ent, record_id, values, expected_version=current["version"])
