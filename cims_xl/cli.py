@@ -1763,6 +1763,19 @@ def audit_verify(app: App):
         raise click.exceptions.Exit(11)
 
 
+@audit.command("contacts")
+@pass_app
+def audit_contacts(app: App):
+    """Records that name a contact of another customer than their own (admin)."""
+    from .services import records
+
+    rows = records.contacts_of_other_customers(app.session())
+    app.out.emit(rows, columns=["id", "customer_id", "contact_id", "contact_of"])
+    if rows and app.out.fmt != "json":
+        app.out.message("each names another customer's person: clear its Contact ID (… edit ID --contact-id \"\") "
+                        "or move it to that customer; `gdpr export` and `gdpr erase` follow both ids meanwhile")
+
+
 @audit.command("accept")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @pass_app
@@ -1799,6 +1812,12 @@ def gdpr_export(app: App, customer_id, out_path):
         app.out.summary({"customer": doc["customer"]["id"], "written": out_path})
     else:
         click.echo(json_text(json.dumps(doc, ensure_ascii=False, indent=2)))
+    crossed = doc.get("records_naming_another_customer") or []
+    if crossed:
+        app.out.message(f"review before sending: {len(crossed)} exported record(s) belong to one customer and "
+                        f"name a contact of another ({', '.join(r['record'] for r in crossed[:5])}"
+                        f"{' …' if len(crossed) > 5 else ''}), so each may hold both customers' data; "
+                        f"see records_naming_another_customer and `cims audit contacts`")
 
 
 _ERASE_HEADERS = {"customer": "Customer", "records": "Records erased",

@@ -254,7 +254,9 @@ READ_ONLY = {"auth.init_store", "auth.sign_in", "auth.sign_out", "auth.list_user
              "leftovers.sweep_copy_leftovers", "leftovers.sweep_import_scratch", "leftovers.sweep_quietly",
              # The workbooks cims synced that are still there (read from the trail's
              # workbook.file entries; an erase lists them to refresh).
-             "erase_copies.synced_workbooks"}
+             "erase_copies.synced_workbooks",
+             # The records whose contact is another customer's (admin only; reads).
+             "records.contacts_of_other_customers"}
 
 
 def _public_service_functions() -> set[str]:

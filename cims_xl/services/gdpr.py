@@ -42,8 +42,18 @@ def export_customer(session: Session, customer_id: str, out_path: str | os.PathL
         raise CimsError("an .xlsx export needs a workbook writer; write .json instead")
     session.ensure("export", "customer", record_id=customer_id)
     data = customer_360(session, customer_id)
+    cid = data["customer"]["id"]
+    # Records of other customers that name one of this customer's contacts are about
+    # this customer's person too (stored before every write path checked the two agreed).
+    for kind, rec in _naming_contacts_of(session, cid):
+        key = _SECTION_OF[kind]
+        if all(r["id"] != rec["id"] for r in data[key]):
+            data[key].append(records.get(session, rec["id"]))
     doc = {"customer": data["customer"], **{k: data[k] for k in SECTIONS},
            "lifetime_value": data["lifetime_value"], "lifetime_values": data["lifetime_values"]}
+    crossed = _crossed(session, cid, [r for k in SECTIONS for r in data[k]])
+    if crossed:
+        doc["records_naming_another_customer"] = crossed
     ids = [data["customer"]["id"]] + [r["id"] for k in SECTIONS for r in data[k]]
     doc["history"] = {rid: records.history(session, rid) for rid in ids}
     doc = json.loads(json.dumps(doc, default=jsonable))
@@ -62,11 +72,47 @@ def export_customer(session: Session, customer_id: str, out_path: str | os.PathL
     return doc
 
 
+_SECTION_OF = {"interaction": "interactions", "ticket": "tickets"}
+
+
+def _naming_contacts_of(session: Session, cid: str, *, include_deleted: bool = False) -> list[tuple[str, dict]]:
+    """(kind, record) of the records of OTHER customers than `cid` that name one of
+    `cid`'s contacts (deleted contacts too; deleted records with `include_deleted`)."""
+    store = session.store
+    contacts = [r["id"] for r in store.fetch_records(ENTITIES["contact"], include_deleted=True,
+                                                     equals={"customer_id": cid})]
+    out = []
+    for kind in _SECTION_OF:
+        for pid in contacts:
+            out += [(kind, r) for r in store.fetch_records(ENTITIES[kind], include_deleted=include_deleted,
+                                                           equals={"contact_id": pid})
+                    if r["customer_id"] != cid]
+    return out
+
+
+def _crossed(session: Session, cid: str, rows: list[dict]) -> list[dict]:
+    """The exported records whose customer and contact disagree (stored before every
+    write path refused that; `cims audit contacts` lists them all): each with its
+    customer, its contact and the contact's customer, for the administrator to review
+    before the export goes out (such a record may hold the other customer's data)."""
+    named = [r for r in rows if r.get("contact_id") and r.get("customer_id")]
+    if not named:
+        return []
+    from .records import _contact_customers
+
+    theirs = _contact_customers(session, [r["contact_id"] for r in named])
+    return [{"record": r["id"], "customer_id": r["customer_id"], "contact_id": r["contact_id"],
+             "contact_of": theirs.get(r["contact_id"])}
+            for r in named if theirs.get(r["contact_id"]) not in (None, r["customer_id"])]
+
+
 def _xlsx_sheets(doc: dict) -> dict[str, list[dict]]:
     """The export document as workbook sheets: {sheet name: rows as dicts}."""
     sheets = {"Customer": [doc["customer"]]}
     for key in SECTIONS:
         sheets[key.title()] = doc[key]
+    if doc.get("records_naming_another_customer"):
+        sheets["Review"] = doc["records_naming_another_customer"]
     history = [{"record": rid, "at": h["at"], "actor": h["actor"], "action": h["action"],
                 "changes": json.dumps(h["changes"], ensure_ascii=False)}
                for rid, entries in doc["history"].items() for h in entries]
@@ -186,6 +232,9 @@ def _touched_one(session: Session, cid: str, customer_rows: list) -> list[tuple[
     for kind in RELATED:
         for rec in store.fetch_records(ENTITIES[kind], include_deleted=True, equals={"customer_id": cid}):
             touched[(kind, rec["id"])] = None
+    # Records of other customers that name one of its contacts: about this person too.
+    for kind, rec in _naming_contacts_of(session, cid, include_deleted=True):
+        touched[(kind, rec["id"])] = None
     for batch in sorted({row[6] for row in customer_rows if row[6]}):
         for _seq, _at, _actor, action, entity, eid, _b, changes, digests, _p, _m in store.iter_audit(batch_id=batch):
             if entity not in RELATED or action not in ("create", "update"):

@@ -147,6 +147,68 @@ def _check_refs(session: Session, ent: Entity, rows: list[dict]) -> None:
             raise ValidationFailed({f.header: f"no {target.label} {missing[0]}"})
 
 
+# A record that names both a customer and one of its contacts (interactions, tickets):
+# the contact must be a contact of that customer, or the record is about one customer
+# and another's person (a data-subject request follows both ids: services.gdpr).
+def _names_a_contact(ent: Entity) -> bool:
+    keys = {f.key for f in ent.fields}
+    return "contact_id" in keys and "customer_id" in keys and ent.kind != "contact"
+
+
+def _contact_customers(session: Session, contact_ids: Iterable[str]) -> dict[str, str]:
+    """{contact id: its customer id} of these contacts (deleted ones too)."""
+    from ..domain.schema import ENTITIES as _E
+
+    ids = sorted({c for c in contact_ids if c})
+    out: dict[str, str] = {}
+    for i in range(0, len(ids), 5_000):
+        out.update((r["id"], r["customer_id"]) for r in session.store.fetch_records(
+            _E["contact"], ids=ids[i:i + 5_000], include_deleted=True))
+    return out
+
+
+def _check_contacts(session: Session, ent: Entity, rows: list[dict]) -> None:
+    """ValidationFailed naming Contact ID, the contact and both customers when a row's
+    contact is a contact of another customer than the row's."""
+    if not _names_a_contact(ent):
+        return
+    wanted = [normalize_id(r["contact_id"]) for r in rows if r.get("contact_id")]
+    if not wanted:
+        return
+    theirs = _contact_customers(session, wanted)
+    for r in rows:
+        pid = normalize_id(r["contact_id"]) if r.get("contact_id") else None
+        if pid is None or pid not in theirs:
+            continue            # no such contact: the reference check names it
+        cid = normalize_id(r.get("customer_id") or "")
+        if theirs[pid] != cid:
+            raise ValidationFailed({ent.field("contact_id").header:
+                                    f"{pid} is a contact of {theirs[pid]}, not of {cid}; name a contact of "
+                                    f"{cid} or leave Contact ID empty"})
+
+
+def _check_contact_move(session: Session, contact_id: str, new_customer: str | None) -> None:
+    """ValidationFailed when a contact is given to another customer while records of
+    other customers than `new_customer` name it (they would then name another
+    customer's person); the message names them and what to do."""
+    from ..domain.schema import ENTITIES as _E
+
+    named: list[str] = []
+    for ent in _E.values():
+        if _names_a_contact(ent):
+            named += [r["id"] for r in session.store.fetch_records(ent, equals={"contact_id": contact_id})
+                      if r["customer_id"] != new_customer]
+    if named:
+        shown = ", ".join(named[:5]) + (f" and {len(named) - 5} more" if len(named) > 5 else "")
+        raise ValidationFailed({CONTACT_CUSTOMER_HEADER:
+                                f"{contact_id} is the contact of {shown}, which belong to another customer than "
+                                f"{new_customer}; clear Contact ID on them first (or merge the two customers: "
+                                f"contacts and the records naming them move together)"})
+
+
+CONTACT_CUSTOMER_HEADER = "Customer ID"
+
+
 def _changes(before: dict | None, after: dict, keys: Iterable[str]) -> dict[str, list]:
     if before is None:
         return {k: [None, after[k]] for k in keys if after.get(k) is not None}
@@ -396,6 +458,7 @@ def _write_created(session: Session, ent: Entity, part: list[dict], now: dt.date
                    batch_id: str | None) -> None:
     """Insert and audit a chunk of new records (inside create_many's transaction)."""
     _check_refs(session, ent, part)
+    _check_contacts(session, ent, part)
     store = session.store
     store.insert_records(ent, part)
     actor = session.username
@@ -587,6 +650,11 @@ def _update_one(session, record_id, changes, expected_version, batch_id, context
     computed = _apply_rules(session, ent, current, diff, now)
     diff.update({k: v for k, v in computed.items() if current.get(k) != v})
     _check_refs(session, ent, [diff])
+    if action != "merge":     # a merge moves contacts and the records naming them together
+        if _names_a_contact(ent) and ("customer_id" in diff or "contact_id" in diff):
+            _check_contacts(session, ent, [{**current, **diff}])
+        if ent.kind == "contact" and "customer_id" in diff:
+            _check_contact_move(session, record_id, diff["customer_id"])
     meta = {"updated_at": now, "updated_by": actor, "version": current["version"] + 1}
     if batch_id:
         meta["batch_id"] = batch_id
@@ -666,6 +734,8 @@ def restore(session: Session, record_id: str) -> dict:
         current = session.store.fetch_record(ent, record_id, include_deleted=True)
         if current is None or current["deleted_at"] is None:
             raise NotFound(f"no deleted {ent.label} {record_id}")
+        # its contact may have gone to another customer while it was deleted
+        _check_contacts(session, ent, [current])
         values = {"deleted_at": None, "deleted_by": None, "updated_at": now, "updated_by": session.username,
                   "version": current["version"] + 1}
         session.store.update_record(ent, record_id, values, expected_version=current["version"])
@@ -673,3 +743,23 @@ def restore(session: Session, record_id: str) -> dict:
                                   {"deleted": [True, False]})])
         uow.commit()
     return get(session, record_id)
+
+
+def contacts_of_other_customers(session: Session) -> list[dict]:
+    """Every live record that names a contact of another customer than its own (written
+    before every write path refused it, or by a copy of the store changed outside cims):
+    [{"id", "customer_id", "contact_id", "contact_of"}], for an administrator to put
+    right (`cims audit contacts`). A data-subject request follows both ids already
+    (services.gdpr). Administrators only."""
+    session.ensure("admin")
+    from ..domain.schema import ENTITIES as _E
+
+    theirs = dict(session.store.iter_column_tuples(_E["contact"], ["id", "customer_id"], include_deleted=True))
+    out = []
+    for ent in _E.values():
+        if not _names_a_contact(ent):
+            continue
+        for rid, cid, pid in session.store.iter_column_tuples(ent, ["id", "customer_id", "contact_id"]):
+            if pid and theirs.get(pid) not in (None, cid):
+                out.append({"id": rid, "customer_id": cid, "contact_id": pid, "contact_of": theirs[pid]})
+    return out
