@@ -926,7 +926,9 @@ class Replay:
                 runs = self._slot_entries.get(name)
                 if runs:
                     spans = ", ".join(f"#{a}" if a == b else f"#{a}–#{b}" for a, b in runs)
-                    causes.append(f"so entries {spans} were written with that slot's key: they are not "
+                    one = len(runs) == 1 and runs[0][0] == runs[0][1]
+                    causes.append(f"so {'entry' if one else 'entries'} {spans} {'was' if one else 'were'} "
+                                  f"written with that slot's key: {'it is' if one else 'they are'} not "
                                   f"{name}'s signed word (the trail itself is intact)")
         self.problems[:0] = causes
         never = sorted((n for n, s in self.users.items() if s.role and not s.disabled and s.sign is None), key=str)
