@@ -16,7 +16,9 @@ key and reseal it for every user without knowing anyone else's password, and an 
 can add a user the same way.
 
 The key file also holds what sign-in needs before the store is open: the
-failed-attempt counters for lockout. Slots are bound to the store id and user name by
+failed-attempt counters for lockout, keyed by digests of the names tried, never the
+names as typed (a password typed into the user-name field must not be kept:
+`KeyFile.lockout_key`). Slots are bound to the store id and user name by
 AES-GCM associated data (a slot copied to another user or store does not open), and
 the whole set of slots is MACed with a key derived from the data key, checked after
 every successful sign-in, so an edited key file is noticed.
