@@ -1049,7 +1049,11 @@ def user_role(app: App, name, role):
 @click.argument("name", required=False)
 @pass_app
 def user_passwd(app: App, name):
-    """Change your password, or (admin) reset someone else's."""
+    """Change your password, or (admin) reset someone else's.
+
+    After a password may have leaked, reset it AND run `cims rekey`: until then the old
+    password still opens the store's data key in any copy of the key file made before
+    the reset (a backup, or an old key file put back beside the store)."""
     from .services import auth
 
     session = app.session()

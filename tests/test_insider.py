@@ -332,8 +332,8 @@ def test_an_admin_who_changes_a_role_or_a_slot_outside_cims_is_named_too(office)
     kf.save()
     result = _admin_verifies(office)
     _named(result, "user li is manager in the store", "makes them support")
-    _named(result, "the sign-in slot of mei was replaced outside cims")
-    _named(result, "the signing key in mei's slot is not the one in the trail")
+    # both of the slot's keys, named in one line
+    _named(result, "the sign-in slot of mei was replaced outside cims", "its keys are not the ones in the trail")
 
 
 def test_what_an_admin_does_through_the_product_verifies_and_is_signed_as_theirs(office):

@@ -16,7 +16,9 @@ key and reseal it for every user without knowing anyone else's password, and an 
 can add a user the same way.
 
 The key file also holds what sign-in needs before the store is open: the
-failed-attempt counters for lockout. Slots are bound to the store id and user name by
+failed-attempt counters for lockout, keyed by digests of the names tried, never the
+names as typed (a password typed into the user-name field must not be kept:
+`KeyFile.lockout_key`). Slots are bound to the store id and user name by
 AES-GCM associated data (a slot copied to another user or store does not open), and
 the whole set of slots is MACed with a key derived from the data key, checked after
 every successful sign-in, so an edited key file is noticed.
@@ -227,6 +229,7 @@ class KeyFile:
         holds: slots wrapped with password-derived keys, data keys sealed to each slot's
         X25519 key, never a key in the clear. One a killed process left is removed by the
         next save or lock there (`sweep_leftovers`)."""
+        self.tidy_lockout()      # a key file from before held typed names (tidy_lockout)
         data = json.dumps(self.doc, indent=1, sort_keys=True).encode("utf-8")
         tmp = scratch.scratch_file(self.path.parent, SCRATCH_PURPOSE)
         try:
@@ -376,9 +379,10 @@ class KeyFile:
         X25519 key, which opens nothing once the seal is gone), so that a disabled user
         who types the right password is told the account is disabled (`unlock_keys`).
         """
-        slot = self.doc["slots"].pop(username, None)
         if isinstance(self.doc.get("lockout"), dict):
+            self.doc["lockout"].pop(self.lockout_key(username), None)
             self.doc["lockout"].pop(username, None)
+        slot = self.doc["slots"].pop(username, None)
         if keep_verifier and slot is not None:
             self.doc.setdefault("disabled", {})[username] = {
                 k: slot[k] for k in ("kdf", "salt", "nonce", "wrapped", "public", "text") if k in slot}
@@ -415,8 +419,10 @@ class KeyFile:
         if slot is None:
             gone = self.doc.get("disabled", {}).get(username)
             if gone is None:
-                # Spend the same time as a real attempt so user names cannot be probed.
-                derive_kek(password, b"\0" * 16, OWASP_SCRYPT)
+                # Spend the same time as a real attempt so user names cannot be probed
+                # (the scrypt of the name's lockout key is that time, when it was spent).
+                if not self.name_digest_spent(username):
+                    derive_kek(password, b"\0" * 16, OWASP_SCRYPT)
             elif self._opens_disabled(username, gone, password):   # only the right password learns it
                 raise AccountDisabled(f"the account {username} is disabled; an administrator can enable it "
                                       f"again (cims user enable {username})")
@@ -579,9 +585,94 @@ class KeyFile:
 
     # -- lockout --
 
+    def _lockout_record(self) -> dict:
+        """The salt and scrypt settings that key the lockout section (`lockout_key`),
+        made on first use: a random 16-byte salt and the costliest scrypt settings of the
+        slots (OWASP without a slot). One planted or damaged (not base64, settings out of
+        bounds, or cheaper than the cheapest slot) is replaced by a new one, which only
+        forgets counts, as deleting the section would."""
+        record = self.doc.get("lockout_key")
+        costs = [_kdf_cost(s.get("kdf")) for s in self.doc["slots"].values() if isinstance(s, dict)]
+        costs = [c for c in costs if c]
+        try:
+            salt = unb64(record["salt"])
+            kdf = record["kdf"]
+            cost = _kdf_cost(kdf)
+            ok = len(salt) == 16 and cost and cost >= min(costs, default=0)
+        except (KeyError, TypeError, ValueError):
+            ok = False
+        if not ok:
+            kdfs = [s.get("kdf") for s in self.doc["slots"].values() if isinstance(s, dict)]
+            kdfs = [k for k in kdfs if _kdf_cost(k)]
+            kdf = max(kdfs, key=_kdf_cost) if kdfs else dict(OWASP_SCRYPT)
+            record = {"salt": b64(os.urandom(16)),
+                      "kdf": {"name": "scrypt", "n": int(kdf["n"]), "r": int(kdf["r"]), "p": int(kdf["p"])}}
+            self.doc["lockout_key"] = record
+        return record
+
+    def _is_user(self, username: str) -> bool:
+        disabled = self.doc.get("disabled")
+        return username in self.doc["slots"] or (isinstance(disabled, dict) and username in disabled)
+
+    def lockout_key(self, username: str) -> str:
+        """The key of `username`'s entry in the lockout section: 64 hex digits, never the name.
+
+        A name typed at sign-in may be a password typed into the wrong field, so the
+        section never holds typed text. A user's name (a slot or a disabled account) is
+        keyed by HMAC-SHA256 under the per-store salt: quick, and it hides nothing, as
+        the slots name every user in the clear. Any other name is keyed by scrypt of the
+        name under that salt with the slots' own (costliest) settings.
+
+        What whoever holds the key file (a copy, a backup, a lost laptop) can do: read
+        which users have failed sign-ins, as before; for the other entries, only guess
+        what was typed, one scrypt per guess per file, as slow as guessing a user's
+        password against her slot in the same file, so a password typed as a name is no
+        easier to get from the lockout section than from the slot it opens. The salt is
+        in the file (nothing outside it exists before a password is known), so the cost
+        per guess is the whole protection. The scrypt is spent once per name and process
+        (sign-in's dummy derivation for names that are nobody's is skipped for it,
+        `unlock_keys`), so a made-up name still takes about as long as a real one.
+        """
+        record = self._lockout_record()
+        salt = unb64(record["salt"])
+        text = username.encode("utf-8", "surrogatepass")
+        if self._is_user(username):
+            return hmac.new(salt, b"user:" + text, hashlib.sha256).hexdigest()
+        kdf = record["kdf"]
+        memo = (record["salt"], int(kdf["n"]), int(kdf["r"]), int(kdf["p"]), username)
+        key = _NAME_DIGESTS.get(memo)
+        if key is None:
+            key = Scrypt(salt=salt, length=32, n=int(kdf["n"]), r=int(kdf["r"]),
+                         p=int(kdf["p"])).derive(b"cims-lockout-name:" + text).hex()
+            while len(_NAME_DIGESTS) >= 8:
+                _NAME_DIGESTS.pop(next(iter(_NAME_DIGESTS)))
+            _NAME_DIGESTS[memo] = key
+        return key
+
+    def name_digest_spent(self, username: str) -> bool:
+        """Whether this process already spent the scrypt of `lockout_key` on this name."""
+        record = self.doc.get("lockout_key")
+        try:
+            kdf = record["kdf"]
+            return (record["salt"], int(kdf["n"]), int(kdf["r"]), int(kdf["p"]), username) in _NAME_DIGESTS
+        except (KeyError, TypeError, ValueError):
+            return False
+
+    def tidy_lockout(self) -> None:
+        """Key every entry of the lockout section as `lockout_key` does: a key file from
+        before held the names as typed. A user's entry is kept under its new key; any
+        other name's entry is dropped (its count is lost; its text must not stay)."""
+        section = self.doc.get("lockout")
+        if not isinstance(section, dict):
+            return
+        for name in [n for n in section if not (isinstance(n, str) and _DIGEST_KEY.fullmatch(n))]:
+            entry = section.pop(name)
+            if isinstance(name, str) and self._is_user(name):
+                section.setdefault(self.lockout_key(name), entry)
+
     def lockout(self, username: str) -> dict:
         """The user's failed-attempt state: {"failed": int >= 0, "since_success": int >= 0,
-        "locked_until": aware datetime or None}.
+        "locked_until": aware datetime or None}. Entries are keyed by `lockout_key`.
 
         This section cannot be MACed (while a password is wrong the data key that keys
         the MAC is not known), so anyone who can write the file can edit it. Values of
@@ -591,8 +682,11 @@ class KeyFile:
         section, so reading them as no lock gives nothing away. A date far ahead is
         capped by `_not_locked_out` in services.auth to MAX_DELAY from now.
         """
+        self.tidy_lockout()      # a user's entry from before, under her name: read, not skipped
         section = self.doc.get("lockout")
-        raw = section.get(username) if isinstance(section, dict) else None
+        if not isinstance(section, dict) or not section:
+            return {"failed": 0, "since_success": 0, "locked_until": None}
+        raw = section.get(self.lockout_key(username))
         raw = raw if isinstance(raw, dict) else {}
         return {"failed": _count(raw.get("failed")), "since_success": _count(raw.get("since_success")),
                 "locked_until": _aware_time(raw.get("locked_until"))}
@@ -605,9 +699,11 @@ class KeyFile:
         most UNKNOWN_LOCKOUTS entries: the one tried longest ago is dropped for a new one,
         so made-up names cannot grow the file without bound. A user's (or a disabled
         account's) entry is never dropped: spraying made-up names cannot reset a real
-        user's count. Entries are kept in the order they were last tried."""
+        user's count. Entries are kept in the order they were last tried, under
+        `lockout_key` (never the name as typed)."""
         if not isinstance(self.doc.get("lockout"), dict):
             self.doc["lockout"] = {}
+        self.tidy_lockout()
         section = self.doc["lockout"]
         until = state.get("locked_until")
         def tried(name: str) -> int:         # the order names were last tried in (the file sorts keys)
@@ -620,15 +716,33 @@ class KeyFile:
                 if isinstance(section[name], dict):
                     section[name]["tried"] = n
             last = len(section)
-        section[username] = {
+        section[self.lockout_key(username)] = {
             "failed": _count(state.get("failed")), "since_success": _count(state.get("since_success")),
             "locked_until": until.isoformat() if isinstance(until, dt.datetime) else _iso_or_none(until),
             "tried": last + 1}
         disabled = self.doc.get("disabled") if isinstance(self.doc.get("disabled"), dict) else {}
-        nobodys = sorted((name for name in section if name not in self.doc["slots"] and name not in disabled),
-                         key=tried)
-        for name in nobodys[:max(0, len(nobodys) - UNKNOWN_LOCKOUTS)]:
-            del section[name]
+        users = {self.lockout_key(name) for name in (*self.doc["slots"], *disabled)}
+        nobodys = sorted((key for key in section if key not in users), key=tried)
+        for key in nobodys[:max(0, len(nobodys) - UNKNOWN_LOCKOUTS)]:
+            del section[key]
+
+
+# Lockout entries are keyed by 64 hex digits (KeyFile.lockout_key); anything else is a
+# name as typed, from a key file cims wrote before (KeyFile.tidy_lockout).
+_DIGEST_KEY = re.compile(r"[0-9a-f]{64}")
+# The scrypt keys of names that are nobody's this process computed (the last few).
+_NAME_DIGESTS: dict[tuple, str] = {}
+
+
+def _kdf_cost(kdf: object) -> int:
+    """n·r·p of scrypt settings a cims key file may hold, else 0."""
+    try:
+        n, r, p = int(kdf["n"]), int(kdf["r"]), int(kdf["p"])     # type: ignore[index]
+    except (KeyError, TypeError, ValueError):
+        return 0
+    if kdf.get("name") != "scrypt" or not scrypt_settings_ok(n, r, p):    # type: ignore[union-attr]
+        return 0
+    return n * r * p
 
 
 FREE_ATTEMPTS = 5

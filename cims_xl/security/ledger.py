@@ -296,6 +296,11 @@ class Replay:
     _loose_records: dict[str, int] = field(default_factory=dict)  # record -> first entry of its CopyErase
     # Signed `schema.repair` entries: [seq, actor, what was removed, (admin, seq) of a later accept]
     schema_repairs: list[list] = field(default_factory=list)
+    # The signing keys the key file's slots hold now (user -> base64), given before the walk:
+    # a write signed with one the trail did not give its user is that slot's doing.
+    slot_keys: dict[str, str | None] = field(default_factory=dict)
+    # user -> the entries written with a slot replaced outside cims: [first, last] runs
+    _slot_entries: dict[str, list[list[int]]] = field(default_factory=dict)
 
     # -- the walk --
 
@@ -456,6 +461,8 @@ class Replay:
                                      f"{real}'s key, claim{'s' if one else ''} {signer}: {real} wrote "
                                      f"{'it' if one else 'them'} in {signer}'s name (a session whose user name "
                                      "was changed)")
+        if not ok and real is None and self._by_replaced_slot(signer, key, first, last, mac, states_s, sig):
+            ok = True       # named once, with its cause (`_check_users`)
         if not ok and real is None:
             # Every later signature covers this entry too (through the chain): one run of
             # failures is one rewrite, named once at its start.
@@ -491,6 +498,25 @@ class Replay:
             self.states[rid] = (digest, last, signer)
             self._loose_records.pop(rid, None)
 
+    def _by_replaced_slot(self, signer: str, key: str | None, first: int, last: int, mac: str,
+                          states_s: str, sig: str) -> bool:
+        """Whether entries #first–#last were signed with the key the signer's slot holds now
+        while the trail gave her another (the slot was replaced outside cims, an older key
+        file put back, say): noted under that cause, not as a rewrite of the trail."""
+        slot = self.slot_keys.get(signer)
+        if not slot or slot == key or not signature_ok(slot, self.store_id, first, last, mac, signer,
+                                                       states_s, sig):
+            return False
+        self._note_slot_entries(signer, first, last)
+        return True
+
+    def _note_slot_entries(self, name: str, first: int, last: int) -> None:
+        runs = self._slot_entries.setdefault(name, [])
+        if runs and runs[-1][1] >= first - 1:
+            runs[-1][1] = max(runs[-1][1], last)
+        else:
+            runs.append([first, last])
+
     # -- users --
 
     def _apply(self, seq: int, actor: str, action: str, entity, entity_id, changes_s, signed: bool) -> None:
@@ -524,6 +550,12 @@ class Replay:
                                      f"{', '.join(extra)}, which {action} never changes")
                 return
             why = self._refusal(action, actor, actor_role, entity_id or "", target, changes)
+            if (why and action == ENROL and actor == entity_id and target is not None and target.sign
+                    and _new_value(changes, "sign_key") == self.slot_keys.get(entity_id) != target.sign):
+                # A sign-in of an older version recorded the key of a slot replaced outside
+                # cims as the user's: that replacement is the cause (`_check_users`).
+                self._note_slot_entries(entity_id, seq, seq)
+                return
             if why:
                 self.problems.append(f"entry #{seq}: {actor} ({actor_role or 'not a user'}) {why}")
                 return
@@ -872,6 +904,7 @@ class Replay:
                 elif st.totp and st.totp_digest is not None and row.get("totp_digest") != st.totp_digest:
                     self.problems.append(f"the second-factor secret of user {name} is not the one enrolled "
                                          "in the trail (replaced outside cims)")
+        causes: list[str] = []
         for name, slot in sorted(slots.items(), key=lambda kv: str(kv[0])):
             st = self.users.get(name)
             if st is None or st.role is None:
@@ -879,12 +912,25 @@ class Replay:
                 continue
             if st.disabled:
                 self.problems.append(f"the key file has a sign-in slot for {name}, who was disabled")
-            if st.slot is not None and slot.get("public") != st.slot:
-                self.problems.append(f"the sign-in slot of {name} was replaced outside cims "
-                                     "(its key is not the one in the trail)")
-            if st.sign is not None and slot.get("sign_public") not in (None, st.sign):
-                self.problems.append(f"the signing key in {name}'s slot is not the one in the trail "
-                                     "(replaced outside cims)")
+            slot_changed = st.slot is not None and slot.get("public") != st.slot
+            sign_changed = st.sign is not None and slot.get("sign_public") not in (None, st.sign)
+            if slot_changed or sign_changed:
+                # The cause leads; what followed from it is one line after it.
+                what = ("its keys are" if slot_changed and sign_changed else
+                        "its key is" if slot_changed else "its signing key is")
+                causes.append(f"the sign-in slot of {name} was replaced outside cims ({what} not the one"
+                              f"{'s' if what == 'its keys are' else ''} in the trail: an older key file put "
+                              f"back, or another's slot copied in); whoever knows the password it holds "
+                              f"signs in as {name}, as a viewer. Reset {name}'s password "
+                              f"(cims user passwd {name}) and run `cims rekey`")
+                runs = self._slot_entries.get(name)
+                if runs:
+                    spans = ", ".join(f"#{a}" if a == b else f"#{a}–#{b}" for a, b in runs)
+                    one = len(runs) == 1 and runs[0][0] == runs[0][1]
+                    causes.append(f"so {'entry' if one else 'entries'} {spans} {'was' if one else 'were'} "
+                                  f"written with that slot's key: {'it is' if one else 'they are'} not "
+                                  f"{name}'s signed word (the trail itself is intact)")
+        self.problems[:0] = causes
         never = sorted((n for n, s in self.users.items() if s.role and not s.disabled and s.sign is None), key=str)
         if never:
             self.notes.append("no signing key yet (sign in once to get one): " + ", ".join(map(str, never)))

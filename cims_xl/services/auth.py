@@ -153,6 +153,7 @@ def sign_in(path: str | os.PathLike, username: str, password: str,
                 user, outside = _as_the_trail_has_it(store, row or {"username": username, "role": None,
                                                                     NO_ROW: True}, kf.store_id, mine)
                 user.pop(NO_ROW, None)
+                replaced = bool(user.pop(SLOT_REPLACED, False))
                 if row is None:
                     if not user.get("role"):
                         raise WrongPassword("wrong user name or password")
@@ -217,13 +218,18 @@ def sign_in(path: str | os.PathLike, username: str, password: str,
         events.append(AuditEvent(now, username, "trust.baseline", "user", None, None, {"users": [None, {
             u["username"]: {"role": u["role"], "disabled": u["disabled"]} for u in store.fetch_users()}]}))
     public = session.signing_public
-    if store.get_meta(f"sign_key:{username}") != public:
+    # A slot judged replaced outside cims (_as_the_trail_has_it) records nothing of its
+    # keys: an entry naming them would read as the user replacing her own key, when the
+    # key file was changed outside cims (`audit verify` names that).
+    new_key = not replaced and store.get_meta(f"sign_key:{username}") != public
+    if new_key:
         events.append(AuditEvent(now, username, "user.key", "user", username, None,
                                  {"sign_key": [None, public], "slot_key": [None, slot_public]}))
     events.append(AuditEvent(now, username, "sign-in", "user", username, None,
                              {"failed_attempts_before": [None, previous_failures]}))
     with session.unit_of_work() as uow:
-        store.set_meta(f"sign_key:{username}", public)
+        if new_key:
+            store.set_meta(f"sign_key:{username}", public)
         session.audit(events)
         uow.commit()
     # This OS account signed in to this store by a path it chose (a workbook's Store cell
@@ -272,6 +278,9 @@ def _as_the_trail_has_it(store: Store, user: dict, store_id: str,
 # The role of an account the signed trail does not vouch for (read only, no personal fields).
 NO_TRUST_ROLE = "viewer"
 NO_ROW = "_no_row"      # sign-in's mark on a user with no row in the users table
+# sign-in's mark on a user whose slot holds a signing key the signed trail did not give her
+# (replaced outside cims: an old key file put back, say). Nothing is recorded from that slot.
+SLOT_REPLACED = "_slot_replaced"
 
 
 def _signed_from(store: Store, store_id: str) -> int | None:
@@ -317,6 +326,7 @@ def _trail_fields(store: Store, user: dict, store_id: str, signing_public: str |
         # gave this user: the slot was replaced outside cims (another's password now
         # opens this account). It reads, and changes nothing.
         out["role"] = NO_TRUST_ROLE
+        out[SLOT_REPLACED] = True
         changed.append("role: your sign-in slot holds a signing key the signed trail did not give you, so it "
                        f"signs in as a {NO_TRUST_ROLE}")
         return out, changed

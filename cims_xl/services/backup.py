@@ -99,6 +99,9 @@ def backup(session: Session, dest_dir: str | os.PathLike | None = None, *, keep:
         backup_store(session.store, db, session.data_key)
         keys = Path(tmp) / KEYS_MEMBER
         shutil.copyfile(keyfile_path(session.store_path), keys)
+        # A key file cims wrote before kept the names typed at sign-in; the copy keeps none
+        # (KeyFile.tidy_lockout: a password typed as a user name must not reach a backup).
+        KeyFile.load(db).save()         # db's key file is `keys` (store.cims + .keys)
         copy = Store.open(db, session.data_key)
         try:
             if copy.integrity_check() != "ok":
