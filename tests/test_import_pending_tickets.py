@@ -102,3 +102,16 @@ def test_a_status_changed_column_is_preferred_to_the_last_update(admin, tmp_path
     assert ticket["pending_since"] == dt.datetime(2026, 3, 3, 8, 0, tzinfo=UTC)
     assert "'Status changed at'" in pause_line(result)["decided"]
     assert "Updated at: 2026-03-09 12:00" in ticket["description"]
+
+
+def test_servicenow_priorities_and_numbered_severities_are_read_as_their_levels(admin, tmp_path):
+    """ServiceNow writes "1 - Critical" … "5 - Planning"; help desks number severities
+    ("Sev 2", "Severity 3"): read as P1-P4 (Planning, below Low, is our lowest), never a stop."""
+    given = {"1 - Critical": "P1", "2 - High": "P2", "3 - Moderate": "P3", "4 - Low": "P4", "5 - Planning": "P4",
+             "Sev 1": "P1", "Sev 2": "P2", "Severity 3": "P3", "SEV 4": "P4", "Moderate": "P3"}
+    rows = [ZENDESK] + [[str(i), f"Case {i}", "Ana Souza", "ana@example.com", "Open", p, "2026-03-02 09:00", ""]
+                        for i, p in enumerate(given, 1)]
+    result = import_file(admin, write_csv(tmp_path / "servicenow.csv", rows), kind="tickets")
+    assert result.created == len(given)
+    tickets = by_subject(admin)
+    assert {p: tickets[f"Case {i}"]["priority"] for i, p in enumerate(given, 1)} == given

@@ -65,6 +65,11 @@ ENUM_SYNONYMS: dict[str, str] = {
     "reopened": "Open", "已处理": "Resolved", "处理完成": "Resolved", "待回复": "Pending",
     "紧急": "P1", "urgent": "P1", "critical": "P1", "高": "P2", "high": "P2",
     "中": "P3", "普通": "P3", "一般": "P3", "medium": "P3", "normal": "P3", "低": "P4", "low": "P4",
+    # ServiceNow's priorities as its exports write them (number and word; 5 - Planning is its
+    # lowest, below Low: our lowest) and severities as help desks number them (1 highest)
+    "1 - critical": "P1", "2 - high": "P2", "3 - moderate": "P3", "4 - low": "P4", "5 - planning": "P4",
+    "moderate": "P3", "sev 1": "P1", "sev 2": "P2", "sev 3": "P3", "sev 4": "P4",
+    "severity 1": "P1", "severity 2": "P2", "severity 3": "P3", "severity 4": "P4",
 }
 
 # Ticket statuses and priorities as help desks (Zendesk, Freshdesk, Jira Service
