@@ -27,6 +27,7 @@ import os
 import re
 import zipfile
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Protocol, Sequence
 
@@ -37,6 +38,7 @@ from .safe import ooxml_escape, ooxml_unescape
 from .package import deflated_info
 from .print_setup import patch_print_titles, repair_print_width
 from .row_shift import Change, Deletion
+from .total_line import FormulaText, TableArea, is_formula, is_total_line
 from .scratch_files import save_workbook
 from ..scratch import replace_keeping_mode
 from .sheet_codec import Uncomputed, is_risky_text
@@ -207,7 +209,7 @@ LIVE_BLOCK_ROWS = 200
 
 
 def rows_typed_below(row_at: Callable[[int], Sequence[Any]], fields: Sequence[int], limit: int,
-                     max_gap: int = MAX_GAP_ROWS) -> int:
+                     max_gap: int = MAX_GAP_ROWS, total_line: Callable[[Sequence[Any]], bool] | None = None) -> int:
     """How many of the sheet rows right under a table it should take in (0: none).
 
     `row_at(i)`: the cells of the i-th row under the table (0: right under it), in the
@@ -216,12 +218,16 @@ def rows_typed_below(row_at: Callable[[int], Sequence[Any]], fields: Sequence[in
     of the business field columns. A row is typed when a field cell holds a value that
     is no formula; a block of typed rows is taken when it starts right under the table
     (or the block before it) or after at most `max_gap` rows empty in every column. A
-    row of only formulas (a total), a row with something only beside the fields, or a
-    longer gap ends the search: a note written further down is not a record.
+    row of only formulas (a total), the user's total line (`total_line(row)`: labels beside
+    formulas that aggregate the table, `total_line.is_total_line`), a row with something
+    only beside the fields, or a longer gap ends the search: a note written further down
+    is not a record. A formula cell is FORMULA_CELL or a `FormulaText`.
     """
     def typed(i: int) -> bool:
         row = row_at(i)
-        return any(row[f] is not None and row[f] is not FORMULA_CELL for f in fields if f < len(row))
+        if total_line is not None and total_line(row):
+            return False
+        return any(row[f] is not None and not is_formula(row[f], FORMULA_CELL) for f in fields if f < len(row))
 
     def empty(i: int) -> bool:
         return all(v is None for v in row_at(i))
@@ -246,14 +252,20 @@ def rows_typed_below(row_at: Callable[[int], Sequence[Any]], fields: Sequence[in
 NOT_TAKEN = "Not saved: typed below"
 
 
-def looks_like_record(row: Sequence[Any], fields: Sequence[int]) -> bool:
+def looks_like_record(row: Sequence[Any], fields: Sequence[int],
+                      total_line: Callable[[Sequence[Any]], bool] | None = None) -> bool:
     """Values (not formulas) in two or more of the table's field columns: a record typed
-    in the wrong place, not a note (one cell of text) or a total (formulas)."""
-    return sum(1 for f in fields if f < len(row) and row[f] is not None and row[f] is not FORMULA_CELL) >= 2
+    in the wrong place, not a note (one cell of text) or a total (formulas, or labels
+    beside formulas that aggregate the table: `total_line`)."""
+    if total_line is not None and total_line(row):
+        return False
+    return sum(1 for f in fields if f < len(row) and row[f] is not None
+               and not is_formula(row[f], FORMULA_CELL)) >= 2
 
 
 def rows_left_below(row_at: Callable[[int], Sequence[Any]], fields: Sequence[int], offsets: Iterable[int],
-                    status: int | None) -> tuple[list[int], list[int]]:
+                    status: int | None, total_line: Callable[[Sequence[Any]], bool] | None = None
+                    ) -> tuple[list[int], list[int]]:
     """Of the rows under a table that `rows_typed_below` did not take (`offsets`, as
     there), (those that look like a record, those that no longer do but still carry
     a NOT_TAKEN Status an earlier Save wrote, to be cleared)."""
@@ -261,7 +273,7 @@ def rows_left_below(row_at: Callable[[int], Sequence[Any]], fields: Sequence[int
     stale: list[int] = []
     for i in offsets:
         row = row_at(i)
-        if looks_like_record(row, fields):
+        if looks_like_record(row, fields, total_line):
             left.append(i)
         elif status is not None and status < len(row) and isinstance(row[status], str) \
                 and row[status].startswith(NOT_TAKEN):
@@ -687,13 +699,16 @@ class FileSheet:
             for c in range(c1, c2 + 1):
                 cell = cells.get((last + 1 + i, c))
                 out.append(None if cell is None or cell.value in (None, "") else
-                           FORMULA_CELL if cell.data_type == "f" else cell.value)
+                           (FormulaText(cell.value) if isinstance(cell.value, str) else FORMULA_CELL)
+                           if cell.data_type == "f" else cell.value)
             return out
 
-        n = rows_typed_below(row_at, cols, limit)
+        area = TableArea(self.ws.title, self.table.displayName, c1, c2, self._bounds()[1], last)
+        total = partial(is_total_line, area=area, marker=FORMULA_CELL)
+        n = rows_typed_below(row_at, cols, limit, total_line=total)
         below = sorted({r - last - 1 for (r, c) in cells if last + 1 + n <= r <= last + limit and c1 <= c <= c2})
         status = self._col.get(STATUS_HEADER)
-        left, stale = rows_left_below(row_at, cols, below, None if status is None else status - c1)
+        left, stale = rows_left_below(row_at, cols, below, None if status is None else status - c1, total)
         self.left_below = [last + 1 + i for i in left]      # worksheet rows
         self.stale_below = [last + 1 + i for i in stale]
         if n:
@@ -1152,13 +1167,15 @@ class LiveSheet:
                 top = last + 1 + b * LIVE_BLOCK_ROWS
                 bottom = min(top + LIVE_BLOCK_ROWS, last + 1 + limit) - 1
                 formulas = self.sheet.range((top, self._left), (bottom, right)).options(ndim=2).formula
-                blocks[b] = [[None if f in (None, "") else FORMULA_CELL if str(f).startswith("=") else f
+                blocks[b] = [[None if f in (None, "") else FormulaText(f) if str(f).startswith("=") else f
                               for f in row] for row in formulas]
             return blocks[b][i % LIVE_BLOCK_ROWS]
 
         fields = [self._col[c.header] for c in self.layout.field_columns if c.header in self._col]
-        n = rows_typed_below(row_at, fields, limit)
-        left, stale = rows_left_below(row_at, fields, range(n, limit), self._col.get(STATUS_HEADER))
+        area = TableArea(self.sheet.name, self.table.name, self._left, right, self._top, last)
+        total = partial(is_total_line, area=area, marker=FORMULA_CELL)
+        n = rows_typed_below(row_at, fields, limit, total_line=total)
+        left, stale = rows_left_below(row_at, fields, range(n, limit), self._col.get(STATUS_HEADER), total)
         self.left_below = [last + 1 + i for i in left]      # worksheet rows
         self.stale_below = [last + 1 + i for i in stale]
         if n:
