@@ -158,3 +158,27 @@ def test_the_room_rule_inserts_or_deletes_rows_only_for_user_cells_and_names_tho
     room = plan_room("S", old, new, cells)
     assert (None if room.change is None else (room.change.at, room.change.n)) == change
     assert room.in_the_way == way
+
+
+def test_the_live_writer_refuses_by_the_same_rule_before_writing_anything():
+    import fake_xlwings_sheet as fake
+    from cims_xl.excel.report_room import ReportCellsInTheWay
+    from cims_xl.excel.report_writer_live import XlwingsWriter
+    from cims_xl.reports.sheets import TablePlan
+
+    sheet = fake.Sheet(SALES, {(31, 8): "Year", (38, 8): "Total", (40, 8): "my year note", (1, 1): "Sales report",
+                               (31, 1): "Month", (97, 1): "Total"})
+    sheet.tables.append(fake.Table(sheet, "tblSalesByYear", 31, 8, 38, 13))
+    sheet.tables.append(fake.Table(sheet, "tblSalesByMonth", 31, 1, 97, 5))    # the longer table
+    before = dict(sheet.cells)
+
+    class Book:
+        sheets = {SALES: sheet}
+
+    grown = TablePlan("tblSalesByYear", "By year", None, 29, 31, 8, ("Year", "Sales"),
+                      tuple((2014 + i, 1.0) for i in range(10)), (None, None), (("label", "Total"), ("sum", None)),
+                      None)
+    plan = type("Plan", (), {"sheet": SALES, "tables": (grown,)})()
+    with pytest.raises(ReportCellsInTheWay, match="H40"):
+        XlwingsWriter(Book()).make_room([plan])
+    assert sheet.cells == before
