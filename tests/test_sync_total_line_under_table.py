@@ -159,3 +159,55 @@ def test_the_total_line_rule_needs_an_aggregate_over_the_table_and_only_labels_b
     assert is_total_line(row, AREA, FORMULA_CELL) is total
     assert rows_typed_below(lambda i: row, [0, 1, 2], 1,
                             total_line=lambda r: is_total_line(r, AREA, FORMULA_CELL)) == (0 if total else 1)
+
+
+def _turn_on_total_row(book, label="Total"):
+    """Table Design > Total Row on tblOrders: a label in the first column and Excel's
+    SUBTOTAL over Amount in the row under the records, inside the table."""
+    from openpyxl.utils.cell import range_boundaries as rb
+
+    wb = openpyxl.load_workbook(book)
+    ws = wb["Orders"]
+    table = ws.tables["tblOrders"]
+    c1, r1, c2, end = rb(table.ref)
+    headers = [ws.cell(r1, c).value for c in range(c1, c2 + 1)]
+    t = end + 1
+    ws.cell(t, c1).value = label
+    amount = c1 + headers.index("Amount")
+    ws.cell(t, amount).value = "=SUBTOTAL(109,tblOrders[Amount])"
+    table.tableColumns[0].totalsRowLabel = label
+    table.tableColumns[headers.index("Amount")].totalsRowFunction = "sum"
+    table.totalsRowCount = 1
+    table.ref = f"{get_column_letter(c1)}{r1}:{get_column_letter(c2)}{t}"
+    calc = wb.create_sheet("Calc")
+    calc["A4"] = f"=Orders!{get_column_letter(amount)}{t}"
+    wb.save(book)
+    return t, c1, amount
+
+
+@pytest.mark.parametrize("label", ["Total", "합계"])
+def test_excels_own_total_row_is_kept_through_save_and_moves_with_refresh(run, admin, tmp_path, label):
+    book, cid, ids = _orders_book(run, admin, tmp_path)
+    t, c1, amount = _turn_on_total_row(book, label)
+    code, out, err = run("--format", "json", "sync", str(book), "save")
+    assert code == 0, err + out
+    assert len(records.list_records(admin, "order")) == 4
+    for _ in range(3):
+        records.create(admin, "order", {"customer_id": cid, "order_date": "2025-04-01", "amount": 5})
+    code, out, err = run("sync", str(book), "refresh")
+    assert code == 0, err + out
+    wb = openpyxl.load_workbook(book)
+    ws = wb["Orders"]
+    table = ws.tables["tblOrders"]
+    n = t + 3
+    assert range_boundaries(table.ref)[3] == n and table.totalsRowCount == 1
+    assert range_boundaries(table.autoFilter.ref)[3] == n - 1
+    assert ws.cell(n, c1).value == label
+    assert ws.cell(n, amount).value == "=SUBTOTAL(109,tblOrders[Amount])"
+    assert wb["Calc"]["A4"].value == f"=Orders!{get_column_letter(amount)}{n}"
+    assert len([r for r in range(t, n) if ws.cell(r, c1).value]) == 3      # the new records above it
+    records.delete(admin, ids[0])
+    code, out, err = run("sync", str(book), "refresh")
+    assert code == 0, err + out
+    ws = openpyxl.load_workbook(book)["Orders"]
+    assert ws.cell(n - 1, c1).value == label and range_boundaries(ws.tables["tblOrders"].ref)[3] == n - 1

@@ -633,9 +633,9 @@ class FileSheet:
         else:
             raise SheetError(f"sheet {self.name!r} has no table {layout.table}; rebuild the workbook "
                              f"(cims workbook build) or add the table")
-        if self.table.totalsRowCount:
-            raise SheetError(f"turn off the Total Row of table {self.table.displayName} on "
-                             f"{self.name!r} first")
+        # Excel's own Total Row (Table Design > Total Row) is the user's total line: never a
+        # record; the table's rows end above it and Refresh moves it with them.
+        self._totals = int(self.table.totalsRowCount or 0)
         self._formats = {c.header: c.number_format for c in layout.columns if c.number_format}
         self._multiline: list = []      # cells holding a line break that we wrote or wrote beside
         self.notes: list[str] = []      # what Refresh left where it was, said in its summary
@@ -674,7 +674,7 @@ class FileSheet:
             dim.hidden = True
             dim.width = 4
         ref = f"{get_column_letter(c1)}{r1}:{get_column_letter(new_cols[-1])}{r2}"
-        self.table.ref = ref
+        self.table.ref = f"{get_column_letter(c1)}{r1}:{get_column_letter(new_cols[-1])}{r2 + self._totals}"
         if self.table.autoFilter is not None:
             self.table.autoFilter.ref = ref
         self._read_headers()
@@ -686,6 +686,10 @@ class FileSheet:
         from openpyxl.utils.cell import range_boundaries
 
         c1, _, c2, last = self._bounds()
+        self.left_below: list[int] = []
+        self.stale_below: list[int] = []
+        if self._totals:        # under Excel's Total Row: nothing Excel or LibreOffice would add
+            return
         cols = [self._col[c.header] - c1 for c in self.layout.field_columns if c.header in self._col]
         limit = BELOW_SCAN_ROWS
         for t in self.ws.tables.values():
@@ -720,7 +724,7 @@ class FileSheet:
         from openpyxl.utils.cell import range_boundaries
 
         c1, r1, c2, r2 = range_boundaries(self.table.ref)
-        return c1, r1, c2, r2
+        return c1, r1, c2, r2 - getattr(self, "_totals", 0)     # the last record's row
 
     def _read_headers(self) -> None:
         c1, r1, c2, _ = self._bounds()
@@ -750,9 +754,10 @@ class FileSheet:
 
         c1, r1, c2, _ = self._bounds()
         ref = f"{get_column_letter(c1)}{r1}:{get_column_letter(c2)}{max(last_row, r1 + 1)}"
-        self.table.ref = ref
+        self.table.ref = ref if not self._totals else \
+            f"{get_column_letter(c1)}{r1}:{get_column_letter(c2)}{max(last_row, r1 + 1) + self._totals}"
         if self.table.autoFilter is not None:
-            self.table.autoFilter.ref = ref
+            self.table.autoFilter.ref = ref         # the filter covers the records, not the Total Row
             self.table.autoFilter.sortState = None  # the saved sort covered the old rows
         if self.table.sortState is not None:
             self.table.sortState = None
