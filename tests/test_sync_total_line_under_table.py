@@ -211,3 +211,22 @@ def test_excels_own_total_row_is_kept_through_save_and_moves_with_refresh(run, a
     assert code == 0, err + out
     ws = openpyxl.load_workbook(book)["Orders"]
     assert ws.cell(n - 1, c1).value == label and range_boundaries(ws.tables["tblOrders"].ref)[3] == n - 1
+
+
+def test_the_live_sheet_leaves_a_labelled_total_line_alone_by_the_same_rule():
+    import fake_xlwings_sheet as fake
+    from cims_xl.excel.adapter import LiveSheet
+
+    layout = BY_SHEET["Orders"]
+    amount = layout.headers.index("Amount") + 1
+    letter = get_column_letter(amount)
+    cells = {(1, i + 1): h for i, h in enumerate(layout.headers)}
+    cells[(2, amount)] = 10
+    cells[(3, amount)] = 20
+    cells[(5, amount - 1)] = "Summe"                       # after one empty row
+    cells[(5, amount)] = f"=SUBTOTAL(109,{letter}2:{letter}3)"
+    sheet = fake.Sheet("Orders", cells)
+    sheet.tables.append(fake.Table(sheet, "tblOrders", 1, 1, 3, len(layout.headers)))
+    live = LiveSheet(object(), sheet, layout)
+    assert len(live.read().rows) == 2
+    assert live.left_below == []
