@@ -39,13 +39,16 @@ _XLFN = re.compile(r"^(?:_xlfn\.|_xlws\.)+", re.I)
 
 @dataclass(frozen=True)
 class TableArea:
-    """Where a data table is: its sheet, name, columns c1..c2 and rows r1 (headers)..last."""
+    """Where a data table is: its sheet, name, columns c1..c2 and rows r1 (headers)..last.
+    `reach`: how many rows past `last` a range may run (the empty rows between the table
+    and a total line under it: SUM(L2:L12) with row 12 left empty)."""
     sheet: str
     table: str
     c1: int
     c2: int
     r1: int
     last: int
+    reach: int = 2
 
 
 def _range_in_table(ref: str, area: TableArea) -> bool:
@@ -66,7 +69,7 @@ def _range_in_table(ref: str, area: TableArea) -> bool:
         return False
     if None in (c1, r1, c2, r2):
         return False
-    return area.c1 <= c1 <= c2 <= area.c2 and area.r1 <= r1 <= r2 <= area.last and r2 > area.r1
+    return area.c1 <= c1 <= c2 <= area.c2 and area.r1 <= r1 <= r2 <= area.last + area.reach and r2 > area.r1
 
 
 def aggregates_table(formula: str, area: TableArea) -> bool:
