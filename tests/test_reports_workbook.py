@@ -337,7 +337,7 @@ def test_the_live_writer_offers_every_method_the_report_writer_protocol_names():
     from cims_xl.excel.report_writer_live import XlwingsWriter
     wanted = {n for n in vars(ReportWriter) if not n.startswith("_")}
     assert wanted == {"ensure_sheet", "output_cell", "read_filters", "clear_table", "write_cells",
-                      "put_table", "format_sheet", "replace_charts", "wrap_across"}
+                      "put_table", "format_sheet", "replace_charts", "wrap_across", "make_room"}
     assert wanted <= set(dir(XlwingsWriter)) and wanted <= set(dir(OpenpyxlWriter))
 
 

@@ -27,6 +27,7 @@ import os
 import re
 import zipfile
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Protocol, Sequence
 
@@ -37,6 +38,7 @@ from .safe import ooxml_escape, ooxml_unescape
 from .package import deflated_info
 from .print_setup import patch_print_titles, repair_print_width
 from .row_shift import Change, Deletion
+from .total_line import FormulaText, TableArea, is_formula, is_total_line
 from .scratch_files import save_workbook
 from ..scratch import replace_keeping_mode
 from .sheet_codec import Uncomputed, is_risky_text
@@ -207,7 +209,7 @@ LIVE_BLOCK_ROWS = 200
 
 
 def rows_typed_below(row_at: Callable[[int], Sequence[Any]], fields: Sequence[int], limit: int,
-                     max_gap: int = MAX_GAP_ROWS) -> int:
+                     max_gap: int = MAX_GAP_ROWS, total_line: Callable[[Sequence[Any]], bool] | None = None) -> int:
     """How many of the sheet rows right under a table it should take in (0: none).
 
     `row_at(i)`: the cells of the i-th row under the table (0: right under it), in the
@@ -216,12 +218,16 @@ def rows_typed_below(row_at: Callable[[int], Sequence[Any]], fields: Sequence[in
     of the business field columns. A row is typed when a field cell holds a value that
     is no formula; a block of typed rows is taken when it starts right under the table
     (or the block before it) or after at most `max_gap` rows empty in every column. A
-    row of only formulas (a total), a row with something only beside the fields, or a
-    longer gap ends the search: a note written further down is not a record.
+    row of only formulas (a total), the user's total line (`total_line(row)`: labels beside
+    formulas that aggregate the table, `total_line.is_total_line`), a row with something
+    only beside the fields, or a longer gap ends the search: a note written further down
+    is not a record. A formula cell is FORMULA_CELL or a `FormulaText`.
     """
     def typed(i: int) -> bool:
         row = row_at(i)
-        return any(row[f] is not None and row[f] is not FORMULA_CELL for f in fields if f < len(row))
+        if total_line is not None and total_line(row):
+            return False
+        return any(row[f] is not None and not is_formula(row[f], FORMULA_CELL) for f in fields if f < len(row))
 
     def empty(i: int) -> bool:
         return all(v is None for v in row_at(i))
@@ -246,14 +252,20 @@ def rows_typed_below(row_at: Callable[[int], Sequence[Any]], fields: Sequence[in
 NOT_TAKEN = "Not saved: typed below"
 
 
-def looks_like_record(row: Sequence[Any], fields: Sequence[int]) -> bool:
+def looks_like_record(row: Sequence[Any], fields: Sequence[int],
+                      total_line: Callable[[Sequence[Any]], bool] | None = None) -> bool:
     """Values (not formulas) in two or more of the table's field columns: a record typed
-    in the wrong place, not a note (one cell of text) or a total (formulas)."""
-    return sum(1 for f in fields if f < len(row) and row[f] is not None and row[f] is not FORMULA_CELL) >= 2
+    in the wrong place, not a note (one cell of text) or a total (formulas, or labels
+    beside formulas that aggregate the table: `total_line`)."""
+    if total_line is not None and total_line(row):
+        return False
+    return sum(1 for f in fields if f < len(row) and row[f] is not None
+               and not is_formula(row[f], FORMULA_CELL)) >= 2
 
 
 def rows_left_below(row_at: Callable[[int], Sequence[Any]], fields: Sequence[int], offsets: Iterable[int],
-                    status: int | None) -> tuple[list[int], list[int]]:
+                    status: int | None, total_line: Callable[[Sequence[Any]], bool] | None = None
+                    ) -> tuple[list[int], list[int]]:
     """Of the rows under a table that `rows_typed_below` did not take (`offsets`, as
     there), (those that look like a record, those that no longer do but still carry
     a NOT_TAKEN Status an earlier Save wrote, to be cleared)."""
@@ -261,7 +273,7 @@ def rows_left_below(row_at: Callable[[int], Sequence[Any]], fields: Sequence[int
     stale: list[int] = []
     for i in offsets:
         row = row_at(i)
-        if looks_like_record(row, fields):
+        if looks_like_record(row, fields, total_line):
             left.append(i)
         elif status is not None and status < len(row) and isinstance(row[status], str) \
                 and row[status].startswith(NOT_TAKEN):
@@ -621,9 +633,9 @@ class FileSheet:
         else:
             raise SheetError(f"sheet {self.name!r} has no table {layout.table}; rebuild the workbook "
                              f"(cims workbook build) or add the table")
-        if self.table.totalsRowCount:
-            raise SheetError(f"turn off the Total Row of table {self.table.displayName} on "
-                             f"{self.name!r} first")
+        # Excel's own Total Row (Table Design > Total Row) is the user's total line: never a
+        # record; the table's rows end above it and Refresh moves it with them.
+        self._totals = int(self.table.totalsRowCount or 0)
         self._formats = {c.header: c.number_format for c in layout.columns if c.number_format}
         self._multiline: list = []      # cells holding a line break that we wrote or wrote beside
         self.notes: list[str] = []      # what Refresh left where it was, said in its summary
@@ -662,7 +674,7 @@ class FileSheet:
             dim.hidden = True
             dim.width = 4
         ref = f"{get_column_letter(c1)}{r1}:{get_column_letter(new_cols[-1])}{r2}"
-        self.table.ref = ref
+        self.table.ref = f"{get_column_letter(c1)}{r1}:{get_column_letter(new_cols[-1])}{r2 + self._totals}"
         if self.table.autoFilter is not None:
             self.table.autoFilter.ref = ref
         self._read_headers()
@@ -674,6 +686,10 @@ class FileSheet:
         from openpyxl.utils.cell import range_boundaries
 
         c1, _, c2, last = self._bounds()
+        self.left_below: list[int] = []
+        self.stale_below: list[int] = []
+        if self._totals:        # under Excel's Total Row: nothing Excel or LibreOffice would add
+            return
         cols = [self._col[c.header] - c1 for c in self.layout.field_columns if c.header in self._col]
         limit = BELOW_SCAN_ROWS
         for t in self.ws.tables.values():
@@ -687,13 +703,16 @@ class FileSheet:
             for c in range(c1, c2 + 1):
                 cell = cells.get((last + 1 + i, c))
                 out.append(None if cell is None or cell.value in (None, "") else
-                           FORMULA_CELL if cell.data_type == "f" else cell.value)
+                           (FormulaText(cell.value) if isinstance(cell.value, str) else FORMULA_CELL)
+                           if cell.data_type == "f" else cell.value)
             return out
 
-        n = rows_typed_below(row_at, cols, limit)
+        area = TableArea(self.ws.title, self.table.displayName, c1, c2, self._bounds()[1], last)
+        total = partial(is_total_line, area=area, marker=FORMULA_CELL)
+        n = rows_typed_below(row_at, cols, limit, total_line=total)
         below = sorted({r - last - 1 for (r, c) in cells if last + 1 + n <= r <= last + limit and c1 <= c <= c2})
         status = self._col.get(STATUS_HEADER)
-        left, stale = rows_left_below(row_at, cols, below, None if status is None else status - c1)
+        left, stale = rows_left_below(row_at, cols, below, None if status is None else status - c1, total)
         self.left_below = [last + 1 + i for i in left]      # worksheet rows
         self.stale_below = [last + 1 + i for i in stale]
         if n:
@@ -705,7 +724,7 @@ class FileSheet:
         from openpyxl.utils.cell import range_boundaries
 
         c1, r1, c2, r2 = range_boundaries(self.table.ref)
-        return c1, r1, c2, r2
+        return c1, r1, c2, r2 - getattr(self, "_totals", 0)     # the last record's row
 
     def _read_headers(self) -> None:
         c1, r1, c2, _ = self._bounds()
@@ -735,9 +754,10 @@ class FileSheet:
 
         c1, r1, c2, _ = self._bounds()
         ref = f"{get_column_letter(c1)}{r1}:{get_column_letter(c2)}{max(last_row, r1 + 1)}"
-        self.table.ref = ref
+        self.table.ref = ref if not self._totals else \
+            f"{get_column_letter(c1)}{r1}:{get_column_letter(c2)}{max(last_row, r1 + 1) + self._totals}"
         if self.table.autoFilter is not None:
-            self.table.autoFilter.ref = ref
+            self.table.autoFilter.ref = ref         # the filter covers the records, not the Total Row
             self.table.autoFilter.sortState = None  # the saved sort covered the old rows
         if self.table.sortState is not None:
             self.table.sortState = None
@@ -1152,13 +1172,15 @@ class LiveSheet:
                 top = last + 1 + b * LIVE_BLOCK_ROWS
                 bottom = min(top + LIVE_BLOCK_ROWS, last + 1 + limit) - 1
                 formulas = self.sheet.range((top, self._left), (bottom, right)).options(ndim=2).formula
-                blocks[b] = [[None if f in (None, "") else FORMULA_CELL if str(f).startswith("=") else f
+                blocks[b] = [[None if f in (None, "") else FormulaText(f) if str(f).startswith("=") else f
                               for f in row] for row in formulas]
             return blocks[b][i % LIVE_BLOCK_ROWS]
 
         fields = [self._col[c.header] for c in self.layout.field_columns if c.header in self._col]
-        n = rows_typed_below(row_at, fields, limit)
-        left, stale = rows_left_below(row_at, fields, range(n, limit), self._col.get(STATUS_HEADER))
+        area = TableArea(self.sheet.name, self.table.name, self._left, right, self._top, last)
+        total = partial(is_total_line, area=area, marker=FORMULA_CELL)
+        n = rows_typed_below(row_at, fields, limit, total_line=total)
+        left, stale = rows_left_below(row_at, fields, range(n, limit), self._col.get(STATUS_HEADER), total)
         self.left_below = [last + 1 + i for i in left]      # worksheet rows
         self.stale_below = [last + 1 + i for i in stale]
         if n:

@@ -18,7 +18,7 @@ from ..report_layout import (FILTER_CELLS, FILTER_LABELS, FILTER_SUFFIXES, OUTPU
 from ..reports.model import ReportSheet
 from ..reports.refresh import build_for_file, refresh_with_writer, standalone_note
 from ..reports.model import MONTH
-from ..reports.sheets import (FONT_FACE, AxisPlan, ChartPlan, PagePlan, SheetPlan, TablePlan, _col_letter,
+from ..reports.sheets import (BANDS, FONT_FACE, AxisPlan, ChartPlan, PagePlan, SheetPlan, TablePlan, _col_letter,
                               note_height, render)
 from .adapter import FileWorkbook
 from .columns import column_dimension
@@ -30,8 +30,33 @@ from .scratch_files import save_workbook
 class OpenpyxlWriter:
     """Writes report sheets into an openpyxl Workbook (a file, no Excel needed)."""
 
-    def __init__(self, workbook):
+    def __init__(self, workbook, row_changes: dict | None = None):
         self.wb = workbook
+        # Sheet rows make_room inserted or deleted, by sheet title (FileWorkbook.row_changes:
+        # its save moves comments, pictures and conditional formats with them).
+        self.row_changes = row_changes
+
+    def make_room(self, plans) -> None:
+        """Before anything is written: insert or delete whole sheet rows under the report
+        tables so the user's cells below them move with the tables' new length, or refuse
+        naming the cells a table would still cover (`report_room`)."""
+        from .report_room import plan_room, refuse_if_in_the_way, table_boxes
+        from .row_shift import RowShift
+
+        rooms = []
+        for plan in plans:
+            ws = self.wb[plan.sheet]
+            old = table_boxes(dict(ws.tables.items()), (name for name, _ in BANDS[plan.sheet]))
+            new = [(t.col, t.header_row, t.last_col, t.totals_row) for t in plan.tables]
+            cells = [(r, c) for (r, c), cell in ws._cells.items()
+                     if cell.value not in (None, "") or cell.comment is not None]
+            rooms.append(plan_room(plan.sheet, old, new, cells))
+        refuse_if_in_the_way(rooms)
+        for room in rooms:
+            if room.change is not None:
+                RowShift(self.wb, self.wb[room.sheet]).apply(room.change)
+                if self.row_changes is not None:
+                    self.row_changes.setdefault(room.sheet, []).append(room.change)
 
     # sheets and names
     def ensure_sheet(self, sheet: str) -> None:
@@ -325,7 +350,7 @@ def refresh_reports_file(path: str | Path, session, **kw) -> dict[str, ReportShe
     project and the ribbon of a .xlsm (openpyxl alone drops the ribbon's relationship).
     """
     book = FileWorkbook(path)
-    reports = refresh_with_writer(OpenpyxlWriter(book.wb), session, **kw)
+    reports = refresh_with_writer(OpenpyxlWriter(book.wb, book.row_changes), session, **kw)
     book.save()
     return reports
 

@@ -19,7 +19,7 @@ from ..cell_text import is_risky
 from ..report_layout import (FILTER_CELLS, FILTER_LABELS, FILTER_SUFFIXES, OUTPUT_CELL, filter_name,
                              report_prefix)
 from ..reports.refresh import refresh_with_writer
-from ..reports.sheets import FONT_FACE, ChartPlan, PagePlan, TablePlan
+from ..reports.sheets import BANDS, FONT_FACE, ChartPlan, PagePlan, TablePlan
 
 CM = 28.3465           # points per centimetre
 XL_TOTALS_SUM = 1      # XlTotalsCalculation.xlTotalsCalculationSum
@@ -60,6 +60,38 @@ class XlwingsWriter:
             ws.range(coord).number_format = "yyyy-mm-dd" if suffix in ("From", "To") else "@"
             self.book.names.add(filter_name(sheet, suffix), f"='{sheet}'!${coord[0]}${coord[1:]}")
         self.book.names.add(filter_name(sheet, "Output"), f"='{sheet}'!$A${OUTPUT_CELL[0]}")
+
+    def make_room(self, plans) -> None:
+        """As the file writer's: whole sheet rows inserted or deleted under the report
+        tables (Excel moves everything below, and what points at it), or a refusal naming
+        the user's cells a table would cover, before anything is written."""
+        from .report_room import plan_room, refuse_if_in_the_way
+
+        rooms = []
+        for plan in plans:
+            ws = self._sheet(plan.sheet)
+            names = {name for name, _ in BANDS[plan.sheet]}
+            old = []
+            for t in ws.tables:
+                if t.name in names:
+                    rng = t.range
+                    old.append((rng.column, rng.row, rng.column + rng.shape[1] - 1, rng.row + rng.shape[0] - 1))
+            used = ws.used_range
+            formulas = used.options(ndim=2).formula
+            cells = [(used.row + i, used.column + j) for i, row in enumerate(formulas)
+                     for j, f in enumerate(row) if f not in (None, "")]
+            new = [(t.col, t.header_row, t.last_col, t.totals_row) for t in plan.tables]
+            rooms.append(plan_room(plan.sheet, old, new, cells))
+        refuse_if_in_the_way(rooms)
+        for room in rooms:
+            ch = room.change
+            if ch is None:
+                continue
+            rows = self._sheet(room.sheet).range(f"{ch.at}:{ch.at + abs(ch.n) - 1}")
+            if ch.n > 0:
+                rows.insert("down")     # Insert Sheet Rows: Excel moves cells, formulas, shapes
+            else:
+                rows.delete("up")
 
     def output_cell(self, sheet: str) -> tuple[int, int]:
         rng = self._named(filter_name(sheet, "Output"))

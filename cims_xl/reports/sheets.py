@@ -511,6 +511,11 @@ class ReportWriter(Protocol):
         """Merge row's cells col..last_col (1-based, inclusive) into one, text wrapped and
         at the top (a long note stays on its page); earlier merges there are undone first."""
 
+    def make_room(self, plans: list[SheetPlan]) -> None:
+        """Optional, called before anything is written: insert or delete whole sheet rows
+        so the user's cells under the tables move with their new length, or raise naming
+        the user's cells a table would cover (excel/report_room.py)."""
+
 
 def render(writer: ReportWriter, reports: dict[str, ReportSheet]) -> dict[str, SheetPlan]:
     """Write each report through the writer; returns the plans (for logging and tests)."""
@@ -519,9 +524,14 @@ def render(writer: ReportWriter, reports: dict[str, ReportSheet]) -> dict[str, S
         if sheet not in reports:
             continue
         writer.ensure_sheet(sheet)
-        plan = plan_sheet(reports[sheet], writer.output_cell(sheet))
+        plans[sheet] = plan_sheet(reports[sheet], writer.output_cell(sheet))
+    # Before anything is written: rows for the tables' new length, moving the user's
+    # cells below them, or a refusal naming the cells a table would cover.
+    make_room = getattr(writer, "make_room", None)
+    if make_room is not None:
+        make_room(list(plans.values()))
+    for plan in plans.values():
         render_sheet(writer, plan)
-        plans[sheet] = plan
     return plans
 
 
