@@ -73,10 +73,8 @@ class PhoneColumnEvidence:
     def add(self, values: list) -> None:
         n = len(values)
         for i in self.country_columns:
-            if i < n:
-                cv = values[i]
-                if cv is not None and cv != "" and not nz.is_blank(cv):
-                    return                      # the row gives its own country
+            if i < n and _filled(values[i]):
+                return                          # the row gives its own country
         e = self.email_column
         if e is not None and e < n:
             ev = values[e]
@@ -194,6 +192,26 @@ _KANA = ("HIRAGANA", "KATAKANA")
 # names in characters all of them write ("王芳", "山田太郎") may be from any of them.
 _HAN_LANGUAGES = (file_language.ZH_HANS, file_language.ZH_HANT, file_language.JA)
 
+# Each phone collector asks of every row whether its Country cell is filled (a few names
+# down a column): normalize.is_blank's answer, remembered per short text for the whole
+# process (a pure function of the text, so no import's options can make it differ).
+_BLANK_TEXTS: dict[str, bool] = {}
+_BLANK_TEXTS_MAX = 4_096
+_BLANK_TEXT_LEN = 64
+_MEMO_MAX = 4_096       # a collector's own answers remembered per value
+
+
+def _filled(value: object) -> bool:
+    """not normalize.is_blank(value): False for None, "", whitespace, NaN…"""
+    if type(value) is str and len(value) <= _BLANK_TEXT_LEN:
+        blank = _BLANK_TEXTS.get(value)
+        if blank is None:
+            blank = nz.is_blank(value)
+            if len(_BLANK_TEXTS) < _BLANK_TEXTS_MAX:
+                _BLANK_TEXTS[value] = blank
+        return not blank
+    return value is not None and not nz.is_blank(value)
+
 
 class AssumedRegionEvidence:
     """Whether a file's numbers without a country code may be read in `region` when that
@@ -260,6 +278,21 @@ class AssumedRegionEvidence:
         # the file's language by its characters (kana, Hangul, simplified/traditional forms)
         self.language = file_language.LanguageEvidence(None, headers)
         self.numbers: dict[str, bool] = {}              # number -> whether it reads in the region
+        self._own_codes: dict[tuple[type, object], str | None] = {}   # a Country cell -> its region
+        self._own_prefixes: dict[str, bool] = {}        # "+86 13" -> begins with the region's code
+
+    def _own_code(self, lead: str) -> bool:
+        """Whether a number written with "+" or "00" (`lead`: its text from that sign)
+        begins with the region's calling code; remembered per first six characters
+        (a column's numbers share a few: "+86 13", "0086 1")."""
+        start = lead[:6]
+        own = self._own_prefixes.get(start)
+        if own is None:
+            digits = "".join(ch for ch in start if ch.isdigit()).removeprefix("00")
+            own = digits.startswith(str(self.code))
+            if len(self._own_prefixes) < _MEMO_MAX:
+                self._own_prefixes[start] = own
+        return own
 
     def _for(self, kind: str, example: str) -> None:
         self.for_[kind] += 1
@@ -277,7 +310,7 @@ class AssumedRegionEvidence:
         own = None
         blank_cell = False
         for i in self.country_cols:
-            if i < n and isinstance(values[i], (str, int)) and not nz.is_blank(values[i]):
+            if i < n and isinstance(values[i], (str, int)) and _filled(values[i]):
                 own = values[i]
                 break
             blank_cell = True
@@ -285,8 +318,11 @@ class AssumedRegionEvidence:
         if self.for_ and self.rows > LOOKED_AT and not blank_cell and own is None:
             return      # evidence found; the summary's word against it comes from the first rows
         if own is not None:
-            code = region_for_country(own) if isinstance(own, str) else None
-            code = code or region_for_dial_code(own)
+            if (code := self._own_codes.get((type(own), own), 0)) == 0:
+                code = region_for_country(own) if isinstance(own, str) else None
+                code = code or region_for_dial_code(own)
+                if len(self._own_codes) < _MEMO_MAX:
+                    self._own_codes[(type(own), own)] = code
             if code:
                 self.countries[code] += 1
         for c, header in self.phone_cols:
@@ -303,8 +339,7 @@ class AssumedRegionEvidence:
             text = v.strip()
             lead = text.lstrip("( ")
             if lead[:1] == "+" or lead[:2] == "00":
-                digits = "".join(ch for ch in lead[:6] if ch.isdigit()).removeprefix("00")
-                if digits.startswith(str(self.code)):
+                if self._own_code(lead):
                     self._for("numbers written with its country code", text)
                 elif own is None and sum(self.plus.values()) < PLUS_COUNTED:
                     try:
@@ -755,10 +790,8 @@ class SetRegionEvidence(AssumedRegionEvidence):
         for c, _h in self.phone_cols:
             text = _phone_text(values[c]) if c < n else None
             lead = text.lstrip("( ") if text else ""
-            if lead[:1] == "+" or lead[:2] == "00":
-                digits = "".join(ch for ch in lead[:6] if ch.isdigit()).removeprefix("00")
-                if digits.startswith(str(self.code)):
-                    self._home(f"'{text}'")
+            if (lead[:1] == "+" or lead[:2] == "00") and self._own_code(lead):
+                self._home(f"'{text}'")
         if self.script:
             for v in values:
                 if type(v) is str and not v.isascii() and any(
@@ -768,7 +801,7 @@ class SetRegionEvidence(AssumedRegionEvidence):
 
     def add(self, values: list) -> None:
         n = len(values)
-        own = any(i < n and isinstance(values[i], (str, int)) and not nz.is_blank(values[i])
+        own = any(i < n and isinstance(values[i], (str, int)) and _filled(values[i])
                   for i in self.country_cols)
         if not own and self.rows < LOOKED_AT:
             self._count_home(values)
