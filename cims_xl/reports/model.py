@@ -25,14 +25,11 @@ DATETIME = "yyyy-mm-dd hh:mm"
 
 
 def money_format(code: str | None) -> str:
-    """The Excel number format of an amount in `code`: its ISO 4217 decimal places
-    (`domain.money.minor_units`), and up to the store's 4 where a value has more
-    (`domain.money.shown_amount`): "#,##0.000#" for BHD, "#,##0.00##" for CNY and without
-    a currency, "#,##0" for JPY (no fraction is stored)."""
-    from ..domain.money import STORE_PLACES, minor_units
+    """The Excel number format of an amount in `code` (`domain.money.number_format`):
+    "#,##0.000#" for BHD, "#,##0.00##" for CNY and without a currency, "#,##0" for JPY."""
+    from ..domain.money import number_format
 
-    digits = minor_units(code)
-    return "#,##0" + ("." + "0" * digits + "#" * (STORE_PLACES - digits) if digits else "")
+    return number_format(code)
 
 
 @dataclass(frozen=True)
