@@ -156,3 +156,4 @@ def test_libreoffice_shows_each_amount_as_stored_and_no_hashes_on_the_orders_she
     shown = {cell.text for (r, c), cell in sheet.cells.items() if c == header["Amount"] and r > 1}
     assert shown == {"1.235", "2.0005", "1,507", "1,234,567,890,123.45", "0.001"}
     assert not [p for p in rc.problems(sheet, pages=False) if p.kind == "###"]
+
