@@ -1505,13 +1505,13 @@ def customer_360(app: App, customer_id):
     if app.out.fmt == "json":
         app.out.emit(data)
         return
-    from .domain.display import money
+    from .domain.display import converted_money, money
 
     by = data.get("lifetime_values") or {}
     ltv = "; ".join(money(v, c) for c, v in by.items()) or "0.00"
     base, total = data.get("lifetime_value_currency"), data.get("lifetime_value")
     if total is not None and set(by) - {base}:
-        ltv = f"{money(total, base)} at your exchange rates ({ltv})"
+        ltv = f"{converted_money(total, base)} at your exchange rates ({ltv})"
     app.out.emit(data["customer"], title=f"Customer {data['customer']['id']} · lifetime value {ltv}")
     for key, kind in (("contacts", "contact"), ("interactions", "interaction"), ("orders", "order"),
                       ("opportunities", "opportunity"), ("tickets", "ticket")):
