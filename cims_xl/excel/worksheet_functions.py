@@ -529,25 +529,11 @@ def cell_number(amount: Decimal, code: str | None) -> float | str:
     as it does a text of several currencies: a total is never handed back rounded by the
     float it would become."""
     from ..domain.display import money
+    from ..domain.money import fits_a_cell
 
     if fits_a_cell(amount):
         return float(amount)
     return money(amount, code)
-
-
-# Significant digits a spreadsheet shows and keeps of a number (Excel specifications and
-# limits: "Number precision: 15 digits"; LibreOffice the same): 19999999999999.99 is a
-# double that prints back, but Excel shows it as 20,000,000,000,000.00.
-CELL_DIGITS = 15
-
-
-def fits_a_cell(amount: Any) -> bool:
-    """Whether a spreadsheet cell holds `amount` as a number exactly (15 significant
-    digits at most)."""
-    number = Decimal(amount) if not isinstance(amount, float) else Decimal(repr(amount))
-    if not number.is_finite() or number.is_zero():
-        return True
-    return len(number.normalize().as_tuple().digits) <= CELL_DIGITS
 
 
 def round_money(amount: Any, code: str | None) -> Decimal:

@@ -24,12 +24,13 @@ MONTH = "yyyy-mm"
 DATETIME = "yyyy-mm-dd hh:mm"
 
 
-def money_format(code: str | None) -> str:
+def money_format(code: str | None, converted: bool = False) -> str:
     """The Excel number format of an amount in `code` (`domain.money.number_format`):
-    "#,##0.000#" for BHD, "#,##0.00##" for CNY and without a currency, "#,##0" for JPY."""
+    "#,##0.000#" for BHD, "#,##0.00##" for CNY and without a currency, "#,##0" for JPY;
+    `converted` (figures computed at an exchange rate): the minor units only, "#,##0.00"."""
     from ..domain.money import number_format
 
-    return number_format(code)
+    return number_format(code, converted=converted)
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,9 @@ class ReportTable:
     # count columns whose Total is a value counted over all rows once (distinct customers),
     # kept when the table is split into one block per currency: a sum of the blocks overlaps
     distinct: tuple[str, ...] = ()
+    # the currency its money figures were converted to at the entered rates (computed
+    # figures: shown rounded to its minor units, `display.converted_money`), else None
+    converted: str | None = None
 
     @property
     def columns(self) -> list[str]:
