@@ -226,8 +226,10 @@ class TablePlan:
         out = []
         for i in range(len(self.headers)):
             values = [row[i] for row in self.rows if row[i] is not None]
-            out.append(bool(values) and all(isinstance(v, (int, float, dt.date)) and not isinstance(v, bool)
-                                            for v in values))
+            # a money column's figure too long for a number is its exact text (_rows_exact)
+            money = (self.formats[i] or "").startswith("#,##0")
+            out.append(bool(values) and all((isinstance(v, (int, float, dt.date)) or money and isinstance(v, str))
+                                            and not isinstance(v, bool) for v in values))
         return tuple(out)
 
 
@@ -396,13 +398,20 @@ def _plan_table(t: ReportTable, out_row: int, col: int) -> TablePlan:
 def _rows_exact(t: ReportTable, cols: list[str]) -> tuple[tuple[tuple, ...], dict[int, str]]:
     """The table's cell values, a money figure a cell cannot hold exactly (more than 15
     significant digits: `money.fits_a_cell`, 10,000,000,000,252.251) as its exact text
+    (a converted figure rounded to its currency's minor units, as its format shows it)
     instead of a double Excel would show rounded (10,000,000,000,252.30 in LibreOffice);
     and {column index: the exact text of its total} for each money column whose figures
     or whose sum a cell cannot hold, so that its Total is that text rather than a
     SUBTOTAL of rounded doubles (or one that leaves the text out). Tables with a Currency
     column per row keep their totals as they are (never added across currencies)."""
-    from ..domain.display import money
+    from ..domain.display import converted_money, money
     from ..domain.money import fits_a_cell
+
+    def shown(value: Decimal, code: str | None) -> str:
+        # a figure converted at a rate: to the currency's minor units, as the number format
+        # would show it (display.converted_money); else every stored digit
+        converted = t.converted is not None and code == t.converted
+        return (converted_money if converted else money)(value, code, code=False)
 
     money_at = [i for i, c in enumerate(cols) if t.formats.get(c) == MONEY]
     at = cols.index(CURRENCY) if CURRENCY in cols else None
@@ -417,13 +426,13 @@ def _rows_exact(t: ReportTable, cols: list[str]) -> tuple[tuple[tuple, ...], dic
                 sums[i] += v
                 if not fits_a_cell(v):
                     code = rec[at] if at is not None and isinstance(rec[at], str) else t.currency
-                    row[i] = money(v, code, code=False)
+                    row[i] = shown(v, code)
                     long_cols[i] = ""
         rows.append(tuple(row))
     if at is None:
         for i in money_at:
             if i in long_cols or not fits_a_cell(sums[i]):
-                long_cols[i] = money(sums[i], t.currency, code=False)
+                long_cols[i] = shown(sums[i], t.currency)
     else:
         long_cols = {i: "" for i in long_cols}
     return tuple(rows), long_cols
