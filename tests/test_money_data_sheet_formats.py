@@ -157,3 +157,28 @@ def test_libreoffice_shows_each_amount_as_stored_and_no_hashes_on_the_orders_she
     assert shown == {"1.235", "2.0005", "1,507", "1,234,567,890,123.45", "0.001"}
     assert not [p for p in rc.problems(sheet, pages=False) if p.kind == "###"]
 
+
+
+def test_the_live_excel_sheet_gives_each_amount_its_rows_currency_format_and_keeps_a_users_own():
+    import fake_xlwings_sheet as fake
+    from cims_xl.excel.adapter import LiveSheet
+
+    layout = BY_SHEET["Orders"]
+    col = {h: i + 1 for i, h in enumerate(layout.headers)}
+    cells = {(1, i): h for h, i in col.items()}
+    rows = [("1.235", "BHD"), ("1507", "JPY"), ("1200", "JPY"), ("12.5", "USD"), ("2.0005", "kwd")]
+    for r, (amount, currency) in enumerate(rows, 2):
+        cells[(r, col["Amount"])], cells[(r, col["Currency"])] = float(amount), currency
+    sheet = fake.Sheet("Orders", cells)
+    sheet.tables.append(fake.Table(sheet, "tblOrders", 1, 1, 1 + len(rows), len(layout.headers)))
+    users = '"US$ "#,##0.00'
+    sheet.formats[(5, col["Amount"])] = users
+    for r in range(2, 2 + len(rows)):
+        sheet.formats.setdefault((r, col["Amount"]), "#,##0.00")
+    LiveSheet(object(), sheet, layout).show_money()
+    got = {r: sheet.formats[(r, col["Amount"])] for r in range(2, 2 + len(rows))}
+    assert _shown(Decimal("1.235"), got[2]) == "1.235"
+    assert _shown(Decimal("1507"), got[3]) == "1,507" and _shown(Decimal("1200"), got[4]) == "1,200"
+    assert got[5] == users
+    assert _shown(Decimal("2.0005"), got[6]) == "2.0005" and _decimals(got[6])[0] == 3
+    assert _decimals(sheet.formats[(2, col["Profit"])])[0] == 3      # a blank Profit is ready for its currency
