@@ -861,6 +861,7 @@ def fits_a_cell(amount: object) -> bool:
     return len(number.normalize().as_tuple().digits) <= CELL_DIGITS
 
 
+@functools.cache
 def number_formats() -> frozenset[str]:
     """Every format `number_format` gives, and the fixed "#,##0.00" cims wrote before
     (a money cell showing one of them is cims's to change; any other is the user's)."""

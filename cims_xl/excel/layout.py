@@ -6,6 +6,7 @@ Save/Refresh sync (both adapters) and the tests all read it. No xlwings here.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Iterable, Mapping
@@ -156,6 +157,7 @@ def currency_header(layout: SheetLayout) -> str | None:
     return next((c.header for c in layout.field_columns if c.key == "currency"), None)
 
 
+@functools.lru_cache(maxsize=1024)     # a 100k-row refresh asks for a few pairs, many times
 def money_cell_format(currency: Any, current: str | None) -> str | None:
     """The number format a money cell of a row in `currency` gets (`money.number_format`:
     its ISO 4217 decimals, up to the store's 4 where the value has more: 1.235 BHD shows
