@@ -1509,13 +1509,13 @@ def customer_360(app: App, customer_id):
     if app.out.fmt == "json":
         app.out.emit(data)
         return
-    from .domain.display import money
+    from .domain.display import converted_money, money
 
     by = data.get("lifetime_values") or {}
     ltv = "; ".join(money(v, c) for c, v in by.items()) or "0.00"
     base, total = data.get("lifetime_value_currency"), data.get("lifetime_value")
     if total is not None and set(by) - {base}:
-        ltv = f"{money(total, base)} at your exchange rates ({ltv})"
+        ltv = f"{converted_money(total, base)} at your exchange rates ({ltv})"
     app.out.emit(data["customer"], title=f"Customer {data['customer']['id']} · lifetime value {ltv}")
     for key, kind in (("contacts", "contact"), ("interactions", "interaction"), ("orders", "order"),
                       ("opportunities", "opportunity"), ("tickets", "ticket")):
@@ -2406,7 +2406,8 @@ def report(app: App, out_path, date_from, date_to, owner, region):
     for sheet, rep in reports.items():
         caption = rep.filters_text()
         for table in rep.tables:
-            rows = _report_rows(data[sheet]["tables"][table.name], table.formats, table.currency)
+            rows = _report_rows(data[sheet]["tables"][table.name], table.formats, table.currency,
+                                converted=table.converted)
             if rows:
                 app.out.emit(rows, title=f"{sheet} · {table.title}")
                 if table.note:          # the workbook's note under the table: rates used, unknown profit
@@ -2431,12 +2432,15 @@ def _check_period(date_from: str | None, date_to: str | None) -> None:
                                     "swap them"})
 
 
-def _report_rows(rows: list[dict], formats: dict[str, str], table_currency: str | None = None) -> list[dict]:
+def _report_rows(rows: list[dict], formats: dict[str, str], table_currency: str | None = None, *,
+                 converted: str | None = None) -> list[dict]:
     """A report table's rows as a person reads them, as the workbook shows them: months
     as 2024-03, money with its currency's decimal places (the row's Currency, else the
-    table's; "—" when not known), rates as percentages;
-    months before the first and after the last figure left out."""
-    from .domain.display import money, percent
+    table's; "—" when not known; figures in `converted`, the currency amounts were
+    converted to at a rate, rounded to its minor units: `display.converted_money`), rates
+    as percentages; months before the first and after the last figure left out. json
+    keeps the exact figures (4 places)."""
+    from .domain.display import converted_money, money, percent
     from .reports.model import COUNT, DATE, DATETIME, DAYS, HOURS, MONEY, MONTH, PERCENT
 
     months = [c for c, f in formats.items() if f == MONTH]
@@ -2467,8 +2471,9 @@ def _report_rows(rows: list[dict], formats: dict[str, str], table_currency: str 
             elif f == DATETIME and isinstance(v, str):
                 shown[c] = v[:16].replace("T", " ")
             elif f == MONEY and _is_number(v):
-                shown[c] = money(v, currency if isinstance(currency, str) else None,
-                                 code=bool(row.get("Currency") or row.get("currency")))
+                code = currency if isinstance(currency, str) else None
+                shown[c] = (converted_money if converted and code == converted else money)(
+                    v, code, code=bool(row.get("Currency") or row.get("currency")))
             elif f == PERCENT and _is_number(v):
                 shown[c] = percent(v, fraction=True, decimals=1)
             elif f == COUNT and _is_number(v):

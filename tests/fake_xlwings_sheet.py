@@ -1,6 +1,6 @@
 """Just enough of an xlwings workbook's sheets for the tests of the live (Excel) adapter,
 where Excel itself cannot run: cells by (row, column), ranges, Excel Tables with their
-header and body ranges, resize, and the used range (a hand-written fake, as the
+header and body ranges, resize, number formats, and the used range (a hand-written fake, as the
 project's other Excel-side tests use)."""
 
 from __future__ import annotations
@@ -24,6 +24,19 @@ class Range:
     @value.setter
     def value(self, v):
         self.sheet.cells[(self.row, self.column)] = v
+
+    @property
+    def number_format(self):
+        """The one format of every cell of the range, None when they differ (as xlwings)."""
+        found = {self.sheet.formats.get((r, c), "General") for r in range(self.row, self.r2 + 1)
+                 for c in range(self.column, self.c2 + 1)}
+        return found.pop() if len(found) == 1 else None
+
+    @number_format.setter
+    def number_format(self, fmt):
+        for r in range(self.row, self.r2 + 1):
+            for c in range(self.column, self.c2 + 1):
+                self.sheet.formats[(r, c)] = fmt
 
     @property
     def formula(self):
@@ -63,6 +76,7 @@ class Sheet:
 
     def __init__(self, name, cells):
         self.name, self.cells, self.tables = name, dict(cells), Tables()
+        self.formats: dict[tuple[int, int], str] = {}   # number formats by (row, column)
 
     def range(self, a, b=None):
         b = b or a

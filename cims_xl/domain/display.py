@@ -52,6 +52,19 @@ def money(amount: object, currency: str | None = None, *, code: bool = True) -> 
     return f"{text} {currency.upper()}" if currency and code else text
 
 
+def converted_money(amount: object, currency: str | None = None, *, code: bool = True) -> str:
+    """A figure computed at an exchange rate ("14.014 USD" from 100 CNY at 0.14014) as a
+    person reads it: rounded to `currency`'s minor units (ISO 4217: USD 2, BHD 3, JPY 0),
+    half up, as Council Regulation (EC) No 1103/97 Art. 5 rounds a converted sum ("if
+    the application of the conversion rate gives a result which is exactly half-way, the
+    sum shall be rounded up"); "14.01 USD". Stored amounts are shown as stored (`money`,
+    up to 4 places); machine output (json) keeps the exact converted figure."""
+    from .money import round_money
+
+    rounded = round_money(amount, currency)
+    return money(amount if rounded is None else rounded, currency, code=code)
+
+
 def percent(value: object, *, fraction: bool = False, decimals: int = 0) -> str:
     """`75` -> `"75%"`; with fraction=True, `0.342` -> `"34.2%"` (decimals=1)."""
     if value is None or value == "":

@@ -825,6 +825,50 @@ def round_money(amount: object, code: str | None) -> Decimal | None:
 STORE_PLACES = 4      # decimal places the store keeps of an amount
 
 
+def number_format(code: str | None, *, converted: bool = False) -> str:
+    """The spreadsheet number format (Excel format code) of an amount in `code`: its ISO
+    4217 decimal places (`minor_units`), and up to the store's 4 where a value has more
+    (as `shown_amount`): "#,##0.000#" for BHD, "#,##0.00##" for CNY and without a
+    currency, "#,##0" for JPY (no fraction is stored). Every money cell cims writes (data
+    sheets, report tables, exports) uses it, so a cell never shows fewer digits than the
+    store keeps.
+
+    converted: the figures were computed at an exchange rate: exactly the minor units
+    ("#,##0.00" for USD), rounded half up as `display.converted_money` says."""
+    digits = minor_units(code)
+    if converted:
+        return "#,##0" + ("." + "0" * digits if digits else "")
+    return "#,##0" + ("." + "0" * digits + "#" * (STORE_PLACES - digits) if digits else "")
+
+
+# Significant digits a spreadsheet shows and keeps of a number (Excel specifications and
+# limits: "Number precision: 15 digits"; LibreOffice the same): 19999999999999.99 is a
+# double that prints back, but Excel shows it as 20,000,000,000,000.00.
+CELL_DIGITS = 15
+
+
+def fits_a_cell(amount: object) -> bool:
+    """Whether a spreadsheet cell holds `amount` as a number exactly (15 significant
+    digits at most). Every stored amount does (`limits`); a sum of them may not."""
+    if amount is None or isinstance(amount, bool):
+        return True
+    try:
+        number = Decimal(repr(amount)) if isinstance(amount, float) else Decimal(amount)
+    except (InvalidOperation, TypeError, ValueError):
+        return True
+    if not number.is_finite() or number.is_zero():
+        return True
+    return len(number.normalize().as_tuple().digits) <= CELL_DIGITS
+
+
+@functools.cache
+def number_formats() -> frozenset[str]:
+    """Every format `number_format` gives, and the fixed "#,##0.00" cims wrote before
+    (a money cell showing one of them is cims's to change; any other is the user's)."""
+    return frozenset({"#,##0"} | {"#,##0." + "0" * d + "#" * k
+                                  for d in range(1, STORE_PLACES + 1) for k in range(STORE_PLACES - d + 1)})
+
+
 def shown_amount(amount: object, code: str | None) -> Decimal | None:
     """``amount`` as it is shown: with ``code``'s `minor_units`, or with more decimal
     places when the value has more, up to the store's 4 (0.001 CNY -> 0.001, 1.2345 BHD

@@ -839,6 +839,29 @@ class FileSheet:
                     marked += 1
         return marked
 
+    def show_money(self) -> int:
+        """Give every money cell of the table (Amount, Profit) its row's currency format
+        (`layout.money_cell_format`: 1.235 BHD shows 1.235, 1507 JPY 1,507, 2.0005 KWD
+        2.0005); a format the user chose is kept. Returns how many cells changed."""
+        from .layout import currency_header, money_cell_format, money_headers
+
+        cur = self._col.get(currency_header(self.layout) or "")
+        cols = [self._col[h] for h in money_headers(self.layout) if h in self._col]
+        if not cols:
+            return 0
+        cells = self.ws._cells
+        changed = 0
+        for r in range(self.first_row, self.last_row + 1):
+            held = cells.get((r, cur)) if cur else None
+            currency = ooxml_unescape(held.value) if held is not None and isinstance(held.value, str) else None
+            for c in cols:
+                cell = self.ws.cell(r, c)
+                fmt = money_cell_format(currency, cell.number_format)
+                if fmt is not None:
+                    cell.number_format = fmt
+                    changed += 1
+        return changed
+
     def widen_columns(self, widths: Mapping[str, float]) -> None:
         """Make table columns at least this wide (characters); never narrows one."""
         from .columns import column_dimension
@@ -1246,6 +1269,34 @@ class LiveSheet:
     def end_row(self) -> int:
         """The worksheet row of the table's last row (its header row when it has none)."""
         return self._top + self._n
+
+    def show_money(self) -> int:
+        """As `FileSheet.show_money`: every money cell gets its row's currency format (one
+        Excel call per run of rows in one format); a format the user chose is kept."""
+        from .layout import currency_header, is_cims_money_format, money_cell_format, money_headers
+
+        data = self.read()
+        cur = data.columns.get(currency_header(self.layout) or "")
+        changed = 0
+        for header in [h for h in money_headers(self.layout) if h in self._col]:
+            want: dict[str, list[int]] = {}
+            for i, row in enumerate(data.rows):
+                want.setdefault(money_cell_format(row[cur] if cur is not None else None, None), []).append(i)
+            for fmt, rows in want.items():
+                for a, b in _runs(rows):
+                    rng = self._range(a, b, header)
+                    held = rng.number_format
+                    if held is not None:        # one format over the run
+                        if held != fmt and is_cims_money_format(held):
+                            rng.number_format = fmt
+                            changed += b - a + 1
+                        continue
+                    for r in range(a, b + 1):   # mixed formats: cell by cell
+                        one = self._range(r, r, header)
+                        if one.number_format != fmt and is_cims_money_format(one.number_format):
+                            one.number_format = fmt
+                            changed += 1
+        return changed
 
     def widen_columns(self, widths: Mapping[str, float]) -> None:
         """Make table columns at least this wide (characters); never narrows one."""

@@ -6,7 +6,9 @@ Save/Refresh sync (both adapters) and the tests all read it. No xlwings here.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, Iterable, Mapping
 
 from ..domain.schema import CUSTOMER, ENTITIES, Entity, Field
@@ -116,13 +118,20 @@ def fit_widths(layout: SheetLayout, rows: Iterable[Mapping[str, Any]]) -> dict[s
     """Column widths (header -> characters) that show every visible text value whole,
     for the columns where the layout's width is too narrow; capped at MAX_FIT_WIDTH.
 
-    rows: cell values by header as Refresh writes them. Numbers and dates keep the
+    rows: cell values by header as Refresh writes them. Money columns are made as wide
+    as their widest amount shown in its row's currency format (`money_cell_format`:
+    9,999,999,999,999.99 needs 22, never "###"); other numbers and dates keep the
     layout's width (their formats are sized for them).
     """
     need = {c.header: float(c.width) for c in layout.columns
             if not c.hidden and c.role in ("field", "lookup")}
     start = dict(need)
+    money_cols = money_headers(layout)
+    currency = currency_header(layout)
     for row in rows:
+        for header in money_cols:
+            if header in need and (width := money_width(row.get(header), row.get(currency))) > need[header]:
+                need[header] = width
         for header, width in need.items():
             value = row.get(header)
             # Most values are far shorter than their column: the bound (every character
@@ -136,6 +145,58 @@ def fit_widths(layout: SheetLayout, rows: Iterable[Mapping[str, Any]]) -> dict[s
             if longest > width:
                 need[header] = longest
     return {h: float(min(MAX_FIT_WIDTH, round(w + 0.49))) for h, w in need.items() if w > start[h]}
+
+
+def money_headers(layout: SheetLayout) -> tuple[str, ...]:
+    """The headers of the layout's money columns (Amount, Profit)."""
+    return tuple(c.header for c in layout.field_columns if c.field is not None and c.field.kind == "money")
+
+
+def currency_header(layout: SheetLayout) -> str | None:
+    """The header of the column naming each row's currency, None when the sheet has none."""
+    return next((c.header for c in layout.field_columns if c.key == "currency"), None)
+
+
+@functools.lru_cache(maxsize=1024)     # a 100k-row refresh asks for a few pairs, many times
+def money_cell_format(currency: Any, current: str | None) -> str | None:
+    """The number format a money cell of a row in `currency` gets (`money.number_format`:
+    its ISO 4217 decimals, up to the store's 4 where the value has more: 1.235 BHD shows
+    1.235, 1507 JPY 1,507), or None to leave `current`: a format the user chose (not
+    General and not one cims writes) is kept. An unknown currency text gets two
+    decimals and up to four."""
+    from ..domain.money import number_format
+
+    if not is_cims_money_format(current):
+        return None
+    wanted = number_format(_code(currency))
+    return None if wanted == current else wanted
+
+
+def is_cims_money_format(fmt: str | None) -> bool:
+    """Whether a money cell's number format is one cims may change: General (none set)
+    or one cims writes (`money.number_formats`); any other is the user's choice."""
+    from ..domain.money import number_formats
+
+    return fmt in (None, "", "General") or fmt in number_formats()
+
+
+def money_width(value: Any, currency: Any) -> float:
+    """Characters a money column needs to show `value` whole in its row's currency
+    format (digits are one character wide in the body font, plus the cell's margins);
+    0 for a value that is no number."""
+    from ..domain.display import money
+
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+        return 0.0
+    return float(len(money(value, _code(currency), code=False)) + 2)
+
+
+def _code(currency: Any) -> str | None:
+    """A row's Currency cell as an ISO code, None when it is none (blank, unknown text)."""
+    from ..domain.money import is_currency_code
+
+    code = currency.strip().upper() if isinstance(currency, str) else None
+    return code if code and is_currency_code(code) else None
 
 
 LAYOUTS: dict[str, SheetLayout] = {kind: _layout(e) for kind, e in ENTITIES.items()}

@@ -138,6 +138,11 @@ class OpenpyxlWriter:
         for i, numeric in enumerate(plan.numeric):
             # Headers sit over their values: right over numbers, wrapped when long.
             ws.cell(plan.header_row, plan.col + i).alignment = right if numeric else left
+        for i, numeric in enumerate(plan.numeric):
+            if numeric:     # a figure written as exact text (sheets._rows_exact) sits right, as numbers do
+                for k, values in enumerate(plan.rows):
+                    if i < len(values) and isinstance(values[i], str):
+                        ws.cell(plan.header_row + 1 + k, plan.col + i).alignment = Alignment(horizontal="right")
         for i, header in enumerate(plan.headers):
             tc = TableColumn(id=i + 1, name=header)
             kind, value = plan.totals[i]
@@ -150,6 +155,8 @@ class OpenpyxlWriter:
                 cell.value = "=" + plan.totals_formula(i)
             elif kind == "value":
                 cell.value = value
+                if isinstance(value, str) and plan.numeric[i]:
+                    cell.alignment = right      # a figure written as exact text (sheets._rows_exact)
             if plan.formats[i]:
                 cell.number_format = plan.formats[i]
             cell.font = bold

@@ -290,6 +290,7 @@ def refresh_sheet(session, sheet: SheetAdapter, *, force: bool = False, tz: dt.t
     widen = getattr(sheet, "widen_columns", None)
     if widen is not None:  # emails, tags and names shown whole (up to a cap)
         widen(fit_widths(layout, desired.values()))
+    _show_money(sheet)
     _protect(sheet)
     _note(progress, len(rows), len(rows), f"Refreshed {sheet.name}")
     out = {"rows": len(recs), "changed": len(updates), "added": len(new), "removed": len(drop)}
@@ -297,6 +298,13 @@ def refresh_sheet(session, sheet: SheetAdapter, *, force: bool = False, tz: dt.t
     if notes:   # what the rows moved by Refresh left where it was (row_shift)
         out["notes"] = notes
     return out
+
+
+def _show_money(sheet: SheetAdapter) -> None:
+    """Every money cell shows its row's currency's decimals (`show_money` of the adapter)."""
+    show = getattr(sheet, "show_money", None)
+    if show is not None:
+        show()
 
 
 def _protect(sheet: SheetAdapter) -> None:
@@ -907,6 +915,7 @@ def save_sheets(session, sheets: Sequence[SheetAdapter], *, force: bool = False,
     for job in jobs:
         _note(progress, 0, 1, f"Writing back {job.sheet.name}")
         out[job.sheet.name] = _write_back(job, not_saved)
+        _show_money(job.sheet)
     _note(progress, 1, 1, "Saved")
     return out
 

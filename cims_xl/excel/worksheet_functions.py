@@ -136,7 +136,7 @@ class ReadCache:
             return
         now = self._money_settings()
         if seen != now:
-            for key in [k for k in self.memo if k[0] in ("ltv", "360")]:
+            for key in [k for k in self.memo if k[0] in ("ltv", "360", "pipeline")]:
                 del self.memo[key]
         self.memo[("money settings",)] = now
 
@@ -514,12 +514,32 @@ def cims_ltv(customer_id: Any, currency: Any = None, *, session=None) -> Any:
 
         lv = cache.remember(("ltv", cid), compute)
         if code is not None:
-            return float(lv.by_currency.get(code, 0))
+            return cell_number(lv.by_currency.get(code, Decimal(0)), code)
         if lv.total is not None:
-            return float(lv.total)
+            return cell_number(round_money(lv.total, lv.base) if lv.converted else lv.total, lv.base)
         return money_text(lv.shown)
 
     return _map(customer_id, one)
+
+
+def cell_number(amount: Decimal, code: str | None) -> float | str:
+    """A money figure as a UDF returns it: a number when a spreadsheet cell holds it
+    exactly (`fits_a_cell`: 15 significant digits at most, as every stored amount has), else
+    its exact text with the currency ("10,000,000,000,252.251 USD"), which SUM leaves out
+    as it does a text of several currencies: a total is never handed back rounded by the
+    float it would become."""
+    from ..domain.display import money
+    from ..domain.money import fits_a_cell
+
+    if fits_a_cell(amount):
+        return float(amount)
+    return money(amount, code)
+
+
+def round_money(amount: Any, code: str | None) -> Decimal:
+    from ..domain.money import round_money as rounded
+
+    return rounded(amount, code)
 
 
 def money_text(by_currency: dict) -> str:
@@ -595,32 +615,59 @@ def cims_pipeline(stage: Any = None, *, session=None) -> list[list[Any]]:
     Without a stage: all open stages (Lead … Negotiation). Returns a header row
     (Currency, Open amount, Weighted amount) and one row per currency, the store's
     first (a row for it even when there is nothing open): amounts in two currencies
-    are never added. Deals with no probability (an import left it empty) count in the
-    Open amount, not the Weighted one, and a last row says how many.
+    are never added. Deals in another currency are converted to the store's at the
+    rates entered (`cims fx set`), by the Pipeline report's own function
+    (`reports.currency.convert`, at each deal's close, expected close or creation date),
+    so both give the same figures; a converted sum is rounded to the store currency's
+    minor units (`display.converted_money`), and a deal dated before its currency's first
+    rate keeps its own row. Deals with no probability (an import left it empty) count in
+    the Open amount, not the Weighted one, and a last row says how many. A store
+    currency or rate changed (by anyone) is used at the next recalculation.
     """
     cache = _cache(session)
     wanted = _stage(stage)
-    base = _store_currency(cache)
 
     def compute():
+        import pandas as pd
+
+        from ..domain.money import round_money
+        from ..reports.currency import FxRate, convert
+
+        base, rates = cache.note_money_settings()
         stages = (wanted,) if wanted else OPEN_STAGES
+        chosen = [rec for rec in cache.records("opportunity").values()
+                  if (rec.get("stage") or STAGES[0]) in stages and rec.get("amount") is not None]
+        frame = pd.DataFrame({
+            "id": [r["id"] for r in chosen],
+            "currency": [r.get("currency") or base for r in chosen],
+            "amount": pd.Series([Decimal(r["amount"]) for r in chosen], dtype=object),
+            "probability": [r.get("probability") for r in chosen],
+            **{k: [r.get(k) for r in chosen] for k in ("closed_at", "expected_close", "created_at")}})
+        fx = [FxRate(r.currency, r.valid_from, Decimal(str(r.rate))) for r in rates]
+        frame = convert({"opportunity": frame}, base, fx)[0]["opportunity"] if len(frame) else frame
         sums: dict[str, list[Decimal]] = {base: [Decimal(0), Decimal(0)]}
+        converted: set[str] = set()
         unknown: list[str] = []
-        for rec in cache.records("opportunity").values():
-            if (rec.get("stage") or STAGES[0]) not in stages or rec.get("amount") is None:
-                continue
-            prob = rec.get("probability")
-            acc = sums.setdefault(rec.get("currency") or base, [Decimal(0), Decimal(0)])
-            acc[0] += rec["amount"]
-            if prob is None:            # left empty by an import: unknown, never the stage default
-                unknown.append(rec["id"])
+        rows_fx = frame["_fx_rate"].tolist() if "_fx_rate" in frame else [None] * len(frame)
+        for rid, code, amount, prob, how in zip(frame["id"], frame["currency"], frame["amount"],
+                                                 frame["probability"], rows_fx):
+            acc = sums.setdefault(code, [Decimal(0), Decimal(0)])
+            acc[0] += amount
+            if how is not None and how[1] is not None:
+                converted.add(code)
+            if prob is None or prob != prob:    # left empty by an import: unknown, never the stage default
+                unknown.append(rid)
             else:
-                acc[1] += pipeline.weighted_amount(rec["amount"], prob)
+                acc[1] += pipeline.weighted_amount(amount, int(prob))
         order = sorted(sums, key=lambda c: (c != base, c))
         # a closed stage's deals are not open: "Won amount", "Lost amount"
         heading = f"{wanted} amount" if wanted and not pipeline.is_open(wanted) else "Open amount"
+
+        def shown(value: Decimal, code: str):
+            return cell_number(round_money(value, code) if code in converted else value, code)
+
         rows = [["Currency", heading, "Weighted amount"]] + [
-            [c, float(sums[c][0]), float(sums[c][1])] for c in order]
+            [c, shown(sums[c][0], c), shown(sums[c][1], c)] for c in order]
         if unknown:
             # said in the table itself: a Weighted amount that leaves deals out never looks whole
             rows.append([f"Not weighted: {len(unknown):,} deal(s) with no probability "
@@ -654,8 +701,11 @@ def summary_360(view: dict, tz: dt.tzinfo) -> str:
     by = view.get("lifetime_values") or {}
     total, base = view.get("lifetime_value"), view.get("lifetime_value_currency")
     if total is not None and base and set(by) - {base}:
-        # Converted with the entered rates: the total, then what it was made of.
-        parts.append(f"LTV {_money(total, base)} {base} (from {money_text(by)})")
+        # Converted with the entered rates: the total (rounded to the currency's minor
+        # units: a computed figure, display.converted_money), then what it was made of.
+        from ..domain.display import converted_money
+
+        parts.append(f"LTV {converted_money(total, base)} (from {money_text(by)})")
     else:
         parts.append(f"LTV {money_text(by) if by else _money(total, base)}")
     orders = view.get("orders") or []

@@ -123,6 +123,8 @@ def build_reports(frames: Mapping[str, pd.DataFrame], *, date_from=None, date_to
             for t in sheet.tables:
                 if cur.has_money(t) and said:
                     t.note = "; ".join(([t.note.rstrip(".")] if t.note else []) + said)
+                if cur.has_money(t) and any(n.startswith("Converted to") for n in said):
+                    t.converted = currency
     for sheet in out.values():
         cur.exact_money(sheet)
     return out

@@ -24,15 +24,13 @@ MONTH = "yyyy-mm"
 DATETIME = "yyyy-mm-dd hh:mm"
 
 
-def money_format(code: str | None) -> str:
-    """The Excel number format of an amount in `code`: its ISO 4217 decimal places
-    (`domain.money.minor_units`), and up to the store's 4 where a value has more
-    (`domain.money.shown_amount`): "#,##0.000#" for BHD, "#,##0.00##" for CNY and without
-    a currency, "#,##0" for JPY (no fraction is stored)."""
-    from ..domain.money import STORE_PLACES, minor_units
+def money_format(code: str | None, converted: bool = False) -> str:
+    """The Excel number format of an amount in `code` (`domain.money.number_format`):
+    "#,##0.000#" for BHD, "#,##0.00##" for CNY and without a currency, "#,##0" for JPY;
+    `converted` (figures computed at an exchange rate): the minor units only, "#,##0.00"."""
+    from ..domain.money import number_format
 
-    digits = minor_units(code)
-    return "#,##0" + ("." + "0" * digits + "#" * (STORE_PLACES - digits) if digits else "")
+    return number_format(code, converted=converted)
 
 
 @dataclass(frozen=True)
@@ -73,6 +71,9 @@ class ReportTable:
     # count columns whose Total is a value counted over all rows once (distinct customers),
     # kept when the table is split into one block per currency: a sum of the blocks overlaps
     distinct: tuple[str, ...] = ()
+    # the currency its money figures were converted to at the entered rates (computed
+    # figures: shown rounded to its minor units, `display.converted_money`), else None
+    converted: str | None = None
 
     @property
     def columns(self) -> list[str]:

@@ -226,8 +226,10 @@ class TablePlan:
         out = []
         for i in range(len(self.headers)):
             values = [row[i] for row in self.rows if row[i] is not None]
-            out.append(bool(values) and all(isinstance(v, (int, float, dt.date)) and not isinstance(v, bool)
-                                            for v in values))
+            # a money column's figure too long for a number is its exact text (_rows_exact)
+            money = (self.formats[i] or "").startswith("#,##0")
+            out.append(bool(values) and all((isinstance(v, (int, float, dt.date)) or money and isinstance(v, str))
+                                            and not isinstance(v, bool) for v in values))
         return tuple(out)
 
 
@@ -356,15 +358,16 @@ def _plan_table(t: ReportTable, out_row: int, col: int) -> TablePlan:
     header_row = out_row + TABLE_HEADER_OFFSET
     # MONEY marks money: shown with the decimal places of the table's currency, or of
     # each row's Currency (one block per currency)
-    formats = tuple(money_format(t.currency) if t.formats.get(str(c)) == MONEY
+    formats = tuple(money_format(t.currency, t.converted is not None and t.currency == t.converted)
+                    if t.formats.get(str(c)) == MONEY
                     else t.formats.get(str(c)) or _default_format(t.data[c]) for c in t.data.columns)
-    rows = tuple(tuple(_cell_value(v) for v in rec)
-                 for rec in t.data.itertuples(index=False, name=None))
-    row_formats = None
     cols = [str(c) for c in t.data.columns]
+    rows, long_cols = _rows_exact(t, cols)
+    row_formats = None
     if CURRENCY in cols and any(t.formats.get(c) == MONEY for c in cols):
         at = cols.index(CURRENCY)
-        row_formats = tuple(tuple(money_format(row[at] if isinstance(row[at], str) else t.currency)
+        row_formats = tuple(tuple(money_format(code := row[at] if isinstance(row[at], str) else t.currency,
+                                               t.converted is not None and code == t.converted)
                                   if t.formats.get(c) == MONEY else formats[i] for i, c in enumerate(cols))
                             for row in rows)
     totals = []
@@ -372,6 +375,8 @@ def _plan_table(t: ReportTable, out_row: int, col: int) -> TablePlan:
         spec = t.totals.get(str(c), "") if t.totals is not None else ""
         if i == 0:
             totals.append(("label", "Total"))
+        elif spec == "sum" and long_cols.get(i):
+            totals.append(("value", long_cols[i]))
         elif spec == "sum":
             totals.append(("sum", None))
         elif spec is None or spec == "":
@@ -381,8 +386,56 @@ def _plan_table(t: ReportTable, out_row: int, col: int) -> TablePlan:
     chart = None
     if t.chart is not None:
         chart = _plan_chart(t.chart, t, headers, out_row, col, header_row, len(rows))
-    return TablePlan(t.name, t.title, t.note, out_row + TABLE_TITLE_OFFSET, header_row, col,
+    note = t.note
+    if long_cols:
+        said = ("figures of more than 15 digits (" + ", ".join(headers[i] for i in sorted(long_cols))
+                + ") are written as exact text: a cell holds 15 digits of a number, and would show them rounded")
+        note = "; ".join(([note.rstrip(".")] if note else []) + [said])
+    return TablePlan(t.name, t.title, note, out_row + TABLE_TITLE_OFFSET, header_row, col,
                      headers, rows, formats, tuple(totals), chart, row_formats=row_formats)
+
+
+def _rows_exact(t: ReportTable, cols: list[str]) -> tuple[tuple[tuple, ...], dict[int, str]]:
+    """The table's cell values, a money figure a cell cannot hold exactly (more than 15
+    significant digits: `money.fits_a_cell`, 10,000,000,000,252.251) as its exact text
+    (a converted figure rounded to its currency's minor units, as its format shows it)
+    instead of a double Excel would show rounded (10,000,000,000,252.30 in LibreOffice);
+    and {column index: the exact text of its total} for each money column whose figures
+    or whose sum a cell cannot hold, so that its Total is that text rather than a
+    SUBTOTAL of rounded doubles (or one that leaves the text out). Tables with a Currency
+    column per row keep their totals as they are (never added across currencies)."""
+    from ..domain.display import converted_money, money
+    from ..domain.money import fits_a_cell
+
+    def shown(value: Decimal, code: str | None) -> str:
+        # a figure converted at a rate: to the currency's minor units, as the number format
+        # would show it (display.converted_money); else every stored digit
+        converted = t.converted is not None and code == t.converted
+        return (converted_money if converted else money)(value, code, code=False)
+
+    money_at = [i for i, c in enumerate(cols) if t.formats.get(c) == MONEY]
+    at = cols.index(CURRENCY) if CURRENCY in cols else None
+    rows = []
+    long_cols: dict[int, str] = {}
+    sums: dict[int, Decimal] = {i: Decimal(0) for i in money_at}
+    for rec in t.data.itertuples(index=False, name=None):
+        row = [_cell_value(v) for v in rec]
+        for i in money_at:
+            v = rec[i]
+            if isinstance(v, Decimal) and v.is_finite():
+                sums[i] += v
+                if not fits_a_cell(v):
+                    code = rec[at] if at is not None and isinstance(rec[at], str) else t.currency
+                    row[i] = shown(v, code)
+                    long_cols[i] = ""
+        rows.append(tuple(row))
+    if at is None:
+        for i in money_at:
+            if i in long_cols or not fits_a_cell(sums[i]):
+                long_cols[i] = shown(sums[i], t.currency)
+    else:
+        long_cols = {i: "" for i in long_cols}
+    return tuple(rows), long_cols
 
 
 def _plan_chart(spec: ChartSpec, t: ReportTable, headers, out_row, col, header_row, n) -> ChartPlan:

@@ -47,10 +47,21 @@ class LifetimeValue:
         return None if self.unconverted else self.in_base
 
     @property
+    def converted(self) -> bool:
+        """Whether `in_base` holds orders converted at a rate (a computed figure, shown
+        rounded to the store currency's minor units: `display.converted_money`)."""
+        return bool(set(self.by_currency) - {self.base} - set(self.unconverted))
+
+    @property
     def shown(self) -> dict[str, Decimal]:
         """{currency: total} after conversion: the store's currency (when it has orders or
-        nothing is left over) then the currencies left unconverted; what a text shows."""
-        out = {self.base: self.in_base} if (self.in_base or not self.unconverted) else {}
+        nothing is left over) then the currencies left unconverted; what a text shows. A
+        total converted at a rate is rounded half up to the store currency's minor units
+        (`display.converted_money`); stored amounts stay as stored."""
+        from ..domain.money import round_money
+
+        in_base = round_money(self.in_base, self.base) if self.converted else self.in_base
+        out = {self.base: in_base} if (self.in_base or not self.unconverted) else {}
         out.update(self.unconverted)
         return out
 
