@@ -1100,12 +1100,15 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
                 and own_columns.not_places(shapes.get(i)):
             not_own[i] = f"'{h}' holds numbers or months' names, not places"
             continue
-        if hit and hit[0] in ("name", "customer_name") and own_columns.numbers_not_names(shapes.get(i)):
-            # SAP's "Kunde" (customer) holds customer numbers: the customer's id in that
-            # system, never a name
+        if hit and hit[0] in ("name", "customer_name") and (own_columns.numbers_not_names(shapes.get(i))
+                                                             or own_columns.ids_not_names(shapes.get(i))):
+            # SAP's "Kunde" (customer) holds customer numbers, Stripe's "customer" the ids
+            # cus_…: the customer's id in that system, never a name
             ref = "customer_ref" if "customer_ref" in allowed else None
-            not_own[i] = (f"'{h}' holds numbers, not names" + (": taken as the customer's id in the other "
-                                                                 "system (Customer Ref)" if ref else ""))
+            held = ("numbers" if own_columns.numbers_not_names(shapes.get(i)) else
+                    f"another system's ids ({', '.join(repr(v) for v in shapes[i].opaque_examples[:2])})")
+            not_own[i] = (f"'{h}' holds {held}, not names" + (": taken as the customer's id in the other "
+                                                               "system (Customer Ref)" if ref else ""))
             if ref:
                 candidates.append((hit[1], i, ref))
             continue

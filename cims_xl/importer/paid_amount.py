@@ -296,14 +296,18 @@ def minor_factor(code: str | None) -> Decimal | None:
 
 
 def minor_units(headers: list[str], samples: list[list[str]], amount: str, currency: str | None,
-                with_decimals: bool) -> tuple[str, str] | None:
+                with_decimals: bool, tabular: bool = False) -> tuple[str, str] | None:
     """Whether a JSON export's amounts are in minor units: ("minor", evidence) when the
     file is a payment API's (Stripe's `object: charge`, `ch_…` ids, `amount_captured`) and
     every amount is a whole number; ("ask", evidence) when its amounts are whole numbers
     beside lowercase currency codes (as APIs write them) and nothing says which system;
-    None otherwise."""
+    None otherwise. `tabular`: the JSON was flattened into a CSV or sheet (a script's
+    `stripe charges list` dump): one API sign is not enough there, a second one
+    (another API sign, lowercase ISO codes, a Unix `created`) must agree, else "ask"."""
     if with_decimals:
         return None
+    if tabular:
+        return _tabular_minor_units(headers, samples, currency)
     folded = [str(h).strip().lower() for h in headers]
     said: list[str] = []
     for j, h in enumerate(folded):
@@ -321,6 +325,46 @@ def minor_units(headers: list[str], samples: list[list[str]], amount: str, curre
         values = [str(v).strip() for v in (samples[j] if j < len(samples) else []) if str(v).strip()]
         if values and all(re.fullmatch(r"[a-z]{3}", v) for v in values):
             return "ask", f"whole-number amounts beside lowercase currency codes ({values[0]!r}), as APIs write them"
+    return None
+
+
+def _api_signs(headers: list[str], samples: list[list[str]]) -> list[str]:
+    """The signs of a payment API's objects among a file's columns: an `object` column of
+    object types, a column of API ids (ch_…, pi_…, in_…), an API's own field names."""
+    said: list[str] = []
+    for j, h in enumerate(str(h).strip().lower() for h in headers):
+        values = [str(v).strip() for v in (samples[j] if j < len(samples) else []) if str(v).strip()]
+        if h == "object" and values and all(v in _API_OBJECTS for v in values):
+            said.append(f"'object' is {values[0]!r}")
+        elif h in ("id", "charge", "payment_intent", "invoice") and values and all(_API_ID.match(v) for v in values):
+            said.append(f"'{headers[j]}' holds API ids ({values[0]!r})")
+        elif h in _API_FIELDS:
+            said.append(f"a '{headers[j]}' field")
+    return said
+
+
+def _tabular_minor_units(headers: list[str], samples: list[list[str]],
+                         currency: str | None) -> tuple[str, str] | None:
+    """minor_units for an API's objects flattened into a table: an API sign and one more
+    (another sign, lowercase ISO codes as APIs write them, a Unix `created`) decide minor
+    units; one sign alone, or lowercase codes beside Unix times with no sign, ask."""
+    signs = _api_signs(headers, samples)
+    more: list[str] = []
+    if currency is not None and currency in headers:
+        j = headers.index(currency)
+        values = [str(v).strip() for v in (samples[j] if j < len(samples) else []) if str(v).strip()]
+        if values and all(re.fullmatch(r"[a-z]{3}", v) for v in values):
+            more.append(f"lowercase currency codes ({values[0]!r})")
+    for j, h in enumerate(headers):
+        values = [str(v).strip() for v in (samples[j] if j < len(samples) else []) if str(v).strip()]
+        if str(h).strip().lower() in ("created", "created_at", "updated") and values \
+                and all(re.fullmatch(r"1[0-9]{9}", v) for v in values):
+            more.append(f"Unix times in '{h}' ({values[0]!r})")
+            break
+    if signs and len(signs) + len(more) >= 2:
+        return MINOR, "; ".join((signs + more)[:4])
+    if signs or len(more) >= 2:
+        return "ask", "; ".join(signs + more) + ", as payment APIs write them, but no more signs of one"
     return None
 
 

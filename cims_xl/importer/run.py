@@ -2718,16 +2718,20 @@ def _minor_units(scan: "Scan", src: RawSheet, units, amount_scale, name: str) ->
     minor unit (1250 = 12.50 USD; JPY has none, KWD thousandths): taken so on the file's
     evidence and said; whole-number amounts beside lowercase currency codes with nothing
     saying which system stop, naming --amount-scale (paid_amount.minor_units)."""
-    if amount_scale is not None or src.format not in ("json", "jsonl") or "amount" in units.scales:
+    if amount_scale is not None or "amount" in units.scales:
         return
+    tabular = src.format not in ("json", "jsonl")
     cols = scan.mapping.columns
     at = next((j for j, c in enumerate(cols) if c.target == "amount"), None)
     if at is None:
         return
     currency = next((c.header for c in cols if c.target == "currency"), None)
     with_decimals = scan.named is not None and cols[at].header in scan.named.major
+    if tabular and (not scan.samples or at >= len(scan.samples) or not scan.samples[at]
+                    or not all(re.fullmatch(r"-?\d+", str(v).strip()) for v in scan.samples[at])):
+        return          # a table's amounts: whole numbers, none written with a sign or a mark
     found = paid_amount.minor_units([c.header for c in cols], scan.samples, cols[at].header, currency,
-                                    with_decimals)
+                                    with_decimals, tabular=tabular)
     if found is None:
         return
     verdict, evidence = found
