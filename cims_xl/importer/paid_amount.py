@@ -44,7 +44,8 @@ _WEIGHTED_CJK = ("加权", "加權", "预期收入", "預期收入", "预期收�
 
 def _plain(header: str) -> str:
     # "AmountPaid", "InvoiceTotal" (Xero, APIs) as words
-    return fold(_CAMEL.sub(" ", str(header))).strip()
+    # "amount_paid", "billing_details.total" (API fields) as words too
+    return fold(_CAMEL.sub(" ", str(header)).replace("_", " ")).strip()
 
 
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
@@ -158,6 +159,37 @@ def is_due(header: str) -> bool:
     return bool(_DUE_WORDS.search(h) or any(w in h for w in _DUE_CJK))
 
 
+_SUBTOTAL = re.compile(r"(?:^|[^a-z])(?:sub ?total|sub-total|zwischensumme|sous-total|sous total|"
+                       r"subtotale)(?:$|[^a-z])")
+_SUBTOTAL_CJK = ("小计", "小計", "소계")
+
+
+def _names_tax(header: str) -> bool:
+    """A heading of the tax alone ("TotalTax", "Tax Amount", "MwSt."), not of an amount with
+    tax ("Total incl. tax", "价税合计")."""
+    from . import net_gross
+
+    h = _plain(header)
+    return net_gross._is_tax(h) and not net_gross.is_gross(header) and not net_gross.is_net(header)
+
+
+def _before_tax(header: str) -> bool:
+    """A subtotal or a net amount: the invoice's amount before tax (and before shipping)."""
+    from . import net_gross
+
+    h = _plain(header)
+    return bool(_SUBTOTAL.search(h) or any(w in h for w in _SUBTOTAL_CJK)) or net_gross.is_net(header)
+
+
+def _total_words(header: str, headers: list[str]) -> str:
+    """What the summary calls the column taken as the invoice's amount: its total (tax
+    included, when a tax column stands beside it), or its amount before tax when the file
+    has no other total."""
+    if _before_tax(header):
+        return "the invoice's amount before tax: the file has no total with tax"
+    return "the invoice's total, tax included" if any(_names_tax(h) for h in headers) else "the invoice's total"
+
+
 def invoice_total(headers: list[str], chosen: list, column_map) -> list[dict]:
     """When the amount was taken (by its heading) from an amount-paid column while a
     column of the amount still owed stands beside it, the rows are invoices with their
@@ -173,7 +205,11 @@ def invoice_total(headers: list[str], chosen: list, column_map) -> list[dict]:
     if not due and invoices is None:
         return []
     totals = [j for j, c in enumerate(chosen) if c.target is None and c.how == "unmapped" and j not in due
-              and not is_paid(headers[j]) and (is_total(headers[j]) or _INVOICE_TOTAL.search(_plain(headers[j])))]
+              and not is_paid(headers[j]) and not _names_tax(headers[j])
+              and (is_total(headers[j]) or _INVOICE_TOTAL.search(_plain(headers[j])))]
+    # the total with tax before a subtotal or a net amount (Xero's SubTotal, TotalTax, Total):
+    # never the amount before tax when the total stands beside it
+    totals.sort(key=lambda j: (_before_tax(headers[j]), j))
     if not due:
         # no amount owed, but the rows are invoices ('Invoice Number'): their total is the
         # amount, what was paid so far is not (an unpaid invoice has paid 0)
@@ -183,7 +219,7 @@ def invoice_total(headers: list[str], chosen: list, column_map) -> list[dict]:
         chosen[amount] = column_map(paid, None, "unmapped")
         chosen[t] = column_map(headers[t], "amount", "evidence")
         return [{"what": "amount paid or the invoice's amount",
-                 "decided": f"'{headers[t]}' (the invoice's total) is the amount; '{paid}' (paid so far) is "
+                 "decided": f"'{headers[t]}' ({_total_words(headers[t], headers)}) is the amount; '{paid}' (paid so far) is "
                             "kept in Notes",
                  "evidence": f"the rows are invoices ('{invoices}'); --map \"{_quoted(paid)}=Amount\" takes the "
                              "amount paid instead"}]
@@ -196,8 +232,8 @@ def invoice_total(headers: list[str], chosen: list, column_map) -> list[dict]:
     t = totals[0]
     chosen[t] = column_map(headers[t], "amount", "evidence")
     return [{"what": "amount paid or the invoice's amount",
-             "decided": f"'{headers[t]}' (the invoice's total) is the amount; '{paid}' (paid so far) and "
-                        f"'{owed}' (still owed) are kept in Notes",
+             "decided": f"'{headers[t]}' ({_total_words(headers[t], headers)}) is the amount; '{paid}' (paid so far) "
+                        f"and '{owed}' (still owed) are kept in Notes",
              "evidence": f"an amount still owed beside the amount paid: the rows are invoices; --map "
                          f"\"{_quoted(paid)}=Amount\" takes the amount paid instead"}]
 
