@@ -1193,7 +1193,7 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                mapped: dict | None = None, calendar: str | None = None, currency: str | None = None,
                no_header: bool = False, region_assumed: bool = False, ledger: str | None = None,
                no_header_from: str = "", area_region: str | None = None, continued: str | None = None,
-               split: bool = False, date_cells: str | None = None) -> Scan:
+               split: bool = False, date_cells: str | None = None, store_currency: str | None = None) -> Scan:
     """The file's first pass: header, mapping, evidence. `mapped` (a dict) gets the
     final mapping under "mapping" as soon as it is known, for a caller whose scan stops
     on the values (dates, decimal marks) to say what else stops the import. no_header:
@@ -1725,13 +1725,21 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         currency = next(iter(headed))
     settled = _settle_by_language(named, language, evidence, number_cols, currency)
     whole = None
-    if currency and named.found <= {currency}:   # --currency for every amount the file does not name
-        whole = (currency, frozenset(f.key for f in ent.fields if f.kind == "money")
+    whole_source = None
+    if currency is None and store_currency and named.found <= {store_currency} \
+            and money.minor_units(store_currency) == 0:
+        # the file names no other currency, so its amounts are in the store's (`cims init
+        # --currency JPY`): a currency without a minor unit groups "11,000" as --currency does
+        whole_source = f"the store's currency {store_currency} (the file names no other)"
+    whole_code = store_currency if whole_source else currency
+    if whole_code and named.found <= {whole_code}:   # --currency for every amount the file does not name
+        whole = (whole_code, frozenset(f.key for f in ent.fields if f.kind == "money")
                  | frozenset(f"customer_{f.key}" for f in ent.fields if f.kind == "money"))
     if ambiguous:
         stop = AmbiguousDates(ambiguous, candidates)
         try:                         # the numbers' decimal marks may stop it too: say both
-            decide_marks(number_cols, given=decimal, delimiter=src.delimiter, whole_currency=whole, settled=settled)
+            decide_marks(number_cols, given=decimal, delimiter=src.delimiter, whole_currency=whole, settled=settled,
+                         whole_source=whole_source)
         except ImportRefused as more:
             stop.message = f"{stop.message} Also: {more.message.replace(' Nothing was imported.', '')}"
         raise stop
@@ -1758,7 +1766,7 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 ledger_ev.examples[c].setdefault(mark, example)
     ledger_inferences = (ledger_ev.decide(ent.kind) if ledger_ev is not None else []) + cr_inferences
     marks, inferences = decide_marks(number_cols, given=decimal, delimiter=src.delimiter, whole_currency=whole,
-                                     settled=settled)
+                                     settled=settled, whole_source=whole_source)
     inferences += ledger_inferences + note_inferences
     if yen_fixed:
         inferences.append(_yen_inference(src, table, yen_fixed))
@@ -3273,7 +3281,8 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                          mapped=mapped, calendar=calendar, currency=currency, no_header=no_header,
                          region_assumed=region is None and set_region is None, ledger=ledger,
                          no_header_from=no_header_from, area_region=region or set_region,
-                         continued=continued, date_cells=date_cells)
+                         continued=continued, date_cells=date_cells,
+                         store_currency=_store_currency(session) if has_currency(ent) else None)
         except ImportRefused as exc:
             if "mapping" in mapped:      # a missing column stops it too: say both at once
                 _check_mapping(ent, mapped["mapping"], src, also=str(exc))
