@@ -1950,6 +1950,20 @@ _TOTAL_HEADING = re.compile(r"(?i)(?:^|[^a-z])(?:total|totale|totaal|gesamt\w*|s
                             r"总额|總額|합계")
 
 
+def _finer_than_minor_inference(counts: Counter, examples: dict) -> dict:
+    """The summary's line for amounts written with more decimals than their currency's
+    minor unit (plan.RowPreparer's context "finer_than_minor"): stored as written."""
+    columns = sorted({c for c, _code in counts})
+    said = "; ".join(f"'{c}': {n} {code} amount(s) such as "
+                     + ", ".join(f"'{v}'" for v in examples.get((c, code), []))
+                     + f" ({code} has {money.minor_units(code)} decimal(s))"
+                     for (c, code), n in sorted(counts.items()))
+    return {"what": "amounts finer than the currency's minor unit in " + ", ".join(f"'{c}'" for c in columns),
+            "decided": "stored exactly as written (never rounded; the store keeps up to 4 decimals)",
+            "evidence": said + ": ISO 4217 minor units from CLDR; a unit price or rate may have more; if they "
+                               "are errors, correct the file and import it again"}
+
+
 def _numbers_not_names_inferences(counts: Counter, examples: Counter, ref_column: str) -> list[dict]:
     """The summary's lines on name cells holding a number alone (plan.number_not_name), by
     column: how many rows were rejected, how many linked by the customer number."""
@@ -3527,6 +3541,9 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                             f"{found[1]}. A time with its own offset is read by it"})
         if zoneless := planner.prep.context.get("zoneless"):
             result.inferences.append(_zoneless_inference(zoneless, options.tz))
+        if finer := planner.prep.context.get("finer_than_minor"):
+            result.inferences.append(_finer_than_minor_inference(finer, planner.prep.context[
+                "finer_than_minor_examples"]))
         if first := planner.prep.context.get("company_first"):
             shown = sorted(planner.prep.context["company_first_examples"])
             result.inferences.append({
