@@ -57,3 +57,17 @@ def test_a_map_naming_net_sales_keeps_it_as_the_amount_of_a_square_export(admin,
     import_file(admin, path, kind="orders", mapping={"Net Sales": "Amount"})
     stored = {o["order_number"]: Decimal(str(o["amount"])) for o in records.list_records(admin, "order")}
     assert stored == {"Tx9Qa1": Decimal("90"), "Tx9Qa2": Decimal("50")}
+
+
+def test_a_square_export_with_partial_refunds_counts_each_refund_once_under_the_transaction_id(admin, tmp_path):
+    header = ["Date", "Gross Sales", "Net Sales", "Partial Refunds", "Total Collected", "Transaction ID",
+              "Customer Name"]
+    path = tmp_path / "refunded.csv"
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows([header, ["2024-06-02", "$45.00", "$45.00", "-$15.00", "$30.00", "Rf7a", "Ravi Das"],
+                                  ["2024-06-03", "$20.00", "$20.00", "$0.00", "$20.00", "Rf7b", "Lena Park"]])
+    result = import_file(admin, path, kind="orders")
+    stored = {o["order_number"]: Decimal(str(o["amount"])) for o in records.list_records(admin, "order")}
+    assert stored == {"Rf7a": Decimal("30"), "Rf7b": Decimal("20")}
+    (line,) = [i for i in result.inferences if i["what"] == "Square transactions export"]
+    assert "'Transaction ID' as Order No." in line["decided"] and "'Partial Refunds'" in line["evidence"]

@@ -1335,8 +1335,15 @@ def _square_transactions(headers: list[str], chosen: list["ColumnMap"], taken: d
     at = {norm(h): i for i, h in enumerate(headers)}
     if not all(norm(w) in at for w in _SQUARE_SIGNATURE):
         return []
+    from .refunds import refund_columns
+
+    # Total Collected is after the row's partial refunds: beside a refund column (subtracted
+    # from the amount, importer.refunds) it would count them twice, so the amount stays
+    refunded = [headers[j] for j in refund_columns(headers)]
     done = []
     for target, word in (("amount", _SQUARE_PAID), ("order_number", "transaction id")):
+        if target == "amount" and refunded:
+            continue
         i = at.get(norm(word))
         if i is None or i in fixed or target not in allowed or chosen[i].target == target:
             continue
@@ -1356,7 +1363,9 @@ def _square_transactions(headers: list[str], chosen: list["ColumnMap"], taken: d
     return [{"what": "Square transactions export", "decided": "; ".join(done),
              "evidence": "the headings 'Gross Sales', 'Net Sales' and 'Transaction ID' together are Square's: "
                          + ("Total Collected is what the customer paid (net sales with tax and tip); "
-                            if norm(_SQUARE_PAID) in at else "")
+                            if norm(_SQUARE_PAID) in at and not refunded else "")
+                         + (f"Total Collected is after the partial refunds of '{refunded[0]}', which are subtracted "
+                            "from the amount, so it is not taken; " if refunded and norm(_SQUARE_PAID) in at else "")
                          + (f"{kept} are kept in Notes; " if kept else "")
                          + "--map \"Column=Field\" says otherwise"}]
 
