@@ -88,13 +88,31 @@ def test_a_stripe_refund_in_a_csv_is_in_minor_units_as_the_amount_is(admin, tmp_
 
 @pytest.mark.parametrize("suffix", ["csv", "xlsx"])
 def test_one_api_sign_alone_in_a_table_stops_naming_amount_scale_which_then_imports_it(admin, tmp_path, suffix):
-    header = ["Reference", "object", "Amount", "Currency", "Date", "Customer Name"]
+    header = ["Reference", "object", "amount", "Currency", "Date", "Customer Name"]
     rows = [["R1", "charge", 1999, "USD", "2024-03-05", "Ann Lee"], ["R2", "charge", 500, "USD", "2024-03-06", "Bo Li"]]
     path = _write(tmp_path, suffix, header, rows)
     with pytest.raises(ImportRefused) as stop:
         import_file(admin, path, kind="orders")
     message = str(stop.value)
-    assert "'Amount'" in message and "--amount-scale 0.01" in message and "--amount-scale 1" in message, message
+    assert "'amount'" in message and "--amount-scale 0.01" in message and "--amount-scale 1" in message, message
     assert records.list_records(admin, "order") == []
     import_file(admin, path, kind="orders", amount_scale="0.01")
     assert _stored(admin) == {"Ann Lee": (Decimal("19.99"), "USD"), "Bo Li": (Decimal("5"), "USD")}
+
+
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
+def test_an_api_dump_is_in_minor_units_while_a_dashboard_export_of_whole_dollars_is_as_written(
+        admin, tmp_path, suffix):
+    # the dashboard's export names its columns for people ("Amount", "Created (UTC)") and
+    # writes major units; its ch_ ids and lowercase codes are no sign of cents there
+    header, rows = _api_rows("charge")
+    import_file(admin, _write(tmp_path, suffix, header, rows[:1]), kind="orders")
+    board = tmp_path / "board"
+    board.mkdir()
+    header = ["id", "Created (UTC)", "Amount", "Amount Refunded", "Currency", "Customer Description",
+              "Customer Email"]
+    rows = [["ch_3Oab1", "2024-03-05 10:00:00", 20, 0, "usd", "Bo Li", "bo@x.example"],
+            ["ch_3Oab2", "2024-03-06 10:00:00", 35, 0, "usd", "Di Roe", "di@x.example"]]
+    import_file(admin, _write(board, suffix, header, rows), kind="orders")
+    assert _stored(admin) == {"Ann Lee": (Decimal("19.99"), "USD"), "Bo Li": (Decimal("20"), "USD"),
+                              "Di Roe": (Decimal("35"), "USD")}

@@ -343,6 +343,10 @@ def minor_units(headers: list[str], samples: list[list[str]], amount: str, curre
     if with_decimals:
         return None
     if tabular:
+        # an API's own field name ("amount", "amount_paid", "total"), lowercase as the API
+        # writes it; a dashboard's export ("Amount", Stripe's "Created (UTC)") is in major units
+        if not re.fullmatch(r"[a-z][a-z0-9_.]*", str(amount).strip()):
+            return None
         return _tabular_minor_units(headers, samples, currency)
     folded = [str(h).strip().lower() for h in headers]
     said: list[str] = []
