@@ -192,14 +192,14 @@ class Shapes:
 
     def add(self, value: object) -> None:
         if type(value) is str:      # most cells: a text's facts, worked out once per text
-            s, letterless, month = _text_facts(value)
+            s, letterless, month, opaque = _text_facts(value)
             if s is not None:
                 self.counts[s] = self.counts.get(s, 0) + 1
                 if (code := currency_code(value)) is not None:
                     self.codes += 1
                     if len(self.code_examples) < 8:
                         self.code_examples.add(code)
-                if OPAQUE_ID.match(value.strip()):
+                if opaque:
                     self.opaque += 1
                     if len(self.opaque_examples) < 3:
                         self.opaque_examples.append(value.strip())
@@ -222,14 +222,15 @@ class Shapes:
 
 
 @functools.lru_cache(maxsize=8192)     # a column's values repeat (countries, cities, dates)
-def _text_facts(value: str) -> tuple[str | None, bool, bool]:
-    """(shape, holds no letter, is a month's name) of a text cell, as Shapes.add counts them."""
+def _text_facts(value: str) -> tuple[str | None, bool, bool, bool]:
+    """(shape, holds no letter, is a month's name, is an API's opaque id) of a text cell,
+    as Shapes.add counts them."""
     s = shape(value)
     if s is None:
-        return None, False, False
+        return None, False, False, False
     if not any(ch.isalpha() for ch in value):
-        return s, True, False
-    return s, False, value.strip().casefold() in month_names()
+        return s, True, False, False
+    return s, False, value.strip().casefold() in month_names(), bool(OPAQUE_ID.match(value.strip()))
 
 
 @functools.lru_cache(maxsize=4096)
