@@ -333,8 +333,8 @@ class NumberEvidence:
 
 def decide_marks(columns: list[NumberEvidence], *, given: str | None, delimiter: str | None = None,
                  whole_currency: tuple[str, frozenset[str]] | None = None,
-                 settled: tuple[dict[tuple[str, ...], str], str] | None = None
-                 ) -> tuple[dict[str, str], list[dict]]:
+                 settled: tuple[dict[tuple[str, ...], str], str] | None = None,
+                 whole_source: str | None = None) -> tuple[dict[str, str], list[dict]]:
     """({field: mark}, inferences) for the number columns; AmbiguousNumbers when a
     column cannot be decided or shows both marks (and no mark was given).
 
@@ -354,7 +354,8 @@ def decide_marks(columns: list[NumberEvidence], *, given: str | None, delimiter:
     values naming their currency plainly do ("1.250 TL"). `settled`: (a shared symbol's
     candidates -> the currency the file's own evidence settles it to, the words for
     that evidence): a column whose ambiguous values all write such a symbol takes that
-    currency's mark (NumberEvidence.settled_symbol_mark)."""
+    currency's mark (NumberEvidence.settled_symbol_mark). `whole_source`: the words for where
+    `whole_currency`'s currency comes from when not --currency (the store's currency)."""
     marks: dict[str, str] = {}
     inferences: list[dict] = []
     if given:
@@ -401,7 +402,7 @@ def decide_marks(columns: list[NumberEvidence], *, given: str | None, delimiter:
             if mark:
                 marks[ev.target] = mark
                 inferences.append({"what": f"decimal mark in '{ev.column}'", "decided": WORDS[mark],
-                                   "evidence": f"--currency {code}: {why}"})
+                                   "evidence": f"{whole_source or '--currency ' + code}: {why}"})
                 continue
         if settled and (found := ev.settled_symbol_mark(settled[0])):
             mark, code = found

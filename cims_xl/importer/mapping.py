@@ -1100,12 +1100,15 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
                 and own_columns.not_places(shapes.get(i)):
             not_own[i] = f"'{h}' holds numbers or months' names, not places"
             continue
-        if hit and hit[0] in ("name", "customer_name") and own_columns.numbers_not_names(shapes.get(i)):
-            # SAP's "Kunde" (customer) holds customer numbers: the customer's id in that
-            # system, never a name
+        if hit and hit[0] in ("name", "customer_name") and (own_columns.numbers_not_names(shapes.get(i))
+                                                             or own_columns.ids_not_names(shapes.get(i))):
+            # SAP's "Kunde" (customer) holds customer numbers, Stripe's "customer" the ids
+            # cus_…: the customer's id in that system, never a name
             ref = "customer_ref" if "customer_ref" in allowed else None
-            not_own[i] = (f"'{h}' holds numbers, not names" + (": taken as the customer's id in the other "
-                                                                 "system (Customer Ref)" if ref else ""))
+            held = ("numbers" if own_columns.numbers_not_names(shapes.get(i)) else
+                    f"another system's ids ({', '.join(repr(v) for v in shapes[i].opaque_examples[:2])})")
+            not_own[i] = (f"'{h}' holds {held}, not names" + (": taken as the customer's id in the other "
+                                                               "system (Customer Ref)" if ref else ""))
             if ref:
                 candidates.append((hit[1], i, ref))
             continue
@@ -1233,6 +1236,7 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
                                       + "); --map \"N=-\" leaves it out"})
     decisions.extend(order_decision)
     decisions.extend(_paypal_activity(headers, chosen, taken, fixed, allowed))
+    decisions.extend(_square_transactions(headers, chosen, taken, fixed, allowed))
     if "amount" in allowed and "currency" in allowed:
         # a multicurrency report: the amount in the row's currency, not the home one (paid_amount)
         decisions.extend(paid_amount.foreign_swap(headers, chosen, ColumnMap))
@@ -1310,6 +1314,60 @@ def _paypal_activity(headers: list[str], chosen: list["ColumnMap"], taken: dict[
              "evidence": f"the headings {shown} together are PayPal's: Gross is what the customer paid "
                          "(the fee and net are kept in Notes), Name and the sender's address are who paid; "
                          "--map \"Column=Field\" says otherwise"}]
+
+
+# Square's transactions report (Dashboard > Transactions > Export): "Gross Sales" (before
+# discounts), "Discounts", "Net Sales" (after them, before tax), "Tax", "Tip" and "Total
+# Collected" (what the customer paid: the net sales with tax and tip), one row per payment
+# named by its "Transaction ID".
+_SQUARE_SIGNATURE = ("gross sales", "net sales", "transaction id")
+_SQUARE_PAID = "total collected"
+
+
+def _square_transactions(headers: list[str], chosen: list["ColumnMap"], taken: dict[str, int], fixed: set[int],
+                         allowed: dict[str, str]) -> list[dict]:
+    """Map the columns of a Square transactions export that no profile or --map took, as
+    PayPal's (what the customer paid is the amount): Total Collected to Amount (never Net
+    Sales, which leaves out tax and tip, nor Gross Sales, before discounts), Transaction ID
+    to Order Number. Returns the summary's decision, or [] for any other file."""
+    if "amount" not in allowed:
+        return []
+    at = {norm(h): i for i, h in enumerate(headers)}
+    if not all(norm(w) in at for w in _SQUARE_SIGNATURE):
+        return []
+    from .refunds import refund_columns
+
+    # Total Collected is after the row's partial refunds: beside a refund column (subtracted
+    # from the amount, importer.refunds) it would count them twice, so the amount stays
+    refunded = [headers[j] for j in refund_columns(headers)]
+    done = []
+    for target, word in (("amount", _SQUARE_PAID), ("order_number", "transaction id")):
+        if target == "amount" and refunded:
+            continue
+        i = at.get(norm(word))
+        if i is None or i in fixed or target not in allowed or chosen[i].target == target:
+            continue
+        prev = taken.get(target)
+        if prev is not None and prev in fixed:
+            continue           # --map or a profile said
+        if prev is not None:
+            chosen[prev] = ColumnMap(headers[prev], None, "unmapped")
+        if chosen[i].target is not None:
+            taken.pop(chosen[i].target, None)
+        taken[target] = i
+        chosen[i] = ColumnMap(headers[i], target, "evidence")
+        done.append(f"'{headers[i]}' as {allowed[target]}")
+    if not done:
+        return []
+    kept = ", ".join(f"'{h}'" for h in headers if norm(h) in {norm(w) for w in ("gross sales", "discounts", "net sales", "tax", "tip")})
+    return [{"what": "Square transactions export", "decided": "; ".join(done),
+             "evidence": "the headings 'Gross Sales', 'Net Sales' and 'Transaction ID' together are Square's: "
+                         + ("Total Collected is what the customer paid (net sales with tax and tip); "
+                            if norm(_SQUARE_PAID) in at and not refunded else "")
+                         + (f"Total Collected is after the partial refunds of '{refunded[0]}', which are subtracted "
+                            "from the amount, so it is not taken; " if refunded and norm(_SQUARE_PAID) in at else "")
+                         + (f"{kept} are kept in Notes; " if kept else "")
+                         + "--map \"Column=Field\" says otherwise"}]
 
 
 def name_order(headers: list[str], taken: dict[str, int]) -> tuple[bool, list[dict]]:

@@ -187,16 +187,22 @@ class Shapes:
     months: int = 0         # values that are a month's name (Arabic "شهر" is a month, Persian a city)
     codes: int = 0          # values that are an ISO 4217 code of a currency in use ("EUR", "CHF")
     code_examples: set[str] = field(default_factory=set)   # the codes seen, a few
+    opaque: int = 0         # values that are an API's opaque id ("cus_PQR1", "acct_1Nv0"): OPAQUE_ID
+    opaque_examples: list[str] = field(default_factory=list)
 
     def add(self, value: object) -> None:
         if type(value) is str:      # most cells: a text's facts, worked out once per text
-            s, letterless, month = _text_facts(value)
+            s, letterless, month, opaque = _text_facts(value)
             if s is not None:
                 self.counts[s] = self.counts.get(s, 0) + 1
                 if (code := currency_code(value)) is not None:
                     self.codes += 1
                     if len(self.code_examples) < 8:
                         self.code_examples.add(code)
+                if opaque:
+                    self.opaque += 1
+                    if len(self.opaque_examples) < 3:
+                        self.opaque_examples.append(value.strip())
                 if letterless:
                     self.letterless += 1
                 elif month:
@@ -216,14 +222,15 @@ class Shapes:
 
 
 @functools.lru_cache(maxsize=8192)     # a column's values repeat (countries, cities, dates)
-def _text_facts(value: str) -> tuple[str | None, bool, bool]:
-    """(shape, holds no letter, is a month's name) of a text cell, as Shapes.add counts them."""
+def _text_facts(value: str) -> tuple[str | None, bool, bool, bool]:
+    """(shape, holds no letter, is a month's name, is an API's opaque id) of a text cell,
+    as Shapes.add counts them."""
     s = shape(value)
     if s is None:
-        return None, False, False
+        return None, False, False, False
     if not any(ch.isalpha() for ch in value):
-        return s, True, False
-    return s, False, value.strip().casefold() in month_names()
+        return s, True, False, False
+    return s, False, value.strip().casefold() in month_names(), bool(OPAQUE_ID.match(value.strip()))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -343,6 +350,18 @@ def not_places(shapes: Shapes | None) -> bool:
     """Whether a column's values are numbers or months' names, not places: at least two
     values and nine in ten so (an Arabic "شهر", month, taken for Persian "شهر", city)."""
     return shapes is not None and shapes.total >= 2 and (shapes.letterless + shapes.months) * 10 >= shapes.total * 9
+
+
+# An API's opaque object id: a short lowercase type prefix, "_", and a base62 key holding a
+# digit or a capital (Stripe "cus_PQR1", "acct_1Nv0FG", Square-style "cust_9Xk2"); never a
+# word joined by "_" ("john_doe"), never with a space. A column of these is no name.
+OPAQUE_ID = re.compile(r"^[a-z]{2,6}_(?=[A-Za-z0-9]*[0-9A-Z])[A-Za-z0-9]{3,}$")
+
+
+def ids_not_names(shapes: Shapes | None) -> bool:
+    """Whether every value of a column is an API's opaque id (OPAQUE_ID: "cus_PQR1"): the
+    customer's id in that system, never a person's or company's name."""
+    return shapes is not None and shapes.total >= 1 and shapes.opaque == shapes.total
 
 
 def numbers_not_names(shapes: Shapes | None) -> bool:

@@ -44,7 +44,8 @@ _WEIGHTED_CJK = ("加权", "加權", "预期收入", "預期收入", "预期收�
 
 def _plain(header: str) -> str:
     # "AmountPaid", "InvoiceTotal" (Xero, APIs) as words
-    return fold(_CAMEL.sub(" ", str(header))).strip()
+    # "amount_paid", "billing_details.total" (API fields) as words too
+    return fold(_CAMEL.sub(" ", str(header)).replace("_", " ")).strip()
 
 
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
@@ -158,6 +159,37 @@ def is_due(header: str) -> bool:
     return bool(_DUE_WORDS.search(h) or any(w in h for w in _DUE_CJK))
 
 
+_SUBTOTAL = re.compile(r"(?:^|[^a-z])(?:sub ?total|sub-total|zwischensumme|sous-total|sous total|"
+                       r"subtotale)(?:$|[^a-z])")
+_SUBTOTAL_CJK = ("小计", "小計", "소계")
+
+
+def _names_tax(header: str) -> bool:
+    """A heading of the tax alone ("TotalTax", "Tax Amount", "MwSt."), not of an amount with
+    tax ("Total incl. tax", "价税合计")."""
+    from . import net_gross
+
+    h = _plain(header)
+    return net_gross._is_tax(h) and not net_gross.is_gross(header) and not net_gross.is_net(header)
+
+
+def _before_tax(header: str) -> bool:
+    """A subtotal or a net amount: the invoice's amount before tax (and before shipping)."""
+    from . import net_gross
+
+    h = _plain(header)
+    return bool(_SUBTOTAL.search(h) or any(w in h for w in _SUBTOTAL_CJK)) or net_gross.is_net(header)
+
+
+def _total_words(header: str, headers: list[str]) -> str:
+    """What the summary calls the column taken as the invoice's amount: its total (tax
+    included, when a tax column stands beside it), or its amount before tax when the file
+    has no other total."""
+    if _before_tax(header):
+        return "the invoice's amount before tax: the file has no total with tax"
+    return "the invoice's total, tax included" if any(_names_tax(h) for h in headers) else "the invoice's total"
+
+
 def invoice_total(headers: list[str], chosen: list, column_map) -> list[dict]:
     """When the amount was taken (by its heading) from an amount-paid column while a
     column of the amount still owed stands beside it, the rows are invoices with their
@@ -173,7 +205,11 @@ def invoice_total(headers: list[str], chosen: list, column_map) -> list[dict]:
     if not due and invoices is None:
         return []
     totals = [j for j, c in enumerate(chosen) if c.target is None and c.how == "unmapped" and j not in due
-              and not is_paid(headers[j]) and (is_total(headers[j]) or _INVOICE_TOTAL.search(_plain(headers[j])))]
+              and not is_paid(headers[j]) and not _names_tax(headers[j])
+              and (is_total(headers[j]) or _INVOICE_TOTAL.search(_plain(headers[j])))]
+    # the total with tax before a subtotal or a net amount (Xero's SubTotal, TotalTax, Total):
+    # never the amount before tax when the total stands beside it
+    totals.sort(key=lambda j: (_before_tax(headers[j]), j))
     if not due:
         # no amount owed, but the rows are invoices ('Invoice Number'): their total is the
         # amount, what was paid so far is not (an unpaid invoice has paid 0)
@@ -183,7 +219,7 @@ def invoice_total(headers: list[str], chosen: list, column_map) -> list[dict]:
         chosen[amount] = column_map(paid, None, "unmapped")
         chosen[t] = column_map(headers[t], "amount", "evidence")
         return [{"what": "amount paid or the invoice's amount",
-                 "decided": f"'{headers[t]}' (the invoice's total) is the amount; '{paid}' (paid so far) is "
+                 "decided": f"'{headers[t]}' ({_total_words(headers[t], headers)}) is the amount; '{paid}' (paid so far) is "
                             "kept in Notes",
                  "evidence": f"the rows are invoices ('{invoices}'); --map \"{_quoted(paid)}=Amount\" takes the "
                              "amount paid instead"}]
@@ -196,8 +232,8 @@ def invoice_total(headers: list[str], chosen: list, column_map) -> list[dict]:
     t = totals[0]
     chosen[t] = column_map(headers[t], "amount", "evidence")
     return [{"what": "amount paid or the invoice's amount",
-             "decided": f"'{headers[t]}' (the invoice's total) is the amount; '{paid}' (paid so far) and "
-                        f"'{owed}' (still owed) are kept in Notes",
+             "decided": f"'{headers[t]}' ({_total_words(headers[t], headers)}) is the amount; '{paid}' (paid so far) "
+                        f"and '{owed}' (still owed) are kept in Notes",
              "evidence": f"an amount still owed beside the amount paid: the rows are invoices; --map "
                          f"\"{_quoted(paid)}=Amount\" takes the amount paid instead"}]
 
@@ -296,14 +332,22 @@ def minor_factor(code: str | None) -> Decimal | None:
 
 
 def minor_units(headers: list[str], samples: list[list[str]], amount: str, currency: str | None,
-                with_decimals: bool) -> tuple[str, str] | None:
+                with_decimals: bool, tabular: bool = False) -> tuple[str, str] | None:
     """Whether a JSON export's amounts are in minor units: ("minor", evidence) when the
     file is a payment API's (Stripe's `object: charge`, `ch_…` ids, `amount_captured`) and
     every amount is a whole number; ("ask", evidence) when its amounts are whole numbers
     beside lowercase currency codes (as APIs write them) and nothing says which system;
-    None otherwise."""
+    None otherwise. `tabular`: the JSON was flattened into a CSV or sheet (a script's
+    `stripe charges list` dump): one API sign is not enough there, a second one
+    (another API sign, lowercase ISO codes, a Unix `created`) must agree, else "ask"."""
     if with_decimals:
         return None
+    if tabular:
+        # an API's own field name ("amount", "amount_paid", "total"), lowercase as the API
+        # writes it; a dashboard's export ("Amount", Stripe's "Created (UTC)") is in major units
+        if not re.fullmatch(r"[a-z][a-z0-9_.]*", str(amount).strip()):
+            return None
+        return _tabular_minor_units(headers, samples, currency)
     folded = [str(h).strip().lower() for h in headers]
     said: list[str] = []
     for j, h in enumerate(folded):
@@ -321,6 +365,46 @@ def minor_units(headers: list[str], samples: list[list[str]], amount: str, curre
         values = [str(v).strip() for v in (samples[j] if j < len(samples) else []) if str(v).strip()]
         if values and all(re.fullmatch(r"[a-z]{3}", v) for v in values):
             return "ask", f"whole-number amounts beside lowercase currency codes ({values[0]!r}), as APIs write them"
+    return None
+
+
+def _api_signs(headers: list[str], samples: list[list[str]]) -> list[str]:
+    """The signs of a payment API's objects among a file's columns: an `object` column of
+    object types, a column of API ids (ch_…, pi_…, in_…), an API's own field names."""
+    said: list[str] = []
+    for j, h in enumerate(str(h).strip().lower() for h in headers):
+        values = [str(v).strip() for v in (samples[j] if j < len(samples) else []) if str(v).strip()]
+        if h == "object" and values and all(v in _API_OBJECTS for v in values):
+            said.append(f"'object' is {values[0]!r}")
+        elif h in ("id", "charge", "payment_intent", "invoice") and values and all(_API_ID.match(v) for v in values):
+            said.append(f"'{headers[j]}' holds API ids ({values[0]!r})")
+        elif h in _API_FIELDS:
+            said.append(f"a '{headers[j]}' field")
+    return said
+
+
+def _tabular_minor_units(headers: list[str], samples: list[list[str]],
+                         currency: str | None) -> tuple[str, str] | None:
+    """minor_units for an API's objects flattened into a table: an API sign and one more
+    (another sign, lowercase ISO codes as APIs write them, a Unix `created`) decide minor
+    units; one sign alone, or lowercase codes beside Unix times with no sign, ask."""
+    signs = _api_signs(headers, samples)
+    more: list[str] = []
+    if currency is not None and currency in headers:
+        j = headers.index(currency)
+        values = [str(v).strip() for v in (samples[j] if j < len(samples) else []) if str(v).strip()]
+        if values and all(re.fullmatch(r"[a-z]{3}", v) for v in values):
+            more.append(f"lowercase currency codes ({values[0]!r})")
+    for j, h in enumerate(headers):
+        values = [str(v).strip() for v in (samples[j] if j < len(samples) else []) if str(v).strip()]
+        if str(h).strip().lower() in ("created", "created_at", "updated") and values \
+                and all(re.fullmatch(r"1[0-9]{9}", v) for v in values):
+            more.append(f"Unix times in '{h}' ({values[0]!r})")
+            break
+    if signs and len(signs) + len(more) >= 2:
+        return MINOR, "; ".join((signs + more)[:4])
+    if signs or len(more) >= 2:
+        return "ask", "; ".join(signs + more) + ", as payment APIs write them, but no more signs of one"
     return None
 
 

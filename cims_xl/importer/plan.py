@@ -2021,6 +2021,8 @@ class Planner:
                     if self.prep.refund_cols or number in self.options.refunds or self.prep.status_col is not None \
                             or self.prep.adjusted_col is not None:
                         self._refunded(number, values, clean, warned)
+                    if "currency" in self.prep.kinds:
+                        self._finer_than_minor(clean)
                     if number in self.options.shared_numbers:
                         from .order_numbers import shared_number_warning
                         column = self.prep.source_of.get("order_number", "Order number")
@@ -2702,6 +2704,29 @@ class Planner:
         return Outcome(number, "rejected", problems={column: (
             f"this payment is stored already ({record_id}) and this file refunds it, but the refund was not "
             f"subtracted: {why}")})
+
+    def _finer_than_minor(self, clean: dict) -> None:
+        """Count the row's amounts written with more decimals than its currency's ISO 4217
+        minor unit ("19.999" USD, "1.2345" EUR): stored exactly as written (the store keeps
+        up to 4 decimals; none is rounded away), and said in the summary (context
+        "finer_than_minor": (column, code) -> rows, with examples)."""
+        code = clean.get("currency")
+        if not isinstance(code, str) or len(code) != 3:
+            return
+        digits = money.minor_units(code)
+        for target in self.prep._money_targets:
+            amount = clean.get(target)
+            if not isinstance(amount, Decimal) or not amount.is_finite():
+                continue
+            exponent = amount.normalize().as_tuple().exponent
+            if isinstance(exponent, int) and -exponent > digits:
+                column = self.prep.source_of.get(target, target)
+                counts = self.prep.context.setdefault("finer_than_minor", Counter())
+                examples = self.prep.context.setdefault("finer_than_minor_examples", {})
+                counts[(column, code)] += 1
+                shown = examples.setdefault((column, code), [])
+                if len(shown) < 3:
+                    shown.append(format(amount.normalize(), "f"))
 
     def _refunded(self, number: int, values: list, clean: dict, warned: dict) -> None:
         """Subtract what the row's refund columns and its refund rows refunded (importer.refunds)."""

@@ -1194,7 +1194,7 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                mapped: dict | None = None, calendar: str | None = None, currency: str | None = None,
                no_header: bool = False, region_assumed: bool = False, ledger: str | None = None,
                no_header_from: str = "", area_region: str | None = None, continued: str | None = None,
-               split: bool = False, date_cells: str | None = None) -> Scan:
+               split: bool = False, date_cells: str | None = None, store_currency: str | None = None) -> Scan:
     """The file's first pass: header, mapping, evidence. `mapped` (a dict) gets the
     final mapping under "mapping" as soon as it is known, for a caller whose scan stops
     on the values (dates, decimal marks) to say what else stops the import. no_header:
@@ -1730,13 +1730,21 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         currency = next(iter(headed))
     settled = _settle_by_language(named, language, evidence, number_cols, currency)
     whole = None
-    if currency and named.found <= {currency}:   # --currency for every amount the file does not name
-        whole = (currency, frozenset(f.key for f in ent.fields if f.kind == "money")
+    whole_source = None
+    if currency is None and store_currency and named.found <= {store_currency} \
+            and money.minor_units(store_currency) == 0:
+        # the file names no other currency, so its amounts are in the store's (`cims init
+        # --currency JPY`): a currency without a minor unit groups "11,000" as --currency does
+        whole_source = f"the store's currency {store_currency} (the file names no other)"
+    whole_code = store_currency if whole_source else currency
+    if whole_code and named.found <= {whole_code}:   # --currency for every amount the file does not name
+        whole = (whole_code, frozenset(f.key for f in ent.fields if f.kind == "money")
                  | frozenset(f"customer_{f.key}" for f in ent.fields if f.kind == "money"))
     if ambiguous:
         stop = AmbiguousDates(ambiguous, candidates)
         try:                         # the numbers' decimal marks may stop it too: say both
-            decide_marks(number_cols, given=decimal, delimiter=src.delimiter, whole_currency=whole, settled=settled)
+            decide_marks(number_cols, given=decimal, delimiter=src.delimiter, whole_currency=whole, settled=settled,
+                         whole_source=whole_source)
         except ImportRefused as more:
             stop.message = f"{stop.message} Also: {more.message.replace(' Nothing was imported.', '')}"
         raise stop
@@ -1763,7 +1771,7 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 ledger_ev.examples[c].setdefault(mark, example)
     ledger_inferences = (ledger_ev.decide(ent.kind) if ledger_ev is not None else []) + cr_inferences
     marks, inferences = decide_marks(number_cols, given=decimal, delimiter=src.delimiter, whole_currency=whole,
-                                     settled=settled)
+                                     settled=settled, whole_source=whole_source)
     inferences += ledger_inferences + note_inferences
     if yen_fixed:
         inferences.append(_yen_inference(src, table, yen_fixed))
@@ -1947,6 +1955,20 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
 # Headings of an order's total other than the column the amount was mapped from
 _TOTAL_HEADING = re.compile(r"(?i)(?:^|[^a-z])(?:total|totale|totaal|gesamt\w*|summe|итого)(?:$|[^a-z])|合计|合計|总计|總計|"
                             r"总额|總額|합계")
+
+
+def _finer_than_minor_inference(counts: Counter, examples: dict) -> dict:
+    """The summary's line for amounts written with more decimals than their currency's
+    minor unit (plan.RowPreparer's context "finer_than_minor"): stored as written."""
+    columns = sorted({c for c, _code in counts})
+    said = "; ".join(f"'{c}': {n} {code} amount(s) such as "
+                     + ", ".join(f"'{v}'" for v in examples.get((c, code), []))
+                     + f" ({code} has {money.minor_units(code)} decimal(s))"
+                     for (c, code), n in sorted(counts.items()))
+    return {"what": "amounts finer than the currency's minor unit in " + ", ".join(f"'{c}'" for c in columns),
+            "decided": "stored exactly as written (never rounded; the store keeps up to 4 decimals)",
+            "evidence": said + ": ISO 4217 minor units from CLDR; a unit price or rate may have more; if they "
+                               "are errors, correct the file and import it again"}
 
 
 def _numbers_not_names_inferences(counts: Counter, examples: Counter, ref_column: str) -> list[dict]:
@@ -2725,16 +2747,20 @@ def _minor_units(scan: "Scan", src: RawSheet, units, amount_scale, name: str) ->
     minor unit (1250 = 12.50 USD; JPY has none, KWD thousandths): taken so on the file's
     evidence and said; whole-number amounts beside lowercase currency codes with nothing
     saying which system stop, naming --amount-scale (paid_amount.minor_units)."""
-    if amount_scale is not None or src.format not in ("json", "jsonl") or "amount" in units.scales:
+    if amount_scale is not None or "amount" in units.scales:
         return
+    tabular = src.format not in ("json", "jsonl")
     cols = scan.mapping.columns
     at = next((j for j, c in enumerate(cols) if c.target == "amount"), None)
     if at is None:
         return
     currency = next((c.header for c in cols if c.target == "currency"), None)
     with_decimals = scan.named is not None and cols[at].header in scan.named.major
+    if tabular and (not scan.samples or at >= len(scan.samples) or not scan.samples[at]
+                    or not all(re.fullmatch(r"-?\d+", str(v).strip()) for v in scan.samples[at])):
+        return          # a table's amounts: whole numbers, none written with a sign or a mark
     found = paid_amount.minor_units([c.header for c in cols], scan.samples, cols[at].header, currency,
-                                    with_decimals)
+                                    with_decimals, tabular=tabular)
     if found is None:
         return
     verdict, evidence = found
@@ -3276,7 +3302,8 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                          mapped=mapped, calendar=calendar, currency=currency, no_header=no_header,
                          region_assumed=region is None and set_region is None, ledger=ledger,
                          no_header_from=no_header_from, area_region=region or set_region,
-                         continued=continued, date_cells=date_cells)
+                         continued=continued, date_cells=date_cells,
+                         store_currency=_store_currency(session) if has_currency(ent) else None)
         except ImportRefused as exc:
             if "mapping" in mapped:      # a missing column stops it too: say both at once
                 _check_mapping(ent, mapped["mapping"], src, also=str(exc))
@@ -3525,6 +3552,9 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                             f"{found[1]}. A time with its own offset is read by it"})
         if zoneless := planner.prep.context.get("zoneless"):
             result.inferences.append(_zoneless_inference(zoneless, options.tz))
+        if finer := planner.prep.context.get("finer_than_minor"):
+            result.inferences.append(_finer_than_minor_inference(finer, planner.prep.context[
+                "finer_than_minor_examples"]))
         if first := planner.prep.context.get("company_first"):
             shown = sorted(planner.prep.context["company_first_examples"])
             result.inferences.append({
