@@ -8,6 +8,7 @@ turns it into cells, tables, charts and page setup. Also the file-level use case
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -192,6 +193,15 @@ class OpenpyxlWriter:
         if is_risky(value):
             cell.quotePrefix = True
 
+    def plain_cell(self, sheet: str, row: int, col: int) -> None:
+        """A cell shown as text, not as a filter to type in (a static report file)."""
+        from openpyxl.styles import Border, Font, PatternFill
+        cell = self.wb[sheet].cell(row, col)
+        cell.fill = PatternFill(fill_type=None)
+        cell.border = Border()
+        cell.number_format = "@"
+        cell.font = Font(name=FONT_FACE, color="595959")
+
     @staticmethod
     def _style_input(cell) -> None:
         from openpyxl.styles import Border, PatternFill, Side
@@ -253,8 +263,14 @@ def openpyxl_chart(ws, plan: ChartPlan):
     chart.set_categories(cats)
     _label_categories(chart, plan.axis)
     if plan.kind == "line":
+        from openpyxl.chart.marker import Marker
         for series in chart.series:
             series.smooth = False   # a trend line must not invent curves between months
+            # a marker on every point: a line of one month (or a point between two gaps)
+            # has no segment to draw, and without markers the plot is empty
+            series.marker = Marker(symbol="circle", size=6)
+    if plan.from_zero:
+        chart.y_axis.scaling.min = 0    # amounts from 0: a dip is drawn to scale
     _colour(chart, line=plan.kind == "line")
     return chart
 
@@ -284,6 +300,9 @@ def _colour(chart, *, line: bool) -> None:
         props = series.graphicalProperties or GraphicalProperties()
         if line:
             props.line = LineProperties(solidFill=colour, w=28575)   # 2.25 pt, Excel's default
+            if series.marker is not None:      # the marker in the line's colour (no theme needed)
+                series.marker.graphicalProperties = GraphicalProperties(
+                    solidFill=colour, ln=LineProperties(solidFill=colour))
         else:
             props.solidFill = colour
             props.line = LineProperties(solidFill=colour)
@@ -347,7 +366,11 @@ def write_report_workbook(path: str | Path, session, *, date_from=None, date_to=
                   "Owner": rep.filters["owner"], "Region": rep.filters["region"]}
         for suffix, value in values.items():
             cell = writer._named_cell(f"{report_prefix(sheet)}_{suffix}")
-            writer.write_cells(sheet, cell.row, cell.column, [[value]])
+            # the filters this file was made with, as plain text: nothing here can be
+            # changed and refreshed, so no cell looks like an input (yellow, underlined)
+            shown = value.strftime("%Y-%m-%d") if isinstance(value, (dt.date, dt.datetime)) else value
+            writer.write_cells(sheet, cell.row, cell.column, [[shown]])
+            writer.plain_cell(sheet, cell.row, cell.column)
     plans = render(writer, reports)
     for sheet, rep in reports.items():
         # This file has no Python behind it: say what it shows instead of "refresh".
