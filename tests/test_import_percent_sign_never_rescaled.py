@@ -88,3 +88,25 @@ def test_an_order_discount_written_with_its_sign_is_a_share_whatever_the_other_r
     from decimal import Decimal
     assert {k: Decimal(str(v)) for k, v in got.items()} == {
         "A-1": Decimal("0.05"), "A-2": Decimal("0.1"), "A-3": Decimal("0.2"), "A-4": Decimal("0.05")}
+
+
+@pytest.mark.parametrize("cells, stored", [
+    ([(0.01, "0%"), (0.7, "General"), (0, "0%")], [1, None, 0]),        # 1% shown: 1, never 100
+    ([(0.5, "0%"), (0.7, "General")], [50, None]),                      # 50% shown: 50, never 5000
+    ([(0.5, "0.0%"), (40, "General"), (15, '0"%"')], [50, 40, 15]),     # 15 shown "15%" (sign as text)
+])
+def test_a_workbook_cell_formatted_as_a_percentage_is_the_percentage_it_shows(admin, tmp_path, cells, stored):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(HEAD)
+    for i, (value, fmt) in enumerate(cells, 1):
+        ws.append([f"T{i}", "Kunde 1", "Proposal", 1000, "CNY", value, "2026-12-20"])
+        ws.cell(i + 1, HEAD.index("Probability") + 1).number_format = fmt
+    wb.save(tmp_path / "p.xlsx")
+    result = import_file(admin, tmp_path / "p.xlsx", kind="opportunities")
+    assert result.rejected == 0, [o.reason for o in result.outcomes]
+    deals = _deals(admin)
+    assert [deals[f"T{i}"]["probability"] for i in range(1, len(cells) + 1)] == stored
+    assert len(_scale_lines(result)) <= 1

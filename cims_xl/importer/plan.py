@@ -1404,6 +1404,11 @@ class RowPreparer:
             # an amount is the number the cell holds: 120 under 0"%" shows "120%", the
             # sign only text (the import stops on it unless --amount-scale says so)
             number = v.cell if kind == "money" else shown_number(v)
+            if target in PERCENT_FIELDS and v.endswith("%") and kind in ("int", "decimal"):
+                # 0.25 shown as "25%" (or 25 under 0"%"): the percentage the cell shows,
+                # exactly, read as a percent written with its sign: never rescaled again
+                points = (Decimal(repr(float(number))) * 100).normalize()
+                return f"{format(points, 'f')}%"
             if kind == "int" and v.endswith("%") and self.headers_of.get(target, "").endswith("%"):
                 return round(number * 100, 9)       # 0.25 shown as 25% into "Probability %"
             v = number
