@@ -8,7 +8,6 @@ turns it into cells, tables, charts and page setup. Also the file-level use case
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -199,7 +198,6 @@ class OpenpyxlWriter:
         cell = self.wb[sheet].cell(row, col)
         cell.fill = PatternFill(fill_type=None)
         cell.border = Border()
-        cell.number_format = "@"
         cell.font = Font(name=FONT_FACE, color="595959")
 
     @staticmethod
@@ -368,8 +366,7 @@ def write_report_workbook(path: str | Path, session, *, date_from=None, date_to=
             cell = writer._named_cell(f"{report_prefix(sheet)}_{suffix}")
             # the filters this file was made with, as plain text: nothing here can be
             # changed and refreshed, so no cell looks like an input (yellow, underlined)
-            shown = value.strftime("%Y-%m-%d") if isinstance(value, (dt.date, dt.datetime)) else value
-            writer.write_cells(sheet, cell.row, cell.column, [[shown]])
+            writer.write_cells(sheet, cell.row, cell.column, [[value]])
             writer.plain_cell(sheet, cell.row, cell.column)
     plans = render(writer, reports)
     for sheet, rep in reports.items():
