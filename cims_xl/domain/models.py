@@ -452,6 +452,12 @@ def _int(value, info):
             and info.field_name == "quantity":
         _fail(f"'{value.strip()}' is counted in '{unit.group(1)}' (a package, a number of items or a measure), "
               "not in items: not read as a quantity")
+    elif isinstance(value, str) and info.field_name in PERCENT_POINTS and (
+            points := nz.parse_share(value, _decimal_for(info))) is not None:
+        # "25%", "٪25", "250‰" (a sheet cell, a typed text): percent points as written, never rescaled
+        if points != points.to_integral_value():
+            _fail(f"{value.strip()!r} is {format(points.normalize(), 'f')} %, not a whole percentage")
+        out = int(points)
     else:
         out = nz.parse_int(value, _decimal_for(info))
     if out is not None and abs(out) > 2**53:

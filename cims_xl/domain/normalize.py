@@ -1031,6 +1031,7 @@ def parse_money_with_currency(value: object, decimal: str | None = None) -> tupl
 # A share written with its sign: "12,5 %", "12.5%", "%12,5" (Turkish puts the sign
 # first), "٪١٢" (Arabic percent sign), "％" (full width), "125‰" (per mille).
 _SHARE_SIGNS = {"%": 100, "\uff05": 100, "\u066a": 100, "\u2030": 1000, "\u0609": 1000}
+SHARE_SIGNS = frozenset(_SHARE_SIGNS)
 _SHARE = re.compile(r"^\s*+([%\uff05\u066a\u2030\u0609])?+\s*+([-+\u2212]?+\s*+[\d\u0660-\u0669][\d\u0660-\u0669.,'\s\u00a0\u202f]*?)"
                     r"(?<!\s)\s*+([%\uff05\u066a\u2030\u0609])?+\s*+$")
 

@@ -41,6 +41,7 @@ from .row_shift import Change, Deletion
 from .total_line import FormulaText, TableArea, is_formula, is_total_line
 from .scratch_files import save_workbook
 from ..scratch import replace_keeping_mode
+from .percent_cells import PERCENT_FIELDS, read_percent, write_percent
 from .sheet_codec import Uncomputed, is_risky_text
 
 HIGHLIGHT_RGB = "FFFFC7CE"          # Excel's "light red fill"
@@ -637,6 +638,7 @@ class FileSheet:
         # record; the table's rows end above it and Refresh moves it with them.
         self._totals = int(self.table.totalsRowCount or 0)
         self._formats = {c.header: c.number_format for c in layout.columns if c.number_format}
+        self._keys = {c.header: c.key for c in layout.field_columns}
         self._multiline: list = []      # cells holding a line break that we wrote or wrote beside
         self.notes: list[str] = []      # what Refresh left where it was, said in its summary
         self._read_headers()
@@ -768,6 +770,8 @@ class FileSheet:
         first, last = self.first_row, self.last_row
         cells = self.ws._cells
         ours = {self._col[c.header] for c in self.layout.columns if c.header in self._col}
+        percent = {self._col[c.header]: c.key for c in self.layout.field_columns
+                   if c.key in PERCENT_FIELDS and c.header in self._col}
         rows: list[list[Any]] = []
         for r in range(first, last + 1):
             values = []
@@ -782,6 +786,8 @@ class FileSheet:
                 elif cell.data_type == "f" and c in ours:
                     cached = self.book.cached_value(self.name, r, c)
                     v = cached if cached is not None else Uncomputed(str(getattr(v, "text", v)))
+                if c in percent:        # "25%" typed: 0.25 in a `0%` cell is 25 points
+                    v = read_percent(percent[c], v, cell.number_format)
                 values.append(v)
             rows.append(values)
         return TableData(self.name, list(self.headers), rows)
@@ -812,6 +818,9 @@ class FileSheet:
         fmt = self._formats.get(header)
         if fmt and cell.number_format == "General" and value is not None:
             cell.number_format = fmt
+        key = self._keys.get(header)
+        if key in PERCENT_FIELDS:       # 25 points into a `0%` cell the user chose: 0.25
+            value = write_percent(key, value, cell.number_format)
         put_file_cell(cell, value)
 
     def note_below(self, row: int, text: str | None) -> None:
@@ -1227,7 +1236,27 @@ class LiveSheet:
         self._load_geometry()
         body = self.table.data_body_range
         rows = [] if body is None else body.options(ndim=2, empty=None).value
-        return TableData(self.name, list(self.headers), [list(r) for r in rows])
+        rows = [list(r) for r in rows]
+        for header, key, formats in self._percent_formats(len(rows)):
+            i = self._col[header]
+            for r, row in enumerate(rows):
+                row[i] = read_percent(key, row[i], formats[r])
+        return TableData(self.name, list(self.headers), rows)
+
+    def _percent_formats(self, n: int) -> list[tuple[str, str, list]]:
+        """(header, field, each row's number format) of the percent fields' columns
+        (percent_cells): one Excel call a column, one a cell only where formats differ."""
+        out = []
+        if not n:
+            return out
+        for c in self.layout.field_columns:
+            if c.key not in PERCENT_FIELDS or c.header not in self._col:
+                continue
+            code = self._range(0, n - 1, c.header).number_format
+            formats = [code] * n if code is not None else [
+                self._range(r, r, c.header).number_format for r in range(n)]
+            out.append((c.header, c.key, formats))
+        return out
 
     def selected_rows(self) -> list[int]:
         sel = self.book.book.selection
@@ -1313,9 +1342,17 @@ class LiveSheet:
             for header, value in values.items():
                 if header in self._col:
                     by_header.setdefault(header, {})[row] = value
+        keys = {c.header: c.key for c in self.layout.field_columns if c.key in PERCENT_FIELDS}
         for header, column in by_header.items():
             for a, b in _runs(column):  # one Excel call per run of adjacent rows
-                self._range(a, b, header).value = [[live_value(column[r])] for r in range(a, b + 1)]
+                rng = self._range(a, b, header)
+                if header in keys:      # 25 points into a `0%` column the user chose: 0.25
+                    code = rng.number_format
+                    codes = [code] * (b - a + 1) if code is not None else [
+                        self._range(r, r, header).number_format for r in range(a, b + 1)]
+                    column = {**column, **{r: write_percent(keys[header], column[r], codes[r - a])
+                                           for r in range(a, b + 1)}}
+                rng.value = [[live_value(column[r])] for r in range(a, b + 1)]
         # Texts of several lines wrap, as Alt+Enter makes them; Excel then fits a row
         # of no custom height to them (FileSheet.fit_lines does it for a closed file).
         for header, column in by_header.items():

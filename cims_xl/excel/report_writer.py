@@ -224,6 +224,14 @@ class OpenpyxlWriter:
         if is_risky(value):
             cell.quotePrefix = True
 
+    def plain_cell(self, sheet: str, row: int, col: int) -> None:
+        """A cell shown as text, not as a filter to type in (a static report file)."""
+        from openpyxl.styles import Border, Font, PatternFill
+        cell = self.wb[sheet].cell(row, col)
+        cell.fill = PatternFill(fill_type=None)
+        cell.border = Border()
+        cell.font = Font(name=FONT_FACE, color="595959")
+
     @staticmethod
     def _style_input(cell) -> None:
         from openpyxl.styles import Border, PatternFill, Side
@@ -285,8 +293,14 @@ def openpyxl_chart(ws, plan: ChartPlan):
     chart.set_categories(cats)
     _label_categories(chart, plan.axis)
     if plan.kind == "line":
+        from openpyxl.chart.marker import Marker
         for series in chart.series:
             series.smooth = False   # a trend line must not invent curves between months
+            # a marker on every point: a line of one month (or a point between two gaps)
+            # has no segment to draw, and without markers the plot is empty
+            series.marker = Marker(symbol="circle", size=6)
+    if plan.from_zero:
+        chart.y_axis.scaling.min = 0    # amounts from 0: a dip is drawn to scale
     _colour(chart, line=plan.kind == "line")
     return chart
 
@@ -316,6 +330,9 @@ def _colour(chart, *, line: bool) -> None:
         props = series.graphicalProperties or GraphicalProperties()
         if line:
             props.line = LineProperties(solidFill=colour, w=28575)   # 2.25 pt, Excel's default
+            if series.marker is not None:      # the marker in the line's colour (no theme needed)
+                series.marker.graphicalProperties = GraphicalProperties(
+                    solidFill=colour, ln=LineProperties(solidFill=colour))
         else:
             props.solidFill = colour
             props.line = LineProperties(solidFill=colour)
@@ -379,7 +396,10 @@ def write_report_workbook(path: str | Path, session, *, date_from=None, date_to=
                   "Owner": rep.filters["owner"], "Region": rep.filters["region"]}
         for suffix, value in values.items():
             cell = writer._named_cell(f"{report_prefix(sheet)}_{suffix}")
+            # the filters this file was made with, as plain text: nothing here can be
+            # changed and refreshed, so no cell looks like an input (yellow, underlined)
             writer.write_cells(sheet, cell.row, cell.column, [[value]])
+            writer.plain_cell(sheet, cell.row, cell.column)
     plans = render(writer, reports)
     for sheet, rep in reports.items():
         # This file has no Python behind it: say what it shows instead of "refresh".

@@ -24,6 +24,8 @@ from ..reports.sheets import BANDS, FONT_FACE, ChartPlan, PagePlan, TablePlan
 CM = 28.3465           # points per centimetre
 XL_TOTALS_SUM = 1      # XlTotalsCalculation.xlTotalsCalculationSum
 XL_CATEGORY = 1        # XlAxisType.xlCategory
+XL_VALUE = 2           # XlAxisType.xlValue
+XL_MARKER_CIRCLE = 8   # XlMarkerStyle.xlMarkerStyleCircle
 XL_TIME_SCALE = 3      # XlCategoryType.xlTimeScale
 XL_MONTHS = 1          # XlTimeUnit.xlMonths
 XL_TOP = -4160         # XlVAlign.xlVAlignTop
@@ -225,6 +227,15 @@ def _add_chart(ws, plan: ChartPlan) -> None:
     if plan.kind in ("bar", "funnel"):
         api.Axes(XL_CATEGORY).ReversePlotOrder = True   # first row on top
     api.HasLegend = len(plan.series_cols) > 1
+    try:
+        if plan.from_zero:
+            api.Axes(XL_VALUE).MinimumScale = 0     # amounts from 0: a dip is drawn to scale
+        if plan.kind == "line":     # a marker on every point: a one-month line is drawn too
+            for i in range(1, len(plan.series_cols) + 1):
+                collection(i).MarkerStyle = XL_MARKER_CIRCLE
+                collection(i).MarkerSize = 6
+    except Exception:  # noqa: BLE001 - macOS exposes the chart's API differently
+        pass
     axis = plan.axis   # labels that cannot overlap (reports.sheets.AxisPlan)
     try:
         cat_axis = api.Axes(XL_CATEGORY)

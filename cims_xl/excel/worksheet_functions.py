@@ -406,19 +406,34 @@ def cims_get(record_id: Any, field: Any, *, session=None) -> Any:
 
 
 def _parse_query(query: Any) -> tuple[str | None, dict[str, str]]:
+    """(free text, {filter: value}) of a CIMS_FIND/CIMS_COUNT query. A query that cannot
+    mean what it says is refused (CimsError), never read as a search matching nothing
+    (0 looks like an answer): a quote left open ('"Acme'), a filter without its value
+    ("tag:", "tag: vip"), a quoted phrase with nothing in it ('""')."""
     text = "" if query is None else str(query).strip()
+    lexer = shlex.shlex(text, posix=True)
+    lexer.whitespace_split, lexer.quotes, lexer.escape, lexer.commenters = True, '"', "", ""
     try:
-        parts = shlex.split(text)
+        parts = list(lexer)       # "New York" is one phrase; an apostrophe (O'Brien) is a letter
     except ValueError:
-        parts = text.split()
+        raise CimsError(f"a quote is left open in {text[:30]!r}: close it (\"New York\") or leave it out") from None
     words, filters = [], {}
     for part in parts:
         name, sep, value = part.partition(":")
-        if sep and name.lower() in FIND_FILTERS and value:
-            filters[name.lower()] = value
+        if sep and name.lower() in FIND_FILTERS and value.strip():
+            filters[name.lower()] = value.strip()
+        elif sep and name.lower() in FIND_FILTERS:
+            raise CimsError(f"{name}: has no value; write it with its value and no space, e.g. "
+                            f"{name.lower()}:{_FILTER_EXAMPLES[name.lower()]}")
+        elif not part.strip():
+            raise CimsError("an empty quoted phrase (\"\") finds nothing: write words, or leave the query empty")
         else:
             words.append(part)
     return (" ".join(words) or None), filters
+
+
+_FILTER_EXAMPLES = {"city": "Shanghai", "province": "广东", "country": "CN", "segment": "VIP", "tag": "wholesale",
+                    "owner": "mei", "source": "Referral"}
 
 
 def _find_fields(cache: ReadCache, fields: Any) -> list[str]:

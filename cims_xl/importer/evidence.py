@@ -29,6 +29,7 @@ from babel.numbers import get_currency_precision
 
 from ..domain.money import (not_one_amount, bare_symbol, check_currency, dash_cents, decimal_mark_at_home, has_minor_unit,
                             named_currency)
+from ..domain.normalize import SHARE_SIGNS
 from .errors import AmbiguousNumbers
 
 _NUMBER = re.compile(r"\d(?:[\d.,' \u00a0\u202f]*\d)?")    # after money.dash_cents
@@ -305,7 +306,7 @@ class NumberEvidence:
             if len(self.share_examples) < EXAMPLES:
                 self.share_examples.append(text.strip()[:30])
         elif (not _ZERO_OR_ONE.match(text) and _PLAIN_NUMBER.match(text)) or (
-                "%" in text and self.target in SHARE_POINT_FIELDS):
+                self.target in SHARE_POINT_FIELDS and any(sign in text for sign in SHARE_SIGNS)):
             # "40", or "25 %": with signs beside them, bare "0,4" may mean 0.4 %. (A
             # Discount's "15%" is a share of the price written with its sign: beside it,
             # "0.2" is the share the store keeps, 20 %.)

@@ -1080,7 +1080,7 @@ class RowPreparer:
                 data[key] = number / 100        # "10" under "Discount %": 10 % of the price, 0.10
         for key in self.options.fraction_fields:
             v = data.get(key)
-            if v is not None and not isinstance(v, bool) and (type(v) is not str or _PLAIN_SHARE.match(v)):
+            if key not in signed and v is not None and not isinstance(v, bool) and (type(v) is not str or _PLAIN_SHARE.match(v)):
                 try:
                     share = nz.parse_money(v if type(v) is str else repr(v), self.options.decimal_marks.get(key))
                 except ValueError:
@@ -1119,7 +1119,8 @@ class RowPreparer:
         if self._currency_rows is not None and (self._currency_rows or "currency" in data or self._headed_currency
                                                or self._headed_signs):
             self._settle_currency(values, data)
-        if self.options.probability_share and "probability" in data:
+        if self.options.probability_share and "probability" in data and "probability" not in signed:
+            # "1%" says its own scale: never read again as a share of 1 (only bare 0.9 is)
             data["probability"] = share_to_percent(data["probability"])
         if self._name_targets:
             self._numbers_not_names(data)
@@ -1403,6 +1404,11 @@ class RowPreparer:
             # an amount is the number the cell holds: 120 under 0"%" shows "120%", the
             # sign only text (the import stops on it unless --amount-scale says so)
             number = v.cell if kind == "money" else shown_number(v)
+            if target in PERCENT_FIELDS and v.endswith("%") and kind in ("int", "decimal"):
+                # 0.25 shown as "25%" (or 25 under 0"%"): the percentage the cell shows,
+                # exactly, read as a percent written with its sign: never rescaled again
+                points = (Decimal(repr(float(number))) * 100).normalize()
+                return f"{format(points, 'f')}%"
             if kind == "int" and v.endswith("%") and self.headers_of.get(target, "").endswith("%"):
                 return round(number * 100, 9)       # 0.25 shown as 25% into "Probability %"
             v = number

@@ -26,6 +26,7 @@ from collections import Counter
 from decimal import Decimal, InvalidOperation, ROUND_HALF_EVEN
 
 from ..domain import deal_words, money
+from ..domain import normalize as nz
 from ..domain.models import validate_record
 from ..domain.schema import DEAL_STATUS_WORDS, ENTITIES, Entity
 from ..errors import ValidationFailed
@@ -141,6 +142,7 @@ class ValueEvidence:
             ((columns[j], c.header) for j, c in enumerate(mapping.columns) if c.target == "probability"), None)
         self.numbers: list[Decimal] = []      # the probability column's bare numbers (a few are enough)
         self.above_one = False
+        self.signed = False      # some value carries its percent sign: the column writes points
         self.active = bool(self.columns) or self.probability is not None
 
     def add(self, values: list) -> None:
@@ -157,6 +159,8 @@ class ValueEvidence:
             c = self.probability[0]
             v = values[c] if c < n else None
             number = _bare_number(v)
+            if number is None and isinstance(v, str) and any(s in v for s in nz.SHARE_SIGNS):
+                self.signed = True
             if number is not None:
                 if number > 1:
                     self.above_one = True
@@ -226,7 +230,9 @@ class ValueEvidence:
                                                 and (key, value_key(t)) not in self.implied],
                                           len(renamed))})
         scale = None
-        if self.probability is not None and self.numbers and not self.above_one:
+        # one decision per column: a value written with its sign ("1%") says the column
+        # writes points, and the bare values beside it are for evidence.mixed_share_fields
+        if self.probability is not None and self.numbers and not self.above_one and not self.signed:
             header = self.probability[1]
             fractions = [x for x in self.numbers if 0 < x < 1]
             scale = "share"

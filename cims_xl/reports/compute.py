@@ -167,8 +167,8 @@ class _Context:
             keep &= _eq_text(cust["owner"], f.owner)
         if f.region is not None:
             orders = self.raw["order"]
-            in_region = orders.loc[_eq_text(orders["region"], f.region), "customer_id"]
-            keep &= cust["id"].isin(pd.unique(in_region)).to_numpy() | _eq_text(cust["province"], f.region)
+            in_region = orders.loc[_eq_region(orders["region"], f.region), "customer_id"]
+            keep &= cust["id"].isin(pd.unique(in_region)).to_numpy() | _eq_region(cust["province"], f.region)
         return pd.Index(cust.loc[keep, "id"])
 
     def customers(self) -> pd.DataFrame:
@@ -185,7 +185,7 @@ class _Context:
             keep = ~o["status"].isin(EXCLUDED_ORDER_STATUSES).to_numpy()
             f = self.filters
             if f.region is not None:
-                keep &= _eq_text(o["region"], f.region)
+                keep &= _eq_region(o["region"], f.region)
             if f.owner is not None:
                 keep &= o["customer_id"].isin(self.customer_scope()).to_numpy()
             self._orders = _Orders(o[keep] if not keep.all() else o, self.raw["customer"])
@@ -1293,6 +1293,48 @@ def _eq_text(series: pd.Series, value: str) -> np.ndarray:
     want = _fold(value)
     return (series.astype(object).map(lambda v: isinstance(v, str) and _fold(v) == want)
             .to_numpy(dtype=bool))
+
+
+def _eq_region(series: pd.Series, value: str) -> np.ndarray:
+    """Rows whose region is `value` (as `_eq_text`) or names the same country: a filter
+    "United States" matches rows "US", "USA" or "美国", and "DE" matches "Deutschland"
+    (CLDR names and ISO 3166 codes, `domain.countries`, as the importer reads them)."""
+    from ..domain.countries import region_for_country
+
+    same = _eq_text(series, value)
+    code = region_for_country(str(value))
+    if code is None:
+        return same
+    return same | series.astype(object).map(
+        lambda v: isinstance(v, str) and region_for_country(v) == code).to_numpy(dtype=bool)
+
+
+def unmatched_filters(frames: Mapping[str, pd.DataFrame], owner: str | None, region: str | None) -> dict:
+    """The filters no row of the store matches, whatever the dates: {"owner": the
+    owners the rows name} when no customer or opportunity has that owner, {"region":
+    the regions and provinces the rows name} when no order (its region, else its
+    customer's country) or customer province is in that region. A filter that matches
+    nothing would show an empty report as if there were no business."""
+    out: dict[str, list[str]] = {}
+    cust = _frame(frames, "customer")
+    if _blank_to_none(owner) is not None:
+        opp = _frame(frames, "opportunity")
+        if not (_eq_text(cust["owner"], owner).any() or _eq_text(opp["owner"], owner).any()):
+            out["owner"] = _distinct(cust["owner"], opp["owner"])
+    if _blank_to_none(region) is not None:
+        orders = order_places(_frame(frames, "order"), cust)
+        if not (_eq_region(orders["region"], region).any() or _eq_region(cust["province"], region).any()):
+            out["region"] = _distinct(orders["region"], cust["province"])
+    return out
+
+
+def _distinct(*columns: pd.Series) -> list[str]:
+    seen: dict[str, str] = {}
+    for col in columns:
+        for v in pd.unique(col.dropna().astype(object)):
+            if isinstance(v, str) and v.strip():
+                seen.setdefault(_fold(v), v.strip())
+    return sorted(seen.values(), key=str.casefold)
 
 
 def _fold(text) -> str:

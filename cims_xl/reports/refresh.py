@@ -69,11 +69,67 @@ def money_options(session) -> dict:
     return {"currency": base, "rates": [FxRate(r.currency, r.valid_from, Decimal(str(r.rate))) for r in rates]}
 
 
+SHOWN_NAMES = 12     # values a refused filter lists
+
+
+def checked_filters(session, frames, owner=None, region=None, where: str = "") -> tuple[str | None, str | None]:
+    """(owner, region) as the reports filter by them, or ValidationFailed when one would
+    match nothing in the store (whatever the dates), so an empty report never looks like
+    no business: an owner that is no user and owns nothing is refused naming the users
+    whose names are close; a user's display name ("Maria Lopez") is that user. A region
+    no order or customer is in (by its text, or as the same country: `compute._eq_region`)
+    is refused naming the regions in the store. A real user who owns nothing is an
+    empty report: that is true."""
+    import difflib
+
+    from ..errors import ValidationFailed
+    from .compute import _fold, unmatched_filters
+
+    owner = owner.strip() if isinstance(owner, str) and owner.strip() else None
+    region = region.strip() if isinstance(region, str) and region.strip() else None
+    try:
+        users = list(session.store.fetch_users())
+    except AttributeError:      # a session without a store (tests' stand-ins): rows only
+        users = []
+    if owner is not None:
+        by_name = {_fold(u["username"]): u["username"] for u in users}
+        shown = {}
+        for u in users:
+            if u.get("display_name"):
+                shown.setdefault(_fold(" ".join(u["display_name"].split())), set()).add(u["username"])
+        if _fold(owner) not in by_name and len(shown.get(_fold(owner), ())) == 1:
+            owner = next(iter(shown[_fold(owner)]))     # the display name of one user
+    missing = unmatched_filters(frames, owner, region)
+    label = f"{where}: " if where else ""
+    if "owner" in missing and not any(_fold(u["username"]) == _fold(owner) for u in users):
+        names = sorted({u["username"] for u in users} | set(missing["owner"]), key=str.casefold)
+        close = difflib.get_close_matches(owner, names, n=3, cutoff=0.5) or difflib.get_close_matches(
+            owner.casefold(), [n.casefold() for n in names], n=3, cutoff=0.5)
+        raise ValidationFailed({"": f"{label}no user {owner!r}: no user has that name and no customer or "
+                                    f"opportunity names that owner" + (f"; did you mean {', '.join(close)}?" if close else "")
+                                    + f" Users: {_listed(names)}"})
+    if "region" in missing:
+        regions = missing["region"]
+        close = difflib.get_close_matches(region.casefold(), [r.casefold() for r in regions], n=3, cutoff=0.6)
+        close = [r for r in regions if r.casefold() in close]
+        raise ValidationFailed({"": f"{label}no orders or customers match region {region!r} (by name, or as the same "
+                                    "country)" + (f"; did you mean {', '.join(close)}?" if close else "")
+                                    + (f" Regions in the store: {_listed(regions)}" if regions
+                                       else " The store's orders name no region and no country.")})
+    return owner, region
+
+
+def _listed(values: list[str]) -> str:
+    more = len(values) - SHOWN_NAMES
+    return ", ".join(values[:SHOWN_NAMES]) + (f" and {more} more" if more > 0 else "")
+
+
 def build_for_session(session, *, date_from=None, date_to=None, owner=None, region=None,
                       tz: str | ZoneInfo = DEFAULT_TZ, as_of: dt.datetime | None = None,
                       frames=None) -> dict[str, ReportSheet]:
     session.ensure("report")
     frames = frames if frames is not None else load_frames(session)
+    owner, region = checked_filters(session, frames, owner, region)
     return build_reports(frames, date_from=parse_filter_date(date_from, "From date"),
                          date_to=parse_filter_date(date_to, "To date"), owner=owner, region=region,
                          include_personal=include_personal(session), tz=tz, as_of=as_of,
@@ -142,6 +198,8 @@ def refresh_with_writer(writer: ReportWriter, session, *, tz: str | ZoneInfo = D
     for sheet in sheets:
         writer.ensure_sheet(sheet)
         filters = filters_from_cells(writer.read_filters(sheet), sheet)
+        filters["owner"], filters["region"] = checked_filters(session, frames, filters.get("owner"),
+                                                              filters.get("region"), sheet)
         reports[sheet] = build_report(sheet, frames, **filters, include_personal=personal,
                                       tz=tz, as_of=as_of, targets=targets, **money)
     render(writer, reports)

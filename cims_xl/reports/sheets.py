@@ -126,6 +126,9 @@ class ChartPlan:
     height_cm: float = CHART_HEIGHT_CM
     months: bool = False        # the categories are months (dates shown yyyy-mm)
     label_chars: float = 0.0    # the widest category label, in text_width_chars units
+    # no charted value is below 0: the value axis starts at 0, so a 12 % dip is drawn as
+    # one (an axis the program starts near the smallest value makes it look like a crash)
+    from_zero: bool = True
 
     @property
     def categories(self) -> int:
@@ -457,9 +460,14 @@ def _plan_chart(spec: ChartSpec, t: ReportTable, headers, out_row, col, header_r
     months = fmt == MONTH and all(isinstance(_cell_value(v), (dt.date, type(None))) for v in labels)
     widest = text_width_chars("2000-01") if months else max(
         (_value_chars(_cell_value(v), fmt) for v in labels), default=0.0)
+    picks = [cols.index(s) for s in spec.series if s in cols]
+    charted = [_cell_value(rec[j]) for i, rec in enumerate(t.data.itertuples(index=False, name=None))
+               if first <= i <= last for j in picks]
+    from_zero = not any(isinstance(v, (int, float, Decimal)) and not isinstance(v, bool) and v < 0
+                        for v in charted)
     return ChartPlan(spec.kind, spec.title, out_row + CHART_ROW_OFFSET, col, header_row,
                      header_row + 1 + first, header_row + 1 + last, col + cat, series, spec.stacked,
-                     spec.y_title, months=months, label_chars=max(widest, 1.0))
+                     spec.y_title, months=months, label_chars=max(widest, 1.0), from_zero=from_zero)
 
 
 def unique_headers(columns) -> tuple[str, ...]:
