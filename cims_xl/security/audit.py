@@ -97,7 +97,10 @@ class _RecordDigest:
             if type(v) is not str:
                 return value_digest(self.key, values)
         prefix = self.prefix
-        text = "".join([f"{prefix[k]}{len(v)}:{v}" for k, v in values.items()])
+        return self.of_text("".join([f"{prefix[k]}{len(v)}:{v}" for k, v in values.items()]))
+
+    def of_text(self, text: str) -> str:
+        """The digest of a record's values written as __call__ writes them."""
         h = self.base.copy()
         h.update(text.encode("utf-8"))
         return h.hexdigest()
@@ -214,22 +217,40 @@ def _bulk_parts(key: bytes, records: dict[str, dict[str, Any]], entity: str | No
     part MACed as stored and the personal part kept beside its keyed digest."""
     plain_keys, personal_keys, convert = _bulk_layout(entity, records)   # personal_keys sorted
     digest = _RecordDigest(key)
+    personal = [(k, digest.prefix[k]) for k in personal_keys]
+    plain_convert = tuple(k for k in convert if k not in personal_keys)
     kept: dict[str, dict] = {}
     private: dict[str, dict] = {}
     digests: dict[str, str] = {}
     for rid, values in records.items():
         get = values.get
         mine = {k: v for k in plain_keys if (v := get(k)) is not None}
-        theirs = {k: v for k in personal_keys if (v := get(k)) is not None}
-        for k in convert:
-            for part in (mine, theirs):
-                v = part.get(k)
-                if v is not None and type(v) not in _PLAIN:
-                    part[k] = jsonable(v)
+        for k in plain_convert:
+            v = mine.get(k)
+            if v is not None and type(v) not in _PLAIN:
+                mine[k] = jsonable(v)
         kept[rid] = mine
+        if not personal:
+            continue
+        # The personal part and its digest's text in one pass (the same text and digest
+        # as _RecordDigest: its values in sorted key order, all text; else value_digest).
+        theirs: dict[str, Any] = {}
+        parts: list[str] = []
+        text = True
+        for k, prefix in personal:
+            v = get(k)
+            if v is None:
+                continue
+            if type(v) is not str:
+                if type(v) not in _PLAIN and k in convert:
+                    v = jsonable(v)
+                text = text and type(v) is str
+            theirs[k] = v
+            if text:
+                parts.append(f"{prefix}{len(v)}:{v}")
         if theirs:
             private[rid] = theirs
-            digests[rid] = digest(theirs)
+            digests[rid] = digest.of_text("".join(parts)) if text else value_digest(key, theirs)
     return kept, private, digests
 
 

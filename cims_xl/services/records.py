@@ -395,6 +395,8 @@ def create_many(session: Session, kind: str, rows: Iterable[dict], *, batch_id: 
         # (A contact is a person too: their email or number under another customer is
         # refused the same way.)
         erased = erased_list(session) if kind in _PEOPLE and not imported else None
+        meta = dict(created_at=now, created_by=actor, updated_at=now, updated_by=actor, version=1,
+                    deleted_at=None, deleted_by=None, batch_id=batch_id)
         with contextlib.ExitStack() as behind:
             part: list[dict] = []
             # Inside a longer write that already goes behind (an import), chunks need not
@@ -424,8 +426,8 @@ def create_many(session: Session, kind: str, rows: Iterable[dict], *, batch_id: 
                 # validate_record gives exactly the entity's keys; rows passed as validated
                 # may carry others (or lack some)
                 rec = values if not validated or values.keys() == key_set else {k: values.get(k) for k in keys}
-                rec.update(id=format_id(ent, seq), created_at=now, created_by=actor, updated_at=now,
-                           updated_by=actor, version=1, deleted_at=None, deleted_by=None, batch_id=batch_id)
+                rec["id"] = format_id(ent, seq)
+                rec.update(meta)        # the same for every row of this write
                 seq += 1
                 part.append(rec)
                 if len(part) == limit:

@@ -168,8 +168,9 @@ def _search_fold(text):
 
 
 _COLUMNS = {kind: list(META_KEYS) + [f.key for f in e.fields] for kind, e in ENTITIES.items()}
-# Columns whose Python value needs converting on the way in (text and ints pass as they are).
-_CONVERTED = {kind: [(i, k) for i, c in enumerate(cols) if (k := _KINDS[kind][c]) in
+# Columns whose Python value needs converting on the way in (text and ints pass as they
+# are), by their place in an insert's parameters (after the seq).
+_CONVERTED = {kind: [(i + 1, k) for i, c in enumerate(cols) if (k := _KINDS[kind][c]) in
                      ("money", "decimal", "date", "datetime", "bool")]
               for kind, cols in _COLUMNS.items()}
 # Every column's value from a record dict in one C call (records made by the services
@@ -854,9 +855,9 @@ class Store:
         pick = _PICKERS[ent.kind]
         for r in rows:
             try:
-                values = list(pick(r))
+                values = [0, *pick(r)]          # [0]: the row's seq, set below
             except KeyError:
-                values = [r.get(c) for c in cols]
+                values = [0, *(r.get(c) for c in cols)]
             for i, kind in converted:
                 v = values[i]
                 if v is None:
@@ -868,7 +869,7 @@ class Store:
                     values[i] = to_db(kind, v)
                     if kind in ("money", "decimal") and not _INT64[0] <= values[i] <= _INT64[1]:
                         raise StoreError(f"{v} is too large to store")
-            values.insert(0, int(r["id"].rsplit("-", 1)[1]))
+            values[0] = int(r["id"].rsplit("-", 1)[1])
             params.append(values)
         first, last = params[0][0], params[-1][0]
         contiguous = last - first + 1 == len(params)
@@ -929,10 +930,10 @@ class Store:
         share their meta values (then they go row by row)."""
         cols = _COLUMNS[ent.kind]
         shared = {c: params[0][i + 1] for i, c in enumerate(cols) if c in _SHARED_META}
-        at = [i + 1 for i, c in enumerate(cols) if c in _SHARED_META]
-        firsts = [params[0][i] for i in at]
+        meta = operator.itemgetter(*(i + 1 for i, c in enumerate(cols) if c in _SHARED_META))
+        firsts = meta(params[0])
         for row in params:
-            if [row[i] for i in at] != firsts:
+            if meta(row) != firsts:
                 return None
         own = operator.itemgetter(*_OWN_COLUMNS[ent.kind])
         return {**shared, "rows": _ROWS_JSON([own(row) for row in params])}
