@@ -86,3 +86,39 @@ def test_one_sixteen_digit_id_ending_in_one_zero_is_no_evidence_and_is_stored(ad
                                             ["K-17", "Bob Roe", "bob@example.com"]])
     assert import_file(admin, path).created == 2
     assert _customers(admin)["Ann Lee"] == ["src:2024031512345670"]
+
+
+@pytest.mark.parametrize("written, delimiter", [
+    ("{:,}", ","),                                              # 2,088,102,123,456,780,000
+    ("{:,}.replace(',', '\u00a0')", ";"),                       # German/French Excel: no-break spaces
+    ("{:,}.replace(',', ' ')", ";"),
+    ("{}.0", ","),                                              # a float export's .0
+])
+def test_rounded_ids_written_grouped_or_with_point_zero_stop_like_plain_ones(admin, tmp_path, written, delimiter):
+    def shown(number: int) -> str:
+        text = "{:,}".format(number) if written.startswith("{:,}") else f"{number}.0"
+        if "replace" in written:
+            text = text.replace(",", "\u00a0" if "00a0" in written else " ")
+        return text
+    ids = [2088102123456780000, 2088102123456790000]
+    path = write_csv(tmp_path / "grouped.csv", [["Order No", "Customer", "Amount", "Date"]] + [
+        [shown(i), f"Buyer {k}", "10.00", "2024-03-05"] for k, i in enumerate(ids)], delimiter=delimiter)
+    _stops(admin, path, "Order No", kind="orders", currency="USD")
+    assert records.list_records(admin, "order") == []
+
+
+def test_ids_written_as_text_on_purpose_are_stored_whole(admin, tmp_path):
+    path = write_csv(tmp_path / "wrapped.csv", [["Customer ID", "Name", "Email"],
+                                                ['="9876543210987650000"', "Ann Lee", "ann@example.com"],
+                                                ['="9876543210987660000"', "Bob Roe", "bob@example.com"]])
+    assert import_file(admin, path).created == 2
+    assert sorted(t for tags in _customers(admin).values() for t in tags) == [
+        "src:9876543210987650000", "src:9876543210987660000"]
+
+
+def test_three_real_sixteen_digit_ids_ending_in_one_zero_are_stored_and_six_stop(admin, tmp_path):
+    def rows(n):
+        return [["Customer ID", "Name", "Email"]] + [
+            [f"20240315123456{k}0", f"Person {k}", f"p{k}@example.com"] for k in range(n)]
+    assert import_file(admin, write_csv(tmp_path / "three.csv", rows(3))).created == 3
+    _stops(admin, write_csv(tmp_path / "six.csv", rows(6)), "Customer ID")

@@ -20,14 +20,17 @@ Read in the import's first pass, before anything is written:
   re-export the file with the column formatted as text.
 - **A column of ids Excel rounded** (`RoundedIds`, any order number or other-system customer
   id column): when every id of more than 15 digits in it ends in zeros after the 15th
-  digit, and together they end in at least `ROUNDED_EVIDENCE` such zeros (one real id of
-  16 digits ends in a zero one time in ten; three real ids of 19 digits all ending in
-  0000, one time in 10^12), the ids were rounded and the real ones are lost: stored, they
-  would link nothing (an orders file with the real `2088102123456789012` would not find its
-  customer). The import stops before writing, naming the column and examples, and says
+  digit, and together they end in at least `ROUNDED_EVIDENCE` such zeros or one of them in
+  `ROUNDED_ONE` (one real id of 16 digits ends in a zero one time in ten; six of them one
+  time in a million; a real 19-digit id ends in 0000 one time in 10^4), the ids were
+  rounded and the real ones are lost: stored, they would link nothing (an orders file with
+  the real `2088102123456789012` would not find its customer). An id is read as Excel and
+  CSV write one: grouped (`2,088,102,123,456,780,000`, spaces, no-break spaces, `'`) or with
+  `.0` after it. The import stops before writing, naming the column and examples, and says
   what settles it: the file exported again with the column as text, or the column left
   out (`--map "Customer ID=-"`). A column holding any long id that is not zero-filled was
-  kept as text: its zero-filled ids are real and stored.
+  kept as text, and so was a CSV whose writer put ``="…"`` around values (Excel's text
+  wrapper, `="9876543210987650000"`): their zero-filled ids are real and stored.
 """
 
 from __future__ import annotations
@@ -40,7 +43,11 @@ from .errors import ImportRefused
 EXCEL_DIGITS = 15
 _ZERO_FILLED = re.compile(r"^\d{%d}0+$" % EXCEL_DIGITS)
 SHOWN = 3
-ROUNDED_EVIDENCE = 3      # zeros past the 15th digit, summed over a column's long ids
+ROUNDED_EVIDENCE = 6      # zeros past the 15th digit, summed over a column's long ids
+ROUNDED_ONE = 4           # ... or in one id (a 19-digit id Excel kept 15 digits of)
+# a long id as a CSV writes a number: grouped by thousands, or with ".0" after it
+_GROUPED = re.compile(r"^\d{1,3}(?:(?P<sep>[,. \u00a0\u202f'’])\d{3})(?:(?P=sep)\d{3})+$")
+_POINT_ZERO = re.compile(r"^(\d+)\.0+$")
 ID_TARGETS = ("order_number", "customer_ref")
 _SCIENTIFIC = re.compile(r"^[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+$")
 
@@ -66,8 +73,10 @@ class RoundedIds:
         self.kept_as_text: set[str] = set()                     # a long id not zero-filled
         self.examples: dict[str, list[str]] = {h: [] for h, _ in self.columns}
         self.count = {h: 0 for h, _ in self.columns}
+        self.most = {h: 0 for h, _ in self.columns}             # the most zeros in one id
 
     def add(self, values: list) -> None:
+        """One data row's cells as read (before `="…"` text wrappers are taken off)."""
         for header, col in self.columns:
             if header in self.kept_as_text or col >= len(values):
                 continue
@@ -77,6 +86,15 @@ class RoundedIds:
                 text = format(int(Decimal(format(v, f".{EXCEL_DIGITS}g"))), "d")
             elif isinstance(v, str):
                 text = v.strip()
+                if text[:2] == '="' and text[-1:] == '"' and text[2:-1].strip().isdigit():
+                    if len(text[2:-1].strip()) > EXCEL_DIGITS:
+                        self.kept_as_text.add(header)       # text on purpose: its digits are all there
+                    continue
+                if len(text) > EXCEL_DIGITS and not text.isdigit():
+                    if (m := _POINT_ZERO.match(text)) is not None:
+                        text = m.group(1)
+                    elif _GROUPED.match(text):
+                        text = re.sub(r"\D", "", text)
             else:
                 continue
             if len(text) <= EXCEL_DIGITS or not text.isdigit() or not text.isascii():
@@ -85,13 +103,15 @@ class RoundedIds:
                 self.kept_as_text.add(header)
                 continue
             self.zeros[header] += len(text) - EXCEL_DIGITS
+            self.most[header] = max(self.most[header], len(text) - EXCEL_DIGITS)
             self.count[header] += 1
             if len(self.examples[header]) < SHOWN and text not in self.examples[header]:
                 self.examples[header].append(text)
 
     def decide(self) -> None:
         for header, _col in self.columns:
-            if header in self.kept_as_text or self.zeros[header] < ROUNDED_EVIDENCE:
+            if header in self.kept_as_text or (self.zeros[header] < ROUNDED_EVIDENCE
+                                               and self.most[header] < ROUNDED_ONE):
                 continue
             shown = ", ".join(f"'{e}'" for e in self.examples[header])
             raise ImportRefused(

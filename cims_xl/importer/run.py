@@ -1389,7 +1389,9 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     from .order_numbers import RoundedIds, SameNumbers
     same_numbers = SameNumbers(mapping, table.columns) if ent.kind == "order" else None
     rounded_ids = RoundedIds(mapping, table.columns)
-    rounded_ids = rounded_ids if rounded_ids.columns else None
+    # (a file whose writer put ="…" around values kept its ids as text on purpose)
+    rounded_ids = rounded_ids if rounded_ids.columns and not any(
+        r.get("what") == "Excel text wrappers" for r in getattr(src, "text_rules", ())) else None
     # a column left out (--map "Type=-") says no row's type either
     refund_rows = refunds.RefundRows(
         [("" if j < len(mapping.columns) and mapping.columns[j].how == "ignored" else h)
@@ -1453,6 +1455,8 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
             values, held = without_reordering(values)
             if held:
                 reordered[number] = held
+            if rounded_ids is not None and here:
+                rounded_ids.add(values)         # as read: a ="…" wrapper says text on purpose
             if cleaner:
                 values = cleaner.clean(values)
             if yen_cols:
@@ -1505,8 +1509,6 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                     refund_rows.add(number, values)
                 if same_numbers is not None:
                     same_numbers.add(number, values)
-                if rounded_ids is not None:
-                    rounded_ids.add(values)
             if here and area_ev is not None:
                 area_ev.add(values)
             if there:
