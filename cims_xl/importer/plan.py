@@ -685,7 +685,7 @@ class RowPreparer:
                         # date-and-time field -> the zone its heading names; field -> times read in it
                         "field_zones": dict(self.field_zones), "zone_headed": Counter(),
                         # name column -> cells written "Name <address>" (the address to Email)
-                        "name_mailboxes": Counter(),
+                        "name_mailboxes": Counter(), "display_names": Counter(),
                         # (id column, value) -> cells that are dates (date cells, or text such as "12-Oct")
                         "id_dates": Counter(),
                         # (amount column, sign) -> amounts written with a one-letter sign ("R 1,200.00")
@@ -874,6 +874,7 @@ class RowPreparer:
         data: dict[str, Any] = {}
         extra: list[str] = []
         mailboxes: list[tuple[int, str, str]] = []
+        self._display_names: list[str] = []
         if self._parts_view is not None:
             values = self._parts_view(values)
         n = len(values)
@@ -1013,6 +1014,11 @@ class RowPreparer:
             if target == "address" and data.get("address") and v not in (None, ""):
                 v = f"{data['address']}, {v}"           # a line 2 or 3 written as a number
             data[target] = v
+        if self._display_names and "name" in self.kinds and not data.get("name") \
+                and "name" not in data.get(UNREADABLE, {}):
+            # the name a mail program wrote before the address, for a row whose Name is empty
+            data["name"] = self._display_names[0]
+            self.context["display_names"]["name"] += 1
         for i, target, address in mailboxes:
             email = _NAME_MAILBOX_FIELDS[target]
             have = data.get(email)
@@ -1358,6 +1364,18 @@ class RowPreparer:
         one per line): the first in the field, the others to Notes, as with Google's.
         Only when every part is one (an @ in each address, six digits in each number);
         otherwise the cell is left as it is for the field's own check."""
+        if self._several_columns[i] == "email" and "<" in text and (boxes := mailbox_list(text)):
+            # Outlook's "Roe, Bob <bob@x.com>; "Doe, Dee" <dee@x.com>": RFC 5322 mailboxes
+            parts = [addr for _name, addr in boxes]
+            if boxes[0][0]:
+                self._display_names.append(boxes[0][0])     # a name for a row with none (raw)
+            if len(boxes) == 1:
+                return parts[0]
+            header = self.headers[i]
+            self.several[header] = self.several.get(header, 0) + 1
+            extra.append(f"{header}: " + " | ".join((f'"{name}"' if "," in name else name) + f" <{addr}>" if name else addr
+                                               for name, addr in boxes[1:]))
+            return parts[0]
         if self._several_columns[i] == "email":
             parts = [p for p in _SEVERAL_EMAILS.split(text.strip()) if p]
             ok = len(parts) > 1 and all(p.count("@") == 1 for p in parts)
@@ -3860,6 +3878,29 @@ def _cjk(ch: str) -> bool:
     """A Chinese character, kana or hangul (text written without spaces between words)."""
     return bool(ch) and (0x2E80 <= ord(ch) <= 0x9FFF or 0xAC00 <= ord(ch) <= 0xD7AF
                          or 0xF900 <= ord(ch) <= 0xFAFF or 0xFF66 <= ord(ch) <= 0xFF9F)
+
+
+def mailbox_list(text: str) -> list[tuple[str, str]]:
+    """The mailboxes of a cell written as a mail program writes recipients ("Roe, Bob
+    <bob@x.com>", "\"Doe, Cy\" <cy@x.com>; \"Doe, Dee\" <dee@x.com>"): [(display name,
+    address)], read with email.utils.getaddresses (RFC 5322). An unquoted "Last, First"
+    is one display name (getaddresses splits it at the comma: the piece with no @ is put
+    back before the next address). [] when some piece is neither a name nor an address
+    with one @."""
+    from email.utils import getaddresses
+
+    out: list[tuple[str, str]] = []
+    pending: list[str] = []
+    for name, addr in getaddresses([text.replace(";", ",")]):
+        if addr.count("@") == 1 and "." in addr.rsplit("@", 1)[1]:
+            shown = ", ".join([*pending, name] if name else pending).strip().strip('"').strip()
+            out.append((shown, addr))
+            pending = []
+        elif addr or name:
+            if "@" in addr or "@" in name:
+                return []
+            pending.append((name + " " + addr).strip() if name else addr)
+    return out if out and not pending else []
 
 
 def _joined_address(before: str, part: str) -> str:
