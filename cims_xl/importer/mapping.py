@@ -1091,6 +1091,7 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
             items.add(i)            # "E-mail 1 - Type": work or home, not the customer's Type
             continue
         hit = (table.get(n) or table.get(_unprefixed(ent.kind, n)) or (None if n in ambiguous else segment_hit(ent, h))
+               or address_part_hit(table, h)
                or numbered_hit(table, n) or _currency_headed_hit(ent, table, h) or _percent_headed_hit(table, n)
                or _zone_headed_hit(ent, table, h) or _figures_headed_hit(ent, table, h)
                or number_of_hit(ent, table, h) or two_language_hit(ent, table, h))
@@ -1389,6 +1390,37 @@ def _last_word_names_someone(table: dict[str, tuple[str, int]], header: str) -> 
         return False
     hit = table.get(norm(words[-1]))
     return hit is not None and hit[0] in _SOMEONE_FIELDS
+
+
+# A heading prefix naming one of a record's addresses (Shopify's "Default Address City",
+# "Billing Address Zip", "Shipping Country Code", Salesforce's "Mailing Street"): the rest
+# of the heading names the part
+_ADDRESS_PREFIX = re.compile(r"^(?:(?:default|billing|shipping|mailing|delivery|postal|primary|home|business|work)"
+                             r"\s*address|address|billing|shipping|mailing|bill\s+to|ship\s+to)\s*[-:._]?\s*"
+                             r"(?P<rest>\S.*)$", re.I)
+_CODE_SUFFIX = re.compile(r"^(?P<part>.+?)\s*[-_ ]?(?:iso\s*)?code$", re.I)
+_ADDRESS_PARTS = frozenset({"address", "city", "province", "postal_code", "country", "phone", "company"})
+
+
+def address_part_hit(table: dict[str, tuple[str, int]], header: str) -> tuple[str, int] | None:
+    """(target, rank) for a heading that is an address prefix and a known part of it
+    ("Default Address Address1" -> Address, "Default Address Zip" -> Postal Code,
+    "Default Address Company" -> Company, "Default Address Phone" -> Phone); "… Province
+    Code" and "… Country Code" are the province and the country, written as ISO codes.
+    None for any other heading (a "Billing Name" is no part of an address). Ranks after
+    every whole heading, so a plain "Phone" or "City" beside it keeps the field."""
+    m = _ADDRESS_PREFIX.match(" ".join(str(header).split()))
+    if m is None:
+        return None
+    rest = m["rest"]
+    hit = table.get(norm(rest))
+    if hit is None and (c := _CODE_SUFFIX.match(rest)) is not None:
+        hit = table.get(norm(c["part"]))
+        if hit is not None and hit[0].removeprefix("customer_") not in ("province", "country"):
+            hit = None
+    if hit is None or hit[0].removeprefix("customer_") not in _ADDRESS_PARTS:
+        return None
+    return hit[0], SEGMENT_RANK + 100 + hit[1]
 
 
 def _last_word_field(table: dict[str, tuple[str, int]], header: str) -> str | None:
