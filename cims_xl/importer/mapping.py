@@ -747,6 +747,10 @@ class Mapping:
     address_lines: tuple[int, ...] = ()
     # A phone number in parts (area code + number, 電話番号1/2/3): its columns in order (_phone_parts)
     phone_parts: tuple[int, ...] = ()
+    # A house number column joined to the street (_house_number): column -> "after" (street
+    # number), "before" (number street) or "country" (by the row's country); a Dutch
+    # addition column -> "suffix" (joined to the number)
+    house_numbers: dict[int, str] = field(default_factory=dict)
     # date field -> the position of the column giving its time of day (importer.time_columns)
     time_columns: dict[str, int] = field(default_factory=dict)
 
@@ -1208,6 +1212,9 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
             headers, chosen, taken, fixed | set(not_own), not_own,
             _address_lines(headers, chosen, taken, fixed | set(not_own), not_own))
     decisions.extend(line_decisions)
+    house_decisions, address_lines, house_numbers = _house_number(headers, chosen, taken, fixed | set(not_own),
+                                                                  address_lines)
+    decisions.extend(house_decisions)
     part_decisions, phone_parts = _phone_parts(ent, headers, chosen, taken, fixed | set(not_own), shapes)
     decisions.extend(part_decisions)
     slots = phone_slots(headers) if {"phone", "mobile"} <= set(allowed) else []
@@ -1248,7 +1255,7 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
                           + " (--map \"Column=Field\" says otherwise)"})
     return Mapping(ent, chosen, allowed, decisions=decisions, address_groups=address_groups,
                    family_first=family_first, address_lines=address_lines, name_continuation=continuation,
-                   phone_parts=phone_parts)
+                   phone_parts=phone_parts, house_numbers=house_numbers)
 
 
 _FAMILY_FIRST = frozenset(f for w in hw.FAMILY_NAME_FIRST for f in _forms(w))
@@ -1871,6 +1878,80 @@ def _address_lines(headers: list[str], chosen: list["ColumnMap"], taken: dict[st
              "evidence": "the columns are the lines of one street address"
                          + (", joined in line order, not the file's column order" if moved else "")
                          + " (--map \"Column=-\" leaves one out)"}], order
+
+
+_HOUSE_AFTER = frozenset(norm(w) for w in hw.HOUSE_NUMBER_AFTER)
+_HOUSE_BEFORE = frozenset(norm(w) for w in hw.HOUSE_NUMBER_BEFORE)
+_HOUSE_BY_COUNTRY = frozenset(norm(w) for w in hw.HOUSE_NUMBER_BY_COUNTRY)
+_HOUSE_BARE = frozenset(norm(w) for w in hw.HOUSE_NUMBER_BARE)
+_HOUSE_SUFFIX = frozenset(norm(w) for w in hw.HOUSE_NUMBER_SUFFIX)
+# Countries whose addresses write the house number before the street
+NUMBER_FIRST = frozenset({"US", "CA", "GB", "IE", "AU", "NZ", "FR", "MC", "LU", "ZA", "SG", "PH", "MY", "IN",
+                          "PK", "NG", "KE", "GH", "JM", "TT", "HK"})
+
+
+# Countries (and heading words) writing a comma between the street and its number
+COMMA_AFTER = frozenset({"BR", "PT", "ES", "IT", "AR", "MX", "CL", "CO", "PE", "UY", "VE", "EC", "BO", "PY"})
+_HOUSE_COMMA = frozenset(norm(w) for w in ("número", "numero", "núm.", "núm", "n.º", "nº", "número exterior",
+                                            "núm. ext.", "num ext", "numero exterior", "número da casa",
+                                            "número do imóvel", "civico", "numero civico", "n. civico",
+                                            "n.civico", "num. civico"))
+
+
+def house_number_order(header: str) -> str | None:
+    """"after", "before" or "country" for a heading naming a house number ("Hausnummer",
+    "Numéro de rue", "House No"); None for any other."""
+    n = norm(header)
+    if not n:
+        n = header.strip()                     # "#"
+    return ("after" if n in _HOUSE_AFTER else "before" if n in _HOUSE_BEFORE
+            else "country" if n in _HOUSE_BY_COUNTRY or n == "#" else None)
+
+
+def _house_number(headers: list[str], chosen: list["ColumnMap"], taken: dict[str, int], fixed: set[int],
+                  found: tuple[int, ...]) -> tuple[list[dict], tuple[int, ...], dict[int, str]]:
+    """A house number in a column of its own beside the street ("Straße" + "Hausnummer",
+    "Street" + "House No", "Logradouro" + "Número", "Numéro de rue" + "Rue") is joined
+    to the street's first line in the country's order (plan._joined_house): after it
+    for a German, Dutch, Portuguese, Spanish, Polish, Italian heading, before it for a
+    French one, by each row's country for an English one ("House No": number first in
+    NUMBER_FIRST, after the street elsewhere; a row with no country takes --region or the
+    store's region, the import stops without either). A bare "No"/"Nr"/"Número" counts
+    only right beside the street column. Returns (decisions, the address columns in
+    order, {column: order})."""
+    lead = taken.get("address")
+    if lead is None:
+        return [], found, {}
+
+    def free(i: int) -> bool:
+        return i not in fixed and chosen[i].how == "unmapped" and not chosen[i].could_be
+
+    number = next((i for i, h in enumerate(headers) if free(i) and house_number_order(h)
+                   and (norm(h) not in _HOUSE_BARE and h.strip() != "#" or abs(i - lead) == 1)), None)
+    if number is None:
+        return [], found, {}
+    order = house_number_order(headers[number])
+    if order == "after" and norm(headers[number]) in _HOUSE_COMMA:
+        order = "after,"                          # "Rua Augusta, 1500", "Via Roma, 12"
+    suffix = next((i for i, h in enumerate(headers) if norm(h) in _HOUSE_SUFFIX and i != number
+                   and (free(i) or (chosen[i].target == "address" and i in found))), None)
+    rest = tuple(i for i in (found or (lead,)) if i not in (lead, suffix))
+    columns = (lead, number, *(() if suffix is None else (suffix,)), *rest)
+    chosen[number] = ColumnMap(headers[number], "address", "synonym")
+    if suffix is not None:
+        chosen[suffix] = ColumnMap(headers[suffix], "address", "synonym")
+    houses = {number: order, **({} if suffix is None else {suffix: "suffix"})}
+    shown = f"'{headers[number]}'" + (f" + '{headers[suffix]}'" if suffix is not None else "")
+    said = {"after": "the street, then the number (the heading's language writes it so: \"Hauptstraße 12a\")",
+            "after,": "the street, a comma, then the number (the heading's language writes it so: \"Rua Augusta, "
+                      "1500\")",
+            "before": "the number, then the street (a French heading: \"12 rue de la Paix\")",
+            "country": "by each row's country: the number first in " + ", ".join(sorted(NUMBER_FIRST))
+                       + " (\"12 Main St\"), after the street elsewhere (\"Hauptstraße 12a\"); a row with no "
+                         "country takes --region or the store's region (`cims settings region CC`)"}[order]
+    return [{"what": "house number", "decided": f"{shown} joined to '{headers[lead]}' in Address",
+             "evidence": f"'{headers[number]}' is the house number of the street in '{headers[lead]}': {said} "
+                         "(--map \"Column=Notes\" keeps it in Notes instead)"}], columns, houses
 
 
 # ----- headers in parts: "Person - Email - Work", "Contact: Email", "Account.Name" --------

@@ -41,7 +41,7 @@ from .text_dialect import is_formula
 from .cells import ERROR_TEXT, ShownDateValue, ShownText, Unreadable, error_cell, long_number, lost_digits
 from .heading_fold import fold
 from .heading_zone import heading_tz, is_utc
-from .mapping import Mapping, is_own_export, joined_name, name_continues, norm as header_norm, phone_slots
+from .mapping import COMMA_AFTER, NUMBER_FIRST, Mapping, is_own_export, joined_name, name_continues, norm as header_norm, phone_slots
 from .name_variants import ScriptNamesakes, add_turned, turned_names, word_bag
 from . import refunds, row_currency, time_columns, unix_times
 from .header_currency import header_code, header_sign
@@ -595,6 +595,7 @@ class RowPreparer:
             self.unmapped = [i for i in self.unmapped if i not in slot_cols]
         self.address_groups = mapping.address_groups
         self.address_lines = mapping.address_lines
+        self.house_numbers = mapping.house_numbers
         self.phone_parts = mapping.phone_parts
         self._phone_parts = frozenset(mapping.phone_parts[1:])
         # a number in parts is read whole: its parts joined in order, an area code typed as
@@ -686,6 +687,8 @@ class RowPreparer:
                         "field_zones": dict(self.field_zones), "zone_headed": Counter(),
                         # name column -> cells written "Name <address>" (the address to Email)
                         "name_mailboxes": Counter(), "display_names": Counter(),
+                        # house number column -> rows whose number stayed in Notes (no street, no country)
+                        "house_apart": Counter(),
                         # (id column, value) -> cells that are dates (date cells, or text such as "12-Oct")
                         "id_dates": Counter(),
                         # (amount column, sign) -> amounts written with a one-letter sign ("R 1,200.00")
@@ -991,6 +994,10 @@ class RowPreparer:
                         v = f"{data['tags']}, {v}"       # several tag columns (mapping.SEVERAL_COLUMNS)
                     elif i in self._phone_parts and data.get(target):
                         v = _joined_phone_parts(data[target], v)  # its parts in order (mapping._phone_parts)
+                    elif i in self.house_numbers:
+                        v = self._joined_house(i, data.get("address"), v, values, extra)
+                        if v is None:
+                            continue
                     elif target == "address" and data.get("address"):
                         v = _joined_address(data["address"], v)   # its lines 2 and 3 (mapping._address_lines)
                     data[target] = v
@@ -1011,7 +1018,11 @@ class RowPreparer:
             if type(v) is Unreadable:
                 data.setdefault(UNREADABLE, {})[target] = v
                 continue
-            if target == "address" and data.get("address") and v not in (None, ""):
+            if i in self.house_numbers and v not in (None, ""):
+                v = self._joined_house(i, data.get("address"), v, values, extra)    # "7" as a number cell
+                if v is None:
+                    continue
+            elif target == "address" and data.get("address") and v not in (None, ""):
                 v = f"{data['address']}, {v}"           # a line 2 or 3 written as a number
             data[target] = v
         if self._display_names and "name" in self.kinds and not data.get("name") \
@@ -1358,6 +1369,39 @@ class RowPreparer:
     @property
     def name_parts(self) -> Counter:
         return self.context["name_parts"]
+
+    @functools.cached_property
+    def _country_column(self) -> int | None:
+        return next((i for i, t in enumerate(self.targets) if t in ("country", "customer_country")), None)
+
+    def _joined_house(self, i: int, street: object, number: object, values: list, extra: list[str]) -> str | None:
+        """The street's first line with the house number of column `i` joined in the order
+        mapping._house_number decided ("Hauptstraße 12a", "Rua Augusta, 1500", "12 rue de la
+        Paix"; by the row's country for an English heading, else --region or the store's
+        region). None (the number kept in Notes, counted) for a row with no street or, under
+        an English heading, no country and no region given."""
+        number = number.strip() if isinstance(number, str) else cell_text(number).strip()
+        if isinstance(number, str) and re.fullmatch(r"\d+\.0", number):
+            number = number[:-2]                      # 7.0: a number cell
+        order = self.house_numbers[i]
+        street = street.strip() if isinstance(street, str) else ""
+        if order == "country":
+            col = self._country_column
+            cell = values[col] if col is not None and col < len(values) else None
+            code = region_for_country(cell.strip()) if isinstance(cell, str) and cell.strip() else None
+            if code is None and not self.options.region_assumed:
+                code = self.options.region
+            order = (None if code is None else "before" if code in NUMBER_FIRST
+                     else "after," if code in COMMA_AFTER else "after")
+        if not street or order is None:
+            if self.has_notes:
+                extra.append(f"{self.headers[i]}: {number}")
+            self.context["house_apart"][self.headers[i]] += 1
+            return None
+        if order == "suffix":
+            return f"{street} {number}"
+        return f"{number} {street}" if order == "before" else f"{street}, {number}" if order == "after," \
+            else f"{street} {number}"
 
     def _first_of_listed(self, i: int, text: str, extra: list[str]) -> str:
         """Several addresses or numbers with another program's separator ("a@x.com; b@y.org",
