@@ -214,7 +214,10 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
         "ship_date": ["ship date", "shipping date", "发货日期", "送货日期"],
         "product": ["product name", "product", "item", "item name", "产品名称", "商品名称",
                     "产品", "商品", "lineitem name", "line item name", "宝贝标题", "商品标题",
-                    "物料名称"],                                           # Kingdee sales orders
+                    "物料名称",                                            # Kingdee sales orders
+                    # an invoice line's description where no column names the product (Xero's
+                    # "*Description", QuickBooks' "Product/Service"): ranked after every product word
+                    "product/service", "item description", "line description", "description"],
         "category": ["category", "类别", "品类"],
         "sub_category": ["sub-category", "sub category", "subcategory", "子类别"],
         "quantity": ["quantity", "qty", "数量", "lineitem quantity", "line item quantity",
