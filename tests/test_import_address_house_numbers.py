@@ -90,7 +90,13 @@ def test_a_dutch_addition_is_joined_to_the_number_and_a_supplement_follows(admin
     assert _addresses(admin)["João"][0] == "Rua Augusta, 1500, Apto 12"
 
 
-def test_a_bare_number_heading_away_from_the_street_is_no_house_number(admin, tmp_path):
-    rows = [["Name", "Street", "City", "Nr"], ["Anna", "Hauptstraße 12a", "Berlin", "4711"]]
-    import_file(admin, write_table(tmp_path, "csv", rows, "bare"))
+def test_a_bare_number_heading_is_a_house_number_only_right_beside_the_street(admin, tmp_path):
+    rows = [["Name", "Straße", "Nr.", "Ort"], ["Anna", "Hauptstraße", "12a", "Berlin"]]
+    import_file(admin, write_table(tmp_path, "csv", rows, "beside"))
     assert _addresses(admin)["Anna"][0] == "Hauptstraße 12a"
+    rows = [["Name", "Street", "City", "Nr"], ["Otto", "Ring 3", "Köln", "4711"]]
+    import_file(admin, write_table(tmp_path, "csv", rows, "away"))
+    assert _addresses(admin)["Otto"][0] == "Ring 3"
+    rows = [["Nom", "Rue", "N°", "Ville"], ["Zoé", "rue de la Paix", "12", "Paris"]]
+    import_file(admin, write_table(tmp_path, "csv", rows, "rue"))
+    assert _addresses(admin)["Zoé"][0] == "12 rue de la Paix"

@@ -10,8 +10,6 @@ from __future__ import annotations
 import pytest
 
 from cims_xl.importer import import_file
-from cims_xl.importer import mapping as mp
-from cims_xl.domain.schema import ENTITIES
 from cims_xl.services import records
 from table_files import write_table
 
@@ -28,9 +26,12 @@ PREFIXES = ["Default Address", "Billing Address", "Mailing Address", "Shipping"]
 def test_prefixed_address_parts_with_codes_are_stored_in_their_fields(admin, tmp_path, prefix, fmt):
     p = prefix
     rows = [["First Name", "Last Name", "Email", f"{p} Company", f"{p} Address1", f"{p} City",
-             f"{p} Province Code", f"{p} Country Code", f"{p} Zip", f"{p} Phone", "Phone"],
-            ["Ann", "Lee", "ann@x.com", "Acme Inc", "123 Main St", "Boston", "MA", "US", "02134", "+16175550100", ""],
-            ["Bob", "Roe", "bob@x.com", "", "10 Queen St W", "Toronto", "ON", "CA", "M5H 2N2", "", "+14165550101"]]
+             f"{p} Province Code", f"{p} Country Code", f"{p} Zip", f"{p} Phone", "Phone", "Shipping Method",
+             "Discount Code"],
+            ["Ann", "Lee", "ann@x.com", "Acme Inc", "123 Main St", "Boston", "MA", "US", "02134", "+16175550100", "",
+             "UPS", "SPRING10"],
+            ["Bob", "Roe", "bob@x.com", "", "10 Queen St W", "Toronto", "ON", "CA", "M5H 2N2", "", "+14165550101",
+             "", ""]]
     result = import_file(admin, write_table(tmp_path, fmt, rows, "shop"))
     assert result.created == 2
     people = _people(admin)
@@ -40,19 +41,5 @@ def test_prefixed_address_parts_with_codes_are_stored_in_their_fields(admin, tmp
     assert ann["phone"] == "+16175550100"
     assert (bob["province"], bob["country"], bob["phone"]) == ("ON", "CA", "+14165550101")
     assert f"{p} Country Code" not in (ann["notes"] or "")
-
-
-@pytest.mark.parametrize("header, field", [
-    ("Default Address Country Code", "country"), ("Billing Address Province Code", "province"),
-    ("Shipping Country Code", "country"), ("Mailing Address State Code", "province"),
-    ("Default Address Zip", "postal_code"), ("Billing Address City", "city")])
-def test_a_prefixed_heading_names_its_part(header, field):
-    table = mp._synonym_table(ENTITIES["customer"])
-    assert mp.address_part_hit(table, header)[0] == field
-
-
-@pytest.mark.parametrize("header", ["Billing Name", "Shipping Method", "Default Address", "Address Book Code",
-                                    "Discount Code", "Shipping Code"])
-def test_a_heading_that_names_no_part_of_an_address_is_no_address_part(header):
-    table = mp._synonym_table(ENTITIES["customer"])
-    assert mp.address_part_hit(table, header) is None
+    # a heading whose rest names no part of an address stays in Notes
+    assert "Shipping Method: UPS" in ann["notes"] and "Discount Code: SPRING10" in ann["notes"]

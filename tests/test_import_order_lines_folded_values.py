@@ -82,10 +82,14 @@ def test_an_invoice_lines_description_is_the_product_and_every_lines_amount_is_k
     assert "Line 2: " in (orders["INV-0001"]["notes"] or "") and "50.00" in orders["INV-0001"]["notes"]
 
 
-def test_a_description_beside_a_product_column_stays_in_notes(admin, tmp_path):
+def test_a_description_is_the_product_only_where_no_column_names_the_product(admin, tmp_path):
+    rows = [["Invoice No", "Customer", "Date", "Total", "Description"],
+            ["A-1", "Ann Lee", "2024-03-05", "30.00", "Consulting"]]
+    import_file(admin, write_table(tmp_path, "csv", rows, "alone"), kind="orders")
+    assert _orders(admin)["A-1"]["product"] == "Consulting"
     rows = [["Order No", "Customer", "Date", "Total", "Product", "Description"],
-            ["A-1", "Ann Lee", "2024-03-05", "30.00", "Pen", "gift for Bob"]]
-    import_file(admin, write_table(tmp_path, "csv", rows, "desc"), kind="orders")
-    order = _orders(admin)["A-1"]
+            ["A-2", "Ann Lee", "2024-03-05", "30.00", "Pen", "gift for Bob"]]
+    import_file(admin, write_table(tmp_path, "csv", rows, "beside"), kind="orders")
+    order = _orders(admin)["A-2"]
     assert order["product"] == "Pen"
     assert "Description: gift for Bob" in (order["notes"] or "")

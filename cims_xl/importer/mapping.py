@@ -1888,6 +1888,8 @@ _HOUSE_BEFORE = frozenset(norm(w) for w in hw.HOUSE_NUMBER_BEFORE)
 _HOUSE_BY_COUNTRY = frozenset(norm(w) for w in hw.HOUSE_NUMBER_BY_COUNTRY)
 _HOUSE_BARE = frozenset(norm(w) for w in hw.HOUSE_NUMBER_BARE)
 _HOUSE_SUFFIX = frozenset(norm(w) for w in hw.HOUSE_NUMBER_SUFFIX)
+_STREET_AFTER = frozenset(norm(w) for w in hw.STREET_NUMBER_AFTER)
+_STREET_BEFORE = frozenset(norm(w) for w in hw.STREET_NUMBER_BEFORE)
 # Countries whose addresses write the house number before the street
 NUMBER_FIRST = frozenset({"US", "CA", "GB", "IE", "AU", "NZ", "FR", "MC", "LU", "ZA", "SG", "PH", "MY", "IN",
                           "PK", "NG", "KE", "GH", "JM", "TT", "HK"})
@@ -1895,7 +1897,7 @@ NUMBER_FIRST = frozenset({"US", "CA", "GB", "IE", "AU", "NZ", "FR", "MC", "LU", 
 
 # Countries (and heading words) writing a comma between the street and its number
 COMMA_AFTER = frozenset({"BR", "PT", "ES", "IT", "AR", "MX", "CL", "CO", "PE", "UY", "VE", "EC", "BO", "PY"})
-_HOUSE_COMMA = frozenset(norm(w) for w in ("número", "numero", "núm.", "núm", "n.º", "nº", "número exterior",
+_HOUSE_COMMA = frozenset(norm(w) for w in ("número", "numero", "núm.", "núm", "número exterior",
                                             "núm. ext.", "num ext", "numero exterior", "número da casa",
                                             "número do imóvel", "civico", "numero civico", "n. civico",
                                             "n.civico", "num. civico"))
@@ -1934,6 +1936,10 @@ def _house_number(headers: list[str], chosen: list["ColumnMap"], taken: dict[str
     if number is None:
         return [], found, {}
     order = house_number_order(headers[number])
+    if order == "country":
+        # "Straße" + "No": the street's heading says the language
+        street = norm(headers[lead])
+        order = ("after" if street in _STREET_AFTER else "before" if street in _STREET_BEFORE else order)
     if order == "after" and norm(headers[number]) in _HOUSE_COMMA:
         order = "after,"                          # "Rua Augusta, 1500", "Via Roma, 12"
     suffix = next((i for i, h in enumerate(headers) if norm(h) in _HOUSE_SUFFIX and i != number
