@@ -3544,6 +3544,13 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                 "evidence": "; ".join(f"'{a}' + '{b}'" + (" joined" if how == "joined" else ": not a continuation")
                                       for how, a, b in shown[:4])
                             + f" ('{planner.prep.headers[col]}' beside '{planner.prep.source_of.get(target, '')}')"})
+        if shown_names := planner.prep.context.get("display_names"):
+            result.inferences.append({
+                "what": "names from email display names",
+                "decided": f"{sum(shown_names.values())} row(s) with an empty Name took the name written before "
+                           "the address in the email cell (\"Roe, Bob <bob@x.com>\")",
+                "evidence": "the email cells are written as a mail program writes recipients (RFC 5322 mailboxes); "
+                            "a row with a Name keeps it"})
         if apart := planner.prep.context.get("house_apart"):
             result.inferences.append({
                 "what": "house number",
