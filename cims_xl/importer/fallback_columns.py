@@ -2,7 +2,8 @@
 
 Exports write one column per email or phone a person has: a duplicate heading ("Email",
 "Email" — read as "Email (2)"), Google's "E-mail 1 - Value" / "E-mail 2 - Value",
-"Phone 2", "Secondary Email", "Other Phone", "备用邮箱". The first is the field; the others
+"Phone 2", "Secondary Email", "Other Phone", "备用邮箱", Shopify's "Default Address Phone"
+beside "Phone". The first is the field; the others
 stay in Notes. A row whose first column is empty and whose second is not lost its only
 address to Notes: now the first filled one of the field's other columns is the field's
 value (in heading order), the rest stay in Notes, and the summary counts the rows and
@@ -58,7 +59,8 @@ class Fallbacks:
                 if k == j or c.target is not None or c.how in ("ignored", "secret"):
                     continue
                 base = _base(c.header)
-                hit = table.get(mp.norm(base)) if base else None
+                # "Default Address Phone" beside "Phone": the phone of the address (mapping.address_part_hit)
+                hit = (table.get(mp.norm(base)) if base else None) or mp.address_part_hit(table, c.header)
                 if hit is not None and hit[0] == target:
                     alts.append(k)
             if alts:

@@ -1092,3 +1092,32 @@ for _kind, _words in BUSINESS_EXPORTS.items():
         EXPORT_WORDS.setdefault(_kind, {}).setdefault(_key, [])
         EXPORT_WORDS[_kind][_key] = [*EXPORT_WORDS[_kind][_key],
                                      *(w for w in _more if w not in EXPORT_WORDS[_kind][_key])]
+
+
+# A house number in a column of its own beside the street (importer.mapping._house_number).
+# Headings whose language says the order: the number after the street (German, Dutch,
+# Portuguese, Spanish, Polish, Italian, Czech, Nordic, Hungarian addresses) ...
+HOUSE_NUMBER_AFTER = ["hausnummer", "hausnr", "hausnr.", "haus-nr.", "haus nr.", "haus-nr", "hnr", "hnr.",
+                      "huisnummer", "huisnr", "huisnr.", "número", "numero", "núm.", "núm",
+                      "número exterior", "núm. ext.", "num ext", "numero exterior", "número da casa",
+                      "número do imóvel", "nr domu", "nr. domu", "numer domu", "nr budynku", "civico",
+                      "numero civico", "n. civico", "n.civico", "num. civico", "číslo domu", "číslo popisné",
+                      "husnummer", "husnr", "gatenummer", "talonumero", "házszám", "nr", "nr.", "nummer"]
+# Street headings whose language says the order for a house number headed in English or
+# with a bare "No"/"#": the number after the street, or (French) before it
+STREET_NUMBER_AFTER = ["straße", "strasse", "str.", "straat", "rua", "logradouro", "calle", "via", "ulica",
+                       "gata", "gatan", "gade", "vej", "katu", "utca", "ulice"]
+STREET_NUMBER_BEFORE = ["rue", "voie", "nom de rue", "nom de la voie", "libellé de la voie"]
+# ... the number before the street (French headings)
+HOUSE_NUMBER_BEFORE = ["numéro de rue", "numéro de voie", "n° de voie", "n° de rue", "no de rue", "n° voie",
+                       "numéro dans la voie", "numéro de la voie", "num voie", "numéro", "n° rue"]
+# ... and English ones, whose order is the row's country's (number first in the US, UK,
+# Canada, Ireland, Australia, New Zealand, France; after the street elsewhere)
+HOUSE_NUMBER_BY_COUNTRY = ["house number", "house no", "house no.", "house nr", "house nr.", "house #",
+                           "street number", "street no", "street no.", "street #", "building number",
+                           "building no", "civic number", "number", "no", "no.", "#", "n°"]
+# Words that say "number" alone: a house number only right beside the street column
+HOUSE_NUMBER_BARE = ["number", "no", "no.", "nr", "nr.", "#", "n°", "nº", "nummer", "número", "numero", "numéro",
+                     "núm", "núm."]
+# A Dutch house number's addition ("123" + "II", "A"): joined to the number with a space
+HOUSE_NUMBER_SUFFIX = ["toevoeging", "huisnummertoevoeging", "huisletter", "huisnr toevoeging", "toev.", "toev"]

@@ -214,7 +214,10 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
         "ship_date": ["ship date", "shipping date", "发货日期", "送货日期"],
         "product": ["product name", "product", "item", "item name", "产品名称", "商品名称",
                     "产品", "商品", "lineitem name", "line item name", "宝贝标题", "商品标题",
-                    "物料名称"],                                           # Kingdee sales orders
+                    "物料名称",                                            # Kingdee sales orders
+                    # an invoice line's description where no column names the product (Xero's
+                    # "*Description", QuickBooks' "Product/Service"): ranked after every product word
+                    "product/service", "item description", "line description", "description"],
         "category": ["category", "类别", "品类"],
         "sub_category": ["sub-category", "sub category", "subcategory", "子类别"],
         "quantity": ["quantity", "qty", "数量", "lineitem quantity", "line item quantity",
@@ -747,6 +750,10 @@ class Mapping:
     address_lines: tuple[int, ...] = ()
     # A phone number in parts (area code + number, 電話番号1/2/3): its columns in order (_phone_parts)
     phone_parts: tuple[int, ...] = ()
+    # A house number column joined to the street (_house_number): column -> "after" (street
+    # number), "before" (number street) or "country" (by the row's country); a Dutch
+    # addition column -> "suffix" (joined to the number)
+    house_numbers: dict[int, str] = field(default_factory=dict)
     # date field -> the position of the column giving its time of day (importer.time_columns)
     time_columns: dict[str, int] = field(default_factory=dict)
 
@@ -1091,6 +1098,7 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
             items.add(i)            # "E-mail 1 - Type": work or home, not the customer's Type
             continue
         hit = (table.get(n) or table.get(_unprefixed(ent.kind, n)) or (None if n in ambiguous else segment_hit(ent, h))
+               or address_part_hit(table, h)
                or numbered_hit(table, n) or _currency_headed_hit(ent, table, h) or _percent_headed_hit(table, n)
                or _zone_headed_hit(ent, table, h) or _figures_headed_hit(ent, table, h)
                or number_of_hit(ent, table, h) or two_language_hit(ent, table, h))
@@ -1210,6 +1218,9 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
             headers, chosen, taken, fixed | set(not_own), not_own,
             _address_lines(headers, chosen, taken, fixed | set(not_own), not_own))
     decisions.extend(line_decisions)
+    house_decisions, address_lines, house_numbers = _house_number(headers, chosen, taken, fixed | set(not_own),
+                                                                  address_lines)
+    decisions.extend(house_decisions)
     part_decisions, phone_parts = _phone_parts(ent, headers, chosen, taken, fixed | set(not_own), shapes)
     decisions.extend(part_decisions)
     slots = phone_slots(headers) if {"phone", "mobile"} <= set(allowed) else []
@@ -1251,7 +1262,7 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
                           + " (--map \"Column=Field\" says otherwise)"})
     return Mapping(ent, chosen, allowed, decisions=decisions, address_groups=address_groups,
                    family_first=family_first, address_lines=address_lines, name_continuation=continuation,
-                   phone_parts=phone_parts)
+                   phone_parts=phone_parts, house_numbers=house_numbers)
 
 
 _FAMILY_FIRST = frozenset(f for w in hw.FAMILY_NAME_FIRST for f in _forms(w))
@@ -1447,6 +1458,37 @@ def _last_word_names_someone(table: dict[str, tuple[str, int]], header: str) -> 
         return False
     hit = table.get(norm(words[-1]))
     return hit is not None and hit[0] in _SOMEONE_FIELDS
+
+
+# A heading prefix naming one of a record's addresses (Shopify's "Default Address City",
+# "Billing Address Zip", "Shipping Country Code", Salesforce's "Mailing Street"): the rest
+# of the heading names the part
+_ADDRESS_PREFIX = re.compile(r"^(?:(?:default|billing|shipping|mailing|delivery|postal|primary|home|business|work)"
+                             r"\s*address|address|billing|shipping|mailing|bill\s+to|ship\s+to)\s*[-:._]?\s*"
+                             r"(?P<rest>\S.*)$", re.I)
+_CODE_SUFFIX = re.compile(r"^(?P<part>.+?)\s*[-_ ]?(?:iso\s*)?code$", re.I)
+_ADDRESS_PARTS = frozenset({"address", "city", "province", "postal_code", "country", "phone", "company"})
+
+
+def address_part_hit(table: dict[str, tuple[str, int]], header: str) -> tuple[str, int] | None:
+    """(target, rank) for a heading that is an address prefix and a known part of it
+    ("Default Address Address1" -> Address, "Default Address Zip" -> Postal Code,
+    "Default Address Company" -> Company, "Default Address Phone" -> Phone); "… Province
+    Code" and "… Country Code" are the province and the country, written as ISO codes.
+    None for any other heading (a "Billing Name" is no part of an address). Ranks after
+    every whole heading, so a plain "Phone" or "City" beside it keeps the field."""
+    m = _ADDRESS_PREFIX.match(" ".join(str(header).split()))
+    if m is None:
+        return None
+    rest = m["rest"]
+    hit = table.get(norm(rest))
+    if hit is None and (c := _CODE_SUFFIX.match(rest)) is not None:
+        hit = table.get(norm(c["part"]))
+        if hit is not None and hit[0].removeprefix("customer_") not in ("province", "country"):
+            hit = None
+    if hit is None or hit[0].removeprefix("customer_") not in _ADDRESS_PARTS:
+        return None
+    return hit[0], SEGMENT_RANK + 100 + hit[1]
 
 
 def _last_word_field(table: dict[str, tuple[str, int]], header: str) -> str | None:
@@ -1897,6 +1939,86 @@ def _address_lines(headers: list[str], chosen: list["ColumnMap"], taken: dict[st
              "evidence": "the columns are the lines of one street address"
                          + (", joined in line order, not the file's column order" if moved else "")
                          + " (--map \"Column=-\" leaves one out)"}], order
+
+
+_HOUSE_AFTER = frozenset(norm(w) for w in hw.HOUSE_NUMBER_AFTER)
+_HOUSE_BEFORE = frozenset(norm(w) for w in hw.HOUSE_NUMBER_BEFORE)
+_HOUSE_BY_COUNTRY = frozenset(norm(w) for w in hw.HOUSE_NUMBER_BY_COUNTRY)
+_HOUSE_BARE = frozenset(norm(w) for w in hw.HOUSE_NUMBER_BARE)
+_HOUSE_SUFFIX = frozenset(norm(w) for w in hw.HOUSE_NUMBER_SUFFIX)
+_STREET_AFTER = frozenset(norm(w) for w in hw.STREET_NUMBER_AFTER)
+_STREET_BEFORE = frozenset(norm(w) for w in hw.STREET_NUMBER_BEFORE)
+# Countries whose addresses write the house number before the street
+NUMBER_FIRST = frozenset({"US", "CA", "GB", "IE", "AU", "NZ", "FR", "MC", "LU", "ZA", "SG", "PH", "MY", "IN",
+                          "PK", "NG", "KE", "GH", "JM", "TT", "HK"})
+
+
+# Countries (and heading words) writing a comma between the street and its number
+COMMA_AFTER = frozenset({"BR", "PT", "ES", "IT", "AR", "MX", "CL", "CO", "PE", "UY", "VE", "EC", "BO", "PY"})
+_HOUSE_COMMA = frozenset(norm(w) for w in ("número", "numero", "núm.", "núm", "número exterior",
+                                            "núm. ext.", "num ext", "numero exterior", "número da casa",
+                                            "número do imóvel", "civico", "numero civico", "n. civico",
+                                            "n.civico", "num. civico"))
+
+
+def house_number_order(header: str) -> str | None:
+    """"after", "before" or "country" for a heading naming a house number ("Hausnummer",
+    "Numéro de rue", "House No"); None for any other."""
+    n = norm(header)
+    if not n:
+        n = header.strip()                     # "#"
+    return ("after" if n in _HOUSE_AFTER else "before" if n in _HOUSE_BEFORE
+            else "country" if n in _HOUSE_BY_COUNTRY or n == "#" else None)
+
+
+def _house_number(headers: list[str], chosen: list["ColumnMap"], taken: dict[str, int], fixed: set[int],
+                  found: tuple[int, ...]) -> tuple[list[dict], tuple[int, ...], dict[int, str]]:
+    """A house number in a column of its own beside the street ("Straße" + "Hausnummer",
+    "Street" + "House No", "Logradouro" + "Número", "Numéro de rue" + "Rue") is joined
+    to the street's first line in the country's order (plan._joined_house): after it
+    for a German, Dutch, Portuguese, Spanish, Polish, Italian heading, before it for a
+    French one, by each row's country for an English one ("House No": number first in
+    NUMBER_FIRST, after the street elsewhere; a row with no country takes --region or the
+    store's region, the import stops without either). A bare "No"/"Nr"/"Número" counts
+    only right beside the street column. Returns (decisions, the address columns in
+    order, {column: order})."""
+    lead = taken.get("address")
+    if lead is None:
+        return [], found, {}
+
+    def free(i: int) -> bool:
+        return i not in fixed and chosen[i].how == "unmapped" and not chosen[i].could_be
+
+    number = next((i for i, h in enumerate(headers) if free(i) and house_number_order(h)
+                   and (norm(h) not in _HOUSE_BARE and h.strip() != "#" or abs(i - lead) == 1)), None)
+    if number is None:
+        return [], found, {}
+    order = house_number_order(headers[number])
+    if order == "country":
+        # "Straße" + "No": the street's heading says the language
+        street = norm(headers[lead])
+        order = ("after" if street in _STREET_AFTER else "before" if street in _STREET_BEFORE else order)
+    if order == "after" and norm(headers[number]) in _HOUSE_COMMA:
+        order = "after,"                          # "Rua Augusta, 1500", "Via Roma, 12"
+    suffix = next((i for i, h in enumerate(headers) if norm(h) in _HOUSE_SUFFIX and i != number
+                   and (free(i) or (chosen[i].target == "address" and i in found))), None)
+    rest = tuple(i for i in (found or (lead,)) if i not in (lead, suffix))
+    columns = (lead, number, *(() if suffix is None else (suffix,)), *rest)
+    chosen[number] = ColumnMap(headers[number], "address", "synonym")
+    if suffix is not None:
+        chosen[suffix] = ColumnMap(headers[suffix], "address", "synonym")
+    houses = {number: order, **({} if suffix is None else {suffix: "suffix"})}
+    shown = f"'{headers[number]}'" + (f" + '{headers[suffix]}'" if suffix is not None else "")
+    said = {"after": "the street, then the number (the heading's language writes it so: \"Hauptstraße 12a\")",
+            "after,": "the street, a comma, then the number (the heading's language writes it so: \"Rua Augusta, "
+                      "1500\")",
+            "before": "the number, then the street (a French heading: \"12 rue de la Paix\")",
+            "country": "by each row's country: the number first in " + ", ".join(sorted(NUMBER_FIRST))
+                       + " (\"12 Main St\"), after the street elsewhere (\"Hauptstraße 12a\"); a row with no "
+                         "country takes --region or the store's region (`cims settings region CC`)"}[order]
+    return [{"what": "house number", "decided": f"{shown} joined to '{headers[lead]}' in Address",
+             "evidence": f"'{headers[number]}' is the house number of the street in '{headers[lead]}': {said} "
+                         "(--map \"Column=Notes\" keeps it in Notes instead)"}], columns, houses
 
 
 # ----- headers in parts: "Person - Email - Work", "Contact: Email", "Account.Name" --------

@@ -41,7 +41,7 @@ from .text_dialect import is_formula
 from .cells import ERROR_TEXT, ShownDateValue, ShownText, Unreadable, error_cell, long_number, lost_digits
 from .heading_fold import fold
 from .heading_zone import heading_tz, is_utc
-from .mapping import Mapping, is_own_export, joined_name, name_continues, norm as header_norm, phone_slots
+from .mapping import COMMA_AFTER, NUMBER_FIRST, Mapping, is_own_export, joined_name, name_continues, norm as header_norm, phone_slots
 from .name_variants import ScriptNamesakes, add_turned, turned_names, word_bag
 from . import refunds, row_currency, time_columns, unix_times
 from .header_currency import header_code, header_sign
@@ -595,6 +595,7 @@ class RowPreparer:
             self.unmapped = [i for i in self.unmapped if i not in slot_cols]
         self.address_groups = mapping.address_groups
         self.address_lines = mapping.address_lines
+        self.house_numbers = mapping.house_numbers
         self.phone_parts = mapping.phone_parts
         self._phone_parts = frozenset(mapping.phone_parts[1:])
         # a number in parts is read whole: its parts joined in order, an area code typed as
@@ -685,7 +686,9 @@ class RowPreparer:
                         # date-and-time field -> the zone its heading names; field -> times read in it
                         "field_zones": dict(self.field_zones), "zone_headed": Counter(),
                         # name column -> cells written "Name <address>" (the address to Email)
-                        "name_mailboxes": Counter(),
+                        "name_mailboxes": Counter(), "display_names": Counter(),
+                        # house number column -> rows whose number stayed in Notes (no street, no country)
+                        "house_apart": Counter(),
                         # (id column, value) -> cells that are dates (date cells, or text such as "12-Oct")
                         "id_dates": Counter(),
                         # (amount column, sign) -> amounts written with a one-letter sign ("R 1,200.00")
@@ -874,6 +877,7 @@ class RowPreparer:
         data: dict[str, Any] = {}
         extra: list[str] = []
         mailboxes: list[tuple[int, str, str]] = []
+        self._display_names: list[str] = []
         if self._parts_view is not None:
             values = self._parts_view(values)
         n = len(values)
@@ -990,6 +994,10 @@ class RowPreparer:
                         v = f"{data['tags']}, {v}"       # several tag columns (mapping.SEVERAL_COLUMNS)
                     elif i in self._phone_parts and data.get(target):
                         v = _joined_phone_parts(data[target], v)  # its parts in order (mapping._phone_parts)
+                    elif i in self.house_numbers:
+                        v = self._joined_house(i, data.get("address"), v, values, extra)
+                        if v is None:
+                            continue
                     elif target == "address" and data.get("address"):
                         v = _joined_address(data["address"], v)   # its lines 2 and 3 (mapping._address_lines)
                     data[target] = v
@@ -1010,9 +1018,18 @@ class RowPreparer:
             if type(v) is Unreadable:
                 data.setdefault(UNREADABLE, {})[target] = v
                 continue
-            if target == "address" and data.get("address") and v not in (None, ""):
+            if i in self.house_numbers and v not in (None, ""):
+                v = self._joined_house(i, data.get("address"), v, values, extra)    # "7" as a number cell
+                if v is None:
+                    continue
+            elif target == "address" and data.get("address") and v not in (None, ""):
                 v = f"{data['address']}, {v}"           # a line 2 or 3 written as a number
             data[target] = v
+        if self._display_names and "name" in self.kinds and not data.get("name") \
+                and "name" not in data.get(UNREADABLE, {}):
+            # the name a mail program wrote before the address, for a row whose Name is empty
+            data["name"] = self._display_names[0]
+            self.context["display_names"]["name"] += 1
         for i, target, address in mailboxes:
             email = _NAME_MAILBOX_FIELDS[target]
             have = data.get(email)
@@ -1354,11 +1371,56 @@ class RowPreparer:
     def name_parts(self) -> Counter:
         return self.context["name_parts"]
 
+    @functools.cached_property
+    def _country_column(self) -> int | None:
+        return next((i for i, t in enumerate(self.targets) if t in ("country", "customer_country")), None)
+
+    def _joined_house(self, i: int, street: object, number: object, values: list, extra: list[str]) -> str | None:
+        """The street's first line with the house number of column `i` joined in the order
+        mapping._house_number decided ("Hauptstraße 12a", "Rua Augusta, 1500", "12 rue de la
+        Paix"; by the row's country for an English heading, else --region or the store's
+        region). None (the number kept in Notes, counted) for a row with no street or, under
+        an English heading, no country and no region given."""
+        number = number.strip() if isinstance(number, str) else cell_text(number).strip()
+        if isinstance(number, str) and re.fullmatch(r"\d+\.0", number):
+            number = number[:-2]                      # 7.0: a number cell
+        order = self.house_numbers[i]
+        street = street.strip() if isinstance(street, str) else ""
+        if order == "country":
+            col = self._country_column
+            cell = values[col] if col is not None and col < len(values) else None
+            code = region_for_country(cell.strip()) if isinstance(cell, str) and cell.strip() else None
+            if code is None and not self.options.region_assumed:
+                code = self.options.region
+            order = (None if code is None else "before" if code in NUMBER_FIRST
+                     else "after," if code in COMMA_AFTER else "after")
+        if not street or order is None:
+            if self.has_notes:
+                extra.append(f"{self.headers[i]}: {number}")
+            self.context["house_apart"][self.headers[i]] += 1
+            return None
+        if order == "suffix":
+            return f"{street} {number}"
+        return f"{number} {street}" if order == "before" else f"{street}, {number}" if order == "after," \
+            else f"{street} {number}"
+
     def _first_of_listed(self, i: int, text: str, extra: list[str]) -> str:
         """Several addresses or numbers with another program's separator ("a@x.com; b@y.org",
         one per line): the first in the field, the others to Notes, as with Google's.
         Only when every part is one (an @ in each address, six digits in each number);
         otherwise the cell is left as it is for the field's own check."""
+        if self._several_columns[i] == "email" and "<" in text and (boxes := mailbox_list(text)):
+            # Outlook's "Roe, Bob <bob@x.com>; "Doe, Dee" <dee@x.com>": RFC 5322 mailboxes
+            parts = [addr for _name, addr in boxes]
+            if boxes[0][0]:
+                self._display_names.append(boxes[0][0])     # a name for a row with none (raw)
+            if len(boxes) == 1:
+                return parts[0]
+            header = self.headers[i]
+            self.several[header] = self.several.get(header, 0) + 1
+            extra.append(f"{header}: " + " | ".join((f'"{name}"' if "," in name else name) + f" <{addr}>" if name else addr
+                                               for name, addr in boxes[1:]))
+            return parts[0]
         if self._several_columns[i] == "email":
             parts = [p for p in _SEVERAL_EMAILS.split(text.strip()) if p]
             ok = len(parts) > 1 and all(p.count("@") == 1 for p in parts)
@@ -3891,6 +3953,29 @@ def _cjk(ch: str) -> bool:
     """A Chinese character, kana or hangul (text written without spaces between words)."""
     return bool(ch) and (0x2E80 <= ord(ch) <= 0x9FFF or 0xAC00 <= ord(ch) <= 0xD7AF
                          or 0xF900 <= ord(ch) <= 0xFAFF or 0xFF66 <= ord(ch) <= 0xFF9F)
+
+
+def mailbox_list(text: str) -> list[tuple[str, str]]:
+    """The mailboxes of a cell written as a mail program writes recipients ("Roe, Bob
+    <bob@x.com>", "\"Doe, Cy\" <cy@x.com>; \"Doe, Dee\" <dee@x.com>"): [(display name,
+    address)], read with email.utils.getaddresses (RFC 5322). An unquoted "Last, First"
+    is one display name (getaddresses splits it at the comma: the piece with no @ is put
+    back before the next address). [] when some piece is neither a name nor an address
+    with one @."""
+    from email.utils import getaddresses
+
+    out: list[tuple[str, str]] = []
+    pending: list[str] = []
+    for name, addr in getaddresses([text.replace(";", ",")]):
+        if addr.count("@") == 1 and "." in addr.rsplit("@", 1)[1]:
+            shown = ", ".join([*pending, name] if name else pending).strip().strip('"').strip()
+            out.append((shown, addr))
+            pending = []
+        elif addr or name:
+            if "@" in addr or "@" in name:
+                return []
+            pending.append((name + " " + addr).strip() if name else addr)
+    return out if out and not pending else []
 
 
 def _joined_address(before: str, part: str) -> str:

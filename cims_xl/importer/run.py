@@ -1369,6 +1369,7 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         ledger_ev.by_values = True
     cr_formats = format_marks.FormatMarks(money_cols) if money_cols else None
     shop = shop_orders.ShopEvidence(table.headers, table.columns, mapping, overrides) if ent.kind == "order" else None
+    _refuse_unordered_house_numbers(src, mapping, table.columns, first_rows, region_assumed)
     phones = _phone_evidence(ent, mapping, table.columns, phone_region)
     area_why = ""
     if area_region is None and phone_region and region_assumed \
@@ -3575,6 +3576,19 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                 "evidence": "; ".join(f"'{a}' + '{b}'" + (" joined" if how == "joined" else ": not a continuation")
                                       for how, a, b in shown[:4])
                             + f" ('{planner.prep.headers[col]}' beside '{planner.prep.source_of.get(target, '')}')"})
+        if shown_names := planner.prep.context.get("display_names"):
+            result.inferences.append({
+                "what": "names from email display names",
+                "decided": f"{sum(shown_names.values())} row(s) with an empty Name took the name written before "
+                           "the address in the email cell (\"Roe, Bob <bob@x.com>\")",
+                "evidence": "the email cells are written as a mail program writes recipients (RFC 5322 mailboxes); "
+                            "a row with a Name keeps it"})
+        if apart := planner.prep.context.get("house_apart"):
+            result.inferences.append({
+                "what": "house number",
+                "decided": "; ".join(f"'{h}': kept in Notes in {k} row(s)" for h, k in apart.items()),
+                "evidence": "those rows have no street, or (an English heading) no country and no region "
+                            "given, so the number's place in the address is not known (--region CC decides it)"})
         if numbers := planner.prep.context.get("numbers_not_names"):
             result.inferences += _numbers_not_names_inferences(numbers, planner.prep.context[
                 "numbers_not_names_examples"], planner.prep.source_of.get("customer_ref", "Customer ID"))
@@ -3695,6 +3709,41 @@ def _area_region_of_file(ent: Entity, mapping: mp.Mapping, columns: list[int], a
         region = ranked[0][0]
         return region, f"the file's places are in {region}: {', '.join(probe.against_examples[region])}"
     return assumed, f"{assumed} is the store's assumed region"
+
+
+def _refuse_unordered_house_numbers(src, mapping, columns: list[int], first_rows: list, region_assumed: bool) -> None:
+    """An English house-number heading ("House No", "Street Number") beside the street,
+    with no Country column and no region given or set: whether the number goes before
+    the street ("12 Main St") or after it ("Hauptstraße 12a") cannot be decided, so the
+    import stops before writing, naming the column, examples and --region
+    (mapping._house_number)."""
+    if not region_assumed or not mapping.house_numbers:
+        return
+    if any(c.target in ("country", "customer_country") for c in mapping.columns):
+        return
+    for j, order in mapping.house_numbers.items():
+        if order != "country":
+            continue
+        col = columns[j] if j < len(columns) else j
+        lead = next((k for k in mapping.address_lines if k not in mapping.house_numbers), None)
+        shown = []
+        for values in first_rows:
+            number = values[col] if col < len(values) else ""
+            street = values[columns[lead]] if lead is not None and columns[lead] < len(values) else ""
+            if str(cell_text(number)).strip():
+                shown.append(f"'{cell_text(street).strip()}' + '{cell_text(number).strip()}'")
+            if len(shown) == 3:
+                break
+        header = mapping.columns[j].header
+        raise ImportRefused(
+            f"{src.path.name}{_sheet_words(src)}: '{header}' is a house number beside the street "
+            f"('{mapping.columns[lead].header if lead is not None else 'Address'}'; "
+            + (", ".join(shown) if shown else "no examples in the first rows")
+            + "), and nothing says the country: its number goes before the street in the US, UK, France "
+            "(\"12 Main St\") and after it in Germany, the Netherlands, Brazil (\"Hauptstraße 12a\"). "
+            "Nothing was imported. Give --region CC (e.g. --region US or --region DE) or set the store's "
+            "region (`cims settings region CC`), or add a Country column; --map \"" + header
+            + "=Notes\" keeps the numbers in Notes instead.")
 
 
 def _phone_evidence(ent: Entity, mapping: mp.Mapping, columns: list[int], region: str | None) -> list:

@@ -236,7 +236,8 @@ class _Order:
     blank_after: bool = True    # every later row gave no amount
     different: str | None = None
     shared: tuple = ()          # the first row's ORDER_FIELDS values (the planner's)
-    more: list | None = None    # (product, quantity) of its further rows, at most FOLD_MAX
+    more: list | None = None    # (product, quantity, other values) of its further rows, at most FOLD_MAX
+    first: list | None = None   # the first row's cells (a further line's values that repeat them are the order's)
 
 
 class OrderRows:
@@ -313,6 +314,12 @@ class ShopEvidence:
         self.product_col = next((columns[j] for j, t in enumerate(targets) if t == "product"), None)
         self.quantity_col = next((columns[j] for j, t in enumerate(targets) if t == "quantity"), None)
         self.folds: dict[int, tuple[list, int]] = {}    # first row -> (its further lines, how many)
+        # the columns whose values a further line may have of its own, besides its product
+        # and quantity: all others (its price, SKU, discount, line amount, notes), kept per
+        # line in the order's Notes when the line is folded into it (_fold)
+        skip = {"product", "quantity", "order_number"}
+        self.line_cols = [(columns[j], headers[j]) for j, c in enumerate(mapping.columns)
+                          if c.target not in skip and c.how not in ("ignored", "secret")]
         self._pending: list[tuple[int, list]] = []
 
     @property
@@ -352,17 +359,22 @@ class ShopEvidence:
         else:
             customer = tuple(values[c] if c < n else None for c in self.customer_cols)
         date = values[date_col] if date_col is not None and date_col < n else None
-        order = orders.match(key, customer, date, lambda: _Order(number, amount, customer, date))
+        order = orders.match(key, customer, date, lambda: _Order(number, amount, customer, date, first=values))
         if order is None:
             return
         order.rows += 1
-        if self.product_col is not None or self.quantity_col is not None:
-            if order.more is None:
-                order.more = []
-            if len(order.more) < FOLD_MAX:
-                pc, qc = self.product_col, self.quantity_col
-                order.more.append((values[pc] if pc is not None and pc < n else None,
-                                   values[qc] if qc is not None and qc < n else None))
+        if order.more is None:
+            order.more = []
+        if len(order.more) < FOLD_MAX:
+            pc, qc = self.product_col, self.quantity_col
+            first = order.first or []
+            own = []
+            for c, header in self.line_cols:
+                v = _text(values[c]) if c < n else ""
+                if v and v != (_text(first[c]) if c < len(first) else ""):
+                    own.append(f"{header}: {v}")
+            order.more.append((values[pc] if pc is not None and pc < n else None,
+                               values[qc] if qc is not None and qc < n else None, ", ".join(own)))
         if amount:
             order.blank_after = False
             if amount != order.amount and order.different is None:
@@ -563,6 +575,12 @@ def _fold(data: dict, more: list, lines: int) -> None:
 
     if not more:
         return
+    own = [f"Line {k}: {entry[2]}" for k, entry in enumerate(more, start=2) if len(entry) > 2 and entry[2]]
+    if own:
+        # each further line's values of its own (price, SKU, discount, its notes): never dropped
+        kept = "\n".join(own)
+        data["notes"] = f"{_text(data.get('notes'))}\n{kept}" if _text(data.get("notes")) else kept
+    more = [entry[:2] for entry in more]
     lines_given = [(data.get("product"), data.get("quantity")), *more]
     products = [p for p in (_text(p) for p, _q in lines_given) if p]
     if products:
