@@ -115,3 +115,19 @@ def test_servicenow_priorities_and_numbered_severities_are_read_as_their_levels(
     assert result.created == len(given)
     tickets = by_subject(admin)
     assert {p: tickets[f"Case {i}"]["priority"] for i, p in enumerate(given, 1)} == given
+
+
+def test_a_servicenow_incident_list_reads_its_state_severity_caller_and_short_description(admin, tmp_path):
+    """ServiceNow's columns (Number, Short description, Caller, State, Opened) and a bug
+    tracker's Severity were left unmapped: every ticket stored New and P3 (try24z 3)."""
+    rows = [["Number", "Short description", "Caller", "Severity", "State", "Opened"],
+            ["INC0010001", "Email down", "Abel Tuter", "Sev 1", "Resolved", "2024-03-05 10:00:00"],
+            ["INC0010002", "VPN broken", "Beth Anglin", "Sev 2", "Closed", "2024-03-05 11:00:00"],
+            ["INC0010003", "Printer", "Abel Tuter", "Severity 4", "In Progress", "2024-03-06 09:00:00"]]
+    result = import_file(admin, write_csv(tmp_path / "incidents.csv", rows), kind="tickets")
+    assert result.created == 3
+    tickets = by_subject(admin)
+    assert {s: (t["priority"], t["status"]) for s, t in tickets.items()} == {
+        "Email down": ("P1", "Resolved"), "VPN broken": ("P2", "Closed"), "Printer": ("P4", "Open")}
+    names = {c["id"]: c["name"] for c in records.list_records(admin, "customer")}
+    assert {names[t["customer_id"]] for t in tickets.values()} == {"Abel Tuter", "Beth Anglin"}

@@ -345,10 +345,12 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
         **_CUSTOMER_CONTACT,
     },
     "ticket": {
-        "subject": ["subject", "title", "summary", "主题", "标题", "问题"],
+        # ServiceNow's incident list: Short description, Caller, State, Opened (try24z 3);
+        # bug trackers' Severity is the ticket's priority
+        "subject": ["subject", "title", "summary", "主题", "标题", "问题", "short description"],
         "description": ["description", "details", "描述", "详情", "问题描述"],
-        "priority": ["priority", "优先级"],
-        "status": ["status", "ticket status", "状态"],
+        "priority": ["priority", "优先级", "severity", "sev", "严重程度", "重要度"],
+        "status": ["status", "ticket status", "状态", "state", "incident state", "ticket state"],
         "channel": ["channel", "渠道", "source", "via"],
         "assignee": ["assignee", "assigned to", "处理人", "agent", "assigned agent"],
         # help desks' exports: Zendesk (Created at, Solved at, Requester, Via), Freshdesk
@@ -377,8 +379,8 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
         **_CUSTOMER_LINK,
         "customer_name": ["customer", "customer name", "requester", "requester name", "full name",
                           "contact name", "company", "客户", "客户名称", "公司", "company name",
-                          "organization"],
-        "customer_email": ["requester email", "contact email", "customer email", "email", "e-mail"],
+                          "organization", "caller"],
+        "customer_email": ["requester email", "caller email", "contact email", "customer email", "email", "e-mail"],
         "customer_ref": [*_CUSTOMER_LINK["customer_ref"], "requester id", "contact id"],
     },
 }
