@@ -116,6 +116,9 @@ BREAKS = {
     "zh": ["第 1 页，共 3 页", "第 2 頁", "(续)"],
     "de": ["Seite 1 von 3", "Gedruckt am 05.03.2024 Seite 2 von 3", "(Fortsetzung)"],
     "ko": ["페이지 1/3", "2 페이지", "(continued)"],
+    "short": ["Pg 1", "P. 2", "Page iii"],                      # try24z 4
+    "zh2": ["第一页", "续表", "接上页"],
+    "fr": ["(suite)", "Continued on next page", "[continued]"],
 }
 
 
@@ -138,7 +141,8 @@ def test_page_numbers_between_records_with_no_repeated_header_are_skipped_and_co
     assert BREAKS[lang][0][:8] in page["evidence"]
 
 
-@pytest.mark.parametrize("name", ["Page Turner", "Seite Zwei GmbH", "Continua Health", "12", "Suite 2"])
+@pytest.mark.parametrize("name", ["Page Turner", "Seite Zwei GmbH", "Continua Health", "12", "Suite 2",
+                                  "Continued", "Cont.", "Suite", "P. Smith", "Pg Industries"])
 def test_a_name_alone_between_records_that_only_looks_like_a_page_is_kept(admin, tmp_path, name):
     header, page1, page2, _ = PAGES["en"]
     rows = [header, page1[0], [name, "", "", ""], page1[1]]

@@ -592,8 +592,14 @@ _PAGE_NUMBER = re.compile(
 # "페이지 2/3", "共 3 页") and a table's "(continued)" line: with `_PAGE_NUMBER`, what a line
 # that is wholly a page's furniture is made of (`page_furniture`).
 _PAGE_REST = re.compile(
-    r"共\s*\d+\s*[页頁]|(?:ページ|페이지|頁|页)\s*\d+(?:\s*/\s*\d+)?|\(?\s*(?:continued|cont'd|cont\.|"
-    r"fortsetzung|continuación|continuação|vervolg|продолжение|续|續|続き|계속)\s*\)?", re.IGNORECASE)
+    r"共\s*\d+\s*[页頁]|(?:ページ|페이지|頁|页)\s*\d+(?:\s*/\s*\d+)?"
+    r"|第\s*[一二三四五六七八九十百〇零两]+\s*[页頁]|\bpg\.?\s*\d+|\bp\.\s*\d+|\bpage\s+[ivxlcdm]+\b"
+    # a bare "continued" may be a name ("Continued", "Cont."): only in brackets or as a phrase
+    r"|[(\[（【]\s*(?:continued|cont'd|cont\.?|fortsetzung|continuación|continuação|vervolg|продолжение|suite|"
+    r"续|續|続き|계속)\s*[)\]）】]"
+    r"|continued\s+(?:on|from)\s+(?:the\s+)?(?:next|previous|following|prior)\s+page|"
+    r"fortsetzung\s+(?:auf|von)\s+(?:der\s+)?(?:nächsten|vorherigen|folgenden)\s+seite|"
+    r"续表|續表|接上页|接上頁|次ページへ続く|次ページに続く|前ページより続く", re.IGNORECASE)
 _LEFT_OVER = re.compile(r"[\W_]*")
 # beside a page number, when the report was printed ("Printed 05.03.2024 14:02   Page 1 of 2")
 _PRINTED = re.compile(r"(?:printed(?:\s+on)?|print date|gedruckt(?:\s+am)?|druckdatum|imprimé(?:\s+le)?|impreso|"
