@@ -1290,6 +1290,25 @@ PAYPAL_ACTIVITY = (
 _PAYPAL_SIGNATURE = ("amount", "fee", "net", "order_number")
 
 
+def _claim(i: int | None, target: str, headers: list[str], chosen: list["ColumnMap"], taken: dict[str, int],
+           fixed: set[int], allowed: dict[str, str], done: list[str], displace: bool) -> None:
+    """Map column `i` to `target` on a payment export's evidence (PayPal, Square), unless
+    --map or a profile fixed the column or the field, or (`displace` False) another column
+    already has the field; the column it displaces is left unmapped. Appends to `done`."""
+    if i is None or i in fixed or target not in allowed or chosen[i].target == target:
+        return
+    prev = taken.get(target)
+    if prev is not None and (prev in fixed or not displace):
+        return
+    if prev is not None:
+        chosen[prev] = ColumnMap(headers[prev], None, "unmapped")
+    if chosen[i].target is not None:
+        taken.pop(chosen[i].target, None)
+    taken[target] = i
+    chosen[i] = ColumnMap(headers[i], target, "evidence")
+    done.append(f"'{headers[i]}' as {allowed[target]}")
+
+
 def _paypal_activity(headers: list[str], chosen: list["ColumnMap"], taken: dict[str, int], fixed: set[int],
                      allowed: dict[str, str]) -> list[dict]:
     """Map the columns of a PayPal activity download (PAYPAL_ACTIVITY) that no synonym,
@@ -1307,19 +1326,10 @@ def _paypal_activity(headers: list[str], chosen: list["ColumnMap"], taken: dict[
         return []
     done = []
     for target in ("amount", "customer_name", "customer_email", "order_number"):
-        i = at.get(norm(words[target]))
-        if i is None or i in fixed or target not in allowed or chosen[i].target == target:
-            continue
-        prev = taken.get(target)
-        if prev is not None and (prev in fixed or target != "order_number"):
-            continue           # --map or a profile said, or the file has its own column for it
-        if prev is not None:
-            chosen[prev] = ColumnMap(headers[prev], None, "unmapped")
-        if chosen[i].target is not None:
-            taken.pop(chosen[i].target, None)
-        taken[target] = i
-        chosen[i] = ColumnMap(headers[i], target, "evidence")
-        done.append(f"'{headers[i]}' as {allowed[target]}")
+        # (--map or a profile said, or the file has its own column for it: only PayPal's
+        # Transaction ID displaces another order number)
+        _claim(at.get(norm(words[target])), target, headers, chosen, taken, fixed, allowed, done,
+               displace=target == "order_number")
     if not done:
         return []
     shown = ", ".join(f"'{headers[at[norm(words[k])]]}'" for k in _PAYPAL_SIGNATURE)
@@ -1357,19 +1367,7 @@ def _square_transactions(headers: list[str], chosen: list["ColumnMap"], taken: d
     for target, word in (("amount", _SQUARE_PAID), ("order_number", "transaction id")):
         if target == "amount" and refunded:
             continue
-        i = at.get(norm(word))
-        if i is None or i in fixed or target not in allowed or chosen[i].target == target:
-            continue
-        prev = taken.get(target)
-        if prev is not None and prev in fixed:
-            continue           # --map or a profile said
-        if prev is not None:
-            chosen[prev] = ColumnMap(headers[prev], None, "unmapped")
-        if chosen[i].target is not None:
-            taken.pop(chosen[i].target, None)
-        taken[target] = i
-        chosen[i] = ColumnMap(headers[i], target, "evidence")
-        done.append(f"'{headers[i]}' as {allowed[target]}")
+        _claim(at.get(norm(word)), target, headers, chosen, taken, fixed, allowed, done, displace=True)
     if not done:
         return []
     kept = ", ".join(f"'{h}'" for h in headers if norm(h) in {norm(w) for w in ("gross sales", "discounts", "net sales", "tax", "tip")})
