@@ -32,7 +32,7 @@ def merge_customers(session: Session, keep_id: str, drop_id: str) -> dict:
                 continue
             child_ids = queries.children_of(session.store, ent, [drop_id])
             if child_ids:
-                records.service_update_many(session, [(cid, {"customer_id": keep_id}, None) for cid in child_ids],
+                records._service_update_many(session, [(cid, {"customer_id": keep_id}, None) for cid in child_ids],
                                             token=records._SERVICE, validated=True, action="merge")
                 moved += len(child_ids)
                 moved_ids[ent.kind] = child_ids
@@ -50,7 +50,7 @@ def merge_customers(session: Session, keep_id: str, drop_id: str) -> dict:
             tags = dict.fromkeys([t.strip() for t in (keep["tags"] + "," + drop["tags"]).split(",") if t.strip()])
             fill["tags"] = ", ".join(tags)
         if fill:
-            records.service_update_many(session, [(keep_id, fill, None)], token=records._SERVICE, action="merge")
+            records._service_update_many(session, [(keep_id, fill, None)], token=records._SERVICE, action="merge")
         else:
             session.audit([AuditEvent(now, session.username, "merge", "customer", keep_id, None,
                                       {"merged_from": [None, drop_id]})])
@@ -73,12 +73,16 @@ def _crossed(session: Session, ent, ids: list[str]) -> set[str]:
         return set()
     rows = session.store.fetch_records(ent, ids=ids)
     theirs = records._contact_customers(session, [r["contact_id"] for r in rows if r.get("contact_id")])
-    return {r["id"] for r in rows if r.get("contact_id") and theirs.get(r["contact_id"]) not in (None, r["customer_id"])}
+    return {r["id"] for r in rows
+            if r.get("contact_id") and theirs.get(r["contact_id"]) not in (None, r["customer_id"])}
 
 
 def _refuse_new_crossings(session: Session, ent, ids: list[str], before: set[str]) -> None:
     new = sorted(_crossed(session, ent, ids) - before)
     if new:
+        rows = session.store.fetch_records(ent, ids=new[:5])
+        named = sorted({r["contact_id"] for r in rows})
         raise ValidationFailed({ent.field("contact_id").header:
-                                f"the merge would leave {', '.join(new[:5])} naming a contact of another "
-                                "customer; nothing was merged"})
+                                f"the merge would leave {', '.join(new[:5])}{' and more' if len(new) > 5 else ''} "
+                                f"naming {', '.join(named)}, a deleted contact that stays with the retired "
+                                "customer; restore it or clear Contact ID on them first. Nothing was merged"})

@@ -574,7 +574,7 @@ def values_at(session: Session, record_id: str, version: int) -> dict:
 # contacts and the records naming them together (services.merge re-checks the whole
 # move), an undo puts back the computed values an import changed (services.batches),
 # the RFM refresh writes the computed segment (services.segments). Each is accepted
-# only with the private token those modules pass (`service_update_many`), and needs
+# only with the private token those modules pass (`_service_update_many`), and needs
 # its own permission; the public `update`/`update_many` take action="update" only.
 class _ServiceWrite:
     __slots__ = ()
@@ -614,7 +614,7 @@ def update_many(session: Session, updates: Iterable[tuple[str, dict, int | None]
                         action="update")
 
 
-def service_update_many(session: Session, updates: Iterable[tuple[str, dict, int | None]], *, token: object,
+def _service_update_many(session: Session, updates: Iterable[tuple[str, dict, int | None]], *, token: object,
                         action: str, batch_id: str | None = None, context: dict | None = None,
                         validated: bool = False) -> list[dict]:
     """`update_many` as cims's own merge, undo or RFM refresh (see _SERVICE_ACTIONS):
