@@ -122,3 +122,19 @@ def test_a_merge_that_would_leave_a_record_naming_another_customers_contact_stop
     records.restore(admin, p2)
     merge.merge_customers(admin, c1, c2)
     assert records.get(admin, i2)["customer_id"] == c1 and records.get(admin, p2)["customer_id"] == c1
+
+
+def test_audit_verify_names_a_merge_entry_that_changes_more_than_a_merge_does(admin, session_as, two_customers):
+    from cims_xl.services import audit_log
+
+    mgr = session_as("manager")
+    i2 = records.create(admin, "interaction", {"customer_id": two_customers["c2"], "contact_id": two_customers["p2"],
+                                               "kind": "Email", "subject": "Hola"})["id"]
+    merge.merge_customers(mgr, two_customers["c1"], two_customers["c2"])     # a real merge: clean
+    assert audit_log.verify(admin).problems == []
+    t1 = two_customers["t1"]["id"]
+    records._service_update_many(mgr, [(t1, {"subject": "umgeschrieben"}, None)], token=records._SERVICE,
+                                 action="merge")
+    problems = audit_log.verify(admin).problems
+    assert len(problems) == 1 and t1 in problems[0] and "subject" in problems[0], problems
+    assert i2 not in " ".join(problems)
