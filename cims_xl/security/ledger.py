@@ -617,6 +617,18 @@ class Replay:
                 which = f" {entity_id}" if entity_id and not is_bulk(entity_id) else ""
                 self.problems.append(f"entry #{seq}: {actor} ({role or 'not a user'}) may not "
                                      f"{action} the {ent.label}{which}, yet the trail says they did")
+        if signed and action == "merge":
+            # A merge moves records to the kept customer (Customer ID only) and fills the
+            # kept customer's blanks (fields a user may edit): nothing else, never a
+            # value cims computes (a ticket's due times).
+            for rid, fields in per_record.items():
+                if not isinstance(fields, dict):
+                    continue
+                odd = sorted(k for k in fields if (k != "customer_id" if kind != "customer" else
+                                                   any(f.key == k and not f.editable for f in ent.fields)))
+                if odd:
+                    self.problems.append(f"entry #{seq}: {actor} wrote a merge of {rid} that changes "
+                                         f"{', '.join(odd)}, which a merge never changes")
         if signed and batch and action in ("create", "update"):
             owner = self.batches.get(batch)
             if owner is not None and owner != actor:

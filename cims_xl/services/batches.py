@@ -144,12 +144,12 @@ def undo_batch(session: Session, batch_id: str, *, force: bool = False) -> dict:
                 removed += len(gone)
             updated = [(rid, e) for rid, e in mine if not e["created"]]
             if updated:
-                from .records import update_many
+                from .records import _SERVICE, _service_update_many
                 live = queries.stored_ids(session.store, ent, [rid for rid, _e in updated])
                 back = [(rid, validate_record(ent, e["before"], partial=True,
                                                context=stored_text_context(ent)), None)
                         for rid, e in updated if rid in live]
-                update_many(session, back, action="undo")
+                _service_update_many(session, back, token=_SERVICE, action="undo")
                 restored += len(back)
         session.store.update_batch(batch_id, undone_at=now)
         session.audit([AuditEvent(now, session.username, "import.undo", batch["kind"], batch_id, batch_id,

@@ -45,10 +45,21 @@ def export_customer(session: Session, customer_id: str, out_path: str | os.PathL
     cid = data["customer"]["id"]
     # Records of other customers that name one of this customer's contacts are about
     # this customer's person too (stored before every write path checked the two agreed).
-    for kind, rec in _naming_contacts_of(session, cid):
+    for kind, rec in _naming_contacts_of(session, cid, include_deleted=True):
         key = _SECTION_OF[kind]
         if all(r["id"] != rec["id"] for r in data[key]):
-            data[key].append(records.get(session, rec["id"]))
+            data[key].append(records.get(session, rec["id"], include_deleted=True))
+    # Deleted records are still stored (a restore brings them back, an erase scrubs
+    # them): the person's export holds them too, marked deleted, with their history.
+    for key in SECTIONS:
+        kind = _KIND_OF_SECTION[key]
+        have = {r["id"] for r in data[key]}
+        for rec in session.store.fetch_records(ENTITIES[kind], include_deleted=True, equals={"customer_id": cid}):
+            if rec["id"] not in have and rec.get("deleted_at") is not None:
+                data[key].append(records.get(session, rec["id"], include_deleted=True))
+    for key in SECTIONS:
+        for r in data[key]:
+            r["deleted"] = r.get("deleted_at") is not None
     doc = {"customer": data["customer"], **{k: data[k] for k in SECTIONS},
            "lifetime_value": data["lifetime_value"], "lifetime_values": data["lifetime_values"]}
     crossed = _crossed(session, cid, [r for k in SECTIONS for r in data[k]])
@@ -73,6 +84,8 @@ def export_customer(session: Session, customer_id: str, out_path: str | os.PathL
 
 
 _SECTION_OF = {"interaction": "interactions", "ticket": "tickets"}
+_KIND_OF_SECTION = {"contacts": "contact", "interactions": "interaction", "orders": "order",
+                    "opportunities": "opportunity", "tickets": "ticket"}
 
 
 def _naming_contacts_of(session: Session, cid: str, *, include_deleted: bool = False) -> list[tuple[str, dict]]:

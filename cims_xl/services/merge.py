@@ -23,15 +23,24 @@ def merge_customers(session: Session, keep_id: str, drop_id: str) -> dict:
             raise NotFound(f"no customer {rid}")
     moved = 0
     now = utcnow()
+    moved_ids: dict[str, list[str]] = {}
+    crossed_before = {kind: _crossed(session, ent, queries.children_of(session.store, ent, [drop_id]))
+                      for kind, ent in ENTITIES.items() if records._names_a_contact(ent)}
     with session.unit_of_work() as uow:
         for ent in ENTITIES.values():
             if not any(f.key == "customer_id" for f in ent.fields):
                 continue
             child_ids = queries.children_of(session.store, ent, [drop_id])
             if child_ids:
-                records.update_many(session, [(cid, {"customer_id": keep_id}, None) for cid in child_ids],
-                                    validated=True, action="merge")
+                records._service_update_many(session, [(cid, {"customer_id": keep_id}, None) for cid in child_ids],
+                                            token=records._SERVICE, validated=True, action="merge")
                 moved += len(child_ids)
+                moved_ids[ent.kind] = child_ids
+        # Contacts and the records naming them moved together: a record the merge moved
+        # names no contact of another customer that it did not name before.
+        for kind, ids in moved_ids.items():
+            if kind in crossed_before:
+                _refuse_new_crossings(session, ENTITIES[kind], ids, crossed_before[kind])
         fill = {f.key: drop[f.key] for f in CUSTOMER.fields
                 if f.editable and keep.get(f.key) in (None, "") and drop.get(f.key) not in (None, "")}
         if drop.get("notes") and keep.get("notes") and drop["notes"] not in keep["notes"]:
@@ -41,7 +50,7 @@ def merge_customers(session: Session, keep_id: str, drop_id: str) -> dict:
             tags = dict.fromkeys([t.strip() for t in (keep["tags"] + "," + drop["tags"]).split(",") if t.strip()])
             fill["tags"] = ", ".join(tags)
         if fill:
-            records.update(session, keep_id, fill, action="merge")
+            records._service_update_many(session, [(keep_id, fill, None)], token=records._SERVICE, action="merge")
         else:
             session.audit([AuditEvent(now, session.username, "merge", "customer", keep_id, None,
                                       {"merged_from": [None, drop_id]})])
@@ -56,3 +65,24 @@ def merge_customers(session: Session, keep_id: str, drop_id: str) -> dict:
                                   {"merged_into": [None, keep_id]})])
         uow.commit()
     return {"kept": keep_id, "merged": drop_id, "moved": moved, "filled": sorted(fill)}
+
+
+def _crossed(session: Session, ent, ids: list[str]) -> set[str]:
+    """The records among `ids` whose contact is a contact of another customer."""
+    if not ids or not records._names_a_contact(ent):
+        return set()
+    rows = session.store.fetch_records(ent, ids=ids)
+    theirs = records._contact_customers(session, [r["contact_id"] for r in rows if r.get("contact_id")])
+    return {r["id"] for r in rows
+            if r.get("contact_id") and theirs.get(r["contact_id"]) not in (None, r["customer_id"])}
+
+
+def _refuse_new_crossings(session: Session, ent, ids: list[str], before: set[str]) -> None:
+    new = sorted(_crossed(session, ent, ids) - before)
+    if new:
+        rows = session.store.fetch_records(ent, ids=new[:5])
+        named = sorted({r["contact_id"] for r in rows})
+        raise ValidationFailed({ent.field("contact_id").header:
+                                f"the merge would leave {', '.join(new[:5])}{' and more' if len(new) > 5 else ''} "
+                                f"naming {', '.join(named)}, a deleted contact that stays with the retired "
+                                "customer; restore it or clear Contact ID on them first. Nothing was merged"})

@@ -14,7 +14,7 @@ from ..domain.legal_forms import company_by_name
 from ..domain.models import check_written, for_update, validate_record
 from ..domain.normalize import has_phone_extension
 from ..domain.schema import CUSTOMER, ENTITIES, Entity, entity, format_id, kind_of_id, normalize_id
-from ..errors import CimsError, Conflict, NotFound, ValidationFailed
+from ..errors import CimsError, Conflict, NotFound, PermissionDenied, ValidationFailed
 from ..security.audit import BULK_MAX, AuditEvent, record_changes
 from ..security.roles import CUSTOMER_OWNED, owner_matters
 from ..store.db import utcnow
@@ -366,6 +366,9 @@ def create_many(session: Session, kind: str, rows: Iterable[dict], *, batch_id: 
     come from an import of another system's records (see domain.sla: history)."""
     ent = entity(kind)
     session.check()
+    if imported:
+        # an import's history (a ticket's own due times): only who may import writes it
+        session.ensure("import", kind)
     now = utcnow()
     actor = session.username
     owner_key = OWNER_FIELD.get(kind)
@@ -567,15 +570,63 @@ def values_at(session: Session, record_id: str, version: int) -> dict:
 
 # ----- update --------------------------------------------------------------------------------
 
+# Writes cims makes for itself, which may do what an edit may not: a merge moves
+# contacts and the records naming them together (services.merge re-checks the whole
+# move), an undo puts back the computed values an import changed (services.batches),
+# the RFM refresh writes the computed segment (services.segments). Each is accepted
+# only with the private token those modules pass (`_service_update_many`), and needs
+# its own permission; the public `update`/`update_many` take action="update" only.
+class _ServiceWrite:
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<cims service write>"
+
+
+_SERVICE = _ServiceWrite()
+# action -> (permission it needs, computed fields it may set: None any, empty none)
+_SERVICE_ACTIONS: dict[str, tuple[str, frozenset | None]] = {
+    "merge": ("merge", frozenset()),
+    "undo": ("import", None),
+    "rfm": ("update", frozenset({"rfm_segment"})),
+}
+
+
+def _refuse_action(action: object) -> None:
+    if action != "update":
+        raise PermissionDenied(f"action={action!r} is not an edit: cims writes it only from its own "
+                               "merge, import undo or RFM refresh (merge.merge_customers, batches.undo_import, "
+                               "segments.update_rfm_segments); records.update takes action='update'")
+
+
 def update(session: Session, record_id: str, changes: dict, *, expected_version: int | None = None,
            batch_id: str | None = None, context: dict | None = None, action: str = "update") -> dict:
+    _refuse_action(action)
     return update_many(session, [(record_id, changes, expected_version)], batch_id=batch_id,
-                       context=context, action=action)[0]
+                       context=context)[0]
 
 
 def update_many(session: Session, updates: Iterable[tuple[str, dict, int | None]], *,
                 batch_id: str | None = None, context: dict | None = None, validated: bool = False,
                 action: str = "update") -> list[dict]:
+    _refuse_action(action)
+    return _update_many(session, updates, batch_id=batch_id, context=context, validated=validated,
+                        action="update")
+
+
+def _service_update_many(session: Session, updates: Iterable[tuple[str, dict, int | None]], *, token: object,
+                        action: str, batch_id: str | None = None, context: dict | None = None,
+                        validated: bool = False) -> list[dict]:
+    """`update_many` as cims's own merge, undo or RFM refresh (see _SERVICE_ACTIONS):
+    PermissionDenied unless `token` is the one those modules pass."""
+    if token is not _SERVICE or action not in _SERVICE_ACTIONS:
+        raise PermissionDenied(f"action={action!r} is written only by cims's own services")
+    return _update_many(session, updates, batch_id=batch_id, context=context, validated=validated,
+                        action=action)
+
+
+def _update_many(session: Session, updates: Iterable[tuple[str, dict, int | None]], *,
+                 batch_id: str | None, context: dict | None, validated: bool, action: str) -> list[dict]:
     session.check()
     now = utcnow()
     actor = session.username
@@ -609,6 +660,9 @@ def _update_one(session, record_id, changes, expected_version, batch_id, context
     if current is None:
         raise NotFound(f"no {ent.label} {record_id}")
     session.ensure("update", ent.kind, owner=_owner(session, ent, current), record_id=record_id)
+    permission, unlocked = _SERVICE_ACTIONS.get(action, ("update", frozenset()))
+    if permission != "update":     # the permission checked is the action's own
+        session.ensure(permission, ent.kind, record_id=record_id)
     if validated:
         values = dict(changes)
         check_written(ent, values, current)    # the invariants hold on every path (cheap)
@@ -620,7 +674,8 @@ def _update_one(session, record_id, changes, expected_version, batch_id, context
             cache["users"] = user_names(session)
         values = as_user_names(ent, dict(values), cache["users"])
     locked = [ent.field(k).header for k in values
-              if not ent.field(k).editable and values[k] != current.get(k) and action == "update"]
+              if not ent.field(k).editable and values[k] != current.get(k)
+              and not (unlocked is None or k in unlocked)]
     if locked:
         raise ValidationFailed({locked[0]: "is computed by cims and cannot be changed"})
     if ent.kind in CUSTOMER_OWNED:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from .frames import load_frame
-from .records import update_many
+from .records import _SERVICE, _service_update_many
 from .session import Session
 
 
@@ -25,7 +25,7 @@ def update_rfm_segments(session: Session, *, as_of: dt.date | None = None) -> in
     rfm = rfm_segments(orders, customers, as_of or dt.date.today(), base=money["currency"])
     changes = rfm_changes(rfm, customers)
     if changes:
-        update_many(session, changes, validated=True, action="rfm")
+        _service_update_many(session, changes, token=_SERVICE, validated=True, action="rfm")
     return len(changes)
 
 
