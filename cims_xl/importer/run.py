@@ -1361,7 +1361,7 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     if marks_by_values:
         marks_at, late_marks = _marks_by_values(src, table, mapping, header_number, first_rows)
     marked_amounts = frozenset(col for col, nev in numbers.items() if nev.target == "amount")
-    notes = amount_notes.AmountNotes(money_cols)
+    notes = amount_notes.AmountNotes(money_cols, currency)
     ledger_ev = ledger_marks.LedgerMarks(money_cols, ledger, marks_at,
                                      table.headers[table.columns.index(marks_at)] if marks_at is not None else None,
                                      marked_amounts) if money_cols else None
