@@ -29,6 +29,7 @@ from ..domain import money
 from ..domain import normalize as nz
 from ..domain.display import display_zone, display_zone_source, zone_label
 from .heading_zone import heading_tz
+from . import derived_amount
 from ..domain.models import DEFAULT_REGION
 from ..domain.schema import CUSTOMER, Entity
 from ..errors import InterruptedAfterSave
@@ -1633,6 +1634,7 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         frozenset(n for n, _ in footer))
     if mapped is not None:
         mapped["mapping"] = mapping
+        mapped["table"] = table
     counted = _kept_counters(mapping, table, counters, footer, {mp.norm(k) for k in (*overrides, *profile_map)})
     counted += _unnamed_counter(mapping, table, unnamed, footer, {mp.norm(k) for k in (*overrides, *profile_map)})
     wholes, whole_inferences = float_wholes.decide(
@@ -3269,14 +3271,41 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
             src.sheet_evidence = f"{src.sheet_evidence or ''}; {weighed}"
         if progress:
             progress(0, 0, "reading")
-        mapped: dict = {}
-        try:
-            scan = _scan(src, ent, overrides, profile_map, date_order, decimal, amount_per,
+        def scan_of(src: RawSheet, mapped: dict) -> Scan:
+            return _scan(src, ent, overrides, profile_map, date_order, decimal, amount_per,
                          phone_region=None if region else set_region or assumed, values_given=values_given,
                          mapped=mapped, calendar=calendar, currency=currency, no_header=no_header,
                          region_assumed=region is None and set_region is None, ledger=ledger,
                          no_header_from=no_header_from, area_region=region or set_region,
                          continued=continued, date_cells=date_cells)
+
+        def derived_of(table, mapping) -> derived_amount.Derived | None:
+            # no amount column, but Debit and Credit, or a unit price and a quantity (derived_amount)
+            return derived_amount.find({f.key for f in ent.fields}, table.headers, table.columns,
+                                       [c.target for c in mapping.columns]) if not no_header else None
+
+        mapped: dict = {}
+        derived = None
+        try:
+            try:
+                scan = scan_of(src, mapped)
+            except ImportRefused:
+                if "table" not in mapped or (derived := derived_of(mapped["table"], mapped["mapping"])) is None:
+                    raise
+                header_row = mapped["table"].header_row
+            else:
+                if (derived := derived_of(scan.table, scan.mapping)) is not None:
+                    header_row = scan.table.header_row
+            if derived is not None:
+                src = derived_amount.with_column(src, derived, header_row)
+                mapped = {}
+                try:
+                    scan = scan_of(src, mapped)
+                except ImportRefused as exc:
+                    exc.message = f"{derived.said()}. {exc.message}"     # the 'Amount' it names is made so
+                    exc.args = (exc.message,)
+                    raise
+                scan.inferences.insert(0, derived.inference())
         except ImportRefused as exc:
             if "mapping" in mapped:      # a missing column stops it too: say both at once
                 _check_mapping(ent, mapped["mapping"], src, also=str(exc))
