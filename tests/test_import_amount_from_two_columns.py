@@ -83,3 +83,16 @@ def test_a_unit_price_with_a_currency_sign_and_decimal_comma_keeps_its_currency(
     result = import_file(admin, f, kind="orders")
     assert result.rejected == 0
     assert _orders(admin) == {"A1": (Decimal("50"), "EUR"), "A2": (Decimal("2.97"), "EUR")}
+
+
+@pytest.mark.parametrize("value_head", ["Value", "Line Value", "Valeur"])
+def test_a_tally_value_beside_quantity_and_rate_is_the_amount_not_their_product(admin, tmp_path, value_head):
+    f = write_table(tmp_path, "csv", [["Vch No.", "Date", "Customer", "Quantity", "Rate", value_head],
+                                      ["1", "2024-03-05", "Ann Traders", "3", "20.00", "57.00"],
+                                      ["2", "2024-03-06", "Bob Traders", "2", "7.50", "15.00"]])
+    dry = import_file(admin, f, kind="orders", currency="INR", dry_run=True)
+    assert any(i["what"] == "amount from the line's value" and f"'{value_head}'" in i["decided"]
+               for i in dry.inferences)
+    result = import_file(admin, f, kind="orders", currency="INR")
+    assert (result.created, result.rejected) == (2, 0)
+    assert sorted(o["amount"] for o in records.list_records(admin, "order")) == [Decimal("15"), Decimal("57")]

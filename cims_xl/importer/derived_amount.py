@@ -8,6 +8,8 @@
   credit = money received), so the marks are then read as every marked amount is
   (importer.ledger_marks): the import stops naming ``--ledger sales|bank`` until it is
   given. A row with both sides filled is left for the amount's check to reject.
+- **A line's value** beside its quantity (Tally's ``Quantity``, ``Rate``, ``Value``): the
+  ``Value`` is the amount as written.
 - **Unit price and quantity** without a line total (``Qty`` + ``Price``, ``单价`` + ``数量``,
   ``Einzelpreis`` + ``Menge``): each row's amount is the price times the quantity, in
   exact Decimal, with the price's currency sign kept. A price or quantity that does not
@@ -37,6 +39,9 @@ _CREDIT = frozenset(("credit", "credits", "credit amount", "credit amt", "cr", "
                      "haben betrag", "habenbetrag", "umsatz haben", "crédit", "haber", "crédito", "credito",
                      "avere", "贷方", "贷方金额", "貸方", "貸方金額", "贷方发生额", "貸方發生額", "贷",
                      "대변", "대변금액", "кредит"))
+# a line's value beside its quantity (Tally's "Value"): the amount as written
+_VALUE = frozenset(fold(w) for w in ("value", "line value", "total value", "wert", "gesamtwert", "valeur",
+                                       "valor", "valore", "waarde", "värde", "价值", "價值"))
 _DEBIT = frozenset(fold(w) for w in _DEBIT)
 _CREDIT = frozenset(fold(w) for w in _CREDIT)
 
@@ -53,7 +58,7 @@ def _side(header: str) -> str | None:
 
 @dataclasses.dataclass
 class Derived:
-    how: str                      # "debit_credit" or "price_quantity"
+    how: str                      # "debit_credit", "price_quantity" or "value"
     first: int                    # source column: Debit / unit price
     second: int                   # source column: Credit / quantity
     headers: tuple[str, str]
@@ -62,6 +67,8 @@ class Derived:
 
     def said(self) -> str:
         a, b = self.headers
+        if self.how == "value":
+            return f"The file has no amount column: its 'Amount' is '{a}', the line's value beside '{b}'"
         if self.how == "debit_credit":
             return (f"The file has no amount column: its 'Amount' is made of '{a}' (each amount marked DR) and "
                     f"'{b}' (marked CR)")
@@ -74,6 +81,11 @@ class Derived:
                     "decided": f"each row's amount is '{a}' (marked DR, debit) or '{b}' (marked CR, credit), "
                                "whichever is filled; --ledger says which side is a sale",
                     "evidence": f"no column is the amount; '{a}' and '{b}' are a ledger's two sides"}
+        if self.how == "value":
+            return {"what": "amount from the line's value",
+                    "decided": f"each row's amount is '{a}' as written",
+                    "evidence": f"no column is the amount; '{a}' is the line's value beside its quantity '{b}' "
+                                "(Tally: Quantity × Rate = Value)"}
         return {"what": "amount from unit price and quantity",
                 "decided": f"each row's amount is '{a}' × '{b}' (exact decimal), the line's total",
                 "evidence": f"no column is the amount; '{a}' is a price per unit and '{b}' a quantity"}
@@ -90,6 +102,8 @@ class Derived:
             if not filled:
                 return None if _blank(a) and _blank(b) else "0"
             return f"{_text(a)} DR / {_text(b)} CR"       # both sides filled: not one amount
+        if self.how == "value":
+            return a
         if _blank(a) and _blank(b):
             return None
         price, symbol = _number(a)
@@ -144,6 +158,10 @@ def find(ent_fields: set[str], headers: list[str], columns: list[int], targets: 
     if len(debit) == 1 and len(credit) == 1:
         return Derived("debit_credit", debit[0][0], credit[0][0], (debit[0][1], credit[0][1]))
     quantity = [(columns[j], h) for j, (h, t) in enumerate(zip(headers, targets)) if t == "quantity"]
+    values = [(c, h) for c, h in free if fold(h).strip() in _VALUE]
+    if len(quantity) == 1 and len(values) == 1:
+        # Tally's Quantity, Rate, Value: the Value is the line's amount as the file gives it
+        return Derived("value", values[0][0], quantity[0][0], (values[0][1], quantity[0][1]))
     if len(quantity) == 1:
         prices = [(c, h) for c, h in free if net_gross.is_unit_price(h) or net_gross.is_price(h)]
         if len(prices) == 1:
