@@ -28,6 +28,8 @@ _SLASHED = re.compile(r"^(\d{1,2})\s?([/-])\s?(\d{1,2})$")
 _CJK = re.compile(r"^(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]$")
 _DDMM = re.compile(r"^\d{3,4}$")
 # one day number (1-2 digits, perhaps 5th or 5.) and words: "Mar 5", "5 March", "5. März"
+# "Mar-05": Excel's mmm-yy (March 2005), not the 5th of March
+_MONTH_YEAR = re.compile(r"^[^\W\d_]+\.?-\d{2}$")
 _NAMED = re.compile(r"^[^\d]*\b\d{1,2}(?:st|nd|rd|th|\.)?(?:\b[^\d]*)?$")
 
 
@@ -71,7 +73,7 @@ def with_year(value: object, year: int, ddmm: bool = False) -> str | None:
         if 1 <= min(a, b) <= 12 and max(a, b) <= 31 and (_date(year, a, b) or _date(year, b, a)):
             return f"{m[1]}{m[2]}{m[3]}{m[2]}{year}"
         return None
-    if any(ch.isalpha() for ch in text) and _NAMED.match(text):
+    if any(ch.isalpha() for ch in text) and _NAMED.match(text) and not _MONTH_YEAR.match(text):
         for shaped in (f"{text} {year}", f"{text}, {year}"):
             try:
                 d = nz.parse_date(shaped)
