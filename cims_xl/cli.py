@@ -1945,6 +1945,9 @@ def _rich_progress(app: App):
                    "--value 'rupees=INR' (repeatable).")
 @click.option("--profile", metavar="NAME", help="Reuse (and update) a saved mapping profile.")
 @click.option("--date-order", type=click.Choice(["DMY", "MDY", "YMD"], case_sensitive=False))
+@click.option("--year", type=int, metavar="YYYY",
+              help="The year of dates written without one (05.03., 3月5日, Mar 5, 03/05, DATEV's Belegdatum "
+                   "0503): cims never takes it from today.")
 @click.option("--date-cells", type=click.Choice(["swap", "keep"], case_sensitive=False),
               help="A date column whose text dates are day first (25/03/2024) beside real date cells whose day "
                    "could be the month, as Excel set to month first leaves a day-first file: swap = the cells "
@@ -2096,7 +2099,7 @@ def import_keywords(options: dict) -> dict:
                 "values": list(options.get("values") or ()) or None}
     for name in ("kind", "profile", "date_order", "on_duplicate", "update_mode", "region", "currency",
                  "encoding", "decimal", "amount_per", "amount_scale", "calendar", "no_header", "ledger",
-                 "continued", "date_cells"):
+                 "continued", "date_cells", "year"):
         if name in options:
             keywords[name] = options[name]
     return keywords

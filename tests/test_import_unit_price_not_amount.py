@@ -1,13 +1,14 @@
-"""A price per unit is never offered as an order's amount: a file with a quantity and a
+"""A price per unit is never taken as an order's amount: a file with a quantity and a
 unit price but no line total (Unit Price, 单价, 単価, 단가, Einzelpreis, prix unitaire, precio
-unitario) stops naming the unit-price column as a price per unit, and suggests no --map
-that would store 12.50 for three mugs at 12.50."""
+unitario) stores price × quantity (37.50 for three mugs at 12.50, never 12.50), and the
+summary says so (importer.derived_amount)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
-from cims_xl.importer.errors import ImportRefused
 from cims_xl.importer.run import import_file
 from cims_xl.services import records
 
@@ -32,13 +33,14 @@ FILES = {
 
 
 @pytest.mark.parametrize("name", list(FILES))
-def test_a_unit_price_without_a_line_total_is_never_suggested_as_the_amount(admin, tmp_path, name):
+def test_a_unit_price_without_a_line_total_stores_price_times_quantity_never_the_price(admin, tmp_path, name):
     headers = FILES[name]
     f = write_csv(tmp_path / "o.csv", [headers, ["1001", "Ann Lee", "2024-03-05", "Mug", "3", "12.50"],
                                        ["1002", "Bob Ray", "2024-03-06", "Tea", "10", "4.00"]])
-    with pytest.raises(ImportRefused) as stop:
-        import_file(admin, f, kind="orders")
-    message = str(stop.value)
-    assert f'{headers[5]}=Amount' not in message, message
-    assert f"'{headers[5]}' is a price per unit" in message and "Nothing was imported" in message
-    assert records.list_records(admin, "order") == []
+    dry = import_file(admin, f, kind="orders", currency="USD", dry_run=True)
+    said = [i["decided"] for i in dry.inferences if i["what"] == "amount from unit price and quantity"]
+    assert said and f"'{headers[5]}' × '{headers[4]}'" in said[0]
+    result = import_file(admin, f, kind="orders", currency="USD")
+    assert result.rejected == 0
+    assert sorted(Decimal(str(o["amount"])) for o in records.list_records(admin, "order")) == [
+        Decimal("37.5"), Decimal("40")]

@@ -147,13 +147,14 @@ def test_a_known_decimal_mark_decides_what_a_lone_separator_means():
 
 
 @pytest.mark.parametrize("typed, code", [("usd", "USD"), (" eur ", "EUR"), ("Cny", "CNY"),
-                                         ("€", "EUR"), ("人民币", "CNY"), ("港幣", "HKD")])
+                                         ("€", "EUR"), ("人民币", "CNY"), ("港幣", "HKD"), ("yen", "JPY"),
+                                         ("NTD", "TWD")])
 def test_a_typed_currency_becomes_its_upper_case_iso_code(typed, code):
     assert money.check_currency(typed) == code
 
 
 @pytest.mark.parametrize("typed, first", [("dollars", "USD"), ("eurs", "EUR"), ("pounds", "GBP"),
-                                          ("yen", "JPY"), ("USDD", "USD")])
+                                          ("yens", "JPY"), ("USDD", "USD")])
 def test_a_word_that_is_not_a_code_is_refused_with_the_nearest_codes(typed, first):
     with pytest.raises(money.CurrencyError) as error:
         money.check_currency(typed)

@@ -52,5 +52,6 @@ def test_sheet_save_reads_an_edited_phone_and_amount_by_the_rows_country_and_cur
     sync.sync_file(admin, book, "save")
     assert records.get(admin, cid)["mobile"] == "+56987654323"
     assert row_of(book, oid, "Orders")["Status"].startswith(
-        "Invalid: Amount: '¥' is the sign of CNY or JPY, but the Currency column says USD")
+        "Invalid: Amount: the sign '¥' conflicts with the row's currency USD")
+    assert "'¥' is the sign of CNY or JPY" in row_of(book, oid, "Orders")["Status"]
     assert records.get(admin, oid)["currency"] == "USD"

@@ -1030,8 +1030,10 @@ def _currency_disagrees(value: object, reading: "mn.MoneyReading", stated: str, 
             return f"'{symbol}' is {settled} in this file but {said}: the sign and the Currency disagree"
         shown = " or ".join(candidates) if len(candidates) <= 4 else (
             ", ".join(candidates[:4]) + f" or {len(candidates) - 4} more")
-        return f"'{symbol}' is the sign of {shown}, but {said}: the sign and the Currency disagree"
-    return f"{symbol} is {code} but Currency says {stated}"
+        # the cause first: the row's currency, which the sign is never written for
+        return (f"the sign '{symbol}' conflicts with the row's currency {stated}: the sign and the Currency "
+                f"disagree ('{symbol}' is the sign of {shown}, but {said})")
+    return f"the sign '{symbol}' conflicts with the row's currency {stated}: '{symbol}' is {code}, but {said}"
 
 
 @functools.cache

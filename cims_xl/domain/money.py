@@ -102,6 +102,13 @@ _LOCAL_WORDS: dict[str, tuple[str, ...]] = {
     "манат": ("AZN", "TMT"),
     # Bank of Thailand: "baht" in English text (CLDR's English name is "Thai Baht").
     "baht": ("THB",),
+    # Central Bank of the Republic of China (Taiwan): "NT$", and "NTD" in trade and bank
+    # statements (CLDR has "NT$" and "TWD" only).
+    "NTD": ("TWD",),
+    # The currency's own noun in English, where CLDR's English name is "Japanese Yen",
+    # "Chinese Yuan", "Renminbi" in its display names (Bank of Japan, People's Bank of
+    # China write "yen", "yuan", "RMB" in English text).
+    "yen": ("JPY",), "yuan": ("CNY",), "renminbi": ("CNY",),
 }
 # Number words written after an amount, powers of ten: Chinese and Japanese 万/亿, Korean
 # 만 (10⁴) and 억 (10⁸); 千/천 (10³) alone ("5千", "5천원") or before another ("1.5천만원":
@@ -143,7 +150,9 @@ def _nfkc(text: str) -> str:
 
 
 def _key(token: str) -> str:
-    return _nfkc(token).strip().casefold()
+    # CLDR writes a right-to-left mark inside Arabic symbols ("د.ب.\u200f", BHD); cells
+    # are read without their format characters, so the table's keys are too
+    return without_format(_nfkc(token)).strip().casefold()
 
 
 # ----- the CLDR table -------------------------------------------------------------------

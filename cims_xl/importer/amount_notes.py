@@ -34,10 +34,28 @@ _SUFFIXES = {"k": "千", "K": "千", "Tsd.": "千", "Tsd": "千", "tsd.": "千",
              "m": "百万", "M": "百万", "mn": "百万", "Mn": "百万", "MN": "百万", "MM": "百万", "Mio.": "百万",
              "Mio": "百万", "mio.": "百万",
              "bn": "十亿", "Bn": "十亿", "BN": "十亿", "B": "十亿", "Mrd.": "十亿", "Mrd": "十亿", "mrd.": "十亿"}
-_WORDS = {"千": "thousands", "百万": "millions", "十亿": "billions"}
+# scale words written out, in any case ("1.5 lakh", "3.5 Lacs", "2 crore", "USD 2.5 million",
+# "3 Millionen", "1,2 milliard", "R$ 2 milhões"): CLDR's long decimal format patterns
+# (babel locale.decimal_formats['long']: "0 thousand", "0 million", "0 Millionen",
+# "0 milliard", "0 milhões", "0 lakh", "0 crore") and the common short forms (mln, lac)
+_SPELLED = {**{w: "千" for w in ("thousand", "thousands", "tausend")},
+            **{w: "百万" for w in ("million", "millions", "mln", "mio", "mio.", "millionen", "millió", "milhão",
+                                   "milhões", "millón", "millones", "milione", "milioni", "miljoen", "miljoner",
+                                   "miljoona", "miljonen", "milioane", "milionów", "miliony")},
+            **{w: "十亿" for w in ("billion", "billions", "bn", "mrd", "mrd.", "milliard", "milliards", "milliarden",
+                                   "miliardi", "miliardo", "miljard", "miljarder", "miliardów", "miliardy")},
+            **{w: "十万" for w in ("lakh", "lakhs", "lac", "lacs", "lakh rupees")},
+            **{w: "千万" for w in ("crore", "crores")}}
+# "50L": L is lakh only in an Indian file (rupees); elsewhere it may be litres
+_LAKH_LETTER = "L"
+_WORDS = {"千": "thousands", "百万": "millions", "十亿": "billions", "十万": "lakhs (100,000)",
+          "千万": "crores (10,000,000)"}
 _SUFFIX = re.compile(
-    r"^(?P<head>.*?\d)\s?(?P<suf>" + "|".join(sorted((re.escape(s) for s in _SUFFIXES), key=len, reverse=True))
+    r"^(?P<head>.*?\d)\s?(?P<suf>(?i:" + "|".join(sorted((re.escape(s) for s in _SPELLED), key=len, reverse=True))
+    + r")|" + "|".join(sorted((re.escape(s) for s in [*_SUFFIXES, _LAKH_LETTER]), key=len, reverse=True))
     + r")(?![^\W\d_])(?P<tail>\s*\S.*?)?\s*$")
+_INDIAN_WORDS = ("lakhs (100,000)", "crores (10,000,000)")
+_INR_MARK = re.compile(r"₹|\bINR\b|\bRs\.?(?![^\W\d_])|\brupees?\b", re.I)
 # a number then a word of letters: "5 min", "3 km", "2 kg", "10 m²", "1.5 ha"
 _UNIT_WORD = re.compile(r"^[-+(]?[\d.,'\s]*\d\s*(?P<word>[^\W\d_][^\W\d_.²³/]*[²³]?\.?)\s*$")
 
@@ -98,7 +116,8 @@ def magnitude(text: str) -> tuple[str, str, str] | None:
         return None                         # an amount as written (a currency sign, not a suffix)
     except ValueError:
         pass
-    word = _SUFFIXES[match["suf"]]
+    suf = match["suf"]
+    word = _SUFFIXES.get(suf) or ("十万" if suf == _LAKH_LETTER else _SPELLED[suf.casefold()])
     new = f"{match['head']}{word}{match['tail'] or ''}"
     try:
         money.read_money(new)
@@ -131,8 +150,15 @@ class AmountNotes:
     """The magnitude suffixes and tax notes of an import's amount columns (`columns`:
     file column -> heading)."""
 
-    def __init__(self, columns: dict[int, str]):
+    def __init__(self, columns: dict[int, str], currency: str | None = None):
         self.columns = dict(columns)
+        self.currency = currency        # the import's --currency, when given
+        self.lakh_letter: dict[int, list[str]] = {c: [] for c in columns}    # "50L" examples
+        self.lakh_letter_rows: dict[int, int] = {c: 0 for c in columns}
+        self.rupees: dict[int, str] = {}       # a cell of the column naming rupees ("₹ 1.2 Cr", "Rs. 500")
+        self.indian: dict[int, list[str]] = {c: [] for c in columns}   # "1.5 lakh": Indian words, no currency
+        self.indian_rows: dict[int, int] = {c: 0 for c in columns}
+        self.inr: set[int] = set()      # columns whose bare lakh and crore amounts are decided INR
         self.suffixes: dict[int, dict[str, list[str]]] = {c: {} for c in columns}   # scale word -> examples
         self.suffix_rows: dict[int, int] = {c: 0 for c in columns}
         self.units: dict[int, list[str]] = {c: [] for c in columns}      # "5 min": a unit after the number
@@ -155,6 +181,8 @@ class AmountNotes:
             if text is None or not any(ch.isalpha() for ch in text):
                 continue
             shown = values[c].strip()[:30]
+            if c not in self.rupees and _INR_MARK.search(text):
+                self.rupees[c] = shown
             if (tax := tax_note(text)) is not None:
                 rest, kind, _note = tax
                 self.tax_rows[c][kind] = self.tax_rows[c].get(kind, 0) + 1
@@ -164,6 +192,14 @@ class AmountNotes:
                 text = rest
             if (mag := magnitude(text)) is not None:
                 self.suffix_rows[c] += 1
+                if mag[2] in _INDIAN_WORDS and _bare(mag[0]):
+                    self.indian_rows[c] += 1
+                    if len(self.indian[c]) < EXAMPLES:
+                        self.indian[c].append(shown)
+                if mag[1] == _LAKH_LETTER:
+                    self.lakh_letter_rows[c] += 1
+                    if len(self.lakh_letter[c]) < EXAMPLES:
+                        self.lakh_letter[c].append(shown)
                 examples = self.suffixes[c].setdefault(mag[2], [])
                 if len(examples) < EXAMPLES:
                     examples.append(shown)
@@ -215,6 +251,42 @@ class AmountNotes:
                             + (", as the column's other cells say ('" + self.named[c]["KRW"] + "')"
                                if "KRW" in self.named[c] else "") + ", and no cell names another currency"}
 
+    def _lakh_letter(self, c: int, header: str) -> str:
+        """"50L" is 50 lakh in an Indian file (the column names rupees, or --currency INR);
+        elsewhere L may be litres, and the import stops."""
+        if self.currency == "INR":
+            return "; 'L' read as lakh: --currency INR"
+        if c in self.rupees:
+            return f"; 'L' read as lakh: the column names rupees ('{self.rupees[c]}')"
+        raise ImportRefused(
+            f"column '{header}' has amounts written with 'L' after the number "
+            f"({', '.join(repr(e) for e in self.lakh_letter[c])}, {self.lakh_letter_rows[c]} cell(s)): in India "
+            "that is lakh (100,000), elsewhere it may be litres, and no cell of the column names rupees. "
+            "Give --currency INR if they are lakh of rupees, or write the amounts in full (5000000 for 50L). "
+            "Nothing was imported.")
+
+    def _indian_rupees(self, c: int, header: str) -> dict | None:
+        """"1.5 lakh", "2 crore" without a currency: India's number words, written of rupees;
+        the column's bare ones are INR when no cell names another currency and no
+        --currency is given, else the import stops."""
+        if not self.indian_rows[c] or self.currency:
+            return None
+        other = {k: v for k, v in self.named[c].items() if k != "INR"}
+        if other:
+            raise ImportRefused(
+                f"column '{header}' writes amounts in lakh or crore without a currency "
+                f"({', '.join(repr(e) for e in self.indian[c])}), India's number words, beside amounts in "
+                f"{', '.join(sorted(other))} ({', '.join(repr(e) for e in other.values())}): cims cannot tell "
+                "which currency the bare ones are in. Give --currency CODE for them, or write the currency with "
+                "them ('₹ 1.5 lakh'), and import again. Nothing was imported.")
+        self.inr.add(c)
+        return {"what": f"currency of lakh and crore amounts in '{header}'",
+                "decided": f"{self.indian_rows[c]} amount(s) in lakh or crore without a currency read as INR (₹): "
+                           + ", ".join(repr(e) for e in self.indian[c]),
+                "evidence": "lakh and crore are India's number words"
+                            + (f", as the column's other cells say ('{self.rupees[c]}')" if c in self.rupees else "")
+                            + ", and no cell names another currency (--currency CODE says otherwise)"}
+
     def decide(self) -> list[dict]:
         """Inferences for the summary; ImportRefused for a column whose suffixes sit beside
         unit words, or whose amounts are some with tax and some without."""
@@ -243,12 +315,19 @@ class AmountNotes:
                         f"({', '.join(repr(e) for e in self.units[c])}): 'k', 'm' and 'M' may be thousands and "
                         "millions or kilos, metres and minutes. Write the amounts in full (10000 for 10k) and the "
                         "other values in a column of their own. Nothing was imported.")
+                lakh_why = ""
+                if self.lakh_letter_rows[c]:
+                    lakh_why = self._lakh_letter(c, header)
                 out.append({"what": f"magnitude suffixes in '{header}'",
-                            "decided": f"{self.suffix_rows[c]} amount(s) read with their suffix: k = thousand, "
-                                       "M/m/mn/MM/Mio. = million, bn/B/Mrd. = billion (" + shown + ")",
-                            "evidence": "an amount column, and no cell of it writes a unit after its number"})
+                            "decided": f"{self.suffix_rows[c]} amount(s) read with their suffix: k/thousand = "
+                                       "thousand, M/m/mn/MM/Mio./million = million, bn/B/Mrd./billion/milliard = "
+                                       "billion, lakh/lac/L = 100,000, crore = 10,000,000 (" + shown + ")",
+                            "evidence": "an amount column, and no cell of it writes a unit after its number"
+                                        + lakh_why})
             if (won := self._korean_won(c, header)) is not None:
                 out.append(won)
+            if (rupees := self._indian_rupees(c, header)) is not None:
+                out.append(rupees)
             if self.words[c]:
                 out.append({"what": f"number words in '{header}'",
                             "decided": f"{self.word_rows[c]} amount(s) read with their number word (万/만 = 10,000, "
@@ -271,6 +350,8 @@ class AmountNotes:
                 new = tax[0]
             if (mag := magnitude(new)) is not None:
                 new = mag[0]
+                if c in self.inr and mag[2] in _INDIAN_WORDS and _bare(new):
+                    new = f"₹{new}"      # "1.5 lakh" in a column of rupees (_indian_rupees)
             if c in self.krw and any(w in new for w in _HANGUL_WORDS) and _bare(new):
                 new = f"{new}원"         # "3억" in a column of won (_korean_won)
             if new != text:

@@ -29,6 +29,7 @@ from ..domain import money
 from ..domain import normalize as nz
 from ..domain.display import display_zone, display_zone_source, zone_label
 from .heading_zone import heading_tz
+from . import derived_amount, yearless_dates
 from ..domain.models import DEFAULT_REGION
 from ..domain.schema import CUSTOMER, Entity
 from ..errors import InterruptedAfterSave
@@ -235,6 +236,8 @@ class Scan:
     yen_columns: frozenset[int] = frozenset()
     # amount columns' magnitude suffixes and tax notes ("10k", "1,200円（税込）": importer.amount_notes)
     amount_notes: object = None
+    # date columns' dates written without a year, read in --year (importer.yearless_dates)
+    yearless: object = None
     # amount columns whose credit/debit marks are read as signs in this ledger (ledger_marks):
     # (file column -> header, --ledger, the column of the marks, the amount columns it marks)
     ledger: tuple[dict[int, str], str, int | None, frozenset[int]] | None = None
@@ -1194,7 +1197,8 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                mapped: dict | None = None, calendar: str | None = None, currency: str | None = None,
                no_header: bool = False, region_assumed: bool = False, ledger: str | None = None,
                no_header_from: str = "", area_region: str | None = None, continued: str | None = None,
-               split: bool = False, date_cells: str | None = None, store_currency: str | None = None) -> Scan:
+               split: bool = False, date_cells: str | None = None, store_currency: str | None = None,
+               year: int | None = None) -> Scan:
     """The file's first pass: header, mapping, evidence. `mapped` (a dict) gets the
     final mapping under "mapping" as soon as it is known, for a caller whose scan stops
     on the values (dates, decimal marks) to say what else stops the import. no_header:
@@ -1361,7 +1365,10 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     if marks_by_values:
         marks_at, late_marks = _marks_by_values(src, table, mapping, header_number, first_rows)
     marked_amounts = frozenset(col for col, nev in numbers.items() if nev.target == "amount")
-    notes = amount_notes.AmountNotes(money_cols)
+    notes = amount_notes.AmountNotes(money_cols, currency)
+    yearless = yearless_dates.YearlessDates(
+        {table.columns[j]: c.header for j, c in enumerate(mapping.columns)
+         if kinds.get(c.target) in ("date", "datetime")}, year)
     ledger_ev = ledger_marks.LedgerMarks(money_cols, ledger, marks_at,
                                      table.headers[table.columns.index(marks_at)] if marks_at is not None else None,
                                      marked_amounts) if money_cols else None
@@ -1460,6 +1467,10 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 rounded_ids.add(values)         # as read: a ="…" wrapper says text on purpose
             if cleaner:
                 values = cleaner.clean(values)
+            if yearless.active:
+                if here:
+                    yearless.add(values)
+                values = yearless.rewrite(values)   # "05.03." with --year (importer.yearless_dates)
             if yen_cols:
                 values = file_language.yen_signs(values, yen_cols, yen_fixed)
             if notes.active:
@@ -1588,6 +1599,8 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     if splitter is not None:
         phones, assumed_ev, set_ev, whole_shapes = splitter.receive()
     note_inferences = notes.decide() if notes.active else []
+    if yearless.active:
+        note_inferences = yearless.decide() + note_inferences
     at_end = watch.footer(is_blank_cell)
     ends = {n for n, _ in at_end}
     subtotals = [s for s in subtotals if s[0] not in ends]
@@ -1636,6 +1649,7 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         frozenset(n for n, _ in footer))
     if mapped is not None:
         mapped["mapping"] = mapping
+        mapped["table"] = table
     counted = _kept_counters(mapping, table, counters, footer, {mp.norm(k) for k in (*overrides, *profile_map)})
     counted += _unnamed_counter(mapping, table, unnamed, footer, {mp.norm(k) for k in (*overrides, *profile_map)})
     wholes, whole_inferences = float_wholes.decide(
@@ -1944,6 +1958,7 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 values=listed, calendars={t: c for t, (c, _) in calendars.items()}, compact_dates=compact, unix_dates=unix_dates,
                 swapped_cells=swapped,
                 yen_columns=yen_cols, float_wholes=wholes, amount_notes=notes if notes.active else None,
+                yearless=yearless if yearless.active else None,
                 ledger=(money_cols, ledger, marks_at, marked_amounts) if money_cols and (
                     ledger or marks_at is not None or (ledger_ev is not None and ledger_ev.crores)) else None,
                 carried=(grouped.col, headings) if headings and grouped is not None else None,
@@ -3200,7 +3215,7 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                 amount_per: str | None = None, values=None, chunk_rows: int = CHUNK_ROWS,
                 calendar: str | None = None, no_header: bool | None = None, ledger: str | None = None,
                 amount_scale=None, continued: str | None = None, date_cells: str | None = None,
-                _profile_use: dict | None = None) -> ImportResult:
+                year=None, _profile_use: dict | None = None) -> ImportResult:
     """Import a spreadsheet or CSV file; see the module docstring.
 
     mapping: --map values ("Source Column=Field", a list of them, or a dict);
@@ -3281,6 +3296,7 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
         if not has_currency(ent):
             raise ImportRefused(f"--amount-scale applies to orders and opportunities, not {ent.kind} records")
     continued = continued_rows.check_choice(continued)
+    year = yearless_dates.check_year(year)
     if region is not None:
         try:
             region = nz.check_region(region)
@@ -3298,15 +3314,42 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
             src.sheet_evidence = f"{src.sheet_evidence or ''}; {weighed}"
         if progress:
             progress(0, 0, "reading")
-        mapped: dict = {}
-        try:
-            scan = _scan(src, ent, overrides, profile_map, date_order, decimal, amount_per,
+        def scan_of(src: RawSheet, mapped: dict) -> Scan:
+            return _scan(src, ent, overrides, profile_map, date_order, decimal, amount_per,
                          phone_region=None if region else set_region or assumed, values_given=values_given,
                          mapped=mapped, calendar=calendar, currency=currency, no_header=no_header,
                          region_assumed=region is None and set_region is None, ledger=ledger,
                          no_header_from=no_header_from, area_region=region or set_region,
-                         continued=continued, date_cells=date_cells,
+                         continued=continued, date_cells=date_cells, year=year,
                          store_currency=_store_currency(session) if has_currency(ent) else None)
+
+        def derived_of(table, mapping) -> derived_amount.Derived | None:
+            # no amount column, but Debit and Credit, or a unit price and a quantity (derived_amount)
+            return derived_amount.find({f.key for f in ent.fields}, table.headers, table.columns,
+                                       [c.target for c in mapping.columns]) if not no_header else None
+
+        mapped: dict = {}
+        derived = None
+        try:
+            try:
+                scan = scan_of(src, mapped)
+            except ImportRefused:
+                if "table" not in mapped or (derived := derived_of(mapped["table"], mapped["mapping"])) is None:
+                    raise
+                header_row = mapped["table"].header_row
+            else:
+                if (derived := derived_of(scan.table, scan.mapping)) is not None:
+                    header_row = scan.table.header_row
+            if derived is not None:
+                src = derived_amount.with_column(src, derived, header_row)
+                mapped = {}
+                try:
+                    scan = scan_of(src, mapped)
+                except ImportRefused as exc:
+                    exc.message = f"{derived.said()}. {exc.message}"     # the 'Amount' it names is made so
+                    exc.args = (exc.message,)
+                    raise
+                scan.inferences.insert(0, derived.inference())
         except ImportRefused as exc:
             if "mapping" in mapped:      # a missing column stops it too: say both at once
                 _check_mapping(ent, mapped["mapping"], src, also=str(exc))
@@ -4100,6 +4143,8 @@ def _run(src: RawSheet, scan: Scan, planner: Planner, result: ImportResult,
                 values = without_reordering(values)[0]
             if cleaner:
                 values = cleaner.clean(values)
+            if scan.yearless is not None:
+                values = scan.yearless.rewrite(values)
             if headings and number in headings:
                 heading[0] = headings[number]     # its name goes to the lines below it
             if number in footer:
