@@ -356,3 +356,42 @@ def test_a_total_written_as_a_sum_with_plus_is_a_total_line_not_a_record(run, ad
         assert _status(book, "Orders", row) is None
     assert len(records.list_records(admin, "order")) == 3
     assert _geometry(book)[3] == end
+
+
+@pytest.mark.parametrize("gap", [0, 1])
+def test_when_every_order_is_deleted_the_total_lines_stay_under_one_empty_row_and_regrow(run, admin, tmp_path, gap):
+    book, cid, ids = _orders_book(run, admin, tmp_path, n=3)
+    c1, _r1, _c2, end, headers = _geometry(book)
+    amount = get_column_letter(c1 + headers.index("Amount"))
+    label_col = c1 + headers.index("Amount") - 1
+    wb = openpyxl.load_workbook(book)
+    ws = wb["Orders"]
+    lines = {"Total": "SUBTOTAL(109,{})", "Avg": "AVERAGE({})"}
+    for k, (label, f) in enumerate(lines.items()):
+        ws.cell(end + 1 + gap + k, label_col).value = label
+        ws[f"{amount}{end + 1 + gap + k}"] = "=" + f.format(f"{amount}2:{amount}{end}")
+    wb.save(book)
+    for oid in ids:
+        records.delete(admin, oid)
+    code, out, err = run("sync", str(book), "refresh")
+    assert code == 0, err + out
+    assert _geometry(book)[3] == 2                           # one empty data row kept
+    ws = openpyxl.load_workbook(book)["Orders"]
+    assert all(ws.cell(2, c1 + headers.index(h)).value in (None, "") for h in ("ID", "Order No.", "Amount"))
+    for k, (label, f) in enumerate(lines.items()):
+        assert ws.cell(3 + gap + k, label_col).value == label
+        assert ws[f"{amount}{3 + gap + k}"].value == "=" + f.format(f"{amount}2:{amount}2")
+    code, out, err = run("--format", "json", "sync", str(book), "save")      # nothing to save, no Status
+    assert code == 0, err + out
+    assert _status(book, "Orders", 3 + gap) is None and _status(book, "Orders", 2) is None
+    for i in range(3):
+        records.create(admin, "order", {"customer_id": cid, "order_date": "2025-04-01", "amount": 5 + i})
+    code, out, err = run("sync", str(book), "refresh")      # no "unsaved rows": the lines are no records
+    assert code == 0, err + out
+    new_end = _geometry(book)[3]
+    assert new_end == 4
+    assert len(records.list_records(admin, "order")) == 3
+    ws = openpyxl.load_workbook(book)["Orders"]
+    for k, (label, f) in enumerate(lines.items()):
+        assert ws.cell(new_end + 1 + gap + k, label_col).value == label
+        assert ws[f"{amount}{new_end + 1 + gap + k}"].value == "=" + f.format(f"{amount}2:{amount}{new_end}")

@@ -1094,6 +1094,19 @@ class FileSheet:
             return
         c1, _, c2, _ = self._bounds()
         cells = self.ws._cells
+        if len(drop) == last - first + 1:
+            # Every record goes: the table keeps one empty data row, as Excel keeps it, so
+            # that a total line under it stays under it and its range keeps pointing at the
+            # table's data rows (=SUBTOTAL(109,L2:L2), never #REF!). The row's record cells
+            # are emptied; the user's own columns inside the table keep their formulas.
+            keep = drop.pop(0)
+            ours = {self._col[c.header] for c in self.layout.columns if c.header in self._col}
+            for c in ours:
+                cell = cells.get((keep, c))
+                if cell is not None:
+                    cell.value = None
+            if not drop:
+                return
         dropset = set(drop)
         beside: dict[int, list[str]] = {}
         for (r, c), cell in cells.items():
