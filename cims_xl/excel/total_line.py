@@ -34,7 +34,7 @@ def is_formula(value: Any, marker: Any = None) -> bool:
 AGGREGATES = frozenset("""
 SUBTOTAL AGGREGATE SUM SUMIF SUMIFS SUMPRODUCT SUMSQ AVERAGE AVERAGEA AVERAGEIF AVERAGEIFS
 COUNT COUNTA COUNTIF COUNTIFS COUNTBLANK MIN MINA MINIFS MAX MAXA MAXIFS MEDIAN MODE MODE.SNGL
-PRODUCT STDEV STDEV.S STDEV.P STDEVA STDEVP VAR VAR.S VAR.P VARA VARP LARGE SMALL
+PRODUCT STDEV STDEV.S STDEV.P STDEVA STDEVP VAR VAR.S VAR.P VARA VARP LARGE SMALL ROWS
 """.split())
 _XLFN = re.compile(r"^(?:_xlfn\.|_xlws\.)+", re.I)
 
@@ -59,6 +59,8 @@ def _range_in_table(ref: str, area: TableArea) -> bool:
     if "[" in ref:          # a structured reference: tblOrders[Amount], tblOrders[[#Data],[Amount]]
         name = ref.split("[", 1)[0].split("!")[-1].strip("'")
         return name.casefold() == area.table.casefold()
+    if ref.casefold() == area.table.casefold():     # the whole table: ROWS(tblOrders)
+        return True
     sheet = None
     if "!" in ref:
         sheet, ref = ref.rsplit("!", 1)
@@ -142,7 +144,8 @@ def aggregates_table(formula: str, area: TableArea) -> bool:
                 depth.pop()
         elif tok.type == Token.OPERAND and tok.subtype == Token.RANGE:
             ref = tok.value
-            if not (_range_in_table(ref, area) and ("[" in ref or ":" in ref)):
+            whole = "[" in ref or ":" in ref or ref.casefold() == area.table.casefold()
+            if not (whole and _range_in_table(ref, area)):
                 return False        # a single cell, another sheet, a name: not the column's summary
             found = found or any(depth)
     return found
