@@ -395,3 +395,29 @@ def test_when_every_order_is_deleted_the_total_lines_stay_under_one_empty_row_an
     for k, (label, f) in enumerate(lines.items()):
         assert ws.cell(new_end + 1 + gap + k, label_col).value == label
         assert ws[f"{amount}{new_end + 1 + gap + k}"].value == "=" + f.format(f"{amount}2:{amount}{new_end}")
+
+
+@pytest.mark.parametrize("label, formula, expect", [
+    ("Total", "SUBTOTAL(109,{a}2:{a}{e})", lambda v: sum(v)),
+    ("Summe", "SUM({a}2:{a}{e})", lambda v: sum(v)),
+    ("Avg", "AVERAGE({a}2:{a}{e})", lambda v: sum(v) / len(v)),
+    ("合计", "COUNT({a}2:{a}{e})", len),
+    ("Grand total", "{plus}", lambda v: sum(v)),
+])
+def test_refresh_saves_the_users_total_lines_with_their_values(run, admin, tmp_path, label, formula, expect):
+    book, cid, ids = _orders_book(run, admin, tmp_path, n=3)
+    c1, _r1, _c2, end, headers = _geometry(book)
+    amount = get_column_letter(c1 + headers.index("Amount"))
+    plus = "+".join(f"{amount}{r}" for r in range(2, end + 1))
+    _put(book, "Orders", {"Order Date": label, "Amount": "=" + formula.format(a=amount, e=end, plus=plus)})
+    for i in range(2):
+        records.create(admin, "order", {"customer_id": cid, "order_date": "2025-04-01", "amount": 7.5 + i})
+    code, out, err = run("sync", str(book), "refresh")
+    assert code == 0, err + out
+    new_end = _geometry(book)[3]
+    amounts = [float(r["amount"]) for r in records.list_records(admin, "order")]
+    cached = openpyxl.load_workbook(book, data_only=True)["Orders"][f"{amount}{new_end + 1}"].value
+    if formula == "{plus}":         # a +-sum written by hand does not grow: it keeps its own cells
+        amounts = [float(r["amount"]) for r in records.list_records(admin, "order")
+                   if r["id"] in ids]
+    assert cached == pytest.approx(expect(amounts))
