@@ -182,3 +182,52 @@ def test_the_live_writer_refuses_by_the_same_rule_before_writing_anything():
     with pytest.raises(ReportCellsInTheWay, match="H40"):
         XlwingsWriter(Book()).make_room([plan])
     assert sheet.cells == before
+
+
+def _total_cells(path, sheet, table):
+    """The table's Total row cells by column letter (its last row)."""
+    from openpyxl.utils import get_column_letter
+
+    c1, _r1, c2, r2 = _ref(path, sheet, table)
+    return r2, [get_column_letter(c) for c in range(c1, c2 + 1)]
+
+
+@pytest.mark.parametrize("change", ["grow", "shrink"])
+@pytest.mark.parametrize("where", ["below", "other sheet", "both"])
+def test_a_formula_reading_a_report_tables_total_by_address_reads_the_total_after_it_moves(
+        run, admin, tmp_path, change, where):
+    cid = records.create(admin, "customer", {"name": "Kunde Eins"})["id"]
+    _months(admin, cid, 2020, 6)
+    early = _months(admin, cid, 2018, 6) if change == "shrink" else []
+    book = _book_with_reports(run, tmp_path)
+    table = "tblSalesByMonth"
+    total_row, cols = _total_cells(book, SALES, table)
+    wb = openpyxl.load_workbook(book)
+    last = next(c for c in cols if str(wb[SALES][f"{c}{total_row}"].value).startswith("=SUBTOTAL(109"))
+    if where in ("below", "both"):
+        wb[SALES][f"A{_bottom(book, SALES) + 3}"] = f"={last}{total_row}*2"
+    mine = wb.create_sheet("Mine")
+    if where in ("other sheet", "both"):
+        mine["B2"] = f"='{SALES}'!{last}{total_row}+'{SALES}'!${cols[0]}${total_row}"
+    mine["B3"] = f"='{SALES}'!{last}{total_row - 1}"         # a data cell: moves only with rows
+    wb.save(book)
+    if change == "grow":
+        _months(admin, cid, 2017, 6)
+    else:
+        for oid in early:
+            records.delete(admin, oid)
+    code, out, err = run("sync", str(book), "reports")
+    assert code == 0, err + out
+    new_row, new_cols = _total_cells(book, SALES, table)
+    assert new_cols == cols and new_row != total_row
+    wb = openpyxl.load_workbook(book)
+    ws = wb[SALES]
+    assert str(ws[f"{last}{new_row}"].value).startswith("=SUBTOTAL(109")       # the Total is there
+    if where in ("below", "both"):
+        found = [c.value for row in ws.iter_rows(min_row=new_row + 1) for c in row if isinstance(c.value, str)
+                 and c.value.endswith("*2")]
+        assert found == [f"={last}{new_row}*2"]
+    if where in ("other sheet", "both"):
+        assert wb["Mine"]["B2"].value == f"='{SALES}'!{last}{new_row}+'{SALES}'!${cols[0]}${new_row}"
+    if change == "grow":                                      # a data row above the insert stays
+        assert wb["Mine"]["B3"].value == f"='{SALES}'!{last}{total_row - 1}"

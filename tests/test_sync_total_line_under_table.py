@@ -233,3 +233,191 @@ def test_the_live_sheet_leaves_a_labelled_total_line_alone_by_the_same_rule():
     live = LiveSheet(object(), sheet, layout)
     assert len(live.read().rows) == 2
     assert live.left_below == []
+
+
+# ----- a record typed under a table is never taken for a total line ---------------------
+
+@pytest.mark.parametrize("row, total", [
+    # typed fields beside a formula reading the row's own cell: a record
+    (["Ann Lee", "ann@example.com", "Lyon", FormulaText("=COUNTIF(tblOrders[City],D12)")], False),
+    (["Ann Lee", "ann@example.com", "Lyon", FormulaText("=COUNTIF(L2:L11,D12)")], False),
+    # formulas pulling a record from another sheet
+    ([FormulaText("=Home!B2"), FormulaText("=Home!B3"), FormulaText("=Home!B5*1.2")], False),
+    # typed order no, customer id, product beside =TODAY() and a SUM
+    (["ORD-77", "C-000001", "Widget", FormulaText("=TODAY()"), FormulaText("=SUM(L2:L4)")], False),
+    (["ORD-77", None, "Widget", None, FormulaText("=SUM(L2:L4)")], False),
+    (["Total", None, None, FormulaText("=TODAY()"), FormulaText("=SUM(L2:L4)")], False),
+    # sums written with +, of one column of the table
+    (["Grand total", FormulaText("=L2+L3+L4")], True),
+    (["Grand total", FormulaText("=$L$2 + $L$3")], True),
+    (["Total", FormulaText("=L2+M3")], False),                 # two columns: no column's total
+    (["Total", FormulaText("=L2+L30")], False),                # row 30 is not the table's
+    (["Total", FormulaText("=Home!L2+Home!L3")], False),
+    (["Total", FormulaText("=SUBTOTAL(109,L2:L2)")], True),     # a one-row table's range
+    (["Total", None, None, "incl. VAT", FormulaText("=SUM(L2:L11)")], True),   # labels outside the fields
+])
+def test_a_total_line_is_only_labels_and_aggregates_of_the_tables_own_columns(row, total):
+    assert is_total_line(row, AREA, FORMULA_CELL, fields=[0, 1, 2]) is total
+
+
+def _put(book, sheet, row_values, *, at=1):
+    """Write {header: value} `at` rows under the sheet's table; returns the row."""
+    c1, _r1, _c2, end, headers = _geometry(book, sheet)
+    wb = openpyxl.load_workbook(book)
+    ws = wb[sheet]
+    for header, value in row_values.items():
+        ws.cell(end + at, c1 + headers.index(header)).value = value
+    wb.save(book)
+    return end + at
+
+
+def _status(book, sheet, row):
+    c1, _r1, _c2, _end, headers = _geometry(book, sheet)
+    return openpyxl.load_workbook(book)[sheet].cell(row, c1 + headers.index("Status")).value
+
+
+def test_an_order_typed_under_the_table_with_today_and_a_sum_beside_it_is_saved(run, admin, tmp_path):
+    book, cid, _ids = _orders_book(run, admin, tmp_path)
+    end = _geometry(book)[3]
+    amount = get_column_letter(_geometry(book)[0] + _geometry(book)[4].index("Amount"))
+    _put(book, "Orders", {"Order No.": "ORD-77", "Customer ID": cid, "Product": "Widget",
+                          "Order Date": "=TODAY()", "Amount": f"=SUM({amount}2:{amount}{end})"})
+    code, out, err = run("--format", "json", "sync", str(book), "save")
+    if code == 0:
+        assert json.loads(out)["sheets"]["Orders"]["created"] == 1
+        assert "ORD-77" in {r.get("order_number") for r in records.list_records(admin, "order")}
+    else:       # not saved (a formula Excel has not calculated): then never silently
+        assert code == 13, err + out
+        assert _status(book, "Orders", end + 1)
+
+
+def test_an_order_built_of_formulas_from_another_sheet_gets_a_status_and_exit_13(run, admin, tmp_path):
+    book, cid, _ids = _orders_book(run, admin, tmp_path)
+    wb = openpyxl.load_workbook(book)
+    home = wb.create_sheet("Home")
+    home["B2"], home["B3"], home["B5"] = cid, "2025-06-01", 100
+    wb.save(book)
+    row = _put(book, "Orders", {"Customer ID": "=Home!B2", "Order Date": "=Home!B3", "Amount": "=Home!B5*1.2"})
+    code, out, err = run("--format", "json", "sync", str(book), "save")
+    assert code == 13, err + out
+    assert _status(book, "Orders", row).startswith("Not saved")
+    assert len(records.list_records(admin, "order")) == 4
+
+
+def _add_same_city_column(book):
+    """A column of the user's inside tblCustomers: =COUNTIF(tblCustomers[City],<City of the row>)."""
+    from openpyxl.worksheet.table import TableColumn
+
+    c1, r1, c2, end, headers = _geometry(book, "Customers")
+    wb = openpyxl.load_workbook(book)
+    ws = wb["Customers"]
+    t = ws.tables[BY_SHEET["Customers"].table]
+    new = c2 + 1
+    ws.cell(r1, new).value = "Same city"
+    city = get_column_letter(c1 + headers.index("City"))
+    for r in range(r1 + 1, end + 1):
+        ws.cell(r, new).value = f"=COUNTIF(tblCustomers[City],{city}{r})"
+    t.ref = f"{get_column_letter(c1)}{r1}:{get_column_letter(new)}{end}"
+    if t.autoFilter is not None:
+        t.autoFilter.ref = t.ref
+    t.tableColumns.append(TableColumn(id=max(c.id for c in t.tableColumns) + 1, name="Same city"))
+    wb.save(book)
+    return new, city
+
+
+def test_a_customer_typed_under_the_table_with_the_users_countif_column_copied_down_is_saved(run, admin, tmp_path):
+    records.create(admin, "customer", {"name": "Bestand AG", "city": "Lyon"})
+    book = new_workbook(tmp_path / "crm.xlsx")
+    code, _out, err = run("sync", str(book), "refresh")
+    assert code == 0, err
+    new, city = _add_same_city_column(book)
+    end = _geometry(book, "Customers")[3]
+    wb = openpyxl.load_workbook(book)
+    wb["Customers"].cell(end + 1, new).value = f"=COUNTIF(tblCustomers[City],{city}{end + 1})"
+    wb.save(book)
+    _put(book, "Customers", {"Name": "Ann Lee", "Email": "ann@example.com", "City": "Lyon"})
+    code, out, err = run("--format", "json", "sync", str(book), "save")
+    assert code == 0, err + out
+    assert json.loads(out)["sheets"]["Customers"]["created"] == 1
+    stored = {r["name"]: r for r in records.list_records(admin, "customer")}
+    assert stored["Ann Lee"]["email"] == "ann@example.com" and stored["Ann Lee"]["city"] == "Lyon"
+
+
+@pytest.mark.parametrize("label", ["Grand total", "Gesamt", "总计"])
+def test_a_total_written_as_a_sum_with_plus_is_a_total_line_not_a_record(run, admin, tmp_path, label):
+    book, _cid, _ids = _orders_book(run, admin, tmp_path, n=3)
+    c1, _r1, _c2, end, headers = _geometry(book)
+    amount = get_column_letter(c1 + headers.index("Amount"))
+    row = _put(book, "Orders", {"Order Date": label,
+                                "Amount": "=" + "+".join(f"{amount}{r}" for r in range(2, end + 1))})
+    for _ in range(2):
+        code, out, err = run("--format", "json", "sync", str(book), "save")
+        assert code == 0, err + out
+        assert _status(book, "Orders", row) is None
+    assert len(records.list_records(admin, "order")) == 3
+    assert _geometry(book)[3] == end
+
+
+@pytest.mark.parametrize("gap", [0, 1])
+def test_when_every_order_is_deleted_the_total_lines_stay_under_one_empty_row_and_regrow(run, admin, tmp_path, gap):
+    book, cid, ids = _orders_book(run, admin, tmp_path, n=3)
+    c1, _r1, _c2, end, headers = _geometry(book)
+    amount = get_column_letter(c1 + headers.index("Amount"))
+    label_col = c1 + headers.index("Amount") - 1
+    wb = openpyxl.load_workbook(book)
+    ws = wb["Orders"]
+    lines = {"Total": "SUBTOTAL(109,{})", "Avg": "AVERAGE({})"}
+    for k, (label, f) in enumerate(lines.items()):
+        ws.cell(end + 1 + gap + k, label_col).value = label
+        ws[f"{amount}{end + 1 + gap + k}"] = "=" + f.format(f"{amount}2:{amount}{end}")
+    wb.save(book)
+    for oid in ids:
+        records.delete(admin, oid)
+    code, out, err = run("sync", str(book), "refresh")
+    assert code == 0, err + out
+    assert _geometry(book)[3] == 2                           # one empty data row kept
+    ws = openpyxl.load_workbook(book)["Orders"]
+    assert all(ws.cell(2, c1 + headers.index(h)).value in (None, "") for h in ("ID", "Order No.", "Amount"))
+    for k, (label, f) in enumerate(lines.items()):
+        assert ws.cell(3 + gap + k, label_col).value == label
+        assert ws[f"{amount}{3 + gap + k}"].value == "=" + f.format(f"{amount}2:{amount}2")
+    code, out, err = run("--format", "json", "sync", str(book), "save")      # nothing to save, no Status
+    assert code == 0, err + out
+    assert _status(book, "Orders", 3 + gap) is None and _status(book, "Orders", 2) is None
+    for i in range(3):
+        records.create(admin, "order", {"customer_id": cid, "order_date": "2025-04-01", "amount": 5 + i})
+    code, out, err = run("sync", str(book), "refresh")      # no "unsaved rows": the lines are no records
+    assert code == 0, err + out
+    new_end = _geometry(book)[3]
+    assert new_end == 4
+    assert len(records.list_records(admin, "order")) == 3
+    ws = openpyxl.load_workbook(book)["Orders"]
+    for k, (label, f) in enumerate(lines.items()):
+        assert ws.cell(new_end + 1 + gap + k, label_col).value == label
+        assert ws[f"{amount}{new_end + 1 + gap + k}"].value == "=" + f.format(f"{amount}2:{amount}{new_end}")
+
+
+@pytest.mark.parametrize("label, formula, expect", [
+    ("Total", "SUBTOTAL(109,{a}2:{a}{e})", lambda v: sum(v)),
+    ("Summe", "SUM({a}2:{a}{e})", lambda v: sum(v)),
+    ("Avg", "AVERAGE({a}2:{a}{e})", lambda v: sum(v) / len(v)),
+    ("合计", "COUNT({a}2:{a}{e})", len),
+    ("Grand total", "{plus}", lambda v: sum(v)),
+])
+def test_refresh_saves_the_users_total_lines_with_their_values(run, admin, tmp_path, label, formula, expect):
+    book, cid, ids = _orders_book(run, admin, tmp_path, n=3)
+    c1, _r1, _c2, end, headers = _geometry(book)
+    amount = get_column_letter(c1 + headers.index("Amount"))
+    plus = "+".join(f"{amount}{r}" for r in range(2, end + 1))
+    _put(book, "Orders", {"Order Date": label, "Amount": "=" + formula.format(a=amount, e=end, plus=plus)})
+    for i in range(2):
+        records.create(admin, "order", {"customer_id": cid, "order_date": "2025-04-01", "amount": 7.5 + i})
+    code, out, err = run("sync", str(book), "refresh")
+    assert code == 0, err + out
+    new_end = _geometry(book)[3]
+    amounts = [float(r["amount"]) for r in records.list_records(admin, "order")]
+    cached = openpyxl.load_workbook(book, data_only=True)["Orders"][f"{amount}{new_end + 1}"].value
+    if formula == "{plus}":         # a +-sum written by hand does not grow: it keeps its own cells
+        amounts = [float(r["amount"]) for r in records.list_records(admin, "order")
+                   if r["id"] in ids]
+    assert cached == pytest.approx(expect(amounts))

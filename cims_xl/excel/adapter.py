@@ -260,8 +260,13 @@ def looks_like_record(row: Sequence[Any], fields: Sequence[int],
     beside formulas that aggregate the table: `total_line`)."""
     if total_line is not None and total_line(row):
         return False
-    return sum(1 for f in fields if f < len(row) and row[f] is not None
-               and not is_formula(row[f], FORMULA_CELL)) >= 2
+    typed = sum(1 for f in fields if f < len(row) and row[f] is not None
+                and not is_formula(row[f], FORMULA_CELL))
+    if typed >= 2:
+        return True
+    # A row built of formulas (=Home!B2, =Home!B3, =TODAY()) in two or more field
+    # columns that is no total line: a record pulled from elsewhere, never passed over.
+    return total_line is not None and sum(1 for f in fields if f < len(row) and row[f] is not None) >= 2
 
 
 def rows_left_below(row_at: Callable[[int], Sequence[Any]], fields: Sequence[int], offsets: Iterable[int],
@@ -710,7 +715,7 @@ class FileSheet:
             return out
 
         area = TableArea(self.ws.title, self.table.displayName, c1, c2, self._bounds()[1], last)
-        total = partial(is_total_line, area=area, marker=FORMULA_CELL)
+        total = partial(is_total_line, area=area, marker=FORMULA_CELL, fields=cols)
         n = rows_typed_below(row_at, cols, limit, total_line=total)
         below = sorted({r - last - 1 for (r, c) in cells if last + 1 + n <= r <= last + limit and c1 <= c <= c2})
         status = self._col.get(STATUS_HEADER)
@@ -1089,6 +1094,19 @@ class FileSheet:
             return
         c1, _, c2, _ = self._bounds()
         cells = self.ws._cells
+        if len(drop) == last - first + 1:
+            # Every record goes: the table keeps one empty data row, as Excel keeps it, so
+            # that a total line under it stays under it and its range keeps pointing at the
+            # table's data rows (=SUBTOTAL(109,L2:L2), never #REF!). The row's record cells
+            # are emptied; the user's own columns inside the table keep their formulas.
+            keep = drop.pop(0)
+            ours = {self._col[c.header] for c in self.layout.columns if c.header in self._col}
+            for c in ours:
+                cell = cells.get((keep, c))
+                if cell is not None:
+                    cell.value = None
+            if not drop:
+                return
         dropset = set(drop)
         beside: dict[int, list[str]] = {}
         for (r, c), cell in cells.items():
@@ -1210,7 +1228,7 @@ class LiveSheet:
 
         fields = [self._col[c.header] for c in self.layout.field_columns if c.header in self._col]
         area = TableArea(self.sheet.name, self.table.name, self._left, right, self._top, last)
-        total = partial(is_total_line, area=area, marker=FORMULA_CELL)
+        total = partial(is_total_line, area=area, marker=FORMULA_CELL, fields=fields)
         n = rows_typed_below(row_at, fields, limit, total_line=total)
         left, stale = rows_left_below(row_at, fields, range(n, limit), self._col.get(STATUS_HEADER), total)
         self.left_below = [last + 1 + i for i in left]      # worksheet rows

@@ -99,3 +99,82 @@ def table_boxes(refs: Mapping[str, str], names: Iterable[str]) -> list[Box]:
         if ref:
             out.append(tuple(range_boundaries(ref)))
     return out
+
+
+# (c1, c2, old totals row, new totals row) of one report table on a sheet
+TotalMove = tuple[int, int, int, int]
+
+
+def total_moves(old: Mapping[str, Box], new: Mapping[str, Box]) -> list[TotalMove]:
+    """Where each report table's Total row goes in the rebuild ({name: box} before and
+    after): the rows a formula pointing at a total must follow."""
+    out = []
+    for name, (c1, _r1, c2, r2) in old.items():
+        box = new.get(name)
+        if box is not None and box[3] != r2:
+            out.append((max(c1, box[0]), min(c2, box[2]), r2, box[3]))
+    return out
+
+
+def move_total_refs(wb, sheet: str, moves: Sequence[TotalMove]) -> None:
+    """Point every formula (on any sheet, and defined names) that reads a report table's
+    Total cell by address (=C33*2, ='Report - Sales'!C33) at the cell where that Total
+    now is, as Excel keeps such a reference when rows are inserted inside the table."""
+    if not moves:
+        return
+    from .row_shift import _CELL, _sheet_of
+    from openpyxl.formula.tokenizer import Token, Tokenizer
+    from openpyxl.utils.cell import column_index_from_string
+
+    def to(ref: str) -> str | None:
+        m = _CELL.match(ref)
+        if not m:
+            return None
+        c, r = column_index_from_string(m.group(2).upper()), int(m.group(4))
+        for c1, c2, old, new in moves:
+            if c1 <= c <= c2 and r == old:
+                return f"{m.group(1)}{m.group(2)}{m.group(3)}{new}"
+        return None
+
+    def rewrite(formula: str, own: str | None) -> str:
+        bare = not formula.startswith("=")
+        try:
+            tok = Tokenizer(("=" + formula) if bare else formula)
+        except Exception:       # noqa: BLE001 - text the tokenizer cannot read is left as it is
+            return formula
+        changed = False
+        for t in tok.items:
+            if t.type != Token.OPERAND or t.subtype != Token.RANGE or "[" in t.value.split("!")[-1]:
+                continue
+            prefix, ref = "", t.value
+            if "!" in ref:
+                cut = ref.rindex("!")
+                prefix, ref = ref[:cut + 1], ref[cut + 1:]
+                target = _sheet_of(prefix)
+            else:
+                target = own
+            if target != sheet:
+                continue
+            parts = ref.split(":")
+            moved = [to(p) for p in parts]
+            if len(parts) == 1 and moved[0]:
+                new = moved[0]
+            elif len(parts) == 2 and all(moved):      # C33:D33, the Total row's cells
+                new = ":".join(moved)
+            else:
+                continue
+            t.value = prefix + new
+            changed = True
+        if not changed:
+            return formula
+        out = tok.render()
+        return out[1:] if bare else out
+
+    for ws in wb.worksheets:
+        for cell in ws._cells.values():
+            if cell.data_type == "f" and isinstance(cell._value, str):
+                cell._value = rewrite(cell._value, ws.title)
+    for names in [wb.defined_names] + [ws.defined_names for ws in wb.worksheets]:
+        for dn in names.values():
+            if isinstance(dn.attr_text, str) and dn.attr_text:
+                dn.attr_text = rewrite(dn.attr_text, None)

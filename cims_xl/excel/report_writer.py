@@ -40,23 +40,36 @@ class OpenpyxlWriter:
         """Before anything is written: insert or delete whole sheet rows under the report
         tables so the user's cells below them move with the tables' new length, or refuse
         naming the cells a table would still cover (`report_room`)."""
-        from .report_room import plan_room, refuse_if_in_the_way, table_boxes
+        from .report_room import move_total_refs, plan_room, refuse_if_in_the_way, table_boxes, total_moves
         from .row_shift import RowShift
 
         rooms = []
+        totals = []
         for plan in plans:
             ws = self.wb[plan.sheet]
-            old = table_boxes(dict(ws.tables.items()), (name for name, _ in BANDS[plan.sheet]))
+            names = [name for name, _ in BANDS[plan.sheet]]
+            refs = dict(ws.tables.items())
+            old = table_boxes(refs, names)
             new = [(t.col, t.header_row, t.last_col, t.totals_row) for t in plan.tables]
             cells = [(r, c) for (r, c), cell in ws._cells.items()
                      if cell.value not in (None, "") or cell.comment is not None]
             rooms.append(plan_room(plan.sheet, old, new, cells))
+            totals.append(total_moves({n: table_boxes(refs, [n])[0] for n in names if refs.get(n)},
+                                      {t.name: b for t, b in zip(plan.tables, new)}))
         refuse_if_in_the_way(rooms)
-        for room in rooms:
+        for room, moves in zip(rooms, totals):
+            # formulas reading a table's Total cell follow it; done before rows are deleted
+            # under a shrinking table (its old Total row may go), after rows are inserted
+            # under a growing one (its old Total row stays where it was)
+            grows = room.change is not None and room.change.n > 0
+            if not grows:
+                move_total_refs(self.wb, room.sheet, moves)
             if room.change is not None:
                 RowShift(self.wb, self.wb[room.sheet]).apply(room.change)
                 if self.row_changes is not None:
                     self.row_changes.setdefault(room.sheet, []).append(room.change)
+            if grows:
+                move_total_refs(self.wb, room.sheet, moves)
 
     # sheets and names
     def ensure_sheet(self, sheet: str) -> None:

@@ -52,12 +52,15 @@ class Change:
             return r
         return None if r <= last else r + self.n
 
-    def span(self, r1: int, r2: int) -> tuple[int, int] | None:
-        """Where rows r1..r2 of a range go; None when all were deleted."""
+    def span(self, r1: int, r2: int, written: bool = False) -> tuple[int, int] | None:
+        """Where rows r1..r2 of a range go; None when all were deleted. `written`: a range
+        written with a colon in a formula (L2:L2, what a total over a one-row table holds),
+        which grows with rows inserted inside the table under it like a longer range."""
         if self.n > 0:      # a range down to the sheet's last row keeps ending there
             if r1 >= self.at:
                 return (None if r1 + self.n > MAX_ROW else (r1 + self.n, min(MAX_ROW, r2 + self.n)))
-            if r2 >= self.at or (self.grow_from is not None and r2 == self.grow_from and r1 < r2):
+            if r2 >= self.at or (self.grow_from is not None and r2 == self.grow_from
+                                    and (r1 < r2 or written)):
                 return r1, min(MAX_ROW, r2 + self.n)
             return r1, r2
         last = self.at - self.n - 1
@@ -106,7 +109,7 @@ class Deletion:
         """Where what stood on row r lands (a deleted row: the first row after the gap)."""
         return r - self._find(r)[0]
 
-    def span(self, r1: int, r2: int) -> tuple[int, int] | None:
+    def span(self, r1: int, r2: int, written: bool = False) -> tuple[int, int] | None:
         n1, n2 = self.landing(r1), r2 - self._find(r2)[0] - (0 if self.row(r2) is not None else 1)
         return None if n2 < n1 else (n1, n2)
 
@@ -125,7 +128,7 @@ def _shift_part(text: str, change: Change) -> str | None:
     a, b = parts
     ma, mb = _CELL.match(a), _CELL.match(b)
     if ma and mb:
-        span = change.span(int(ma.group(4)), int(mb.group(4)))
+        span = change.span(int(ma.group(4)), int(mb.group(4)), written=True)
         if span is None:
             return None
         return (f"{ma.group(1)}{ma.group(2)}{ma.group(3)}{span[0]}:"

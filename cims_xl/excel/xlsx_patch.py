@@ -565,7 +565,7 @@ def formula_result(ws, formula: str) -> Any:
 
     m = _SUBTOTAL.match(formula) if isinstance(formula, str) else None
     if m is None:
-        return None
+        return range_result(ws, formula)
     fn, table_name, column = int(m.group(1)) % 100, m.group(2), _unescape_column(m.group(3))
     table = ws.tables.get(table_name)
     if table is None:
@@ -590,6 +590,75 @@ def formula_result(ws, formula: str) -> Any:
     if fn == 2:
         return len(numbers)
     return len([v for v in values if v not in (None, "")])
+
+
+_RANGE_CALL = re.compile(r"^=\s*(?:_xlfn\.)?(SUM|AVERAGE|COUNT|COUNTA|MIN|MAX|SUBTOTAL)\(\s*(?:(\d{1,3})\s*,\s*)?"
+                         r"(\$?[A-Z]{1,3}\$?\d+)(?::(\$?[A-Z]{1,3}\$?\d+))?\s*\)\s*$", re.IGNORECASE)
+_PLUS_CELLS = re.compile(r"^=\s*\$?[A-Z]{1,3}\$?\d+(?:\s*\+\s*\$?[A-Z]{1,3}\$?\d+)+\s*$", re.IGNORECASE)
+_SUBTOTAL_FN = {1: "AVERAGE", 2: "COUNT", 3: "COUNTA", 4: "MAX", 5: "MIN", 9: "SUM"}
+
+
+def range_result(ws, formula: Any) -> Any:
+    """The value Excel computes for a user's total over a range of this sheet: SUM,
+    AVERAGE, COUNT, COUNTA, MIN, MAX or SUBTOTAL(1/2/3/4/5/9 and 10x) of one range
+    (=SUBTOTAL(109,L2:L11)), or a sum of cells written with + (=L2+L3+L4); None when
+    it is none of these or a cell it reads holds a formula, a date, or (for 10x
+    SUBTOTALs) a hidden row: then Excel computes it when the file is opened."""
+    from openpyxl.utils.cell import range_boundaries
+
+    if not isinstance(formula, str):
+        return None
+    if _PLUS_CELLS.match(formula):
+        refs = [t.strip().replace("$", "") for t in formula.lstrip("= ").split("+")]
+        boxes = [range_boundaries(r) for r in refs]
+        fn, hidden_too = "SUM", True
+    else:
+        m = _RANGE_CALL.match(formula)
+        if m is None:
+            return None
+        fn, code = m.group(1).upper(), m.group(2)
+        if (fn == "SUBTOTAL") != (code is not None):
+            return None
+        hidden_too = True
+        if fn == "SUBTOTAL":
+            n = int(code)
+            if n not in _SUBTOTAL_FN and n - 100 not in _SUBTOTAL_FN:
+                return None
+            hidden_too = n < 100
+            fn = _SUBTOTAL_FN[n % 100]
+        ref = m.group(3) + (":" + m.group(4) if m.group(4) else "")
+        boxes = [range_boundaries(ref.replace("$", ""))]
+    values = []
+    for c1, r1, c2, r2 in boxes:
+        if (r2 - r1 + 1) * (c2 - c1 + 1) > 1_000_000:
+            return None
+        for r in range(r1, r2 + 1):
+            dim = ws.row_dimensions.get(r) if hasattr(ws.row_dimensions, "get") else None
+            if dim is not None and dim.hidden and not hidden_too:
+                return None
+            for c in range(c1, c2 + 1):
+                cell = ws._cells.get((r, c))
+                if cell is None or cell._value in (None, ""):
+                    continue
+                if cell.data_type == "f" or cell.data_type == "d" or not isinstance(
+                        cell._value, (int, float, Decimal, str, bool)):
+                    return None
+                values.append(cell._value)
+    numbers = [float(v) if isinstance(v, Decimal) else v for v in values
+               if isinstance(v, (int, float, Decimal)) and not isinstance(v, bool)]
+    if fn == "SUM":
+        if len(boxes) > 1 and len(numbers) != len(values):
+            return None                     # =L2+L3 over text is #VALUE! in Excel
+        return sum(numbers)
+    if fn == "AVERAGE":
+        return sum(numbers) / len(numbers) if numbers else None      # #DIV/0! left to Excel
+    if fn == "COUNT":
+        return len(numbers)
+    if fn == "COUNTA":
+        return len(values)
+    if fn == "MIN":
+        return min(numbers) if numbers else 0
+    return max(numbers) if numbers else 0
 
 
 # ----- the whole workbook -------------------------------------------------------------------------
