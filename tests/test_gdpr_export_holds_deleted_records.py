@@ -102,3 +102,28 @@ def test_the_cli_export_holds_the_deleted_contact_and_interaction(admin, run, tm
     else:
         text = "\n".join(_texts_of_book(out))
     assert email in text and note in text
+
+
+@pytest.mark.parametrize("suffix", ["json", "xlsx"])
+def test_importing_the_export_again_brings_back_the_live_records_and_not_the_deleted_ones(admin, tmp_path, suffix):
+    """The export's deleted records are skipped and counted when it is imported into a fresh
+    store; its `deleted` column is our bookkeeping, never kept in Notes."""
+    from cims_xl.importer.run import import_file
+    from cims_xl.services import auth
+    from conftest import ADMIN_PASSWORD, FAST_KDF
+
+    cid, pid, _iid, _oid = _person(admin, *PEOPLE[0])
+    live = records.create(admin, "contact", {"customer_id": cid, "name": "Bo Live", "email": "bo@example.com"})
+    out = tmp_path / f"export.{suffix}"
+    gdpr.export_customer(admin, cid, out, **({"write_xlsx": write_rows_xlsx} if suffix == "xlsx" else {}))
+    store = tmp_path / "fresh" / "s.cims"
+    store.parent.mkdir()
+    auth.init_store(store, "admin", ADMIN_PASSWORD, kdf=FAST_KDF)
+    fresh = auth.sign_in(store, "admin", ADMIN_PASSWORD)
+    assert import_file(fresh, out, kind="customers", sheet="Customer" if suffix == "xlsx" else None).created == 1
+    result = import_file(fresh, out, kind="contacts", sheet="Contacts" if suffix == "xlsx" else "contacts")
+    assert (result.created, result.rejected) == (1, 0)
+    (contact,) = records.list_records(fresh, "contact")
+    assert contact["name"] == live["name"] and "deleted" not in (contact.get("notes") or "")
+    said = next(i for i in result.inferences if i["what"] == "deleted records")
+    assert said["decided"].startswith("1 row(s) marked deleted skipped")

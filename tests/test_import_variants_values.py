@@ -256,14 +256,24 @@ def test_several_numbers_in_one_cell_keep_the_first_and_the_rest_in_notes(admin,
     assert ana["phone"] == "+447700900123" and "+44 20 7946 0321" in ana["notes"]
 
 
-def test_a_cell_that_is_not_a_list_of_addresses_is_left_to_the_fields_own_check(admin, tmp_path):
+def test_a_recipient_list_mixing_a_named_and_a_bare_address_gives_the_field_its_first_address(admin, tmp_path):
+    """RFC 5322 lets a list mix `Name <addr>` and a bare address (try24f B16, email.utils):
+    the first address is the Email, the other is kept in Notes."""
     path = write(tmp_path / "c.csv", 'Name,Email,Phone\nAna,"Ana Souza <ana@example.com>; bo@example.com",'
                  '"030/901820"\n')
     result = import_file(admin, path, region="DE")
+    assert result.created == 1
+    ana = customers(admin)["Ana"]
+    assert ana["email"] == "ana@example.com" and "bo@example.com" in ana["notes"]
+    assert ana["phone"] == "+4930901820"
+
+
+def test_a_cell_that_is_no_list_of_addresses_is_left_to_the_fields_own_check(admin, tmp_path):
+    path = write(tmp_path / "c.csv", 'Name,Email\nAna,"ana at example dot com <no address>"\n')
+    result = import_file(admin, path, region="DE")
     assert (result.created, result.warnings) == (1, 1)
     ana = customers(admin)["Ana"]
-    assert ana["email"] is None and "Ana Souza <ana@example.com>" in ana["notes"]
-    assert ana["phone"] == "+4930901820"
+    assert ana["email"] is None and "ana at example dot com" in ana["notes"]
 
 
 # ----- 3. thousands and decimal marks ------------------------------------------------------------

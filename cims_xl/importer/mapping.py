@@ -474,7 +474,7 @@ def keep_counter(m: Mapping, j: int) -> str:
 # Our own exports' bookkeeping columns (GDPR export, JSON-like sheets), exactly as we
 # write them: the store sets these itself, so a re-import leaves them out.
 OWN_BOOKKEEPING = {"created_at", "created_by", "updated_at", "updated_by", "version", "deleted_at",
-                   "deleted_by", "batch_id", "rfm_segment"}
+                   "deleted_by", "batch_id", "rfm_segment", "deleted"}
 
 @lru_cache(maxsize=None)
 def _computed(kind: str) -> tuple[frozenset[str], frozenset[str]]:

@@ -1418,6 +1418,11 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     stacked = shape.StackedTables(list(header_values))
     pages = shape.PageLines(shape.one_cell_lines([(n, v) for n, v in window if n < header_number]))
     other_rows: set[int] = set()
+    # our own export's records that were deleted (gdpr export holds them): skipped, counted
+    deleted_rows: list[int] = []
+    deleted_at = next((table.columns[j] for j, h in enumerate(table.headers)
+                       if isinstance(h, str) and h.strip() == "deleted"), None) \
+        if mp.is_own_export([h for h in table.headers if isinstance(h, str)]) else None
     grouped = (group_headings.GroupHeadings(0) if not no_header and header_values and is_blank_cell(header_values[0])
                and table.columns and table.columns[0] > 0 else None)
     long_rows = (shape.LongRows(len(header_values), list(header_values), frozenset(
@@ -1487,6 +1492,10 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 values = ledger_marks.signed(values, money_cols, ledger, marks_at, marked_amounts)
             if number in template.rows:
                 other_rows.add(number)
+                continue
+            if deleted_at is not None and deleted_at < len(values) and _marked_deleted(values[deleted_at]):
+                other_rows.add(number)          # a deleted record of our own export: not brought back
+                deleted_rows.append(number)
                 continue
             if (other := stacked.add(number, values)) is not None:
                 if other == "repeat":
@@ -1840,6 +1849,11 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                            "title, undo the import, delete the line and import again"})
     if padding is not None:
         inferences.append(padding)
+    if deleted_rows:
+        inferences.append({"what": "deleted records", "decided": f"{len(deleted_rows)} row(s) marked deleted "
+                           "skipped (not brought back as live records): row(s) "
+                           + ", ".join(str(n) for n in deleted_rows[:10]) + (", …" if len(deleted_rows) > 10 else ""),
+                           "evidence": "the file is a cims export (gdpr export) whose 'deleted' column says so"})
     inferences += _hidden_inferences(src, table, header_number, {n for n, _ in footer} | other_rows)
     if translated is not None:
         inferences.append({"what": "header row in two languages",
@@ -4119,6 +4133,13 @@ def _chunks(rows: Iterator[tuple[int, list]], size: int) -> Iterator[list[tuple[
             chunk = []
     if chunk:
         yield chunk
+
+
+def _marked_deleted(value) -> bool:
+    """A gdpr export's `deleted` cell saying the record was deleted (TRUE, true, 1)."""
+    if isinstance(value, bool):
+        return value
+    return str(value).strip().casefold() in ("true", "1", "yes")
 
 
 def _run(src: RawSheet, scan: Scan, planner: Planner, result: ImportResult,
