@@ -53,6 +53,21 @@ class TableArea:
     reach: int = 2
 
 
+def _bounds_on_sheet(ref: str, area: TableArea) -> tuple | None:
+    """(min col, min row, max col, max row) of an A1 reference (optionally Sheet!-qualified,
+    `$` allowed) on the table's sheet; None for another sheet or text that is no reference."""
+    sheet = None
+    if "!" in ref:
+        sheet, ref = ref.rsplit("!", 1)
+        sheet = sheet.strip("'").replace("''", "'")
+    if sheet is not None and sheet.casefold() != area.sheet.casefold():
+        return None
+    try:
+        return range_boundaries(ref.replace("$", ""))
+    except (ValueError, TypeError):
+        return None
+
+
 def _range_in_table(ref: str, area: TableArea) -> bool:
     """Does an A1 reference (optionally Sheet!-qualified) lie within the table's columns
     and rows (headers to last data row), reaching at least one data row?"""
@@ -61,18 +76,10 @@ def _range_in_table(ref: str, area: TableArea) -> bool:
         return name.casefold() == area.table.casefold()
     if ref.casefold() == area.table.casefold():     # the whole table: ROWS(tblOrders)
         return True
-    sheet = None
-    if "!" in ref:
-        sheet, ref = ref.rsplit("!", 1)
-        sheet = sheet.strip("'").replace("''", "'")
-    if sheet is not None and sheet.casefold() != area.sheet.casefold():
+    bounds = _bounds_on_sheet(ref, area)
+    if bounds is None or None in bounds:
         return False
-    try:
-        c1, r1, c2, r2 = range_boundaries(ref.replace("$", ""))
-    except (ValueError, TypeError):
-        return False
-    if None in (c1, r1, c2, r2):
-        return False
+    c1, r1, c2, r2 = bounds
     return area.c1 <= c1 <= c2 <= area.c2 and area.r1 <= r1 <= r2 <= area.last + area.reach and r2 > area.r1
 
 
@@ -87,16 +94,10 @@ def _one_cell_in_data(ref: str, area: TableArea) -> int | None:
     """The column of a single-cell reference (L3, Orders!$L$3) in the table's data rows."""
     if "[" in ref or ":" in ref:
         return None
-    sheet = None
-    if "!" in ref:
-        sheet, ref = ref.rsplit("!", 1)
-        sheet = sheet.strip("'").replace("''", "'")
-    if sheet is not None and sheet.casefold() != area.sheet.casefold():
+    bounds = _bounds_on_sheet(ref, area)
+    if bounds is None:
         return None
-    try:
-        c1, r1, c2, r2 = range_boundaries(ref.replace("$", ""))
-    except (ValueError, TypeError):
-        return None
+    c1, r1, c2, r2 = bounds
     if None in (c1, r1) or c1 != c2 or r1 != r2:
         return None
     return c1 if area.c1 <= c1 <= area.c2 and area.r1 < r1 <= area.last else None
