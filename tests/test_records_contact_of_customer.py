@@ -62,7 +62,7 @@ def test_validated_rows_and_many_rows_are_checked_too_and_nothing_of_the_batch_i
     bad = validate_record(ENTITIES["ticket"], {"customer_id": people["c1"], "contact_id": people["p3"],
                                                "subject": "wrong person"})
     with pytest.raises(ValidationFailed, match="Contact ID"):
-        records.create_many(admin, "ticket", [good, bad], validated=True)
+        records._service_create_many(admin, "ticket", [good, bad], token=records._SERVICE, validated=True)
     with pytest.raises(ValidationFailed, match="Contact ID"):
         records.create_many(people["wang"], "ticket", [{"customer_id": people["c2"], "contact_id": people["p1"],
                                                         "subject": "x"}])
@@ -79,7 +79,8 @@ def test_an_update_that_moves_the_record_or_changes_its_contact_keeps_them_agree
     with pytest.raises(ValidationFailed, match=f"{people['p1']} is a contact of {people['c1']}, not of {people['c2']}"):
         records.update(lina, rid, {"customer_id": people["c2"]})
     with pytest.raises(ValidationFailed, match="Contact ID"):
-        records.update_many(admin, [(rid, {"contact_id": people["p3"]}, None)], validated=True)
+        records._service_update_many(admin, [(rid, {"contact_id": people["p3"]}, None)], token=records._SERVICE,
+                                     action="update", validated=True)
     assert _stored(admin, "interaction") == [(people["c1"], people["p1"])]
     # moved together with its contact cleared: fine
     records.update(lina, rid, {"customer_id": people["c2"], "contact_id": None})

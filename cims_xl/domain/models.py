@@ -989,7 +989,7 @@ def stored_fractions(ent: Entity, rec: dict) -> dict[str, str]:
 
 def check_written(ent: Entity, values: dict, current: dict | None = None) -> None:
     """The domain's invariants, checked cheaply on values written without full
-    validation (`services.records` with validated=True: the importer, the Python API):
+    validation (`services.records`' private routes with validated=True: the import, a workbook Save):
     an order's amount and quantity and a deal's amount never negative
     (`refuse_negative`), and no amount with a fraction its currency has not (1.5 JPY,
     `stored_fractions`). An update (`current` the record as stored) is checked on the

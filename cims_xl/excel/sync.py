@@ -696,8 +696,8 @@ def _created_before(session, ctx: _Context, rec: dict, clean: dict) -> Outcome:
     changes = {k: v for k, v in clean.items() if v is not None and v != rec.get(k) and k not in ctx.masked}
     if not changes:
         return Outcome(CREATED, record=rec)
-    rec = records.update_many(session, [(rec["id"], changes, rec["version"])], validated=True,
-                              context=ctx.validation)[0]
+    rec = records._service_update_many(session, [(rec["id"], changes, rec["version"])], token=records._SERVICE,
+                                       action="update", validated=True, context=ctx.validation)[0]
     return Outcome(UPDATED, record=rec)
 
 
@@ -741,8 +741,9 @@ def _apply(session, jobs: Sequence[SheetSave], progress: Progress | None) -> Non
                     _note(progress, done, total, "Saving")
             for index, (record_id, changes, version) in job.updates:
                 try:
-                    rec = records.update_many(session, [(record_id, changes, version)], validated=True,
-                                              context=ctx.validation)[0]
+                    rec = records._service_update_many(session, [(record_id, changes, version)],
+                                                       token=records._SERVICE, action="update",
+                                                       validated=True, context=ctx.validation)[0]
                     job.outcomes[index] = Outcome(UPDATED, record=rec)
                 except CimsError as exc:
                     job.outcomes[index] = _refused(exc)

@@ -4094,8 +4094,8 @@ class _Writer:
         from ..services import records
         linker = self.planner.linker
         if planned.new_customers and linker is not None:
-            made = records.create_many(self.session, "customer", [v for _p, v in planned.new_customers],
-                                       batch_id=self.batch, validated=True)
+            made = records._service_create_many(self.session, "customer", [v for _p, v in planned.new_customers],
+                                                token=records._SERVICE, batch_id=self.batch, validated=True)
             ids = {}
             for (placeholder, _v), rec in zip(planned.new_customers, made):
                 if placeholder in ids:      # two customers, one placeholder: whose rows are whose?
@@ -4112,16 +4112,19 @@ class _Writer:
                 # a row of a customer created in no chunk: never stored under another's id
                 raise RuntimeError(f"a row's new customer was not created ({cid!r})")
         if planned.creates:
-            made = records.create_many(self.session, self.ent.kind, [c for _o, c in planned.creates],
-                                       batch_id=self.batch, validated=True, imported=True)
+            made = records._service_create_many(self.session, self.ent.kind, [c for _o, c in planned.creates],
+                                                token=records._SERVICE, batch_id=self.batch, validated=True,
+                                                imported=True)
             for (out, _c), rec in zip(planned.creates, made):
                 out.record = rec["id"]
         if planned.updates:
-            records.update_many(self.session, [(rid, ch, ver) for _o, rid, ch, ver in planned.updates],
-                                batch_id=self.batch, validated=True)
+            records._service_update_many(self.session, [(rid, ch, ver) for _o, rid, ch, ver in planned.updates],
+                                         token=records._SERVICE, action="update", batch_id=self.batch,
+                                         validated=True)
         if planned.refunds:       # stored orders a refund row reduces (importer.refunds.StoredRefunds)
-            records.update_many(self.session, [(rid, ch, None) for _o, rid, ch in planned.refunds],
-                                batch_id=self.batch, validated=True)
+            records._service_update_many(self.session, [(rid, ch, None) for _o, rid, ch in planned.refunds],
+                                         token=records._SERVICE, action="update", batch_id=self.batch,
+                                         validated=True)
 
 
 def _chunks(rows: Iterator[tuple[int, list]], size: int) -> Iterator[list[tuple[int, list]]]:

@@ -363,7 +363,33 @@ CREATE_CHUNK = 5 * BULK_MAX
 def create_many(session: Session, kind: str, rows: Iterable[dict], *, batch_id: str | None = None,
                 validated: bool = False, context: dict | None = None, imported: bool = False) -> list[dict]:
     """Validate and insert rows in one transaction; all or nothing. `imported`: the rows
-    come from an import of another system's records (see domain.sla: history)."""
+    come from an import of another system's records (see domain.sla: history).
+
+    Every row is validated (`validate_record`), whatever `validated` says: the flag is
+    still accepted, so that callers of earlier versions keep working, but it no longer
+    skips validation. Rows a caller validated already come out as they went in; a value
+    no validator accepts (an email "not an email", a stage outside its list, a bidi
+    override) is refused and nothing is stored. Only cims's own writers of rows they
+    validated themselves (the import, a workbook Save) skip it, by `_service_create_many`."""
+    return _create_many(session, kind, rows, batch_id=batch_id, validated=False, context=context,
+                        imported=imported)
+
+
+def _service_create_many(session: Session, kind: str, rows: Iterable[dict], *, token: object,
+                         batch_id: str | None = None, validated: bool = False, context: dict | None = None,
+                         imported: bool = False) -> list[dict]:
+    """`create_many` as cims's own import or workbook Save, which pass rows they validated
+    themselves (`validated`: not validated twice; only the invariants of `check_written`
+    are checked again): PermissionDenied unless `token` is the one those modules pass."""
+    if token is not _SERVICE:
+        raise PermissionDenied("rows are written unvalidated only by cims's own import and workbook Save; "
+                               "records.create_many validates every row")
+    return _create_many(session, kind, rows, batch_id=batch_id, validated=validated, context=context,
+                        imported=imported)
+
+
+def _create_many(session: Session, kind: str, rows: Iterable[dict], *, batch_id: str | None,
+                 validated: bool, context: dict | None, imported: bool) -> list[dict]:
     ent = entity(kind)
     session.check()
     if imported:
@@ -576,6 +602,9 @@ def values_at(session: Session, record_id: str, version: int) -> dict:
 # the RFM refresh writes the computed segment (services.segments). Each is accepted
 # only with the private token those modules pass (`_service_update_many`), and needs
 # its own permission; the public `update`/`update_many` take action="update" only.
+# The import and a workbook Save write rows they validated themselves the same way
+# (`_service_create_many`, `_service_update_many` with action "update"): the public
+# `create_many`/`update_many` validate every row, `validated=True` or not.
 class _ServiceWrite:
     __slots__ = ()
 
@@ -609,17 +638,25 @@ def update(session: Session, record_id: str, changes: dict, *, expected_version:
 def update_many(session: Session, updates: Iterable[tuple[str, dict, int | None]], *,
                 batch_id: str | None = None, context: dict | None = None, validated: bool = False,
                 action: str = "update") -> list[dict]:
+    """Validate and apply edits (record id, changes, expected version or None) in one
+    transaction; all or nothing.
+
+    Every change is validated (`validate_record`), whatever `validated` says: the flag is
+    still accepted, so that callers of earlier versions keep working, but it no longer
+    skips validation (see `create_many`). Only cims's own writers of changes they
+    validated themselves skip it, by `_service_update_many`."""
     _refuse_action(action)
-    return _update_many(session, updates, batch_id=batch_id, context=context, validated=validated,
+    return _update_many(session, updates, batch_id=batch_id, context=context, validated=False,
                         action="update")
 
 
 def _service_update_many(session: Session, updates: Iterable[tuple[str, dict, int | None]], *, token: object,
                         action: str, batch_id: str | None = None, context: dict | None = None,
                         validated: bool = False) -> list[dict]:
-    """`update_many` as cims's own merge, undo or RFM refresh (see _SERVICE_ACTIONS):
-    PermissionDenied unless `token` is the one those modules pass."""
-    if token is not _SERVICE or action not in _SERVICE_ACTIONS:
+    """`update_many` as cims's own import, workbook Save (action "update", changes they
+    validated themselves: `validated`, not validated twice), merge, undo or RFM refresh
+    (see _SERVICE_ACTIONS): PermissionDenied unless `token` is the one those modules pass."""
+    if token is not _SERVICE or (action not in _SERVICE_ACTIONS and action != "update"):
         raise PermissionDenied(f"action={action!r} is written only by cims's own services")
     return _update_many(session, updates, batch_id=batch_id, context=context, validated=validated,
                         action=action)

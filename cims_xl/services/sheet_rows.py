@@ -15,7 +15,7 @@ from typing import Callable, Iterable, NamedTuple
 
 from ..domain.duplicates import email_key, is_its_company, is_role_mailbox, may_be_shared, two_people
 from ..domain.schema import CONTACT, CUSTOMER, entity, format_id
-from .records import create_many, list_records
+from .records import _SERVICE, _service_create_many, list_records
 from .session import Session
 
 
@@ -48,7 +48,7 @@ def create_for_row(session: Session, kind: str, clean: dict, token: str | None, 
     Raises what `records.create_many` raises (PermissionDenied, ValidationFailed ...).
     """
     with session.unit_of_work() as uow:
-        rec = create_many(session, kind, [clean], validated=True, context=context)[0]
+        rec = _service_create_many(session, kind, [clean], token=_SERVICE, validated=True, context=context)[0]
         if token:
             session.store.insert_sheet_rows([(token, rec["id"])])
         uow.commit()
