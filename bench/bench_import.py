@@ -345,14 +345,16 @@ def store_side(path: Path, workdir: Path) -> dict:
 
 def store_audited_side(path: Path, workdir: Path) -> dict:
     """The same rows, taken as valid, written the way the store writes any rows:
-    `records.create_many(validated=True)`, i.e. the bulk insert above plus each chunk's
-    signed audit entry (a write without one fails `cims audit verify`). No reading,
-    validation, inference or duplicate check."""
+    the private route of cims's own writers of rows they validated (`records._service_create_many(
+    validated=True)`, the import's), i.e. the bulk insert above plus each chunk's signed
+    audit entry (a write without one fails `cims audit verify`). No reading, validation,
+    inference or duplicate check (the public `create_many` validates every row)."""
     session, values = _store_and_valid_rows(path, workdir, "store-audited.cims")
     from cims_xl.services import records as records_service
 
     t0 = time.perf_counter()
-    records_service.create_many(session, "customer", values, validated=True)
+    records_service._service_create_many(session, "customer", values, token=records_service._SERVICE,
+                                         validated=True)
     seconds = time.perf_counter() - t0
     session.close()
     return {"seconds": seconds, "rows": len(values)}
