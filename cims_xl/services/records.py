@@ -371,6 +371,7 @@ def create_many(session: Session, kind: str, rows: Iterable[dict], *, batch_id: 
     no validator accepts (an email "not an email", a stage outside its list, a bidi
     override) is refused and nothing is stored. Only cims's own writers of rows they
     validated themselves (the import, a workbook Save) skip it, by `_service_create_many`."""
+    del validated           # accepted for callers of earlier versions; never skips validation
     return _create_many(session, kind, rows, batch_id=batch_id, validated=False, context=context,
                         imported=imported)
 
@@ -645,6 +646,7 @@ def update_many(session: Session, updates: Iterable[tuple[str, dict, int | None]
     still accepted, so that callers of earlier versions keep working, but it no longer
     skips validation (see `create_many`). Only cims's own writers of changes they
     validated themselves skip it, by `_service_update_many`."""
+    del validated           # accepted for callers of earlier versions; never skips validation
     _refuse_action(action)
     return _update_many(session, updates, batch_id=batch_id, context=context, validated=False,
                         action="update")
