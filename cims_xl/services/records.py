@@ -656,7 +656,9 @@ def _update_one(session, record_id, changes, expected_version, batch_id, context
                 names: dict | None = None):
     ent = _ent_for_id(record_id)
     record_id = normalize_id(record_id)
-    current = session.store.fetch_record(ent, record_id)
+    # A merge moves the retired customer's soft-deleted records too (services.merge): they
+    # are the customer's as much as the live ones (a restore, a GDPR export follow them).
+    current = session.store.fetch_record(ent, record_id, include_deleted=action == "merge")
     if current is None:
         raise NotFound(f"no {ent.label} {record_id}")
     session.ensure("update", ent.kind, owner=_owner(session, ent, current), record_id=record_id)
@@ -803,10 +805,12 @@ def restore(session: Session, record_id: str) -> dict:
 
 
 def contacts_of_other_customers(session: Session) -> list[dict]:
-    """Every live record that names a contact of another customer than its own (written
-    before every write path refused it, or by a copy of the store changed outside cims):
-    [{"id", "customer_id", "contact_id", "contact_of"}], for an administrator to put
-    right (`cims audit contacts`). A data-subject request follows both ids already
+    """Every record that names a contact of another customer than its own (written
+    before every write path refused it, by a merge of an older version that left the
+    retired customer's deleted records behind, or by a copy of the store changed outside
+    cims): [{"id", "customer_id", "contact_id", "contact_of", "deleted"}], soft-deleted
+    records too (a restore would refuse them), for an administrator to put right
+    (`cims audit contacts`). A data-subject request follows both ids already
     (services.gdpr). Administrators only."""
     session.ensure("admin")
     from ..domain.schema import ENTITIES as _E
@@ -816,7 +820,9 @@ def contacts_of_other_customers(session: Session) -> list[dict]:
     for ent in _E.values():
         if not _names_a_contact(ent):
             continue
-        for rid, cid, pid in session.store.iter_column_tuples(ent, ["id", "customer_id", "contact_id"]):
+        for rid, cid, pid, gone in session.store.iter_column_tuples(
+                ent, ["id", "customer_id", "contact_id", "deleted_at"], include_deleted=True):
             if pid and theirs.get(pid) not in (None, cid):
-                out.append({"id": rid, "customer_id": cid, "contact_id": pid, "contact_of": theirs[pid]})
+                out.append({"id": rid, "customer_id": cid, "contact_id": pid, "contact_of": theirs[pid],
+                            "deleted": gone is not None})
     return out
