@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from ..domain.schema import CUSTOMER, ENTITIES, normalize_id
 from ..errors import NotFound, ValidationFailed
 from ..security.audit import AuditEvent
@@ -82,6 +84,52 @@ def merge_customers(session: Session, keep_id: str, drop_id: str) -> dict:
         uow.commit()
     return {"kept": keep_id, "merged": drop_id, "moved": moved, "moved_deleted": moved_deleted,
             "filled": sorted(fill), "same_email_contacts": same_email}
+
+
+def merged_into(session: Session, customer_id: str) -> str | None:
+    """The live customer a retired customer was merged into (following a chain: C into B,
+    B into A gives A), from the merge entries of the audit trail; None when it was not
+    merged, or everything it went into is deleted too."""
+    into: dict[str, str] = {}
+    for drop_id, changes in session.store.iter_merge_audit():
+        try:
+            keep = (json.loads(changes or "{}").get("merged_into") or [None, None])[1]
+        except (ValueError, AttributeError, IndexError, TypeError):
+            continue
+        if isinstance(keep, str) and drop_id:
+            into[drop_id] = keep
+    seen = {customer_id}
+    at = into.get(customer_id)
+    while at and at not in seen:
+        if session.store.fetch_record(CUSTOMER, at) is not None:
+            return at
+        seen.add(at)
+        at = into.get(at)
+    return None
+
+
+def follow_merge(session: Session, record_id: str) -> str | None:
+    """Before a deleted record is restored: when it is still under a customer that an
+    older version's merge retired (that merge left deleted records behind), move it to
+    the customer that one was merged into, written and audited as a merge (the merge
+    permission and the right to edit it there, as in `merge_customers`). Returns the
+    customer it went to, or None when nothing was to move."""
+    ent = records._ent_for_id(record_id)
+    rid = normalize_id(record_id)
+    if not any(f.key == "customer_id" for f in ent.fields):
+        return None
+    current = session.store.fetch_record(ent, rid, include_deleted=True)
+    cid = (current or {}).get("customer_id")
+    if current is None or current["deleted_at"] is None or not cid \
+            or session.store.fetch_record(CUSTOMER, cid) is not None:
+        return None
+    keep = merged_into(session, cid)
+    if keep is None:
+        return None
+    session.ensure("merge", "customer", record_id=cid)
+    records._service_update_many(session, [(rid, {"customer_id": keep}, None)], token=records._SERVICE,
+                                 validated=True, action="merge")
+    return keep
 
 
 def _same_email_contacts(session: Session, keep_id: str, drop_id: str) -> list[dict]:
