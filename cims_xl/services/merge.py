@@ -86,7 +86,7 @@ def merge_customers(session: Session, keep_id: str, drop_id: str) -> dict:
             "filled": sorted(fill), "same_email_contacts": same_email}
 
 
-def merged_into(session: Session, customer_id: str) -> str | None:
+def _merged_into(session: Session, customer_id: str) -> str | None:
     """The live customer a retired customer was merged into (following a chain: C into B,
     B into A gives A), from the merge entries of the audit trail; None when it was not
     merged, or everything it went into is deleted too."""
@@ -108,7 +108,7 @@ def merged_into(session: Session, customer_id: str) -> str | None:
     return None
 
 
-def follow_merge(session: Session, record_id: str) -> str | None:
+def _follow_merge(session: Session, record_id: str) -> str | None:
     """Before a deleted record is restored: when it is still under a customer that an
     older version's merge retired (that merge left deleted records behind), move it to
     the customer that one was merged into, written and audited as a merge (the merge
@@ -123,7 +123,7 @@ def follow_merge(session: Session, record_id: str) -> str | None:
     if current is None or current["deleted_at"] is None or not cid \
             or session.store.fetch_record(CUSTOMER, cid) is not None:
         return None
-    keep = merged_into(session, cid)
+    keep = _merged_into(session, cid)
     if keep is None:
         return None
     session.ensure("merge", "customer", record_id=cid)

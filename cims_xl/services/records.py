@@ -786,14 +786,14 @@ def delete(session: Session, record_id: str, *, expected_version: int | None = N
 def restore(session: Session, record_id: str) -> dict:
     """Bring back a soft-deleted record. One still under a customer that an older
     version's merge retired comes back under the customer that one was merged into
-    (services.merge.follow_merge: moved first, audited as a merge)."""
+    (services.merge._follow_merge: moved first, audited as a merge)."""
     ent = _ent_for_id(record_id)
     record_id = normalize_id(record_id)
     session.ensure("delete", ent.kind, record_id=record_id)
-    from .merge import follow_merge
+    from .merge import _follow_merge
 
     # still under a customer an older version's merge retired: it goes where that one went
-    follow_merge(session, record_id)
+    _follow_merge(session, record_id)
     now = utcnow()
     with session.unit_of_work() as uow:
         current = session.store.fetch_record(ent, record_id, include_deleted=True)
