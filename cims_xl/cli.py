@@ -1490,7 +1490,7 @@ def customer_search(app: App, text, **filters):
 @click.argument("drop_id")
 @pass_app
 def customer_merge(app: App, keep_id, drop_id):
-    """Merge DROP_ID into KEEP_ID: its contacts, orders and other records move; blanks are filled."""
+    """Merge DROP_ID into KEEP_ID: its contacts, orders and other records move, deleted ones too; blanks are filled."""
     from .services import merge
 
     session = app.session()
@@ -1500,8 +1500,9 @@ def customer_merge(app: App, keep_id, drop_id):
     else:
         app.out.emit({k: v for k, v in result.items() if k != "same_email_contacts"})
     if result["moved_deleted"]:
-        app.out.message(f"{result['moved_deleted']} of the records moved are deleted: they moved too, so a restore "
-                        f"brings them back under {result['kept']}")
+        n = result["moved_deleted"]
+        app.out.message(f"{n} of the {result['moved']} records moved {'is' if n == 1 else 'are'} deleted: moved too, "
+                        f"so a restore brings {'it' if n == 1 else 'them'} back under {result['kept']}")
     for twin in result["same_email_contacts"]:
         shared = " (a role's mailbox several people share)" if twin["role_mailbox"] else ""
         app.out.message(f"{twin['contact']} has the email of {twin['same_email_as']}{shared}: both are now contacts "
