@@ -1490,11 +1490,25 @@ def customer_search(app: App, text, **filters):
 @click.argument("drop_id")
 @pass_app
 def customer_merge(app: App, keep_id, drop_id):
-    """Merge DROP_ID into KEEP_ID: its contacts, orders and other records move; blanks are filled."""
+    """Merge DROP_ID into KEEP_ID: its contacts, orders and other records move, deleted ones too; blanks are filled."""
     from .services import merge
 
     session = app.session()
-    app.out.emit(merge.merge_customers(session, _customer_ref(session, keep_id), _customer_ref(session, drop_id)))
+    result = merge.merge_customers(session, _customer_ref(session, keep_id), _customer_ref(session, drop_id))
+    if app.out.fmt == "json":
+        app.out.emit(result)
+    else:
+        app.out.emit({k: v for k, v in result.items() if k != "same_email_contacts"})
+    if result["moved_deleted"]:
+        n = result["moved_deleted"]
+        app.out.message(f"{n} of the {result['moved']} records moved {'is' if n == 1 else 'are'} deleted: moved too, "
+                        f"so a restore brings {'it' if n == 1 else 'them'} back under {result['kept']}")
+    for twin in result["same_email_contacts"]:
+        shared = " (a role's mailbox several people share)" if twin["role_mailbox"] else ""
+        app.out.message(f"{twin['contact']} has the email of {twin['same_email_as']}{shared}: both are now contacts "
+                        f"of {result['kept']}, both kept. If they are one person, point the records naming "
+                        f"{twin['contact']} at {twin['same_email_as']} (… edit ID --contact-id "
+                        f"{twin['same_email_as']}) and delete {twin['contact']}")
 
 
 @customer.command("360")
@@ -1774,10 +1788,13 @@ def audit_contacts(app: App):
     from .services import records
 
     rows = records.contacts_of_other_customers(app.session())
-    app.out.emit(rows, columns=["id", "customer_id", "contact_id", "contact_of"])
+    app.out.emit(rows, columns=["id", "customer_id", "contact_id", "contact_of", "deleted"])
     if rows and app.out.fmt != "json":
         app.out.message("each names another customer's person: clear its Contact ID (… edit ID --contact-id \"\") "
                         "or move it to that customer; `gdpr export` and `gdpr erase` follow both ids meanwhile")
+        if any(r["deleted"] for r in rows):
+            app.out.message("a deleted one (deleted: True) cannot be restored as it is: a restore refuses a record "
+                            "naming another customer's contact")
 
 
 @audit.command("accept")

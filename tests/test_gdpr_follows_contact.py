@@ -70,8 +70,10 @@ def test_audit_contacts_lists_every_record_whose_contact_is_another_customers_fo
     code, out, err = run("--format", "json", "audit", "contacts")
     assert code == 0
     assert json.loads(out) == [
-        {"id": mixed["i"], "customer_id": mixed["c1"], "contact_id": mixed["p3"], "contact_of": mixed["c3"]},
-        {"id": mixed["t"], "customer_id": mixed["c2"], "contact_id": mixed["p3"], "contact_of": mixed["c3"]}]
+        {"id": mixed["i"], "customer_id": mixed["c1"], "contact_id": mixed["p3"], "contact_of": mixed["c3"],
+         "deleted": False},
+        {"id": mixed["t"], "customer_id": mixed["c2"], "contact_id": mixed["p3"], "contact_of": mixed["c3"],
+         "deleted": False}]
     # put right by clearing the contact: the list is empty
     records.update(admin, mixed["i"], {"contact_id": None})
     records.update(admin, mixed["t"], {"contact_id": None})

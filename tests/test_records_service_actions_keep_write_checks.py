@@ -108,20 +108,17 @@ def test_a_support_user_cannot_create_tickets_as_imported_history_with_chosen_du
 
 
 
-def test_a_merge_that_would_leave_a_record_naming_another_customers_contact_stops_before_writing(admin,
-                                                                                             two_customers):
+def test_a_merge_moves_a_deleted_contact_with_the_records_naming_it_instead_of_stopping(admin, two_customers):
     c1, c2, p2 = two_customers["c1"], two_customers["c2"], two_customers["p2"]
     i2 = records.create(admin, "interaction", {"customer_id": c2, "contact_id": p2, "kind": "Email",
                                                "subject": "Hola"})["id"]
-    records.delete(admin, p2)        # a deleted contact is not moved: it stays with the retired customer
-    with pytest.raises(ValidationFailed, match=f"{i2}.*{p2}.*restore it or clear Contact ID"):
-        merge.merge_customers(admin, c1, c2)
-    assert records.get(admin, i2)["customer_id"] == c2
-    assert records.get(admin, c2)["id"] == c2
+    records.delete(admin, p2)        # a deleted contact moves too (tests/test_merge_moves_deleted_records.py)
+    merge.merge_customers(admin, c1, c2)
+    assert records.get(admin, i2)["customer_id"] == c1
+    assert records.get(admin, p2, include_deleted=True)["customer_id"] == c1
     assert records.contacts_of_other_customers(admin) == []
     records.restore(admin, p2)
-    merge.merge_customers(admin, c1, c2)
-    assert records.get(admin, i2)["customer_id"] == c1 and records.get(admin, p2)["customer_id"] == c1
+    assert records.get(admin, p2)["customer_id"] == c1
 
 
 def test_audit_verify_names_a_merge_entry_that_changes_more_than_a_merge_does(admin, session_as, two_customers):

@@ -695,7 +695,9 @@ def _update_one(session, record_id, changes, expected_version, batch_id, context
                 names: dict | None = None):
     ent = _ent_for_id(record_id)
     record_id = normalize_id(record_id)
-    current = session.store.fetch_record(ent, record_id)
+    # A merge moves the retired customer's soft-deleted records too (services.merge): they
+    # are the customer's as much as the live ones (a restore, a GDPR export follow them).
+    current = session.store.fetch_record(ent, record_id, include_deleted=action == "merge")
     if current is None:
         raise NotFound(f"no {ent.label} {record_id}")
     session.ensure("update", ent.kind, owner=_owner(session, ent, current), record_id=record_id)
@@ -821,11 +823,17 @@ def delete(session: Session, record_id: str, *, expected_version: int | None = N
 
 
 def restore(session: Session, record_id: str) -> dict:
-    """Bring back a soft-deleted record."""
+    """Bring back a soft-deleted record. One still under a customer that an older
+    version's merge retired comes back under the customer that one was merged into
+    (services.merge._follow_merge: moved first, audited as a merge)."""
     ent = _ent_for_id(record_id)
     record_id = normalize_id(record_id)
-    now = utcnow()
     session.ensure("delete", ent.kind, record_id=record_id)
+    from .merge import _follow_merge
+
+    # still under a customer an older version's merge retired: it goes where that one went
+    _follow_merge(session, record_id)
+    now = utcnow()
     with session.unit_of_work() as uow:
         current = session.store.fetch_record(ent, record_id, include_deleted=True)
         if current is None or current["deleted_at"] is None:
@@ -842,10 +850,12 @@ def restore(session: Session, record_id: str) -> dict:
 
 
 def contacts_of_other_customers(session: Session) -> list[dict]:
-    """Every live record that names a contact of another customer than its own (written
-    before every write path refused it, or by a copy of the store changed outside cims):
-    [{"id", "customer_id", "contact_id", "contact_of"}], for an administrator to put
-    right (`cims audit contacts`). A data-subject request follows both ids already
+    """Every record that names a contact of another customer than its own (written
+    before every write path refused it, by a merge of an older version that left the
+    retired customer's deleted records behind, or by a copy of the store changed outside
+    cims): [{"id", "customer_id", "contact_id", "contact_of", "deleted"}], soft-deleted
+    records too (a restore would refuse them), for an administrator to put right
+    (`cims audit contacts`). A data-subject request follows both ids already
     (services.gdpr). Administrators only."""
     session.ensure("admin")
     from ..domain.schema import ENTITIES as _E
@@ -855,7 +865,9 @@ def contacts_of_other_customers(session: Session) -> list[dict]:
     for ent in _E.values():
         if not _names_a_contact(ent):
             continue
-        for rid, cid, pid in session.store.iter_column_tuples(ent, ["id", "customer_id", "contact_id"]):
+        for rid, cid, pid, gone in session.store.iter_column_tuples(
+                ent, ["id", "customer_id", "contact_id", "deleted_at"], include_deleted=True):
             if pid and theirs.get(pid) not in (None, cid):
-                out.append({"id": rid, "customer_id": cid, "contact_id": pid, "contact_of": theirs[pid]})
+                out.append({"id": rid, "customer_id": cid, "contact_id": pid, "contact_of": theirs[pid],
+                            "deleted": gone is not None})
     return out

@@ -330,10 +330,13 @@ def customers_tagged(store: Store, tag: str) -> list[tuple[str, str]]:
                               "AND tags LIKE ? ESCAPE '\\' ORDER BY seq", (_like(tag),)).fetchall()
 
 
-def children_of(store: Store, ent: Entity, customer_ids: list[str]) -> list[str]:
+def children_of(store: Store, ent: Entity, customer_ids: list[str], *, include_deleted: bool = False) -> list[str]:
+    """Ids of the `ent` records under these customers, oldest first (soft-deleted ones
+    too with `include_deleted`)."""
     import json
+    live = "deleted_at IS NULL AND " if not include_deleted else ""
     return [r[0] for r in store.conn.execute(
-        f"SELECT id FROM {ent.table} WHERE deleted_at IS NULL AND customer_id IN "
+        f"SELECT id FROM {ent.table} WHERE {live}customer_id IN "
         "(SELECT value FROM json_each(?)) ORDER BY seq", (json.dumps(customer_ids),))]
 
 
