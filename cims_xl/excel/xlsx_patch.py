@@ -686,6 +686,35 @@ def sheet_parts(pkg: Package) -> tuple[str, dict[str, str]]:
     return wb_part, out
 
 
+def unfill_link_cells(wb, open_package) -> None:
+    """Give back their emptiness to the empty cells that carry a hyperlink.
+
+    openpyxl's reader sets a cell's hyperlink through `Cell.hyperlink`, which writes the
+    link's address into the cell when it has no value: a save would then write the
+    address as text wherever such a cell is written (Refresh moving its row). A cell
+    whose value is its link's address and whose `<c>` in the file holds no value is
+    emptied in the model again (its style and link stay). `open_package()` gives the
+    file's package, opened only when such a cell is found."""
+    suspects = {ws.title: [c for c in ws._cells.values()
+                           if getattr(c, "_hyperlink", None) is not None and isinstance(c._value, str)
+                           and c._value == (c._hyperlink.target or c._hyperlink.location)]
+                for ws in wb.worksheets}
+    if not any(suspects.values()):
+        return
+    pkg = open_package()
+    _wb_part, parts = sheet_parts(pkg)
+    for title, cells in suspects.items():
+        if not cells or title not in parts or not pkg.has(parts[title]):
+            continue
+        raw = pkg.read(parts[title])
+        for cell in cells:
+            found = re.search(rb'<(?:[\w.-]+:)?c\b[^>]*?\br="' + cell.coordinate.encode()
+                              + rb'"[^>]*?(?:/>|>.*?</(?:[\w.-]+:)?c>)', raw, re.S)
+            if found is None or not re.search(rb"<(?:[\w.-]+:)?(?:v|is|f)\b", found.group(0)):
+                cell._value = None
+                cell.data_type = "n"
+
+
 class Patcher:
     def __init__(self, wb, snap: Snapshot, pkg: Package):
         self.wb, self.snap, self.pkg = wb, snap, pkg
