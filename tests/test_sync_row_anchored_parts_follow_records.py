@@ -155,8 +155,19 @@ def _decorate(book: Path) -> dict[str, str]:
     chart = BarChart()
     chart.add_data(Reference(ws, min_col=beside, min_row=at["محمد"], max_row=at["محمد"]))
     ws.add_chart(chart, "AF2")
+    from openpyxl.formatting.rule import FormulaRule
+    from openpyxl.worksheet.datavalidation import DataValidation
+    top, bottom = sorted((at["Frank"], at["Gus"]))
+    dv = DataValidation(type="list", formula1=f"Customers!${n}${top}:${n}${bottom}")
+    dv.add("B1")
+    mine.add_data_validation(dv)
+    mine.conditional_formatting.add("C1", FormulaRule(formula=[f'Customers!${n}${at["Frank"]}="Frank"'],
+                                                      fill=PatternFill("solid", fgColor="C6EFCE")))
     wb.save(book)
     _add_to_sheet(book, "Customers", [
+        f'<customSheetViews xmlns="{SML}"><customSheetView guid="{{6F1C1D5E-4B5A-4C1E-9D2B-1A2B3C4D5E6F}}">'
+        f'<rowBreaks count="1" manualBreakCount="1"><brk id="{at["Hana"] - 1}" max="16383" man="1"/>'
+        f'</rowBreaks></customSheetView></customSheetViews>',
         f'<protectedRanges xmlns="{SML}"><protectedRange name="mine" sqref="{b}{at["Émile"]}"/></protectedRanges>',
         f'<cellWatches xmlns="{SML}"><cellWatch r="{n}{at["Frank"]}"/></cellWatches>',
         f'<ignoredErrors xmlns="{SML}"><ignoredError sqref="{b}{at["محمد"]}" numberStoredAsText="1"/>'
@@ -204,7 +215,11 @@ def _check(book: Path, out: str, bob_gone: bool) -> None:
     assert outlined == {at["Gus"], at["Hana"]}
     styled = {int(r.get("r")) for r in root.iter(S + "row") if r.get("customFormat") == "1"}
     assert at["Frank"] in styled and not styled & {at[p] for p in at if p != "Frank"}
-    assert [int(el.get("id")) for el in root.iter(S + "brk")] == [at["Carl"] - 1]
+    assert sorted(int(el.get("id")) for el in root.iter(S + "brk")) == sorted([at["Hana"] - 1, at["Carl"] - 1])
+    mine, _ = _sheet(book, "Mine")
+    top, bottom = sorted((at["Frank"], at["Gus"]))
+    assert [el.text for el in mine.iter(S + "formula1")] == [f"Customers!${n}${top}:${n}${bottom}"]
+    assert [el.text for el in mine.iter(S + "formula")] == [f'Customers!${n}${at["Frank"]}="Frank"']
     assert [el.get("sqref") for el in root.iter(S + "protectedRange")] == [f"{b}{at['Émile']}"]
     assert [el.get("r") for el in root.iter(S + "cellWatch")] == [f"{n}{at['Frank']}"]
     assert [el.get("sqref") for el in root.iter(S + "ignoredError")] == [f"{b}{at['محمد']}"]
@@ -255,7 +270,7 @@ def _check_after_own_record_removed(book: Path, removed: list[str], out: str) ->
     else:
         assert _links(book, "Mine") == {"A1": f"#Customers!{n}{at['Émile']}"}
     if "Carl" in removed:       # the break above Carl stays above the record now there
-        assert [int(el.get("id")) for el in root.iter(S + "brk")] == [at["Dora"] - 1]
+        assert sorted(int(el.get("id")) for el in root.iter(S + "brk")) == sorted([at["Hana"] - 1, at["Dora"] - 1])
     assert {int(r.get("r")) for r in root.iter(S + "row") if r.get("outlineLevel")} == {at["Gus"], at["Hana"]}
     _written_parts_validate(book)
 

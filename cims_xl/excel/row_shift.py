@@ -369,6 +369,7 @@ _X14_NS = "http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"
 _XM_NS = "http://schemas.microsoft.com/office/excel/2006/main"
 _XDR_NS = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"
 _C_NS = "http://schemas.openxmlformats.org/drawingml/2006/chart"
+_C15_NS = "http://schemas.microsoft.com/office/drawing/2012/chart"
 REL_COMMENTS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments"
 REL_VML = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/vmlDrawing"
 REL_THREADED = "http://schemas.microsoft.com/office/2017/10/relationships/threadedComment"
@@ -437,10 +438,15 @@ def shift_package(pkg, changes: dict[str, list[Change]]) -> list[str]:
                 el.set("r", r)
             else:
                 _drop_child(el)
-        for el in root.findall(S + "autoFilter") + root.findall(S + "sortState"):
+        views = root.findall(f"{S}customSheetViews/{S}customSheetView")
+        for el in root.findall(S + "autoFilter") + root.findall(S + "sortState") + [
+                f for v in views for f in v.findall(S + "autoFilter")]:
             r = _moved_ref(el.get("ref", ""), seq)
             if r:
                 el.set("ref", r)
+        for v in views:         # a custom view's own page breaks (Page Layout of that view)
+            for breaks in v.findall(S + "rowBreaks"):
+                _shift_breaks(breaks, seq)
         _shift_hyperlinks(pkg, part, root, title, seq, notes)
         # comments (legacy and threaded) and their note boxes
         gone: set[tuple[int, int]] = set()
@@ -507,10 +513,30 @@ def shift_package(pkg, changes: dict[str, list[Change]]) -> list[str]:
     for name in pkg.names():
         if re.match(r"xl/charts/chart[^/]*\.xml$", name):
             croot = pkg.xml(name)
-            for f in croot.iter(f"{{{_C_NS}}}f"):
+            for f in croot.iter(f"{{{_C_NS}}}f", f"{{{_C15_NS}}}f"):
                 if f.text:
                     f.text = _moved_formula(f.text, None, changes)
     return notes
+
+
+def _shift_breaks(breaks, seq: list[Change]) -> None:
+    """Page breaks in the package (a custom view's): each above row id+1, moved with it."""
+    seen = set()
+    for brk in list(breaks):
+        if not (brk.get("id") or "").isdigit():
+            continue
+        r = int(brk.get("id")) + 1
+        for ch in seq:
+            r = landing(ch, r)
+        if r - 1 in seen:
+            breaks.remove(brk)
+            continue
+        seen.add(r - 1)
+        brk.set("id", str(r - 1))
+    for attr in ("count", "manualBreakCount"):
+        if breaks.get(attr) is not None:
+            breaks.set(attr, str(len(breaks) if attr == "count" else
+                                 sum(1 for b in breaks if b.get("man") in ("1", "true"))))
 
 
 def _moved_formula(text: str, own: str | None, changes: dict[str, list[Change]]) -> str:
