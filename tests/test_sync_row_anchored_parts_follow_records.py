@@ -25,7 +25,6 @@ from test_sync_support import new_workbook
 
 SML = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
 XM = "http://schemas.microsoft.com/office/excel/2006/main"
 X14 = "http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"
 S = f"{{{SML}}}"
@@ -126,9 +125,10 @@ def _add_to_sheet(book: Path, title: str, parts: list[str]) -> None:
             z.writestr(n, data)
 
 
-def _decorate(book: Path) -> dict[str, str]:
-    """Links, an outline group, a row style, a page break, a chart and Excel-only parts,
-    each on a named record's row. Returns {what: record name}."""
+def _decorate(book: Path) -> None:
+    """Links, an outline group, a row style, page breaks, a chart, a validation list and
+    a conditional format on another sheet, and Excel-only parts, each on a named record's
+    row (Bob's link goes when Bob is removed)."""
     name_col, beside, _end = _geometry(book)
     at = _rows_by_name(book)
     wb = openpyxl.load_workbook(book)
@@ -177,7 +177,6 @@ def _decorate(book: Path) -> dict[str, str]:
         f'<xm:f>Customers!{b}{at["محمد"]}:{b}{at["محمد"]}</xm:f><xm:sqref>{n}{at["Hana"]}</xm:sqref>'
         f'</x14:sparkline></x14:sparklines></x14:sparklineGroup></x14:sparklineGroups></ext></extLst>',
     ])
-    return {"beside": "Dora", "bob": "Bob", "cims": "李娜", "place": "Émile"}
 
 
 def _sort_descending(book: Path) -> None:
