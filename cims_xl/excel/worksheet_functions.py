@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import shlex
+import re
 import weakref
 from decimal import Decimal
 from typing import Any, Callable
@@ -405,31 +405,48 @@ def cims_get(record_id: Any, field: Any, *, session=None) -> Any:
     return _map(record_id, one)
 
 
+# A token that starts with a word of letters (any script; no digit, so "10:30" is text)
+# and a colon (":" or the full-width "："), its value not "//" (a URL): a filter's key.
+_KEY = re.compile(r"([^\W\d_][^\W\d]{0,23})[:：](?!//)(.*)", re.S)
+_TOKEN = re.compile(r'(?:[^\s"]+|"[^"]*")+')
+
+
 def _parse_query(query: Any) -> tuple[str | None, dict[str, str]]:
     """(free text, {filter: value}) of a CIMS_FIND/CIMS_COUNT query. A query that cannot
     mean what it says is refused (CimsError), never read as a search matching nothing
     (0 looks like an answer): a quote left open ('"Acme'), a filter without its value
-    ("tag:", "tag: vip"), a quoted phrase with nothing in it ('""')."""
+    ("tag:", "tag: vip"), a quoted phrase with nothing in it ('""'), and a key that is
+    no filter ("name:王小明", "cty:上海", "城市：上海"), refused naming the filters,
+    closest first. Text with a colon that is no key stays text: "10:30", a URL
+    ("https://…"), a quoted phrase ('"Re: order"')."""
     text = "" if query is None else str(query).strip()
-    lexer = shlex.shlex(text, posix=True)
-    lexer.whitespace_split, lexer.quotes, lexer.escape, lexer.commenters = True, '"', "", ""
-    try:
-        parts = list(lexer)       # "New York" is one phrase; an apostrophe (O'Brien) is a letter
-    except ValueError:
-        raise CimsError(f"a quote is left open in {text[:30]!r}: close it (\"New York\") or leave it out") from None
+    if text.count('"') % 2:
+        raise CimsError(f"a quote is left open in {text[:30]!r}: close it (\"New York\") or leave it out")
     words, filters = [], {}
-    for part in parts:
-        name, sep, value = part.partition(":")
-        if sep and name.lower() in FIND_FILTERS and value.strip():
-            filters[name.lower()] = value.strip()
-        elif sep and name.lower() in FIND_FILTERS:
-            raise CimsError(f"{name}: has no value; write it with its value and no space, e.g. "
-                            f"{name.lower()}:{_FILTER_EXAMPLES[name.lower()]}")
-        elif not part.strip():
-            raise CimsError("an empty quoted phrase (\"\") finds nothing: write words, or leave the query empty")
-        else:
+    for token in _TOKEN.findall(text):     # "New York" is one phrase; an apostrophe (O'Brien) is a letter
+        part = token.replace('"', "")
+        key = None if token.startswith('"') else _KEY.fullmatch(token)
+        if key is None:
+            if not part.strip():
+                raise CimsError("an empty quoted phrase (\"\") finds nothing: write words, or leave the query "
+                                "empty")
             words.append(part)
+            continue
+        name, value = key.group(1).lower(), key.group(2).replace('"', "").strip()
+        if name not in FIND_FILTERS:
+            raise CimsError(f"no filter {key.group(1)}: (use {', '.join(k + ':' for k in _closest(name))})")
+        if not value:
+            raise CimsError(f"{key.group(1)}: has no value; write it with its value and no space, e.g. "
+                            f"{name}:{_FILTER_EXAMPLES[name]}")
+        filters[name] = value
     return (" ".join(words) or None), filters
+
+
+def _closest(name: str) -> list[str]:
+    """The filters' keys, the ones most like `name` first."""
+    import difflib
+
+    return sorted(FIND_FILTERS, key=lambda k: -difflib.SequenceMatcher(None, name, k).ratio())
 
 
 _FILTER_EXAMPLES = {"city": "Shanghai", "province": "广东", "country": "CN", "segment": "VIP", "tag": "wholesale",

@@ -9,7 +9,7 @@ from .records import _SERVICE, _service_update_many
 from .session import Session
 
 
-def today() -> dt.date:
+def _today() -> dt.date:
     """The day the reports count as today (`as_of` of an unfiltered Segments report):
     in the zone the reports and the sheets use."""
     from zoneinfo import ZoneInfo
@@ -38,7 +38,7 @@ def update_rfm_segments(session: Session, *, as_of: dt.date | None = None) -> in
                                            "currency", "status"])
     money = money_options(session)      # entered rates convert first; never two currencies added
     orders = convert({"order": orders}, money["currency"], money["rates"])[0]["order"]
-    rfm = rfm_segments(orders, customers, as_of or today(), base=money["currency"])
+    rfm = rfm_segments(orders, customers, as_of or _today(), base=money["currency"])
     changes = rfm_changes(rfm, customers)
     if changes:
         _service_update_many(session, changes, token=_SERVICE, validated=True, action="rfm")
