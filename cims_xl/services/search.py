@@ -158,7 +158,7 @@ def search_customers(session: Session, text: str | None = None, *, city=None, pr
     if not total:
         # nothing found: a filter naming no user, no segment, no source or no country, and
         # no customer's either, is a typing error to say, not an answer of 0
-        refuse_unknown_values(session, owner=owner, segment=segment, source=source, country=country)
+        _refuse_unknown_values(session, owner=owner, segment=segment, source=source, country=country)
     by_id = {r["id"]: r for r in session.store.fetch_records(CUSTOMER, ids=ids)}
     rows = [_mask(session, CUSTOMER, by_id[i]) for i in ids if i in by_id]
     return Page(total, rows, offset, limit, note)
@@ -185,7 +185,7 @@ def _fold(text) -> str:
     return unicodedata.normalize("NFKC", " ".join(str(text).split())).casefold()
 
 
-def refuse_unknown_values(session: Session, **values) -> None:
+def _refuse_unknown_values(session: Session, **values) -> None:
     """ValidationFailed for a filter of a closed set (owner, segment, source, country)
     whose value is none of the set and no customer's either, as `cims report --owner`
     refuses an owner that is no user: the message names the close values (did you
