@@ -777,8 +777,8 @@ def _unranked(n: int) -> str | None:
     """The note of a block whose customers are too few to rank (rfm_segments)."""
     if not n:
         return None
-    return (f"{n:,} customer(s) with orders not segmented: a segment ranks customers against each other, "
-            f"and fewer than {MIN_RANKED} bought here (their RFM Segment field is blank)")
+    return (f"{n:,} customer(s) with orders not segmented: a segment ranks customers against each other and "
+            f"needs at least {MIN_RANKED} buying in one currency (their RFM Segment field is left blank)")
 
 
 def _in_several_currencies(scored: pd.DataFrame, o: _Orders) -> str | None:
