@@ -20,7 +20,7 @@ def shop(admin):
     records.create(admin, "customer", {"name": "王小明", "city": "上海", "segment": "VIP", "owner": "boss",
                                        "source": "Referral", "country": "CN"})
     records.create(admin, "customer", {"name": "Alice Smith", "city": "NYC", "country": "US",
-                                       "notes": "call back at 10:30, see https://example.com/a"})
+                                       "notes": "call back at 10:30, see https://example.com/a, D:/files"})
     records.create(admin, "customer", {"name": "Zoë Re: Émoji", "city": "Paris"})
     return admin
 
@@ -48,7 +48,7 @@ def test_an_unknown_key_is_refused_naming_the_filters_closest_first(shop, query,
 def test_only_a_word_and_a_colon_at_a_token_start_is_a_key_so_times_urls_and_quotes_stay_text(shop):
     found = {q: wf.cims_count(q, session=shop) for q in (
         "王小明", "city:上海", "city：上海", "CITY:上海", "owner:boss", "segment:vip", "10:30",
-        "https://example.com/a", '"Re: Émoji"', 'city:"NYC" Alice', "country:US")}
+        "https://example.com/a", "D:/files", '"Re: Émoji"', 'city:"NYC" Alice', "country:US")}
     assert found == dict.fromkeys(found, 1)     # the full-width colon of a Chinese keyboard too
 
 

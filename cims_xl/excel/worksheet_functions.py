@@ -438,8 +438,9 @@ def cims_get(record_id: Any, field: Any, *, session=None) -> Any:
 
 
 # A token that starts with a word of letters (any script; no digit, so "10:30" is text)
-# and a colon (":" or the full-width "："), its value not "//" (a URL): a filter's key.
-_KEY = re.compile(r"([^\W\d_][^\W\d]{0,23})[:：](?!//)(.*)", re.S)
+# and a colon (":" or the full-width "："), its value not starting with a slash (a URL,
+# C:\ or D:/ paths): a filter's key.
+_KEY = re.compile(r"([^\W\d_][^\W\d]{0,23})[:：](?![/\\])(.*)", re.S)
 _TOKEN = re.compile(r'(?:[^\s"]+|"[^"]*")+')
 
 
