@@ -255,9 +255,12 @@ def by_currency(build: Callable[[Mapping[str, pd.DataFrame]], dict[str, ReportSh
                 continue
             blocks = []
             shown: list[str] = []                              # currencies with rows in this table
+            said: list[str] = []                               # the blocks' own notes, by currency
             first: tuple[str, ReportTable] | None = None      # the block the chart shows
             for c in codes:
                 part = parts[c][name].table(t.name)
+                if part.block_note:
+                    said.append(f"{c}: {part.block_note}")
                 d = part.data.copy()
                 figures = pd.concat([d.select_dtypes("number")]
                                     + [pd.to_numeric(d[k], errors="coerce") for k, f in part.formats.items()
@@ -295,8 +298,14 @@ def by_currency(build: Callable[[Mapping[str, pd.DataFrame]], dict[str, ReportSh
                     f"nothing adds two currencies"
                     + (f"; the chart shows {first[0]} only" if chart is not None and len(blocks) > 1 else "")
                     + ". `cims fx set` rates convert them to one.") if len(shown) > 1 else ""
-            joined = (f"{t.note}. {note}" if t.note else note) if note else t.note
-            tables.append(dataclasses.replace(t, data=data, totals=totals, chart=chart, note=joined))
+            own = t.note
+            if t.block_note and own:     # the note of all currencies computed together: not a block's
+                own = "; ".join(p for p in own.split("; ") if p != t.block_note) or None
+            if said:
+                own = "; ".join([own, *said]) if own else "; ".join(said)
+            joined = (f"{own}. {note}" if own else note) if note else own
+            tables.append(dataclasses.replace(t, data=data, totals=totals, chart=chart, note=joined,
+                                              block_note=None))
         sheet.tables = tables
     return full
 

@@ -123,6 +123,7 @@ def search_customers(session: Session, text: str | None = None, *, city=None, pr
             return Page(0, [], offset, limit)
         crit.text_columns = tuple(c for c in queries.TEXT_COLUMNS if c not in CUSTOMER.private_keys)
     sort, note = _sort_for_role(session, sort)
+    owner = _owner_username(session, owner)
     crit.equals = {"city": city, "province": province, "country": _same_country(session, country),
                    "segment": segment,
                    "owner": owner.lower() if isinstance(owner, str) else owner, "source": source}
@@ -154,9 +155,72 @@ def search_customers(session: Session, text: str | None = None, *, city=None, pr
         raise ValidationFailed({"Search": "the text holds bytes that are not valid text; type it again"}) from None
     except ValueError as exc:
         raise ValidationFailed({"Sort": str(exc)}) from None
+    if not total:
+        # nothing found: a filter naming no user, no segment, no source or no country, and
+        # no customer's either, is a typing error to say, not an answer of 0
+        _refuse_unknown_values(session, owner=owner, segment=segment, source=source, country=country)
     by_id = {r["id"]: r for r in session.store.fetch_records(CUSTOMER, ids=ids)}
     rows = [_mask(session, CUSTOMER, by_id[i]) for i in ids if i in by_id]
     return Page(total, rows, offset, limit, note)
+
+
+def _owner_username(session: Session, owner):
+    """An owner filter as the user name: a user's display name ("Maria Lopez") is that
+    user when no user name is the same text and only one user has it."""
+    if not isinstance(owner, str) or not owner.strip():
+        return owner
+    users = session.store.fetch_users()
+    if any(_fold(u["username"]) == _fold(owner) for u in users):
+        return owner
+    named = [u["username"] for u in users if u.get("display_name") and _fold(u["display_name"]) == _fold(owner)]
+    return named[0] if len(named) == 1 else owner
+
+
+_CLOSED = {"owner": ("user", "Users"), "segment": ("segment", "Segments"), "source": ("source", "Sources"),
+           "country": ("country", "Countries in the store")}
+SHOWN_VALUES = 12       # values a refused filter lists
+
+
+def _fold(text) -> str:
+    return unicodedata.normalize("NFKC", " ".join(str(text).split())).casefold()
+
+
+def _refuse_unknown_values(session: Session, **values) -> None:
+    """ValidationFailed for a filter of a closed set (owner, segment, source, country)
+    whose value is none of the set and no customer's either, as `cims report --owner`
+    refuses an owner that is no user: the message names the close values (did you
+    mean …) and the values there are. A real user who owns nothing, a segment of the
+    list no customer is in yet, a country by any of its names: known, not refused."""
+    import difflib
+
+    from ..domain.schema import SEGMENTS, SOURCES
+
+    for key, value in values.items():
+        if value is None or not str(value).strip():
+            continue
+        typed = " ".join(str(value).split())
+        if key == "country" and region_for_country(typed) is not None:
+            continue
+        known = set(queries.distinct_customer_values(session.store, key))
+        if key == "owner":
+            for u in session.store.fetch_users():
+                known.add(u["username"])
+                if u.get("display_name"):
+                    known.add(u["display_name"])
+        elif key == "segment":
+            known.update(SEGMENTS)
+        elif key == "source":
+            known.update(SOURCES)
+        if _fold(typed) in {_fold(k) for k in known}:
+            continue
+        names = sorted(known, key=lambda k: (_fold(k), k))
+        folded = {_fold(k): k for k in names}
+        close = [folded[c] for c in difflib.get_close_matches(_fold(typed), list(folded), n=3, cutoff=0.5)]
+        what, those = _CLOSED[key]
+        listed = ", ".join(names[:SHOWN_VALUES]) + (f" … ({len(names):,} in all)" if len(names) > SHOWN_VALUES else "")
+        raise ValidationFailed({CUSTOMER.field(key).header: (
+            f"no {what} {typed!r}" + (f"; did you mean {', '.join(close)}?" if close else "")
+            + (f" {those}: {listed}" if names else f" No customer has a {what} yet."))})
 
 
 def _sort_for_role(session: Session, sort: str | None) -> tuple[str, str | None]:
