@@ -1474,8 +1474,8 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 values = cleaner.clean(values)
             if yearless.active:
                 if here:
-                    yearless.add(values)
-                values = yearless.rewrite(values)   # "05.03." with --year (importer.yearless_dates)
+                    yearless.add(values, number)
+                values = yearless.rewrite(values, number)   # "05.03." with --year (importer.yearless_dates)
             if yen_cols:
                 values = file_language.yen_signs(values, yen_cols, yen_fixed)
             if notes.active:
@@ -4165,7 +4165,7 @@ def _run(src: RawSheet, scan: Scan, planner: Planner, result: ImportResult,
             if cleaner:
                 values = cleaner.clean(values)
             if scan.yearless is not None:
-                values = scan.yearless.rewrite(values)
+                values = scan.yearless.rewrite(values, number)
             if headings and number in headings:
                 heading[0] = headings[number]     # its name goes to the lines below it
             if number in footer:
