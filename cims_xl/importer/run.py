@@ -1305,6 +1305,9 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     countries = calendar_evidence.CountryWords(table.headers) if evidence else None
     counters = {table.columns[j]: _RowNumbers() for j, c in enumerate(mapping.columns)
                 if c.how == "ignored" and mp.row_counter_header(ent, c.header)}
+    # a bare "No"/"#" right after the street column: a house number or a row counter, by its values
+    bare_houses = _bare_house_columns(mapping, table.columns, {mp.norm(k) for k in (*overrides, *profile_map)}) \
+        if table.columns and not no_header else {}
     # a first column with no header (pandas' index, R's row names; "Unnamed: 0" when
     # pandas read such a file and wrote it again): a row counter when its values count the rows
     unnamed = _RowNumbers() if table.columns and (
@@ -1573,6 +1576,9 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 countries.add(values)
             for col, rn in counters.items():
                 rn.add(number, values[col] if col < len(values) else None)
+            for col, bh in bare_houses.items():
+                if col < len(values) and not is_blank_cell(values[col]):
+                    bh.add(cell_text(values[col]))
             if unnamed is not None:
                 unnamed.add(number, values[0] if values else None)
             float_wholes.add(values)
@@ -1659,7 +1665,10 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     if mapped is not None:
         mapped["mapping"] = mapping
         mapped["table"] = table
-    counted = _kept_counters(mapping, table, counters, footer, {mp.norm(k) for k in (*overrides, *profile_map)})
+    counted = _bare_house_numbers(src, mapping, table, counters, bare_houses, footer)
+    if counted:
+        _refuse_unordered_house_numbers(src, mapping, table.columns, first_rows, region_assumed)
+    counted += _kept_counters(mapping, table, counters, footer, {mp.norm(k) for k in (*overrides, *profile_map)})
     counted += _unnamed_counter(mapping, table, unnamed, footer, {mp.norm(k) for k in (*overrides, *profile_map)})
     wholes, whole_inferences = float_wholes.decide(
         [(table.columns[j], c.header, c.target) for j, c in enumerate(mapping.columns)], code_fields(ent))
@@ -2514,6 +2523,39 @@ def _apply_evidence(mapping: mp.Mapping, changes: dict[int, str]) -> None:
 
 
 SAMPLES = 3
+
+
+def _bare_house_columns(mapping: mp.Mapping, columns: list[int], named: set[str]) -> dict:
+    """Columns headed only "No", "No." or "#" (a row counter's heading, left out at first)
+    right after the street column, no house number joined yet, not named by --map: file
+    column -> their values over the whole file (mapping.BareHouseNumbers)."""
+    if mapping.house_numbers:
+        return {}
+    lead = next((j for j, c in enumerate(mapping.columns) if c.target == "address"), None)
+    if mapping.address_lines:
+        lead = mapping.address_lines[0]
+    j = None if lead is None else lead + 1
+    if j is None or j >= len(mapping.columns) or j >= len(columns):
+        return {}
+    c = mapping.columns[j]
+    if c.how != "ignored" or mp.norm(c.header) in named or c.header.strip() not in ("No", "No.", "NO", "NO.", "no",
+                                                                                      "no.", "#", "Nº", "No:"):
+        return {}
+    return {columns[j]: mp.BareHouseNumbers()}
+
+
+def _bare_house_numbers(src, mapping: mp.Mapping, table: Table, counters: dict, bare: dict, footer: list) -> list[dict]:
+    """A bare "No"/"#" right after the street whose values are not the row numbers:
+    joined to the street as its house number when its values show it; stops the import
+    where they cannot tell (mapping.join_bare_house_number)."""
+    out = []
+    for col, values in bare.items():
+        j = table.columns.index(col)
+        rn = counters.get(col)
+        if rn is not None and rn.firsts and rn.are_row_numbers({n for n, _ in footer}):
+            continue                      # 1, 2, 3…: the rows' numbers, left out
+        out += mp.join_bare_house_number(mapping, j, values, f"{src.path.name}{_sheet_words(src)}")
+    return out
 
 
 def _kept_counters(mapping: mp.Mapping, table: Table, counters: dict, footer: list,
