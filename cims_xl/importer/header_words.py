@@ -74,7 +74,9 @@ OWNER = ["betreuer", "kundenbetreuer", "verantwortlich", "zuständig", "vertrieb
 CURRENCY = ["währung", "devise", "monnaie", "moneda", "divisa", "moeda", "valuta", "通貨",
             # SAP's document and transaction currency (WAERS), the French and Spanish ISO code
             "belegwährung", "transaktionswährung", "code devise", "code de la devise", "código de moneda",
-            "取引通貨", "通貨コード"]
+            "取引通貨", "通貨コード",
+            # DATEV's Währungskennzeichen of the Umsatz (Buchungsstapel)
+            "wkz umsatz", "wkz"]
 SEGMENT = ["kundensegment", "segment client", "segmento", "segmento de cliente",
            "segmento cliente", "セグメント", "顧客区分", "顧客セグメント"]
 CUSTOMER_REF = ["kundennr.", "kundennr", "kundennummer", "kunden-nr.", "kunden-id", "kd.-nr.",
@@ -227,7 +229,10 @@ WORDS: dict[str, dict[str, list[str]]] = {
                    "totale", "fatturato", "vendite", "金額", "売上", "売上高", "合計金額",
                    # Japanese order and invoice exports; Chinese totals (traditional forms made below)
                    "合計", "総額", "税込金額", "請求金額", "売上金額", "受注金額", "注文金額", "支払金額",
-                   "お支払い金額", "合计", "总计", "总额", "销售金额", "交易金额"],
+                   "お支払い金額", "合计", "总计", "总额", "销售金额", "交易金额",
+                   # DATEV's Buchungsstapel: the amount unsigned, its side in "Soll/Haben-Kennzeichen"
+                   # (S/H, importer.ledger_marks), its currency in "WKZ Umsatz"
+                   "umsatz (ohne soll/haben-kz)", "umsatz (ohne soll-/haben-kz)", "umsatz ohne soll/haben-kz"],
         "discount": ["rabatt", "nachlass", "remise", "réduction", "descuento", "desconto",
                      "sconto", "割引", "値引き", "折扣率"],
         "profit": ["gewinn", "ertrag", "bénéfice", "marge", "beneficio", "ganancia", "lucro",
