@@ -762,6 +762,9 @@ class RowPreparer:
         cur = data.get("currency")
         if type(cur) is str:
             codes = money.currency_candidates(cur)
+            if len(codes) == 1 and money.is_currency_noun(cur):
+                data["currency"] = codes[0]      # "Kronor": the one currency the word names
+                return
             if len(codes) < 2:
                 return
             code, assumed = row_currency.by_country(codes, country), False

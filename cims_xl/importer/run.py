@@ -269,6 +269,8 @@ class _CurrencyEvidence:
         self.code = [columns[j] for j, c in enumerate(mapping.columns) if c.target == "currency"]
         self.code_headers = {columns[j]: c.header for j, c in enumerate(mapping.columns) if c.target == "currency"}
         self.found: set[str] = set()
+        # column heading -> the codes its own cells write ("USD 50" beside "100 Dollars")
+        self.found_in: dict[str, set[str]] = {}
         self.bare: dict[tuple[str, str], tuple[tuple[str, ...], list[str]]] = {}
         self.active = "currency" in kinds
         # a row's Country settles its shared symbol ("¥1,200" in Japan): (symbol, column) -> codes
@@ -319,6 +321,7 @@ class _CurrencyEvidence:
                     continue
                 if code:
                     self.found.add(code)
+                    self.found_in.setdefault(self.code_headers[c], set()).add(code)
                     own = own or (c, code)
         if own is not None and (self.headed or self.headed_signs):
             self._against_heading(values, own)
@@ -335,6 +338,7 @@ class _CurrencyEvidence:
             if isinstance(v, str) and v.strip() and not (v[0].isdigit() and v[-1].isdigit()):
                 if code := money.named_currency(v):
                     self.found.add(code)
+                    self.found_in.setdefault(header, set()).add(code)
                 elif not stated and (bare := money.bare_symbol(v)):
                     self._shared(bare, header, v, country)
             elif isinstance(v, money.ShownAmount):
@@ -504,6 +508,16 @@ def settle_bare_symbols(named: _CurrencyEvidence, given: str | None,
             inferences.append({"what": f"currency of '{symbol}' in '{header}'", "decided": code,
                                "evidence": f"the file is written in {named.language.describe()} "
                                            "(--currency CODE says otherwise)"})
+            continue
+        column_codes = named.found_in.get(header, set()) & set(codes)
+        if money.is_currency_noun(symbol) and len(column_codes) == 1 and set(others) <= column_codes:
+            # "100 Dollars" in a column whose other cells write "USD 50": the one code the
+            # column names that the word may stand for
+            code = next(iter(column_codes))
+            prefer.add(code)
+            inferences.append({"what": f"currency of '{symbol}' in '{header}'", "decided": code,
+                               "evidence": f"the column's other cells write {code}, the one currency '{symbol}' "
+                                           "is used for that the column names (--currency CODE says otherwise)"})
             continue
         if by_language and named.language.mixed:
             language_note = ("; the file's language does not say which: "
