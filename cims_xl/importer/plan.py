@@ -762,6 +762,9 @@ class RowPreparer:
         cur = data.get("currency")
         if type(cur) is str:
             codes = money.currency_candidates(cur)
+            if len(codes) == 1 and money.is_currency_noun(cur):
+                data["currency"] = codes[0]      # "Kronor": the one currency the word names
+                return
             if len(codes) < 2:
                 return
             code, assumed = row_currency.by_country(codes, country), False
@@ -1394,6 +1397,12 @@ class RowPreparer:
                 code = self.options.region
             order = (None if code is None else "before" if code in NUMBER_FIRST
                      else "after," if code in COMMA_AFTER else "after")
+        if order in ("suffix", "flat/", "flat lgh"):
+            # a flat's number or an addition with no house number in its row: not joined
+            house = next((k for k, o in self.house_numbers.items() if o not in ("suffix", "flat/", "flat lgh")), None)
+            cell = values[house] if house is not None and house < len(values) else None
+            if is_blank_cell(cell) or not cell_text(cell).strip():
+                street = ""
         if not street or order is None:
             if self.has_notes:
                 extra.append(f"{self.headers[i]}: {number}")
@@ -1401,6 +1410,10 @@ class RowPreparer:
             return None
         if order == "suffix":
             return f"{street} {number}"
+        if order == "flat/":
+            return f"{street}/{number}"              # "ul. Długa 5/3", "Dlouhá 730/5"
+        if order == "flat lgh":
+            return f"{street} lgh {number}"          # "Storgatan 5 lgh 1101"
         return f"{number} {street}" if order == "before" else f"{street}, {number}" if order == "after," \
             else f"{street} {number}"
 
