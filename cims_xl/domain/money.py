@@ -930,6 +930,30 @@ def whole_currency_reading(value: object, currency: str | None = None, *,
     return max(readings, key=lambda r: abs(r.amount))
 
 
+def three_decimal_reading(value: object, currency: str | None = None, *,
+                         prefer: Iterable[str] = ()) -> MoneyReading | None:
+    """The one reading of text whose one separator stands before exactly three digits
+    ("1.235", "BHD 1,235") when the amount is in a currency of three decimals (ISO 4217
+    minor unit 3: BHD, KWD, OMR, JOD, TND, IQD, LYD): a "." is the decimal mark (1.235
+    BHD, the currency's own fils) and a "," groups thousands (1,235 is 1235), as
+    `whole_currency_reading` settles it for currencies without minor unit. The currency
+    is the one the value names, else `currency` (the stated Currency). None when the
+    text reads one way only, or its currency is not one of three decimals: read it with
+    the column's mark then. For a value typed with its currency (the CLI, the API, a
+    sheet row), not a column whose decimal mark the import decided."""
+    if (not isinstance(value, str) or value.count(".") + value.count(",") != 1
+            or not _THREE_AFTER.search(value)):
+        return None
+    try:
+        reading = read_money(value, ".", prefer=prefer)
+    except ValueError:
+        return None
+    code = reading.currency or currency
+    if not code or not has_minor_unit(code) or minor_units(code) != 3:
+        return None
+    return reading
+
+
 def whole_currency_problem(amount: object, code: str | None) -> str | None:
     """Why `amount` cannot be in `code`: a currency with no minor unit (JPY, KRW, VND)
     has no fractions, so "1200.50 JPY" or "1,5" in won is refused, never rounded
