@@ -911,12 +911,12 @@ def _currency_from_amounts(ent: Entity, raw: dict, context: dict) -> list[tuple[
             except ValueError:
                 # "€1,000" in a USD row: the currencies disagree, whichever number it is;
                 # said first (the number's two readings are the lesser question)
-                named = mn.named_currency(value) if stated else None
-                if named and named != stated:
-                    try:
-                        either = mn.read_money(value, ".", prefer=prefer)
-                    except ValueError:
-                        either = mn.MoneyReading(None, named)
+                try:
+                    either = mn.read_money(value, ".", prefer=prefer) if stated else None
+                except ValueError:
+                    either = None
+                if (either is not None and either.currency and either.currency != stated
+                        and stated not in (mn.currency_candidates(either.symbol) if either.symbol else ())):
                     raise ValidationFailed({_header_for(ent, key): _currency_disagrees(
                         value, either, stated, context)}) from None
                 continue                    # the field's validator reports it
