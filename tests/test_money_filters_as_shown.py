@@ -62,3 +62,18 @@ def test_a_lifetime_value_bound_compares_the_rounded_figure_in_currencies_of_eve
     assert _found(admin, ltv_min=shown) == [cid]
     assert _found(admin, ltv_min=shown, ltv_max=shown) == [cid]
     assert _found(admin, ltv_min=above) == []
+
+
+def test_a_worksheet_query_bounds_the_lifetime_value_as_shown_and_refuses_a_strict_bound(admin):
+    from cims_xl.excel import worksheet_functions as wf
+
+    settings.set_store_currency(admin, "USD")
+    settings.set_fx_rate(admin, "BHD", "2.65", "2024-01-01", confirm=True)
+    settings.set_fx_rate(admin, "KWD", "3.25", "2024-01-01", confirm=True)
+    _customer(admin, "Ann Lee", [("2025-01-10", "1.235", "BHD"), ("2025-02-10", "2.0005", "KWD")])  # 9.77 shown
+    _customer(admin, "Bo Chen", [("2025-01-10", "12", "USD")])
+    assert wf.cims_count("ltv<=9.77", session=admin) == 1
+    assert wf.cims_count("ltv=9.77", session=admin) == 1
+    assert wf.cims_count("ltv>=9.77", session=admin) == 2
+    said = wf.cims_count("ltv>9.77", session=admin)
+    assert isinstance(said, str) and "ltv>=9.77" in said

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 import shlex
 import weakref
 from decimal import Decimal
@@ -405,8 +406,14 @@ def cims_get(record_id: Any, field: Any, *, session=None) -> Any:
     return _map(record_id, one)
 
 
+# "ltv>=1000", "ltv<=9.77", "ltv=9.77" in a CIMS_FIND/CIMS_COUNT query
+_LTV_BOUND = re.compile(r"(?i)^ltv\s*(>=|<=|=|>|<)\s*(\S.*)$")
+
+
 def _parse_query(query: Any) -> tuple[str | None, dict[str, str]]:
-    """(free text, {filter: value}) of a CIMS_FIND/CIMS_COUNT query. A query that cannot
+    """(free text, {filter: value}) of a CIMS_FIND/CIMS_COUNT query ("ltv>=1000" and
+    "ltv<=9.77" bound the lifetime value, in the store's currency, compared with the
+    value as shown: a converted one rounded half up to its decimals). A query that cannot
     mean what it says is refused (CimsError), never read as a search matching nothing
     (0 looks like an answer): a quote left open ('"Acme'), a filter without its value
     ("tag:", "tag: vip"), a quoted phrase with nothing in it ('""')."""
@@ -419,6 +426,17 @@ def _parse_query(query: Any) -> tuple[str | None, dict[str, str]]:
         raise CimsError(f"a quote is left open in {text[:30]!r}: close it (\"New York\") or leave it out") from None
     words, filters = [], {}
     for part in parts:
+        if (bound := _LTV_BOUND.match(part)) is not None:
+            # a lifetime value bound, compared with the value as shown (search_customers)
+            op, value = bound.group(1), bound.group(2).strip()
+            if op in ("<", ">"):
+                raise CimsError(f"{part}: write ltv{op}={value} (the value as shown counts: a lifetime value "
+                                f"shown {value} is {'at least' if op == '>' else 'at most'} {value})")
+            if op in (">=", "="):
+                filters["ltv_min"] = value
+            if op in ("<=", "="):
+                filters["ltv_max"] = value
+            continue
         name, sep, value = part.partition(":")
         if sep and name.lower() in FIND_FILTERS and value.strip():
             filters[name.lower()] = value.strip()
