@@ -885,6 +885,29 @@ def number_format(code: str | None, *, converted: bool = False) -> str:
     return "#,##0" + ("." + "0" * digits + "#" * (STORE_PLACES - digits) if digits else "")
 
 
+# The format of a cell in a currency without minor unit whose figure has a fraction (a
+# weighted amount, an average): "#,##0" would hide it; "#,##0.####" would show a whole
+# figure with a bare point ("1,001.").
+WHOLE_CURRENCY_FRACTION = "#,##0.0###"
+
+
+def cell_format(code: str | None, value: object, *, converted: bool = False) -> str:
+    """The number format of one money cell: `number_format`, except that a figure with a
+    fraction in a currency without minor unit (330.33 JPY) shows it, as `shown_amount`
+    does (the rule "more decimals when the value has more" for every currency)."""
+    fmt = number_format(code, converted=converted)
+    if converted or minor_units(code) or value is None or isinstance(value, (bool, str)):
+        return fmt
+    try:
+        number = value if isinstance(value, Decimal) else Decimal(repr(value) if isinstance(value, float) else value)
+    except (InvalidOperation, TypeError, ValueError):
+        return fmt
+    if not number.is_finite():
+        return fmt
+    four = number.quantize(Decimal(1).scaleb(-STORE_PLACES))
+    return WHOLE_CURRENCY_FRACTION if four != four.to_integral_value() else fmt
+
+
 # Significant digits a spreadsheet shows and keeps of a number (Excel specifications and
 # limits: "Number precision: 15 digits"; LibreOffice the same): 19999999999999.99 is a
 # double that prints back, but Excel shows it as 20,000,000,000,000.00.
@@ -919,9 +942,12 @@ def shown_amount(amount: object, code: str | None) -> Decimal | None:
     -> 1.2345, 12.5 CNY -> 12.50): what is shown never differs from what is stored. A
     figure with more than 4 places (an average, a float's binary noise) is rounded half
     up to 4 places first, then its trailing zeros beyond the minor units dropped. Zero
-    is never negative ("-0" reads 0). A currency without a minor unit (JPY) is shown
-    whole: every write refuses a fraction of it (`models.check_written`), so a fraction
-    is a figure computed at an exchange rate. None where `round_money` gives None."""
+    is never negative ("-0" reads 0). A currency without a minor unit (JPY, KRW) too:
+    a stored amount is whole (every write refuses a fraction: `models.check_written`),
+    and a figure computed from them (a weighted amount, 33 % of 1001 JPY = 330.33 JPY)
+    shows its fraction as any currency's does; a figure converted at an exchange rate
+    is rounded to the minor units before (`display.converted_money`). None where
+    `round_money` gives None."""
     from decimal import ROUND_HALF_UP
 
     if round_money(amount, code) is None:
@@ -929,7 +955,7 @@ def shown_amount(amount: object, code: str | None) -> Decimal | None:
     number = amount if isinstance(amount, Decimal) else Decimal(repr(amount) if isinstance(amount, float)
                                                                 else str(amount))
     digits = minor_units(code)
-    four = number.quantize(Decimal(1).scaleb(-(STORE_PLACES if digits else 0)), rounding=ROUND_HALF_UP)
+    four = number.quantize(Decimal(1).scaleb(-STORE_PLACES), rounding=ROUND_HALF_UP)
     places = max(digits, -min(0, four.normalize().as_tuple().exponent) if four else 0)
     shown = four.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     return shown.copy_abs() if shown.is_zero() else shown
@@ -963,6 +989,30 @@ def whole_currency_reading(value: object, currency: str | None = None, *,
     if has_minor_unit(code):
         return None
     return max(readings, key=lambda r: abs(r.amount))
+
+
+def three_decimal_reading(value: object, currency: str | None = None, *,
+                         prefer: Iterable[str] = ()) -> MoneyReading | None:
+    """The one reading of text whose one separator stands before exactly three digits
+    ("1.235", "BHD 1,235") when the amount is in a currency of three decimals (ISO 4217
+    minor unit 3: BHD, KWD, OMR, JOD, TND, IQD, LYD): a "." is the decimal mark (1.235
+    BHD, the currency's own fils) and a "," groups thousands (1,235 is 1235), as
+    `whole_currency_reading` settles it for currencies without minor unit. The currency
+    is the one the value names, else `currency` (the stated Currency). None when the
+    text reads one way only, or its currency is not one of three decimals: read it with
+    the column's mark then. For a value typed with its currency (the CLI, the API, a
+    sheet row), not a column whose decimal mark the import decided."""
+    if (not isinstance(value, str) or value.count(".") + value.count(",") != 1
+            or not _THREE_AFTER.search(value)):
+        return None
+    try:
+        reading = read_money(value, ".", prefer=prefer)
+    except ValueError:
+        return None
+    code = reading.currency or currency
+    if not code or not has_minor_unit(code) or minor_units(code) != 3:
+        return None
+    return reading
 
 
 def whole_currency_problem(amount: object, code: str | None) -> str | None:

@@ -442,10 +442,14 @@ def cims_get(record_id: Any, field: Any, *, session=None) -> Any:
 # C:\ or D:/ paths): a filter's key.
 _KEY = re.compile(r"([^\W\d_][^\W\d]{0,23})[:：](?![/\\])(.*)", re.S)
 _TOKEN = re.compile(r'(?:[^\s"]+|"[^"]*")+')
+# "ltv>=1000", "ltv<=9.77", "ltv=9.77" in a CIMS_FIND/CIMS_COUNT query
+_LTV_BOUND = re.compile(r"(?i)^ltv\s*(>=|<=|=|>|<)\s*(\S.*)$")
 
 
 def _parse_query(query: Any) -> tuple[str | None, dict[str, str]]:
-    """(free text, {filter: value}) of a CIMS_FIND/CIMS_COUNT query. A query that cannot
+    """(free text, {filter: value}) of a CIMS_FIND/CIMS_COUNT query ("ltv>=1000" and
+    "ltv<=9.77" bound the lifetime value, in the store's currency, compared with the
+    value as shown: a converted one rounded half up to its decimals). A query that cannot
     mean what it says is refused (CimsError), never read as a search matching nothing
     (0 looks like an answer): a quote left open ('"Acme'), a filter without its value
     ("tag:", "tag: vip"), a quoted phrase with nothing in it ('""'), and a key that is
@@ -458,6 +462,17 @@ def _parse_query(query: Any) -> tuple[str | None, dict[str, str]]:
     words, filters = [], {}
     for token in _TOKEN.findall(text):     # "New York" is one phrase; an apostrophe (O'Brien) is a letter
         part = token.replace('"', "")
+        if not token.startswith('"') and (bound := _LTV_BOUND.match(token)) is not None:
+            # a lifetime value bound, compared with the value as shown (search_customers)
+            op, value = bound.group(1), bound.group(2).strip()
+            if op in ("<", ">"):
+                raise CimsError(f"{token}: write ltv{op}={value} (the value as shown counts: a lifetime value "
+                                f"shown {value} is {'at least' if op == '>' else 'at most'} {value})")
+            if op in (">=", "="):
+                filters["ltv_min"] = value
+            if op in ("<=", "="):
+                filters["ltv_max"] = value
+            continue
         key = None if token.startswith('"') else _KEY.fullmatch(token)
         if key is None:
             if not part.strip():
@@ -693,23 +708,13 @@ def cims_pipeline(stage: Any = None, *, session=None) -> list[list[Any]]:
     wanted = _stage(stage)
 
     def compute():
-        import pandas as pd
-
         from ..domain.money import round_money
-        from ..reports.currency import FxRate, convert
 
         base, rates = cache.note_money_settings()
         stages = (wanted,) if wanted else OPEN_STAGES
         chosen = [rec for rec in cache.records("opportunity").values()
                   if (rec.get("stage") or STAGES[0]) in stages and rec.get("amount") is not None]
-        frame = pd.DataFrame({
-            "id": [r["id"] for r in chosen],
-            "currency": [r.get("currency") or base for r in chosen],
-            "amount": pd.Series([Decimal(r["amount"]) for r in chosen], dtype=object),
-            "probability": [r.get("probability") for r in chosen],
-            **{k: [r.get(k) for r in chosen] for k in ("closed_at", "expected_close", "created_at")}})
-        fx = [FxRate(r.currency, r.valid_from, Decimal(str(r.rate))) for r in rates]
-        frame = convert({"opportunity": frame}, base, fx)[0]["opportunity"] if len(frame) else frame
+        frame = deals_in_base(chosen, base, rates)[0]
         sums: dict[str, list[Decimal]] = {base: [Decimal(0), Decimal(0)]}
         converted: set[str] = set()
         unknown: list[str] = []
@@ -754,8 +759,40 @@ def _latest(rows: list[dict], key: str) -> Any:
     return max(values) if values else None
 
 
-def summary_360(view: dict, tz: dt.tzinfo) -> str:
-    """One line about a customer from `search.customer_360`."""
+def deals_in_base(chosen: list[dict], base: str, rates) -> tuple[Any, set[str], list[str]]:
+    """The deals `chosen` (opportunity records) as the Pipeline report converts them:
+    (frame of id, currency, amount, probability after conversion to `base` at the rates
+    entered, by `reports.currency.convert` at each deal's close, expected close or
+    creation date; the currencies converted; the ids of deals left in their currency, no
+    rate for their date)."""
+    import pandas as pd
+
+    from ..reports.currency import FxRate, convert
+
+    frame = pd.DataFrame({
+        "id": [r["id"] for r in chosen],
+        "currency": [r.get("currency") or base for r in chosen],
+        "amount": pd.Series([Decimal(r["amount"]) for r in chosen], dtype=object),
+        "probability": [r.get("probability") for r in chosen],
+        **{k: [r.get(k) for r in chosen] for k in ("closed_at", "expected_close", "created_at")}})
+    fx = [FxRate(r.currency, r.valid_from, Decimal(str(r.rate))) for r in rates]
+    frame = convert({"opportunity": frame}, base, fx)[0]["opportunity"] if len(frame) else frame
+    rows_fx = frame["_fx_rate"].tolist() if "_fx_rate" in frame else [None] * len(frame)
+    converted = {was for was, how in zip([r.get("currency") or base for r in chosen], rows_fx)
+                 if how is not None and how[1] is not None}
+    left = [rid for rid, code in zip(frame["id"], frame["currency"]) if code != base]
+    return frame, converted, left
+
+
+def summary_360(view: dict, tz: dt.tzinfo, money: tuple | None = None) -> str:
+    """One line about a customer from `search.customer_360`. money: (the store's
+    currency, the rates entered), as `settings.money_settings` gives them.
+
+    Every money figure it lists is converted to the store's currency, or none is: the
+    lifetime value and the open deals both converted at the rates entered (each rounded
+    half up to the currency's minor units, `display.converted_money`) when every order
+    and every open deal has a rate for its date; otherwise both in their own currencies
+    (never one converted beside the other unconverted)."""
     c = view["customer"]
     who = c.get("name") or c.get("company") or c["id"]
     if c.get("company") and c.get("name") and c["company"] != c["name"]:
@@ -765,11 +802,28 @@ def summary_360(view: dict, tz: dt.tzinfo) -> str:
         parts.append(str(c["segment"]))
     by = view.get("lifetime_values") or {}
     total, base = view.get("lifetime_value"), view.get("lifetime_value_currency")
-    if total is not None and base and set(by) - {base}:
+    opps = [o for o in view.get("opportunities") or [] if pipeline.is_open(o.get("stage"))]
+    open_by: dict[str, Decimal] = {}
+    for o in opps:
+        cur = o.get("currency") or base or "?"
+        open_by[cur] = open_by.get(cur, Decimal(0)) + Decimal(o.get("amount") or 0)
+    deals_base: Decimal | None = None
+    deals_converted = False
+    if money is not None and base and set(open_by) - {base}:
+        priced = [o for o in opps if o.get("amount") is not None]
+        frame, done, left = deals_in_base(priced, money[0], money[1])
+        if not left:
+            deals_base = sum(frame["amount"].tolist(), Decimal(0))
+            deals_converted = bool(done)
+    elif base and set(open_by) <= {base}:
+        deals_base = open_by.get(base)
+    # converted: every figure in the store's currency (the LTV and the deals), else none is
+    in_base = total is not None and bool(base) and (not open_by or deals_base is not None)
+    from ..domain.display import converted_money
+
+    if in_base and set(by) - {base}:
         # Converted with the entered rates: the total (rounded to the currency's minor
         # units: a computed figure, display.converted_money), then what it was made of.
-        from ..domain.display import converted_money
-
         parts.append(f"LTV {converted_money(total, base)} (from {money_text(by)})")
     else:
         parts.append(f"LTV {money_text(by) if by else _money(total, base)}")
@@ -777,14 +831,12 @@ def summary_360(view: dict, tz: dt.tzinfo) -> str:
     last_order = _latest(orders, "order_date")
     parts.append(f"{len(orders)} order{'s' if len(orders) != 1 else ''}"
                  + (f", last {last_order.isoformat()}" if last_order else ""))
-    opps = [o for o in view.get("opportunities") or [] if pipeline.is_open(o.get("stage"))]
     if opps:
-        open_by: dict[str, Decimal] = {}
-        for o in opps:
-            cur = o.get("currency") or "?"
-            open_by[cur] = open_by.get(cur, Decimal(0)) + Decimal(o.get("amount") or 0)
-        parts.append(f"{len(opps)} open opportunit{'ies' if len(opps) != 1 else 'y'} "
-                     f"({money_text(open_by)})")
+        if in_base and deals_converted:
+            shown = f"{converted_money(deals_base, base)} (from {money_text(open_by)})"
+        else:
+            shown = money_text(open_by)
+        parts.append(f"{len(opps)} open opportunit{'ies' if len(opps) != 1 else 'y'} ({shown})")
     open_tickets = [t for t in view.get("tickets") or [] if t.get("status") in ("New", "Open", "Pending")]
     parts.append(f"{len(open_tickets)} open ticket{'s' if len(open_tickets) != 1 else ''}")
     last_contact = _latest(view.get("interactions") or [], "occurred_at")
@@ -804,7 +856,7 @@ def cims_360(customer_id: Any, *, session=None) -> str:
     def compute():
         from ..services.search import customer_360
 
-        return summary_360(customer_360(cache.session, cid), cache.tz)
+        return summary_360(customer_360(cache.session, cid), cache.tz, cache.note_money_settings())
 
     return cache.remember(("360", cid), compute)
 

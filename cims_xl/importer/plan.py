@@ -455,6 +455,7 @@ class Options:
     # refund row -> (ids it names, its own ids, amount cell): its payment is not in the file
     refund_outside: dict = field(default_factory=dict)
     refund_ids: dict = field(default_factory=dict)    # payment row -> own ids of its refund rows
+    refund_other_currency: dict = field(default_factory=dict)   # refund row -> why not subtracted (its currency)
     related_rows: dict = field(default_factory=dict)  # row -> (type, transaction): about another payment
     not_sale_rows: dict = field(default_factory=dict)  # row -> (type, column): no sale (transaction_types)
     repeated_rows: dict = field(default_factory=dict)  # row -> earlier row, the same in every cell (order_numbers)
@@ -2728,9 +2729,12 @@ class Planner:
         """A row that refunds a payment (importer.refunds): part of that payment, or
         rejected when the payment is not in the file."""
         paid = self.options.refund_rows[number]
+        column = self.prep.source_of.get("amount", "Amount")
+        if paid is not None and number in self.options.refund_other_currency:
+            # listed: a refund in another currency than its payment's is not subtracted
+            return Outcome(number, "rejected", problems={column: self.options.refund_other_currency[number]})
         if paid is not None:
             return Outcome(number, "duplicate", duplicate_of_row=paid, matched_by=refunds.REFUND_ROW)
-        column = self.prep.source_of.get("amount", "Amount")
         outside = self.options.refund_outside.get(number)
         if self.stored_refunds is not None and outside is not None:
             done = self.stored_refunds.apply(*outside, mark=self._amount_mark())

@@ -214,6 +214,7 @@ class Scan:
     refund_rows: dict = field(default_factory=dict)   # refund row -> the payment row it refunds, or None
     refund_outside: dict = field(default_factory=dict)   # refund row -> (refs, own ids, cell): payment not in the file
     refund_ids: dict = field(default_factory=dict)    # payment row -> own ids of the refund rows folded into it
+    refund_other_currency: dict = field(default_factory=dict)   # refund row -> why not subtracted (its currency)
     related_rows: dict = field(default_factory=dict)  # row -> (type, transaction): about another payment, no sale
     not_sale_rows: dict = field(default_factory=dict)  # row -> (type, column): a bill, expense, void (transaction_types)
     repeated_rows: dict = field(default_factory=dict)  # row -> the earlier row it repeats cell for cell (order_numbers)
@@ -1901,6 +1902,7 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     refund_of: dict = {}
     refund_outside: dict = {}
     refund_ids: dict = {}
+    refund_other: dict = {}
     related_rows: dict = {}
     not_sales: dict = {}
     if refund_rows is not None and refund_rows.active:
@@ -1911,6 +1913,7 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         refund_folds, refund_of, refund_inferences = refund_rows.decide(amount_col, currency_col, who_cols)
         inferences += refund_inferences
         refund_outside, refund_ids = refund_rows.outside, refund_rows.fold_ids
+        refund_other = refund_rows.other_currency
         related_rows = refund_rows.related
         not_sales = {n: (t, refund_rows.documents.header) for n, t in refund_rows.not_sales.items()}
     repeated_rows: dict = {}
@@ -1986,6 +1989,7 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 currencies=tuple(sorted(named.found)), named=named if named.active else None,
                 amount_per=amount_per, refunds=refund_folds, refund_rows=refund_of,
                 refund_outside=refund_outside, refund_ids=refund_ids, related_rows=related_rows,
+                refund_other_currency=refund_other,
                 not_sale_rows=not_sales, repeated_rows=repeated_rows, shared_numbers=shared_numbers,
                 order_folds=shop.folds if shop is not None else {}, foreign_regions=foreign,
                 file_region=file_region[0] if file_region is not None else None,
@@ -3532,6 +3536,7 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                           not_done_rows=scan.not_done_rows,
                           refunds=scan.refunds, refund_rows=scan.refund_rows,
                           refund_outside=scan.refund_outside, refund_ids=scan.refund_ids,
+                          refund_other_currency=scan.refund_other_currency,
                           related_rows=scan.related_rows, not_sale_rows=scan.not_sale_rows,
                           repeated_rows=scan.repeated_rows, shared_numbers=scan.shared_numbers,
                           value_map=scan.values.given if scan.values else values_given, probability_share=probability_scale == "share",

@@ -127,6 +127,7 @@ def build_reports(frames: Mapping[str, pd.DataFrame], *, date_from=None, date_to
                     t.converted = currency
     for sheet in out.values():
         cur.exact_money(sheet)
+        cur.rounding_note(sheet)
     return out
 
 

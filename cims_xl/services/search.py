@@ -82,10 +82,18 @@ def _date_bound(value, field: str, *, end: bool = False) -> str | None:
     return to_db("datetime", dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc))
 
 
-def _money(value, field: str):
+def _money(value, field: str, currency: str | None = None):
+    """A bound typed for an amount in `currency`: "1.001" in a KWD store is 1.001
+    (money.three_decimal_reading), "1.200" in a JPY store 1200."""
     if value in (None, ""):
         return None
     try:
+        from ..domain import money as mn
+
+        if currency:
+            reading = mn.whole_currency_reading(str(value), currency) or mn.three_decimal_reading(str(value), currency)
+            if reading is not None:
+                return reading.amount
         return nz.parse_money(value)
     except ValueError as exc:
         raise ValidationFailed({field: str(exc)}) from None
@@ -104,7 +112,9 @@ def search_customers(session: Session, text: str | None = None, *, city=None, pr
     person, `CUSTOMER.private_keys`; an email or phone then matches nothing, and a `tag`
     filter is refused), or is a customer id (C-000123); a phone number or email
     in the text is normalised first. ltv_min/ltv_max (amounts) and sort="ltv" compare
-    lifetime values in the store's currency, orders in other currencies converted with
+    lifetime values in the store's currency (the bounds with the value as shown: one
+    converted at a rate rounded half up to the currency's minor units, stored amounts as
+    stored), orders in other currencies converted with
     the entered rates at their date (services.lifetime); with `ltv_currency`, the
     orders in that currency only, unconverted. `sort` None is by name; for a role that
     may not read personal fields, by id instead (said in the Page's `note`: sorting by a
@@ -136,10 +146,11 @@ def search_customers(session: Session, text: str | None = None, *, city=None, pr
     crit.updated_from = _date_bound(updated_from, "Updated from")
     crit.updated_to = _date_bound(updated_to, "Updated to", end=True)
     crit.has_open_tickets = has_open_tickets
-    crit.ltv_min, crit.ltv_max = _money(ltv_min, "Lifetime value from"), _money(ltv_max, "Lifetime value to")
     # Lifetime values filter and sort in the store's currency: never dollars against yuan.
     crit.ltv_currency = (require_currency(ltv_currency, "Lifetime value currency") if ltv_currency
                          else store_currency(session))
+    crit.ltv_min = _money(ltv_min, "Lifetime value from", crit.ltv_currency)
+    crit.ltv_max = _money(ltv_max, "Lifetime value to", crit.ltv_currency)
     limit = max(1, min(int(limit), 10_000))
     offset = max(0, int(offset))
     uses_ltv = crit.ltv_min is not None or crit.ltv_max is not None or sort == "ltv"
@@ -265,12 +276,14 @@ def _by_converted_ltv(session: Session, crit: queries.CustomerCriteria, sort: st
     unconverted = totals.unconverted
     refuse_unconverted(session, totals.base, [unconverted[i] for i in ids if i in unconverted])
     units = totals.in_base            # stored units: compared with the bounds in the same units
+    # a bound is compared with the value as shown (a converted one rounded half up to the
+    # currency's minor units): `--ltv-max 9.77` finds the customer shown "9.77 USD"
     if low is not None:
         low_units = to_db("money", low)
-        ids = [i for i in ids if units.get(i, 0) >= low_units]
+        ids = [i for i in ids if totals.shown(i) >= low_units]
     if high is not None:
         high_units = to_db("money", high)
-        ids = [i for i in ids if units.get(i, 0) <= high_units]
+        ids = [i for i in ids if totals.shown(i) <= high_units]
     if sort == "ltv":
         ids.sort(key=lambda i: units.get(i, 0), reverse=descending)    # stable: ties keep id order
     return len(ids), ids[offset:offset + limit]
