@@ -107,18 +107,20 @@ def test_an_amount_with_more_than_15_significant_digits_is_refused_naming_the_re
 def test_the_segments_total_counts_a_customer_who_bought_in_two_currencies_once(run, tmp_path):
     assert run("settings", "currency", "CNY")[0] == 0
     both, one = _customer(run, "Two Wallets"), _customer(run, "One Wallet")
+    dollars = _customer(run, "Dollar Buyer")
     _order(run, both, "2026-01-05", "100")
     _order(run, both, "2026-01-06", "30", "--currency", "USD")        # no rate: a USD block
     _order(run, one, "2026-01-07", "80")
+    _order(run, dollars, "2026-01-08", "45", "--currency", "USD")     # a block of two is ranked
     data = _report_json(run)[SEGMENTS]
     rows = data["tables"]["tblRfmSegments"]
-    assert sum(r["Customers"] for r in rows) == 3                       # 2 in CNY + 1 in USD
+    assert sum(r["Customers"] for r in rows) == 4                       # 2 in CNY + 2 in USD
     note = data["notes"]["tblRfmSegments"]
-    assert "1 customer(s) bought in more than one currency" in note and "counts each customer once (2)" in note
+    assert "1 customer(s) bought in more than one currency" in note and "counts each customer once (3)" in note
     path = tmp_path / "seg.xlsx"
     assert run("report", "--out", str(path))[0] == 0
     headers, _, totals = _table_cells(path, SEGMENTS, "tblRfmSegments")
-    assert totals[headers.index("Customers")].value == 2
+    assert totals[headers.index("Customers")].value == 3
 
 
 def test_rate_notes_count_the_orders_the_table_holds_and_the_pipeline_names_no_order_rates(run):

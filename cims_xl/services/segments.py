@@ -14,10 +14,12 @@ def _today() -> dt.date:
     in the zone the reports and the sheets use."""
     from zoneinfo import ZoneInfo
 
-    from ..excel.sheet_codec import report_zone_kwargs
+    from ..domain.display import display_zone
     from ..reports.compute import DEFAULT_TZ
 
-    return dt.datetime.now(report_zone_kwargs().get("tz") or ZoneInfo(DEFAULT_TZ)).date()
+    # excel.sheet_codec.report_zone_kwargs' zone (display_zone when it has an IANA name)
+    zone = display_zone()
+    return dt.datetime.now(zone if isinstance(zone, ZoneInfo) else ZoneInfo(DEFAULT_TZ)).date()
 
 
 def update_rfm_segments(session: Session, *, as_of: dt.date | None = None) -> int:
