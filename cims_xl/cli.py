@@ -1258,6 +1258,19 @@ def _customer_ref(session, typed: str) -> str:
     return search.customer_id_for(session, typed)
 
 
+def _live_customer(app: App, session, cid: str, doing: str) -> str:
+    """`cid`, or for a customer a merge retired the live customer that holds its data
+    now, saying so ("C-000002 was merged into C-000001 on …; showing C-000001")."""
+    from .services import merge
+
+    info = merge.merged_away(session, cid)
+    if info is None or not info["kept"]:
+        return cid
+    app.out.message(f"{merge.merged_message(info)}; {doing} {info['kept']}, which holds its data "
+                    f"(customer history {cid} shows {cid}'s own record)")
+    return info["kept"]
+
+
 def _with_customer_ref(session, values: dict) -> dict:
     """`values` with a typed --customer-id turned into our id (see _customer_ref)."""
     if values.get("customer_id"):
@@ -1347,7 +1360,7 @@ def _entity_group(ent: Entity) -> click.Group:
 
         session = app.session()
         if ent.kind == "customer":     # also by the id it had in the system it came from
-            record_id = _customer_ref(session, record_id)
+            record_id = _live_customer(app, session, _customer_ref(session, record_id), "showing")
         rec = records.get(session, record_id)
         app.out.emit(rec)
         _say_stored_fractions(app, ent, [rec])
@@ -1428,6 +1441,11 @@ def _entity_group(ent: Entity) -> click.Group:
         session = app.session()
         if ent.kind == "customer":
             record_id = _customer_ref(session, record_id)
+            from .services import merge
+
+            if (info := merge.merged_away(session, record_id)) is not None:
+                app.out.message(merge.merged_message(info) + (f"; its data is {info['kept']}'s now (customer "
+                                                              f"history {info['kept']})" if info["kept"] else ""))
         app.out.emit(records.history(session, record_id),
                      columns=None if app.out.fmt == "json" else ["version", "at", "actor", "action", "changes"])
 
@@ -1503,6 +1521,13 @@ def customer_merge(app: App, keep_id, drop_id):
         n = result["moved_deleted"]
         app.out.message(f"{n} of the {result['moved']} records moved {'is' if n == 1 else 'are'} deleted: moved too, "
                         f"so a restore brings {'it' if n == 1 else 'them'} back under {result['kept']}")
+    if result.get("kept_in_notes"):
+        from .domain.schema import CUSTOMER
+
+        fields = ", ".join(CUSTOMER.field(k).header for k in result["kept_in_notes"])
+        app.out.message(f"{result['merged']}'s {fields} differ from {result['kept']}'s: {result['kept']} keeps its "
+                        f"own, and {result['merged']}'s are kept in {result['kept']}'s Notes (\"Merged from "
+                        f"{result['merged']}: …\"); search and the duplicate check find {result['kept']} by them")
     for twin in result["same_email_contacts"]:
         shared = " (a role's mailbox several people share)" if twin["role_mailbox"] else ""
         app.out.message(f"{twin['contact']} has the email of {twin['same_email_as']}{shared}: both are now contacts "
@@ -1519,7 +1544,7 @@ def customer_360(app: App, customer_id):
     from .services import search
 
     session = app.session()
-    data = search.customer_360(session, _customer_ref(session, customer_id))
+    data = search.customer_360(session, _live_customer(app, session, _customer_ref(session, customer_id), "showing"))
     if app.out.fmt == "json":
         app.out.emit(data)
         return
@@ -1833,6 +1858,11 @@ def gdpr_export(app: App, customer_id, out_path):
         app.out.summary({"customer": doc["customer"]["id"], "written": out_path})
     else:
         click.echo(json_text(json.dumps(doc, ensure_ascii=False, indent=2)))
+    if doc.get("requested"):
+        app.out.message(doc["requested"]["note"])
+    if doc.get("merged_customers"):
+        app.out.message(f"with the customers merged into {doc['customer']['id']}: "
+                        + ", ".join(r["id"] for r in doc["merged_customers"]) + " (merged_customers)")
     crossed = doc.get("records_naming_another_customer") or []
     if crossed:
         app.out.message(f"review before sending: {len(crossed)} exported record(s) belong to one customer and "

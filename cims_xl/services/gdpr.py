@@ -33,6 +33,11 @@ def export_customer(session: Session, customer_id: str, out_path: str | os.PathL
                     write_xlsx: Callable[[Path, dict[str, list[dict]]], None] | None = None) -> dict:
     """Everything stored about one customer, with each record's change history.
 
+    A customer merged into it (`customer merge`) is the same person: its own record, as
+    the store keeps it, is in "merged_customers" and its history in "history". Asked for
+    a customer a merge retired, it exports the customer that holds its data now, and
+    "requested" says so ({"id", "merged_into", "merged_at", "exported", "note"}).
+
     Writes JSON or .xlsx (by the file's suffix) when `out_path` is given. An .xlsx is
     written by `write_xlsx(path, {sheet name: rows as dicts})`, passed in by the entry
     point (`cims_xl.excel.safe.write_rows_xlsx`: 0600, atomic, formulas neutralised);
@@ -40,9 +45,26 @@ def export_customer(session: Session, customer_id: str, out_path: str | os.PathL
     """
     if out_path and Path(out_path).suffix.lower() == ".xlsx" and write_xlsx is None:
         raise CimsError("an .xlsx export needs a workbook writer; write .json instead")
+    from .merge import merged_away, merged_message
+
+    # A customer a merge retired: its data is the kept customer's now (its records moved
+    # there, its own record is kept beside): the export answers for that one.
+    requested = merged_away(session, customer_id)
+    if requested is not None and requested["kept"]:
+        customer_id = requested["kept"]
     session.ensure("export", "customer", record_id=customer_id)
     data = customer_360(session, customer_id)
     cid = data["customer"]["id"]
+    # Customers merged into this one (directly or through a chain): their own records as
+    # the store keeps them, with their history, and anything still under their ids.
+    retired = _merged_into(session, cid)
+    for rid in retired:
+        for key in SECTIONS:
+            kind = _KIND_OF_SECTION[key]
+            have = {r["id"] for r in data[key]}
+            for rec in session.store.fetch_records(ENTITIES[kind], include_deleted=True, equals={"customer_id": rid}):
+                if rec["id"] not in have:
+                    data[key].append(records.get(session, rec["id"], include_deleted=True))
     # Records of other customers that name one of this customer's contacts are about
     # this customer's person too (stored before every write path checked the two agreed).
     for kind, rec in _naming_contacts_of(session, cid, include_deleted=True):
@@ -62,10 +84,18 @@ def export_customer(session: Session, customer_id: str, out_path: str | os.PathL
             r["deleted"] = r.get("deleted_at") is not None
     doc = {"customer": data["customer"], **{k: data[k] for k in SECTIONS},
            "lifetime_value": data["lifetime_value"], "lifetime_values": data["lifetime_values"]}
+    if retired:
+        doc["merged_customers"] = [records.get(session, rid, include_deleted=True) for rid in retired
+                                   if session.store.fetch_record(CUSTOMER, rid, include_deleted=True) is not None]
+    if requested is not None and requested["kept"]:
+        doc["requested"] = {"id": requested["id"], "merged_into": requested["into"], "merged_at": requested["at"],
+                            "exported": cid,
+                            "note": f"{merged_message(requested)}; exported {cid}, which holds its data"}
     crossed = _crossed(session, cid, [r for k in SECTIONS for r in data[k]])
     if crossed:
         doc["records_naming_another_customer"] = crossed
-    ids = [data["customer"]["id"]] + [r["id"] for k in SECTIONS for r in data[k]]
+    ids = [data["customer"]["id"]] + [r["id"] for r in doc.get("merged_customers", [])] \
+        + [r["id"] for k in SECTIONS for r in data[k]]
     doc["history"] = {rid: records.history(session, rid) for rid in ids}
     doc = json.loads(json.dumps(doc, default=jsonable))
     with session.unit_of_work() as uow:
@@ -122,6 +152,10 @@ def _crossed(session: Session, cid: str, rows: list[dict]) -> list[dict]:
 def _xlsx_sheets(doc: dict) -> dict[str, list[dict]]:
     """The export document as workbook sheets: {sheet name: rows as dicts}."""
     sheets = {"Customer": [doc["customer"]]}
+    if doc.get("merged_customers"):
+        sheets["Merged Customers"] = doc["merged_customers"]
+    if doc.get("requested"):
+        sheets["Requested"] = [doc["requested"]]
     for key in SECTIONS:
         sheets[key.title()] = doc[key]
     if doc.get("records_naming_another_customer"):

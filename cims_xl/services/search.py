@@ -103,7 +103,8 @@ def search_customers(session: Session, text: str | None = None, *, city=None, pr
     country for a role that may not read personal fields: company and tags may name a
     person, `CUSTOMER.private_keys`; an email or phone then matches nothing, and a `tag`
     filter is refused), or is a customer id (C-000123); a phone number or email
-    in the text is normalised first. ltv_min/ltv_max (amounts) and sort="ltv" compare
+    in the text is normalised first; a customer another was merged into is found by the
+    retired one's values too (services.merge). ltv_min/ltv_max (amounts) and sort="ltv" compare
     lifetime values in the store's currency, orders in other currencies converted with
     the entered rates at their date (services.lifetime); with `ltv_currency`, the
     orders in that currency only, unconverted. `sort` None is by name; for a role that
@@ -122,6 +123,13 @@ def search_customers(session: Session, text: str | None = None, *, city=None, pr
         if crit.emails or crit.phones or crit.digits:
             return Page(0, [], offset, limit)
         crit.text_columns = tuple(c for c in queries.TEXT_COLUMNS if c not in CUSTOMER.private_keys)
+    # A customer merged into another (`customer merge`) is kept stored, retired: its
+    # email, numbers and name find the customer that holds its data now.
+    retired = queries.deleted_customers_matching(session.store, crit)
+    if retired:
+        from .merge import kept_for
+
+        crit.also_ids = sorted(set(kept_for(session, retired).values()))
     sort, note = _sort_for_role(session, sort)
     crit.equals = {"city": city, "province": province, "country": _same_country(session, country),
                    "segment": segment,
