@@ -1847,11 +1847,18 @@ def gdpr():
               help="Write to FILE (.json or .xlsx).")
 @pass_app
 def gdpr_export(app: App, customer_id, out_path):
-    """Everything stored about one customer, with change history."""
+    """Everything stored about one customer (C-…), or one contact person (P-…), with change history."""
     from .excel.safe import write_rows_xlsx
     from .services import gdpr as svc
 
     session = app.session()
+    if svc.is_contact_id(customer_id):
+        doc = svc.export_contact(session, customer_id, out_path, write_xlsx=write_rows_xlsx)
+        if out_path:
+            app.out.summary({"contact": doc["contact"]["id"], "written": out_path})
+        else:
+            click.echo(json_text(json.dumps(doc, ensure_ascii=False, indent=2)))
+        return
     doc = svc.export_customer(session, _customer_ref(session, customer_id), out_path,
                               write_xlsx=write_rows_xlsx)
     if out_path:
@@ -1871,7 +1878,8 @@ def gdpr_export(app: App, customer_id, out_path):
                         f"see records_naming_another_customer and `cims audit contacts`")
 
 
-_ERASE_HEADERS = {"customer": "Customer", "records": "Records erased",
+_ERASE_HEADERS = {"customer": "Customer", "contact": "Contact person", "contact_of": "A contact of",
+                  "records": "Records erased",
                   "mentions_erased": "Other records that mentioned them",
                   "copies_erased": "Copies erased", "copies_not_reached": "Copies not reached",
                   "copies_unsigned": "Copies erased unsigned", "exports_not_reached": "Exports not reached",
@@ -1892,7 +1900,7 @@ def _erase_lines(result: dict) -> dict:
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @pass_app
 def gdpr_erase(app: App, customer_id, yes):
-    """Erase one customer's personal data everywhere, including the audit trail's values."""
+    """Erase one customer's (C-…) or one contact person's (P-…) personal data everywhere, including the audit trail's values."""
     from .services import gdpr as svc
 
     _refuse_without_terminal(yes, "gdpr erase")
@@ -1900,7 +1908,8 @@ def gdpr_erase(app: App, customer_id, yes):
     who = svc.erasable_person(session, _customer_ref(session, customer_id))
     cid = who["id"]
     named = ", ".join(v for v in (who["name"], who["email"]) if v)
-    _confirm(yes, shown(f"Erase all personal data of {cid}" + (f" ({named})" if named else "")
+    alone = " (this contact person alone: their customer stays)" if svc.is_contact_id(cid) else ""
+    _confirm(yes, shown(f"Erase all personal data of {cid}" + (f" ({named})" if named else "") + alone
                         + "? This cannot be undone"))
     result = svc.erase_customer(session, cid)
     if app.out.fmt == "table":
@@ -1911,7 +1920,8 @@ def gdpr_erase(app: App, customer_id, yes):
         app.out.message("These copies cims made may still hold the customer (each says why it was not reached); "
                         "delete them if you no longer need them: " + "; ".join(result["copies_not_reached"]))
     if result.get("exports_not_reached"):
-        app.out.message("These files cims wrote may hold the customer and cannot be erased by cims: "
+        app.out.message(f"These files cims wrote may hold the {'person' if result.get('contact') else 'customer'} "
+                        "and cannot be erased by cims: "
                         + "; ".join(result["exports_not_reached"]))
     if result.get("workbooks_to_refresh"):
         app.out.message("These workbooks cims synced may still show the customer until they are refreshed; "
