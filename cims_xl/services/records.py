@@ -834,7 +834,7 @@ def delete(session: Session, record_id: str, *, expected_version: int | None = N
     with session.unit_of_work() as uow:
         current = session.store.fetch_record(ent, record_id)
         if current is None:
-            raise NotFound(f"no {ent.label} {record_id}")
+            raise not_found(session, ent, record_id)
         if expected_version is not None and int(expected_version) != current["version"]:
             raise Conflict(f"{record_id} was changed by {current['updated_by']} since you read it; refresh first")
         values = {"deleted_at": now, "deleted_by": session.username, "updated_at": now,
