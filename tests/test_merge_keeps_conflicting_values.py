@@ -185,3 +185,23 @@ def test_the_cli_merge_lists_the_fields_kept_in_notes_and_says_where(run):
     code, out, err = run("--format", "json", "customer", "history", "C-000001")
     assert [h["changes"].get("merged_from") for h in json.loads(out) if h["action"] == "merge"] \
         == [[None, "C-000002"]]
+
+
+def test_an_import_row_with_the_retired_ones_email_or_number_is_a_duplicate_of_the_kept_customer(admin, tmp_path):
+    import csv
+
+    from cims_xl.importer import import_file
+
+    keep_values, drop_values, _line = CASES["chinese"]
+    c1 = records.create(admin, "customer", keep_values)["id"]
+    c2 = records.create(admin, "customer", drop_values)["id"]
+    merge.merge_customers(admin, c1, c2)
+    path = tmp_path / "kunden.csv"
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([["姓名", "邮箱", "手机"], ["李娜", "LINA@qq.com", ""], ["李娜", "", "137-0000-1111"],
+                                 ["王芳", "wang.fang@example.cn", ""]])
+    result = import_file(admin, path)
+    assert [(o.action, o.record, o.matched_by) for o in result.outcomes[:2]] \
+        == [("duplicate", c1, "email"), ("duplicate", c1, "phone")]
+    assert result.created == 1
+    assert sorted(r["name"] for r in records.list_records(admin, "customer")) == ["Li Na", "王芳"]

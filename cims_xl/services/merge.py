@@ -317,3 +317,30 @@ def retired_holding(session: Session, values: dict) -> list[tuple[str, str, str]
         kept = kept_for(session, list(dict.fromkeys(found)))
         out += [(how, rid, kid) for rid, kid in kept.items()]
     return out
+
+
+def retired_map(session: Session) -> dict[str, str]:
+    """{retired customer id: the live customer holding its data} of every customer a
+    merge retired (one read of the trail's merge entries, for bulk readers such as the
+    import's duplicate index)."""
+    into: dict[str, str] = {}
+    for drop_id, changes in session.store.iter_merge_audit():
+        try:
+            keep = (json.loads(changes or "{}").get("merged_into") or [None, None])[1]
+        except (ValueError, AttributeError, IndexError, TypeError):
+            continue
+        if isinstance(keep, str) and drop_id:
+            into[drop_id] = keep
+    out: dict[str, str] = {}
+    live: dict[str, bool] = {}
+    for drop_id in into:
+        seen, at = {drop_id}, into.get(drop_id)
+        while at and at not in seen:
+            if at not in live:
+                live[at] = session.store.fetch_record(CUSTOMER, at) is not None
+            if live[at]:
+                out[drop_id] = at
+                break
+            seen.add(at)
+            at = into.get(at)
+    return {rid: kept for rid, kept in out.items() if session.store.fetch_record(CUSTOMER, rid) is None}
