@@ -226,7 +226,11 @@ def deleted_customers_matching(store: Store, crit: CustomerCriteria, limit: int 
     text = _text_where(store, crit, params)
     if not text:
         return []
-    sql = f"SELECT c.id FROM customers c WHERE c.deleted_at IS NOT NULL AND {' AND '.join(text)} LIMIT ?"
+    cond = " AND ".join(text)
+    if crit.fts_terms or crit.like_terms or (crit.digits and not crit.phones):
+        # a scan: the text is compared on the deleted rows only, never on every live one
+        cond = f"CASE WHEN c.deleted_at IS NULL THEN 0 ELSE ({cond}) END"
+    sql = f"SELECT c.id FROM customers c WHERE c.deleted_at IS NOT NULL AND {cond} LIMIT ?"
     return [r[0] for r in store.conn.execute(sql, params + [int(limit)])]
 
 
