@@ -1474,8 +1474,9 @@ customer = _GROUPS["customer"]
 @click.option("--open-tickets/--no-open-tickets", "has_open_tickets", default=None,
               help="Only customers with (without) an open ticket.")
 @click.option("--ltv-min", metavar="AMOUNT",
-              help="Lifetime value at least this, in the store's currency (other currencies converted with your rates).")
-@click.option("--ltv-max", metavar="AMOUNT", help="Lifetime value at most this (as --ltv-min).")
+              help="Lifetime value at least this, in the store's currency (other currencies converted with your rates); "
+                   "compared with the value as shown (a converted one rounded half up to the currency's decimals).")
+@click.option("--ltv-max", metavar="AMOUNT", help="Lifetime value at most this (as --ltv-min: the value as shown).")
 @click.option("--ltv-currency", metavar="CODE",
               help="Compare (and sort by) the orders in this currency only, unconverted.")
 @click.option("--sort", type=click.Choice(["name", "company", "city", "created", "updated", "id", "ltv"]),

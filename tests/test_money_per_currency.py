@@ -143,7 +143,8 @@ def test_worksheet_money_text_uses_each_currencys_decimals_in_decimal_not_float(
     assert wf.money_text({"BHD": Decimal("1.005")}) == "1.005 BHD"
     assert wf.money_text({"USD": Decimal("1.005")}) == "1.005 USD"          # a stored digit is never rounded away
     assert wf.money_text({"USD": Decimal("1.00005")}) == "1.0001 USD"       # past the store's 4: half up, in Decimal
-    assert wf.money_text({"JPY": Decimal("2502.73"), "KWD": Decimal("0.0005")}) == "2,503 JPY; 0.0005 KWD"
+    # a computed yen figure keeps its fraction, as every currency's extra digits show (money25)
+    assert wf.money_text({"JPY": Decimal("2502.73"), "KWD": Decimal("0.0005")}) == "2,502.73 JPY; 0.0005 KWD"
 
 
 def test_the_360_line_shows_a_bahraini_deal_with_three_decimals(admin):

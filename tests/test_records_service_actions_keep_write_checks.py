@@ -89,8 +89,9 @@ def test_the_rfm_path_unlocks_only_the_rfm_segment(admin, two_customers):
         records._service_update_many(admin, [(t1["id"], {"resolution_due": "2031-01-01 00:00"}, None)],
                                     token=records._SERVICE, action="rfm")
     assert records.get(admin, t1["id"])["resolution_due"] == t1["resolution_due"]
-    records.create(admin, "order", {"customer_id": two_customers["c1"], "order_date": dt.date.today().isoformat(),
-                                    "amount": "250.00"})
+    for c in ("c1", "c2"):      # two customers to rank against each other (one alone has no segment)
+        records.create(admin, "order", {"customer_id": two_customers[c], "order_date": dt.date.today().isoformat(),
+                                        "amount": "250.00"})
     segments.update_rfm_segments(admin)        # the refresh itself still writes the segment
     assert records.get(admin, two_customers["c1"])["rfm_segment"] not in (None, "")
 

@@ -901,11 +901,24 @@ def _currency_from_amounts(ent: Entity, raw: dict, context: dict) -> list[tuple[
             continue
         # "12.000 ₫", "1.200" in a row whose Currency is JPY: thousands whatever the column's mark
         reading = mn.whole_currency_reading(value, stated, prefer=prefer)
+        mark = (context.get("decimal_marks") or {}).get(key) or context.get("decimal")
+        if reading is None and mark is None:
+            # "1.235" typed with BHD (three decimals): 1.235, "1,235" 1235 (no column's mark says otherwise)
+            reading = mn.three_decimal_reading(value, stated or context.get("currency"), prefer=prefer)
         if reading is None:
             try:
-                mark = (context.get("decimal_marks") or {}).get(key) or context.get("decimal")
                 reading = mn.read_money(value, mark, prefer=prefer)
             except ValueError:
+                # "€1,000" in a USD row: the currencies disagree, whichever number it is;
+                # said first (the number's two readings are the lesser question)
+                try:
+                    either = mn.read_money(value, ".", prefer=prefer) if stated else None
+                except ValueError:
+                    either = None
+                if (either is not None and either.currency and either.currency != stated
+                        and stated not in (mn.currency_candidates(either.symbol) if either.symbol else ())):
+                    raise ValidationFailed({_header_for(ent, key): _currency_disagrees(
+                        value, either, stated, context)}) from None
                 continue                    # the field's validator reports it
         raw[key] = reading.amount
         if ((scale := (context.get("amount_scales") or {}).get(key)) is not None and reading.amount is not None

@@ -193,6 +193,9 @@ class _Table(NamedTuple):
     # one-letter symbols (R: ZAR, Q: GTQ, K: PGK, MMK, ZMW): read only before a number
     # (_read_text), never after one ("12K" is thousands) nor as a word of their own
     letters: dict[str, frozenset[str]] = {}
+    # keys only a currency's noun gives ("dollars", "pesos", "kronor", "yens"): read beside
+    # an amount or in an imported Currency cell, never taken as a code typed in (check_currency)
+    nouns: frozenset[str] = frozenset()
 
     def prefix(self, text: str) -> str | None:
         """The longest token `text` starts with (dictionary lookups: a regex of a
@@ -252,13 +255,14 @@ def table_as_data(table: _Table, codes: frozenset[str]) -> dict:
     return {"babel": babel.__version__, "codes": sorted(codes),
             "candidates": {k: sorted(v) for k, v in sorted(table.candidates.items())},
             "default": dict(sorted(table.default.items())), "sure": sorted(table.sure),
-            "letters": {k: sorted(v) for k, v in sorted(table.letters.items())}}
+            "letters": {k: sorted(v) for k, v in sorted(table.letters.items())},
+            "nouns": sorted(table.nouns)}
 
 
 def _table_from_data(data: dict) -> _Table:
     cands = {k: frozenset(v) for k, v in data["candidates"].items()}
     return _Table(cands, dict(data["default"]), frozenset(data["sure"]), max(map(len, cands)),
-                  {k: frozenset(v) for k, v in data["letters"].items()})
+                  {k: frozenset(v) for k, v in data["letters"].items()}, frozenset(data.get("nouns", ())))
 
 
 @functools.cache
@@ -307,6 +311,15 @@ def _babel_table() -> _Table:
             cands[_key(name)].add(code)
         for name in data["currency_names_plural"].get(code, {}).values():
             cands[_key(name)].add(code)
+    # a currency's noun alone, singular or plural, as an amount is written with it ("100
+    # Dollars", "Pesos 200", "Kronor 100", "Dinar 5", "Reais 5"): a noun several currencies
+    # share ("dollars": USD, CAD, AUD, …) gets no house reading (no votes: `default`), so
+    # it is settled by the file's evidence or refused naming the codes (as "Rs." is)
+    nouns = set()
+    for noun, codes in _currency_nouns().items():
+        if noun not in cands:
+            cands[noun] = set(codes)
+            nouns.add(noun)
     for word, code in _EVERYDAY.items():
         cands[_key(word)] = {code}
     for word, codes in _LOCAL_WORDS.items():
@@ -316,6 +329,9 @@ def _babel_table() -> _Table:
     for head in list(shortened):
         both = shortened[head] | cands.get(head.rstrip("."), set()) | cands.get(head.rstrip(".") + ".", set())
         cands[head] = cands[head] | both
+    # (a noun that is an everyday word or a code too is read as those are)
+    others = ({_key(w) for w in _EVERYDAY} | {_key(w) for w in _LOCAL_WORDS}
+              | {c.casefold() for c in _babel_codes()})
     default: dict[str, str] = {}
     house = [localedata.load(i)["currency_symbols"] for i in _HOUSE_LOCALES]
     for key, codes in cands.items():
@@ -333,7 +349,7 @@ def _babel_table() -> _Table:
     sure = frozenset(k for k, c in default.items()
                      if votes[k][c] * 5 >= 4 * sum(votes[k].values()) > 0)
     return _Table({k: frozenset(v) for k, v in cands.items()}, default, sure, max(map(len, cands)),
-                  {k: frozenset(v) for k, v in letters.items()})
+                  {k: frozenset(v) for k, v in letters.items()}, frozenset(nouns - others))
 
 
 # A CLDR symbol made of two abbreviated words joined by a dot ("Bs.S", the bolívar soberano).
@@ -369,8 +385,9 @@ def _own_name_locales(current: frozenset[str]) -> list[tuple[str, str]]:
 # names put it last ("Chinese Yuan", "US dollars", "Japanischer Yen", "Hongkong-Dollar")
 # or first ("yuan renminbi chinois", "dólares estadounidenses", "yen giapponese"). A
 # noun several currencies share ("dollars", "rupees", "pounds") gives them all, for the
-# caller to settle or refuse. Used only for unit statements (importer.amount_units), not
-# for a Currency cell: "dollars" there is refused with the codes it may be.
+# caller to settle or refuse: in unit statements (importer.amount_units), and beside an
+# amount or in a Currency cell ("100 Dollars", "Pesos 200"; `_babel_table`), where the
+# file's evidence settles a shared one or the import stops naming the codes.
 _NOUN_LAST = ("en", "de", "nl")
 _NOUN_FIRST = ("fr", "es", "it", "pt")
 # ISO 4217 names the yuan "Yuan Renminbi" (CLDR writes "renminbi" only beside "yuan");
@@ -397,6 +414,12 @@ def _currency_nouns() -> dict[str, frozenset[str]]:
     for word, codes in _NOUNS_ADDED.items():
         out[word] |= set(codes)
     return {k: frozenset(v) for k, v in out.items() if len(k) > 1}
+
+
+def is_currency_noun(word: object) -> bool:
+    """Whether `word` is a currency's noun written alone ("Dollars", "pesos", "kronor"),
+    not a symbol, code or full name (the table's `nouns`)."""
+    return word is not None and _key(str(word)) in _table().nouns
 
 
 def currency_noun(word: object) -> tuple[str, ...]:
@@ -458,8 +481,8 @@ def check_currency(value: object) -> str | None:
         return None
     if text.upper() in _codes():
         return text.upper()
-    codes = currency_candidates(text)
-    if len(codes) == 1:
+    codes = ranked_codes(currency_candidates(text))
+    if len(codes) == 1 and _key(text) not in _table().nouns:
         return codes[0]
     near = suggest_currencies(text) if not codes else list(codes[:8])
     hint = f" (did you mean {', '.join(near)}?)" if near else " (an ISO 4217 code such as USD, EUR, CNY)"
@@ -519,6 +542,18 @@ def require_currency(value: object, label: str = "Currency") -> str:
     return code
 
 
+# The currencies most often meant by a word or symbol several share, first ("dollars":
+# USD, CAD, AUD, … before BBD): what a question names first
+_POPULAR = ("USD", "EUR", "CNY", "GBP", "JPY", "HKD", "CAD", "AUD", "TWD", "SGD", "NZD", "CHF", "KRW", "INR",
+            "MXN", "BRL")
+
+
+def ranked_codes(codes: Iterable[str]) -> tuple[str, ...]:
+    """`codes` with the most used currencies first (_POPULAR), the others by code."""
+    rank = {c: i for i, c in enumerate(_POPULAR)}
+    return tuple(sorted(set(codes), key=lambda c: (rank.get(c, len(rank)), c)))
+
+
 def currency_of_token(token: str, prefer: Iterable[str] = ()) -> tuple[str, bool]:
     """(ISO code, assumed) for one symbol, code or name; CurrencyError if unknown or
     ambiguous. See the module docstring for how ambiguous symbols are resolved."""
@@ -539,8 +574,8 @@ def currency_of_token(token: str, prefer: Iterable[str] = ()) -> tuple[str, bool
         return named.pop(), False
     if key in table.default and not abbreviated:
         return table.default[key], key not in table.sure
-    raise CurrencyError(f"'{token}' is used by {', '.join(sorted(codes)[:8])}: write the code",
-                        tuple(sorted(codes)[:8]))
+    raise CurrencyError(f"'{token}' is used by {', '.join(ranked_codes(codes)[:8])}: write the code",
+                        tuple(ranked_codes(codes)[:8]))
 
 
 @functools.lru_cache(maxsize=512)
@@ -850,6 +885,29 @@ def number_format(code: str | None, *, converted: bool = False) -> str:
     return "#,##0" + ("." + "0" * digits + "#" * (STORE_PLACES - digits) if digits else "")
 
 
+# The format of a cell in a currency without minor unit whose figure has a fraction (a
+# weighted amount, an average): "#,##0" would hide it; "#,##0.####" would show a whole
+# figure with a bare point ("1,001.").
+WHOLE_CURRENCY_FRACTION = "#,##0.0###"
+
+
+def cell_format(code: str | None, value: object, *, converted: bool = False) -> str:
+    """The number format of one money cell: `number_format`, except that a figure with a
+    fraction in a currency without minor unit (330.33 JPY) shows it, as `shown_amount`
+    does (the rule "more decimals when the value has more" for every currency)."""
+    fmt = number_format(code, converted=converted)
+    if converted or minor_units(code) or value is None or isinstance(value, (bool, str)):
+        return fmt
+    try:
+        number = value if isinstance(value, Decimal) else Decimal(repr(value) if isinstance(value, float) else value)
+    except (InvalidOperation, TypeError, ValueError):
+        return fmt
+    if not number.is_finite():
+        return fmt
+    four = number.quantize(Decimal(1).scaleb(-STORE_PLACES))
+    return WHOLE_CURRENCY_FRACTION if four != four.to_integral_value() else fmt
+
+
 # Significant digits a spreadsheet shows and keeps of a number (Excel specifications and
 # limits: "Number precision: 15 digits"; LibreOffice the same): 19999999999999.99 is a
 # double that prints back, but Excel shows it as 20,000,000,000,000.00.
@@ -884,9 +942,12 @@ def shown_amount(amount: object, code: str | None) -> Decimal | None:
     -> 1.2345, 12.5 CNY -> 12.50): what is shown never differs from what is stored. A
     figure with more than 4 places (an average, a float's binary noise) is rounded half
     up to 4 places first, then its trailing zeros beyond the minor units dropped. Zero
-    is never negative ("-0" reads 0). A currency without a minor unit (JPY) is shown
-    whole: every write refuses a fraction of it (`models.check_written`), so a fraction
-    is a figure computed at an exchange rate. None where `round_money` gives None."""
+    is never negative ("-0" reads 0). A currency without a minor unit (JPY, KRW) too:
+    a stored amount is whole (every write refuses a fraction: `models.check_written`),
+    and a figure computed from them (a weighted amount, 33 % of 1001 JPY = 330.33 JPY)
+    shows its fraction as any currency's does; a figure converted at an exchange rate
+    is rounded to the minor units before (`display.converted_money`). None where
+    `round_money` gives None."""
     from decimal import ROUND_HALF_UP
 
     if round_money(amount, code) is None:
@@ -894,7 +955,7 @@ def shown_amount(amount: object, code: str | None) -> Decimal | None:
     number = amount if isinstance(amount, Decimal) else Decimal(repr(amount) if isinstance(amount, float)
                                                                 else str(amount))
     digits = minor_units(code)
-    four = number.quantize(Decimal(1).scaleb(-(STORE_PLACES if digits else 0)), rounding=ROUND_HALF_UP)
+    four = number.quantize(Decimal(1).scaleb(-STORE_PLACES), rounding=ROUND_HALF_UP)
     places = max(digits, -min(0, four.normalize().as_tuple().exponent) if four else 0)
     shown = four.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     return shown.copy_abs() if shown.is_zero() else shown
@@ -928,6 +989,30 @@ def whole_currency_reading(value: object, currency: str | None = None, *,
     if has_minor_unit(code):
         return None
     return max(readings, key=lambda r: abs(r.amount))
+
+
+def three_decimal_reading(value: object, currency: str | None = None, *,
+                         prefer: Iterable[str] = ()) -> MoneyReading | None:
+    """The one reading of text whose one separator stands before exactly three digits
+    ("1.235", "BHD 1,235") when the amount is in a currency of three decimals (ISO 4217
+    minor unit 3: BHD, KWD, OMR, JOD, TND, IQD, LYD): a "." is the decimal mark (1.235
+    BHD, the currency's own fils) and a "," groups thousands (1,235 is 1235), as
+    `whole_currency_reading` settles it for currencies without minor unit. The currency
+    is the one the value names, else `currency` (the stated Currency). None when the
+    text reads one way only, or its currency is not one of three decimals: read it with
+    the column's mark then. For a value typed with its currency (the CLI, the API, a
+    sheet row), not a column whose decimal mark the import decided."""
+    if (not isinstance(value, str) or value.count(".") + value.count(",") != 1
+            or not _THREE_AFTER.search(value)):
+        return None
+    try:
+        reading = read_money(value, ".", prefer=prefer)
+    except ValueError:
+        return None
+    code = reading.currency or currency
+    if not code or not has_minor_unit(code) or minor_units(code) != 3:
+        return None
+    return reading
 
 
 def whole_currency_problem(amount: object, code: str | None) -> str | None:

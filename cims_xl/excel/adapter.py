@@ -364,6 +364,10 @@ class FileWorkbook:
             # parts that are not what the OOXML schema says they are.
             raise SheetError(f"cannot open {self.path.name} as an Excel workbook: part of it is damaged "
                              "(its XML does not read); open it in Excel and save it again") from None
+        from .package import Package
+        from .xlsx_patch import unfill_link_cells
+
+        unfill_link_cells(self.wb, lambda: Package(self.path, self._original))   # before the snapshot
         self.ui: UI = ui or QuietUI()
         self._selection = {k: sorted(set(v)) for k, v in (selection or {}).items()}
         self._active = active

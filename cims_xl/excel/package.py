@@ -105,6 +105,10 @@ class Package:
     def has(self, part: str) -> bool:
         return part in self._data
 
+    def is_parsed(self, part: str) -> bool:
+        """Whether `part` is held parsed (`xml`): reading its bytes would serialise it."""
+        return part in self._trees
+
     def read(self, part: str) -> bytes:
         if part in self._trees:
             self._flush(part)

@@ -214,7 +214,9 @@ def customer_360(book: WorkbookAdapter) -> str:
     session, cid = _session(), _selected_customer(book)
     view = service(session, cid)
     tz = local_zone()
-    rows: list[list] = [["Customer 360", cid], ["Summary", summary_360(view, tz)]]
+    from ..services.settings import money_settings
+
+    rows: list[list] = [["Customer 360", cid], ["Summary", summary_360(view, tz, money_settings(session))]]
     for f in ENTITIES["customer"].fields:
         if not f.internal:
             rows.append([f.header, excel_value(view["customer"].get(f.key), tz)])

@@ -5,7 +5,8 @@ inserts or deletes worksheet rows. Everything anchored to those rows moves as Ex
 row insert/delete moves it (ECMA-376 Part 1 §18.17 formulas; Excel's "Insert Sheet
 Rows"/"Delete Sheet Rows"):
 
-- the cells of every column of the sheet and the rows' heights and hidden state,
+- the cells of every column of the sheet and everything a row carries (height, hidden
+  state, outline level and collapsed mark, row style), manual page breaks,
 - references in formulas on EVERY sheet and in defined names that point into the
   moved rows (a reference into deleted rows becomes #REF!, as in Excel; a range that
   spans the change grows or shrinks),
@@ -18,7 +19,8 @@ INSIDE it, as Excel's Insert Table Rows does: a range ending on that row (a tota
 What the model does not carry to the file (xlsx_patch keeps those parts' bytes) is
 moved in the saved package by `shift_package`: defined names, conditional formats,
 comments and their note boxes, threaded comments, pictures/charts/shapes anchored to
-cells.
+cells, cell hyperlinks, x14 extensions (validations, sparklines), ignored errors,
+protected ranges, watched cells, and formulas kept outside cells on every sheet.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from lxml import etree
 from openpyxl.formula.tokenizer import Token, Tokenizer
 
 _CELL = re.compile(r"^(\$?)([A-Za-z]{1,3})(\$?)(\d+)$")
@@ -195,6 +198,23 @@ def shift_sqref(sqref: str, change: Change) -> str:
     return " ".join(out)
 
 
+def landing(change: Change, r: int) -> int:
+    """Where row r goes; for a removed row, the row that takes its place (the first row
+    after those removed)."""
+    moved = change.row(r)
+    if moved is not None:
+        return moved
+    return change.landing(r) if hasattr(change, "landing") else change.at
+
+
+def shift_location(location: str, own_sheet: str, target: str, change: Change) -> str | None:
+    """A link's place in the workbook (`location`: Sheet!A1, 'My sheet'!B2:C3, A1 on its
+    own sheet, or a defined name) moved by `change` to sheet `target`; None when the
+    cells it points at were removed."""
+    new = shift_formula(location, own_sheet, target, change)
+    return None if REF_ERROR in new and REF_ERROR not in location else new
+
+
 @dataclass
 class RowShift:
     """Applies Changes to one worksheet of a workbook model; `notes` says what stayed."""
@@ -206,7 +226,9 @@ class RowShift:
     def apply(self, change: Change) -> None:
         self._formulas(change)
         self._names(change)
+        self._links(change)
         self._cells(change)
+        self._breaks(change)
         self._rows(change)
         self._validations(change)
         self._merged(change)
@@ -262,6 +284,45 @@ class RowShift:
                 dim.index = nr
                 dims[nr] = dim
 
+    def _links(self, change: Change) -> None:
+        """Cell hyperlinks (Insert > Link) move with their cells (`shift_package` moves
+        them in the file); a link on a removed row goes with it, said in `notes`; a link
+        to a place in the workbook follows the cell it points at, on any sheet."""
+        title = self.ws.title
+        for ws in self.wb.worksheets:
+            for (r, _c), cell in ws._cells.items():
+                link = getattr(cell, "_hyperlink", None)
+                if link is None:
+                    continue
+                if ws is self.ws and change.row(r) is None:
+                    self.notes.append(f"{title}: the link on {cell.coordinate} was on a row Refresh removed "
+                                      f"and was removed with it")
+                    continue
+                if link.location:
+                    new = shift_location(link.location, ws.title, title, change)
+                    if new is None:
+                        self.notes.append(f"{ws.title}: the link on {cell.coordinate} goes to "
+                                          f"{link.location}, a row Refresh removed; it was left as it was")
+                    elif new != link.location:
+                        link.location = new
+
+    def _breaks(self, change: Change) -> None:
+        """Manual page breaks (`<rowBreaks>`): a break sits above row id+1 (ECMA-376
+        Part 1 §18.3.1.3, `id` is the row above it); it moves with that row, and one
+        above a removed row stays above the row that takes its place."""
+        rb = self.ws.row_breaks
+        if not rb or not rb.brk:
+            return
+        keep, seen = [], set()
+        for b in rb.brk:
+            below = landing(change, b.id + 1)
+            if below - 1 in seen:
+                continue
+            seen.add(below - 1)
+            b.id = below - 1
+            keep.append(b)
+        rb.brk = keep
+
     def _validations(self, change: Change) -> None:
         from openpyxl.worksheet.cell_range import MultiCellRange
 
@@ -307,6 +368,8 @@ class RowShift:
 _X14_NS = "http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"
 _XM_NS = "http://schemas.microsoft.com/office/excel/2006/main"
 _XDR_NS = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"
+_C_NS = "http://schemas.openxmlformats.org/drawingml/2006/chart"
+_C15_NS = "http://schemas.microsoft.com/office/drawing/2012/chart"
 REL_COMMENTS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments"
 REL_VML = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/vmlDrawing"
 REL_THREADED = "http://schemas.microsoft.com/office/2017/10/relationships/threadedComment"
@@ -316,8 +379,12 @@ def shift_package(pkg, changes: dict[str, list[Change]]) -> list[str]:
     """Move, in the saved package, what is anchored to the inserted/deleted rows of each
     sheet (`changes`: sheet title -> Changes in order) and that the model does not write:
     defined names, conditional formats (and their formulas), comments and their note
-    boxes, threaded comments, pictures/charts/shapes anchored to cells. Returns notes for
-    what could not be moved (a comment on a deleted row is removed with it, said)."""
+    boxes, threaded comments, pictures/charts/shapes anchored to cells, cell hyperlinks
+    (and the places in the workbook links go to), x14 extensions (data validations,
+    sparklines), ignored errors, protected ranges, watched cells, a sheet filter, and
+    the formulas of validations, sparklines and chart series on every sheet. Returns
+    notes for what could not be moved (a comment or a link on a deleted row is removed
+    with it, said)."""
     from .package import REL_DRAWING, SML_NS
     from .xlsx_patch import sheet_parts
 
@@ -339,31 +406,48 @@ def shift_package(pkg, changes: dict[str, list[Change]]) -> list[str]:
         if part is None or not seq:
             continue
         root = pkg.xml(part)
-        # conditional formats: ranges and the formulas of their rules
+        # conditional formats: ranges (their formulas: below, with every sheet's)
         for cf in list(root.iter(S + "conditionalFormatting")):
-            sq = cf.get("sqref", "")
-            for ch in seq:
-                sq = shift_sqref(sq, ch) if sq else sq
+            sq = _moved_sqref(cf.get("sqref", ""), seq)
             if not sq:
                 cf.getparent().remove(cf)
                 continue
             cf.set("sqref", sq)
-            for f in cf.iter(S + "formula"):
-                for ch in seq:
-                    f.text = shift_formula(f.text or "", title, title, ch)
-        for cf in list(root.iter(f"{{{_X14_NS}}}conditionalFormatting")):
-            ref = cf.find(f"{{{_XM_NS}}}sqref")
-            if ref is not None and ref.text:
-                sq = ref.text
-                for ch in seq:
-                    sq = shift_sqref(sq, ch) if sq else sq
-                if not sq:
-                    cf.getparent().remove(cf)
-                    continue
+        # Excel 2010 extensions (x14 conditional formats, data validations, sparklines):
+        # each `xm:sqref` says where its element applies; one left on no cell goes
+        for ref in list(root.iter(f"{{{_XM_NS}}}sqref")):
+            if not ref.text:
+                continue
+            sq = _moved_sqref(ref.text, seq)
+            if sq:
                 ref.text = sq
-            for f in cf.iter(f"{{{_XM_NS}}}f"):
-                for ch in seq:
-                    f.text = shift_formula(f.text or "", title, title, ch)
+            else:
+                _drop_x14(ref.getparent())
+        # cell ranges a user set on rows: errors shown as fine, ranges a password
+        # unlocks, a sheet filter outside the tables
+        for tag in ("ignoredError", "protectedRange"):
+            for el in list(root.iter(S + tag)):
+                sq = _moved_sqref(el.get("sqref", ""), seq)
+                if sq:
+                    el.set("sqref", sq)
+                else:
+                    _drop_child(el)
+        for el in list(root.iter(S + "cellWatch")):
+            r = _moved_ref(el.get("r", ""), seq)
+            if r:
+                el.set("r", r)
+            else:
+                _drop_child(el)
+        views = root.findall(f"{S}customSheetViews/{S}customSheetView")
+        for el in root.findall(S + "autoFilter") + root.findall(S + "sortState") + [
+                f for v in views for f in v.findall(S + "autoFilter")]:
+            r = _moved_ref(el.get("ref", ""), seq)
+            if r:
+                el.set("ref", r)
+        for v in views:         # a custom view's own page breaks (Page Layout of that view)
+            for breaks in v.findall(S + "rowBreaks"):
+                _shift_breaks(breaks, seq)
+        _shift_hyperlinks(pkg, part, root, title, seq, notes)
         # comments (legacy and threaded) and their note boxes
         gone: set[tuple[int, int]] = set()
         for rel in (REL_COMMENTS, REL_THREADED):
@@ -404,7 +488,134 @@ def shift_package(pkg, changes: dict[str, list[Change]]) -> list[str]:
                         for ch in seq:       # on a deleted row: to the first row after them
                             r = ch.row(r) if ch.row(r) is not None else getattr(ch, "landing", lambda _r: ch.at)(r)
                         row.text = str(r - 1)
+    # formulas kept in the package that may point at the moved rows, on every sheet:
+    # conditional formats' rules, validations' lists and limits, x14 formulas (sparkline
+    # data), the place a link goes to; and the series of every chart
+    kinds = (S + "formula", S + "formula1", S + "formula2", f"{{{_XM_NS}}}f")
+    for own, part in parts.items():
+        if not pkg.has(part) or not (pkg.is_parsed(part) or any(
+                k in pkg.read(part) for k in (b"formula", b":f>", b"location="))):
+            continue
+        root = pkg.xml(part)
+        for f in list(root.iter(*kinds)):
+            if f.text:
+                f.text = _moved_formula(f.text, own, changes)
+        for link in root.iter(S + "hyperlink"):
+            loc = link.get("location")
+            if not loc:
+                continue
+            new = loc
+            for target, seq in changes.items():
+                for ch in seq:
+                    new = shift_location(new, own, target, ch) or new
+            if new != loc:
+                link.set("location", new)
+    for name in pkg.names():
+        if re.match(r"xl/charts/chart[^/]*\.xml$", name):
+            croot = pkg.xml(name)
+            for f in croot.iter(f"{{{_C_NS}}}f", f"{{{_C15_NS}}}f"):
+                if f.text:
+                    f.text = _moved_formula(f.text, None, changes)
     return notes
+
+
+def _shift_breaks(breaks, seq: list[Change]) -> None:
+    """Page breaks in the package (a custom view's): each above row id+1, moved with it."""
+    seen = set()
+    for brk in list(breaks):
+        if not (brk.get("id") or "").isdigit():
+            continue
+        r = int(brk.get("id")) + 1
+        for ch in seq:
+            r = landing(ch, r)
+        if r - 1 in seen:
+            breaks.remove(brk)
+            continue
+        seen.add(r - 1)
+        brk.set("id", str(r - 1))
+    for attr in ("count", "manualBreakCount"):
+        if breaks.get(attr) is not None:
+            breaks.set(attr, str(len(breaks) if attr == "count" else
+                                 sum(1 for b in breaks if b.get("man") in ("1", "true"))))
+
+
+def _moved_formula(text: str, own: str | None, changes: dict[str, list[Change]]) -> str:
+    for target, seq in changes.items():
+        for ch in seq:
+            text = shift_formula(text, own, target, ch)
+    return text
+
+
+def _moved_sqref(sqref: str, seq: list[Change]) -> str:
+    for ch in seq:
+        sqref = shift_sqref(sqref, ch) if sqref else sqref
+    return sqref
+
+
+def _moved_ref(ref: str, seq: list[Change]) -> str | None:
+    for ch in seq:
+        ref = _shift_part(ref, ch) if ref else ref
+    return ref
+
+
+def _drop_child(el) -> None:
+    """Remove `el`; its list element goes too when it is left empty (the schema wants at
+    least one child), and a list's count says how many stay."""
+    parent = el.getparent()
+    parent.remove(el)
+    if len(parent) == 0:
+        parent.getparent().remove(parent)
+    elif parent.get("count") is not None:
+        parent.set("count", str(len(parent)))
+
+
+def _drop_x14(el) -> None:
+    """Remove an x14 element left on no cell, and each container (a sparkline group, the
+    x14 list, its `ext`) it leaves empty."""
+    while el is not None:
+        parent = el.getparent()
+        if parent is None:
+            return
+        parent.remove(el)
+        if parent.get("count") is not None:
+            parent.set("count", str(len(parent)))
+        if len(parent) or etree.QName(parent).localname in ("extLst", "worksheet"):
+            return
+        el = parent
+
+
+REL_HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
+_R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def _shift_hyperlinks(pkg, part: str, root, title: str, seq: list[Change], notes: list[str]) -> None:
+    """Cell hyperlinks (`<hyperlinks>`, ECMA-376 Part 1 §18.3.1.47) move with their
+    cells; a link on rows that were all removed goes, with its relationship (an external
+    address) when no other link uses it."""
+    from .package import SML_NS
+
+    links = root.find(f"{{{SML_NS}}}hyperlinks")
+    if links is None:
+        return
+    dropped = []
+    for el in list(links):
+        ref = el.get("ref")
+        if not ref:
+            continue
+        new = _moved_ref(ref, seq)
+        if new:
+            el.set("ref", new)
+            continue
+        links.remove(el)
+        notes.append(f"{title}: the link on {ref} was on a row Refresh removed and was removed with it")
+        if el.get(_R_ID):
+            dropped.append(el.get(_R_ID))
+    used = {el.get(_R_ID) for el in links}
+    for rid in dropped:
+        if rid not in used:
+            pkg.remove_rel(part, rid)
+    if len(links) == 0:
+        root.remove(links)
 
 
 def _col_index(letters: str) -> int:

@@ -15,9 +15,10 @@ dictionary lookups plus one `PRAGMA data_version`.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
-import shlex
+import re
 import weakref
 from decimal import Decimal
 from typing import Any, Callable
@@ -292,33 +293,64 @@ def excel_value(value: Any, tz: dt.tzinfo) -> Any:
     return value
 
 
+@dataclasses.dataclass(frozen=True)
+class _Heading:
+    """How CIMS_GET reads one name of a record's value: the record key (for a lookup,
+    the id field naming the customer), whether it is personal, and the field kind the
+    sheet writes it as (`sheet_codec.to_cell`; None: as stored)."""
+
+    key: str
+    personal: bool
+    kind: str | None = None
+    lookup: bool = False
+
+
 @functools.cache
-def _field_index(kind: str) -> dict[str, tuple[str, bool]]:
-    """lower-case header or key -> (record key, personal)."""
+def _field_index(kind: str) -> dict[str, _Heading]:
+    """lower-case heading or key -> _Heading: every heading the entity's sheet shows
+    (fields, the Customer Name beside a customer id, ID, Created, Updated), every field
+    key, and the record's bookkeeping (created by, version …)."""
+    from .layout import LAYOUTS
+
     ent = ENTITIES[kind]
-    out = {name: (key, False) for name, key in META_FIELDS.items()}
+    out = {name: _Heading(key, False, "datetime" if key in ("created_at", "updated_at") else None)
+           for name, key in META_FIELDS.items()}
     for f in ent.fields:
         if f.internal:
             continue
-        private = f.private    # may name a person (schema: personal, free text, may_name)
-        out[f.header.lower()] = (f.key, private)
-        out[f.key.lower()] = (f.key, private)
+        # may name a person (schema: personal, free text, may_name)
+        out[f.header.lower()] = out[f.key.lower()] = _Heading(f.key, f.private, f.kind)
+    for col in LAYOUTS[kind].columns:
+        if col.role == "lookup":        # the customer's current name, as the sheet shows it
+            out[col.header.lower()] = _Heading(col.key, CUSTOMER.field("name").private, "name", lookup=True)
     return out
 
 
-def _resolve_field(cache: ReadCache, ent: Entity, field: Any) -> str:
-    name = str(field or "").strip()
+def _resolve_field(cache: ReadCache, ent: Entity, field: Any) -> _Heading:
+    name = " ".join(str(field or "").split())
     if not name:
         raise CimsError("which field? e.g. \"Email\"")
     hit = _field_index(ent.kind).get(name.lower())
     if hit is None:
         raise CimsError(f"{ent.plural} have no field {name!r}")
-    key, personal = hit
-    if personal and not cache.personal:
-        f = ent.field(key)
+    if hit.personal and not cache.personal:
+        f = CUSTOMER.field("name") if hit.lookup else ent.field(hit.key)
         what = "is personal data" if f.personal or f.free_text else "may name a person"
         raise CimsError(f"{name} {what}; {cache.session.role} may not read it")
-    return key
+    return hit
+
+
+def _sheet_value(cache: ReadCache, heading: _Heading, rec: dict) -> Any:
+    """The value as the entity's sheet holds it after Refresh (`sync.record_cells`: the
+    same `to_cell`), "" for a blank: Yes/No for a yes-no field, a percent-points field
+    in points (Probability % 33, its column formatted "0"), times in local time."""
+    from .sheet_codec import to_cell
+
+    value = rec.get(heading.key)
+    if heading.lookup:
+        value = cache.records("customer").get(value, {}).get("name") if value else None
+    value = to_cell(heading.kind, value, cache.tz) if heading.kind else excel_value(value, cache.tz)
+    return "" if value is None else value
 
 
 def _record_id(cache: ReadCache, value: Any) -> tuple[Entity, str]:
@@ -396,40 +428,73 @@ def cims_get(record_id: Any, field: Any, *, session=None) -> Any:
         if _blank(value):
             return ""
         ent, rid = _record_id(cache, value)
-        key = _resolve_field(cache, ent, field)
+        heading = _resolve_field(cache, ent, field)
         rec = cache.records(ent.kind).get(rid)
         if rec is None:
             raise NotFound(f"no {ent.label} {rid}")
-        return excel_value(rec.get(key), cache.tz)
+        return _sheet_value(cache, heading, rec)
 
     return _map(record_id, one)
 
 
+# A token that starts with a word of letters (any script; no digit, so "10:30" is text)
+# and a colon (":" or the full-width "："), its value not starting with a slash (a URL,
+# C:\ or D:/ paths): a filter's key.
+_KEY = re.compile(r"([^\W\d_][^\W\d]{0,23})[:：](?![/\\])(.*)", re.S)
+_TOKEN = re.compile(r'(?:[^\s"]+|"[^"]*")+')
+# "ltv>=1000", "ltv<=9.77", "ltv=9.77" in a CIMS_FIND/CIMS_COUNT query
+_LTV_BOUND = re.compile(r"(?i)^ltv\s*(>=|<=|=|>|<)\s*(\S.*)$")
+
+
 def _parse_query(query: Any) -> tuple[str | None, dict[str, str]]:
-    """(free text, {filter: value}) of a CIMS_FIND/CIMS_COUNT query. A query that cannot
+    """(free text, {filter: value}) of a CIMS_FIND/CIMS_COUNT query ("ltv>=1000" and
+    "ltv<=9.77" bound the lifetime value, in the store's currency, compared with the
+    value as shown: a converted one rounded half up to its decimals). A query that cannot
     mean what it says is refused (CimsError), never read as a search matching nothing
     (0 looks like an answer): a quote left open ('"Acme'), a filter without its value
-    ("tag:", "tag: vip"), a quoted phrase with nothing in it ('""')."""
+    ("tag:", "tag: vip"), a quoted phrase with nothing in it ('""'), and a key that is
+    no filter ("name:王小明", "cty:上海", "城市：上海"), refused naming the filters,
+    closest first. Text with a colon that is no key stays text: "10:30", a URL
+    ("https://…"), a quoted phrase ('"Re: order"')."""
     text = "" if query is None else str(query).strip()
-    lexer = shlex.shlex(text, posix=True)
-    lexer.whitespace_split, lexer.quotes, lexer.escape, lexer.commenters = True, '"', "", ""
-    try:
-        parts = list(lexer)       # "New York" is one phrase; an apostrophe (O'Brien) is a letter
-    except ValueError:
-        raise CimsError(f"a quote is left open in {text[:30]!r}: close it (\"New York\") or leave it out") from None
+    if text.count('"') % 2:
+        raise CimsError(f"a quote is left open in {text[:30]!r}: close it (\"New York\") or leave it out")
     words, filters = [], {}
-    for part in parts:
-        name, sep, value = part.partition(":")
-        if sep and name.lower() in FIND_FILTERS and value.strip():
-            filters[name.lower()] = value.strip()
-        elif sep and name.lower() in FIND_FILTERS:
-            raise CimsError(f"{name}: has no value; write it with its value and no space, e.g. "
-                            f"{name.lower()}:{_FILTER_EXAMPLES[name.lower()]}")
-        elif not part.strip():
-            raise CimsError("an empty quoted phrase (\"\") finds nothing: write words, or leave the query empty")
-        else:
+    for token in _TOKEN.findall(text):     # "New York" is one phrase; an apostrophe (O'Brien) is a letter
+        part = token.replace('"', "")
+        if not token.startswith('"') and (bound := _LTV_BOUND.match(token)) is not None:
+            # a lifetime value bound, compared with the value as shown (search_customers)
+            op, value = bound.group(1), bound.group(2).strip()
+            if op in ("<", ">"):
+                raise CimsError(f"{token}: write ltv{op}={value} (the value as shown counts: a lifetime value "
+                                f"shown {value} is {'at least' if op == '>' else 'at most'} {value})")
+            if op in (">=", "="):
+                filters["ltv_min"] = value
+            if op in ("<=", "="):
+                filters["ltv_max"] = value
+            continue
+        key = None if token.startswith('"') else _KEY.fullmatch(token)
+        if key is None:
+            if not part.strip():
+                raise CimsError("an empty quoted phrase (\"\") finds nothing: write words, or leave the query "
+                                "empty")
             words.append(part)
+            continue
+        name, value = key.group(1).lower(), key.group(2).replace('"', "").strip()
+        if name not in FIND_FILTERS:
+            raise CimsError(f"no filter {key.group(1)}: (use {', '.join(k + ':' for k in _closest(name))})")
+        if not value:
+            raise CimsError(f"{key.group(1)}: has no value; write it with its value and no space, e.g. "
+                            f"{name}:{_FILTER_EXAMPLES[name]}")
+        filters[name] = value
     return (" ".join(words) or None), filters
+
+
+def _closest(name: str) -> list[str]:
+    """The filters' keys, the ones most like `name` first."""
+    import difflib
+
+    return sorted(FIND_FILTERS, key=lambda k: -difflib.SequenceMatcher(None, name, k).ratio())
 
 
 _FILTER_EXAMPLES = {"city": "Shanghai", "province": "广东", "country": "CN", "segment": "VIP", "tag": "wholesale",
@@ -439,7 +504,7 @@ _FILTER_EXAMPLES = {"city": "Shanghai", "province": "广东", "country": "CN", "
 def _find_fields(cache: ReadCache, fields: Any) -> list[str]:
     if fields is None or fields == "" or fields == []:
         names = [f for f in DEFAULT_FIND_FIELDS
-                 if cache.personal or not _field_index("customer")[f.lower()][1]]
+                 if cache.personal or not _field_index("customer")[f.lower()].personal]
     elif isinstance(fields, (list, tuple)):
         flat = fields
         while flat and isinstance(flat[0], (list, tuple)):
@@ -479,12 +544,12 @@ def cims_find(query: Any, fields: Any = None, *, session=None) -> list[list[Any]
     names = _find_fields(cache, fields)
 
     def compute():
-        keys = [_resolve_field(cache, CUSTOMER, n) for n in names]
+        headings = [_resolve_field(cache, CUSTOMER, n) for n in names]
         page = _search(cache, query, FIND_LIMIT)
-        rows = [[excel_value(rec.get(k), cache.tz) for k in keys] for rec in page.rows]
+        rows = [[_sheet_value(cache, h, rec) for h in headings] for rec in page.rows]
         if page.total > len(rows):
             # the list stops at FIND_LIMIT: its last row says so, never a list that looks whole
-            rows.append([f"… {len(rows):,} of {page.total:,} shown: narrow the query"] + [""] * (len(keys) - 1))
+            rows.append([f"… {len(rows):,} of {page.total:,} shown: narrow the query"] + [""] * (len(headings) - 1))
         return [list(names)] + rows
 
     return cache.remember(("find", str(query), tuple(names)), compute)
@@ -643,23 +708,13 @@ def cims_pipeline(stage: Any = None, *, session=None) -> list[list[Any]]:
     wanted = _stage(stage)
 
     def compute():
-        import pandas as pd
-
         from ..domain.money import round_money
-        from ..reports.currency import FxRate, convert
 
         base, rates = cache.note_money_settings()
         stages = (wanted,) if wanted else OPEN_STAGES
         chosen = [rec for rec in cache.records("opportunity").values()
                   if (rec.get("stage") or STAGES[0]) in stages and rec.get("amount") is not None]
-        frame = pd.DataFrame({
-            "id": [r["id"] for r in chosen],
-            "currency": [r.get("currency") or base for r in chosen],
-            "amount": pd.Series([Decimal(r["amount"]) for r in chosen], dtype=object),
-            "probability": [r.get("probability") for r in chosen],
-            **{k: [r.get(k) for r in chosen] for k in ("closed_at", "expected_close", "created_at")}})
-        fx = [FxRate(r.currency, r.valid_from, Decimal(str(r.rate))) for r in rates]
-        frame = convert({"opportunity": frame}, base, fx)[0]["opportunity"] if len(frame) else frame
+        frame = deals_in_base(chosen, base, rates)[0]
         sums: dict[str, list[Decimal]] = {base: [Decimal(0), Decimal(0)]}
         converted: set[str] = set()
         unknown: list[str] = []
@@ -704,8 +759,40 @@ def _latest(rows: list[dict], key: str) -> Any:
     return max(values) if values else None
 
 
-def summary_360(view: dict, tz: dt.tzinfo) -> str:
-    """One line about a customer from `search.customer_360`."""
+def deals_in_base(chosen: list[dict], base: str, rates) -> tuple[Any, set[str], list[str]]:
+    """The deals `chosen` (opportunity records) as the Pipeline report converts them:
+    (frame of id, currency, amount, probability after conversion to `base` at the rates
+    entered, by `reports.currency.convert` at each deal's close, expected close or
+    creation date; the currencies converted; the ids of deals left in their currency, no
+    rate for their date)."""
+    import pandas as pd
+
+    from ..reports.currency import FxRate, convert
+
+    frame = pd.DataFrame({
+        "id": [r["id"] for r in chosen],
+        "currency": [r.get("currency") or base for r in chosen],
+        "amount": pd.Series([Decimal(r["amount"]) for r in chosen], dtype=object),
+        "probability": [r.get("probability") for r in chosen],
+        **{k: [r.get(k) for r in chosen] for k in ("closed_at", "expected_close", "created_at")}})
+    fx = [FxRate(r.currency, r.valid_from, Decimal(str(r.rate))) for r in rates]
+    frame = convert({"opportunity": frame}, base, fx)[0]["opportunity"] if len(frame) else frame
+    rows_fx = frame["_fx_rate"].tolist() if "_fx_rate" in frame else [None] * len(frame)
+    converted = {was for was, how in zip([r.get("currency") or base for r in chosen], rows_fx)
+                 if how is not None and how[1] is not None}
+    left = [rid for rid, code in zip(frame["id"], frame["currency"]) if code != base]
+    return frame, converted, left
+
+
+def summary_360(view: dict, tz: dt.tzinfo, money: tuple | None = None) -> str:
+    """One line about a customer from `search.customer_360`. money: (the store's
+    currency, the rates entered), as `settings.money_settings` gives them.
+
+    Every money figure it lists is converted to the store's currency, or none is: the
+    lifetime value and the open deals both converted at the rates entered (each rounded
+    half up to the currency's minor units, `display.converted_money`) when every order
+    and every open deal has a rate for its date; otherwise both in their own currencies
+    (never one converted beside the other unconverted)."""
     c = view["customer"]
     who = c.get("name") or c.get("company") or c["id"]
     if c.get("company") and c.get("name") and c["company"] != c["name"]:
@@ -715,11 +802,28 @@ def summary_360(view: dict, tz: dt.tzinfo) -> str:
         parts.append(str(c["segment"]))
     by = view.get("lifetime_values") or {}
     total, base = view.get("lifetime_value"), view.get("lifetime_value_currency")
-    if total is not None and base and set(by) - {base}:
+    opps = [o for o in view.get("opportunities") or [] if pipeline.is_open(o.get("stage"))]
+    open_by: dict[str, Decimal] = {}
+    for o in opps:
+        cur = o.get("currency") or base or "?"
+        open_by[cur] = open_by.get(cur, Decimal(0)) + Decimal(o.get("amount") or 0)
+    deals_base: Decimal | None = None
+    deals_converted = False
+    if money is not None and base and set(open_by) - {base}:
+        priced = [o for o in opps if o.get("amount") is not None]
+        frame, done, left = deals_in_base(priced, money[0], money[1])
+        if not left:
+            deals_base = sum(frame["amount"].tolist(), Decimal(0))
+            deals_converted = bool(done)
+    elif base and set(open_by) <= {base}:
+        deals_base = open_by.get(base)
+    # converted: every figure in the store's currency (the LTV and the deals), else none is
+    in_base = total is not None and bool(base) and (not open_by or deals_base is not None)
+    from ..domain.display import converted_money
+
+    if in_base and set(by) - {base}:
         # Converted with the entered rates: the total (rounded to the currency's minor
         # units: a computed figure, display.converted_money), then what it was made of.
-        from ..domain.display import converted_money
-
         parts.append(f"LTV {converted_money(total, base)} (from {money_text(by)})")
     else:
         parts.append(f"LTV {money_text(by) if by else _money(total, base)}")
@@ -727,14 +831,12 @@ def summary_360(view: dict, tz: dt.tzinfo) -> str:
     last_order = _latest(orders, "order_date")
     parts.append(f"{len(orders)} order{'s' if len(orders) != 1 else ''}"
                  + (f", last {last_order.isoformat()}" if last_order else ""))
-    opps = [o for o in view.get("opportunities") or [] if pipeline.is_open(o.get("stage"))]
     if opps:
-        open_by: dict[str, Decimal] = {}
-        for o in opps:
-            cur = o.get("currency") or "?"
-            open_by[cur] = open_by.get(cur, Decimal(0)) + Decimal(o.get("amount") or 0)
-        parts.append(f"{len(opps)} open opportunit{'ies' if len(opps) != 1 else 'y'} "
-                     f"({money_text(open_by)})")
+        if in_base and deals_converted:
+            shown = f"{converted_money(deals_base, base)} (from {money_text(open_by)})"
+        else:
+            shown = money_text(open_by)
+        parts.append(f"{len(opps)} open opportunit{'ies' if len(opps) != 1 else 'y'} ({shown})")
     open_tickets = [t for t in view.get("tickets") or [] if t.get("status") in ("New", "Open", "Pending")]
     parts.append(f"{len(open_tickets)} open ticket{'s' if len(open_tickets) != 1 else ''}")
     last_contact = _latest(view.get("interactions") or [], "occurred_at")
@@ -754,7 +856,7 @@ def cims_360(customer_id: Any, *, session=None) -> str:
     def compute():
         from ..services.search import customer_360
 
-        return summary_360(customer_360(cache.session, cid), cache.tz)
+        return summary_360(customer_360(cache.session, cid), cache.tz, cache.note_money_settings())
 
     return cache.remember(("360", cid), compute)
 

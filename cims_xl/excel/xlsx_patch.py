@@ -186,9 +186,19 @@ def sheet_settings(ws) -> dict[str, Any]:
         "sheetPr": _openpyxl_bytes(ws.sheet_properties.to_tree()),
         "rowBreaks": _openpyxl_bytes(ws.row_breaks.to_tree()) if ws.row_breaks else b"",
         "colBreaks": _openpyxl_bytes(ws.col_breaks.to_tree()) if ws.col_breaks else b"",
-        "heights": {r: (d.height, d.hidden) for r, d in ws.row_dimensions.items()},
+        "heights": {r: row_state(d) for r, d in ws.row_dimensions.items()},
         "mergeCells": _merge_cells(ws),
     }
+
+
+ROW_DEFAULT = (None, False, 0, False, None, False, False)
+
+
+def row_state(dim) -> tuple:
+    """What a save writes of a row (`<row>`, ECMA-376 Part 1 §18.3.1.73): its height,
+    hidden state, outline level and collapsed mark, its row style, thick borders."""
+    return (dim.height, bool(dim.hidden), dim.outline_level or 0, bool(dim.collapsed),
+            bytes(dim._style) if dim.has_style else None, bool(dim.thickBot), bool(dim.thickTop))
 
 
 def _merge_cells(ws) -> bytes:
@@ -676,6 +686,35 @@ def sheet_parts(pkg: Package) -> tuple[str, dict[str, str]]:
     return wb_part, out
 
 
+def unfill_link_cells(wb, open_package) -> None:
+    """Give back their emptiness to the empty cells that carry a hyperlink.
+
+    openpyxl's reader sets a cell's hyperlink through `Cell.hyperlink`, which writes the
+    link's address into the cell when it has no value: a save would then write the
+    address as text wherever such a cell is written (Refresh moving its row). A cell
+    whose value is its link's address and whose `<c>` in the file holds no value is
+    emptied in the model again (its style and link stay). `open_package()` gives the
+    file's package, opened only when such a cell is found."""
+    suspects = {ws.title: [c for c in ws._cells.values()
+                           if getattr(c, "_hyperlink", None) is not None and isinstance(c._value, str)
+                           and c._value == (c._hyperlink.target or c._hyperlink.location)]
+                for ws in wb.worksheets}
+    if not any(suspects.values()):
+        return
+    pkg = open_package()
+    _wb_part, parts = sheet_parts(pkg)
+    for title, cells in suspects.items():
+        if not cells or title not in parts or not pkg.has(parts[title]):
+            continue
+        raw = pkg.read(parts[title])
+        for cell in cells:
+            found = re.search(rb'<(?:[\w.-]+:)?c\b[^>]*?\br="' + cell.coordinate.encode()
+                              + rb'"[^>]*?(?:/>|>.*?</(?:[\w.-]+:)?c>)', raw, re.S)
+            if found is None or not re.search(rb"<(?:[\w.-]+:)?(?:v|is|f)\b", found.group(0)):
+                cell._value = None
+                cell.data_type = "n"
+
+
 class Patcher:
     def __init__(self, wb, snap: Snapshot, pkg: Package):
         self.wb, self.snap, self.pkg = wb, snap, pkg
@@ -750,7 +789,7 @@ class Patcher:
             patch_cols(root, model_changes(ws, before.widths), WORKSHEET_ORDER)
         for key in settings_changed:
             if key == "heights":
-                self._heights(root, settings[key], before.settings.get(key) or {})
+                self._heights(ws, root, settings[key], before.settings.get(key) or {})
             else:
                 self._setting(root, key, settings[key])
         if tables_changed:
@@ -828,28 +867,41 @@ class Patcher:
             else:
                 insert_ordered(old, child, SHEET_PR_ORDER)
 
-    @staticmethod
-    def _heights(root, now: dict, before: dict) -> None:
-        """Row heights and hidden rows a writer set (report header rows that wrap)."""
+    def _heights(self, ws, root, now: dict, before: dict) -> None:
+        """Rows whose attributes changed: heights and hidden rows a writer set (report
+        header rows that wrap), and everything a row carries when Refresh moved it
+        (outline level and collapsed mark, row style, thick borders: `row_state`)."""
         sheet = SheetCells(root)
         for r in sorted(set(now) | set(before)):
-            if now.get(r) == before.get(r):
+            if now.get(r, ROW_DEFAULT) == before.get(r, ROW_DEFAULT):
                 continue
-            height, hidden = now.get(r, (None, False))
+            height, hidden, level, collapsed, style, thick_bot, thick_top = now.get(r, ROW_DEFAULT)
             row = sheet.rows.get(r)
             if row is None:
-                if height is None and not hidden:
+                if now.get(r, ROW_DEFAULT) == ROW_DEFAULT:
                     continue
                 row = etree.Element(S + "row")
                 row.set("r", str(r))
                 sheet.add_row(r, row)
-            for attr in ("ht", "customHeight", "hidden"):
+            for attr in ("ht", "customHeight", "hidden", "outlineLevel", "collapsed", "s", "customFormat",
+                         "thickBot", "thickTop"):
                 row.attrib.pop(attr, None)
+            if style is not None:
+                row.set("s", str(self.styles.xf(ws.row_dimensions[r]._style)))
+                row.set("customFormat", "1")
             if height is not None:
                 row.set("ht", _number_text(height))
                 row.set("customHeight", "1")
             if hidden:
                 row.set("hidden", "1")
+            if level:
+                row.set("outlineLevel", str(level))
+            if collapsed:
+                row.set("collapsed", "1")
+            if thick_top:
+                row.set("thickTop", "1")
+            if thick_bot:
+                row.set("thickBot", "1")
 
     # -- tables --
     @staticmethod

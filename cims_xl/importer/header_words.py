@@ -74,7 +74,9 @@ OWNER = ["betreuer", "kundenbetreuer", "verantwortlich", "zuständig", "vertrieb
 CURRENCY = ["währung", "devise", "monnaie", "moneda", "divisa", "moeda", "valuta", "通貨",
             # SAP's document and transaction currency (WAERS), the French and Spanish ISO code
             "belegwährung", "transaktionswährung", "code devise", "code de la devise", "código de moneda",
-            "取引通貨", "通貨コード"]
+            "取引通貨", "通貨コード",
+            # DATEV's Währungskennzeichen of the Umsatz (Buchungsstapel)
+            "wkz umsatz", "wkz"]
 SEGMENT = ["kundensegment", "segment client", "segmento", "segmento de cliente",
            "segmento cliente", "セグメント", "顧客区分", "顧客セグメント"]
 CUSTOMER_REF = ["kundennr.", "kundennr", "kundennummer", "kunden-nr.", "kunden-id", "kd.-nr.",
@@ -227,7 +229,10 @@ WORDS: dict[str, dict[str, list[str]]] = {
                    "totale", "fatturato", "vendite", "金額", "売上", "売上高", "合計金額",
                    # Japanese order and invoice exports; Chinese totals (traditional forms made below)
                    "合計", "総額", "税込金額", "請求金額", "売上金額", "受注金額", "注文金額", "支払金額",
-                   "お支払い金額", "合计", "总计", "总额", "销售金额", "交易金额"],
+                   "お支払い金額", "合计", "总计", "总额", "销售金额", "交易金额",
+                   # DATEV's Buchungsstapel: the amount unsigned, its side in "Soll/Haben-Kennzeichen"
+                   # (S/H, importer.ledger_marks), its currency in "WKZ Umsatz"
+                   "umsatz (ohne soll/haben-kz)", "umsatz (ohne soll-/haben-kz)", "umsatz ohne soll/haben-kz"],
         "discount": ["rabatt", "nachlass", "remise", "réduction", "descuento", "desconto",
                      "sconto", "割引", "値引き", "折扣率"],
         "profit": ["gewinn", "ertrag", "bénéfice", "marge", "beneficio", "ganancia", "lucro",
@@ -1102,7 +1107,11 @@ HOUSE_NUMBER_AFTER = ["hausnummer", "hausnr", "hausnr.", "haus-nr.", "haus nr.",
                       "número exterior", "núm. ext.", "num ext", "numero exterior", "número da casa",
                       "número do imóvel", "nr domu", "nr. domu", "numer domu", "nr budynku", "civico",
                       "numero civico", "n. civico", "n.civico", "num. civico", "číslo domu", "číslo popisné",
-                      "husnummer", "husnr", "gatenummer", "talonumero", "házszám", "nr", "nr.", "nummer"]
+                      "husnummer", "husnr", "gatenummer", "talonumero", "házszám", "nr", "nr.", "nummer",
+                      # Czech "č.p." (číslo popisné), Swedish "Gatunummer", Finnish "Talon numero",
+                      # Hungarian "hsz." (házszám), Polish "numer budynku"
+                      "č.p.", "č. p.", "čp", "čp.", "gatunummer", "gatunr", "gatunr.", "talon numero",
+                      "talonnumero", "talon nro", "hsz", "hsz.", "numer budynku", "nr bud."]
 # Street headings whose language says the order for a house number headed in English or
 # with a bare "No"/"#": the number after the street, or (French) before it
 STREET_NUMBER_AFTER = ["straße", "strasse", "str.", "straat", "rua", "logradouro", "calle", "via", "ulica",
@@ -1121,3 +1130,13 @@ HOUSE_NUMBER_BARE = ["number", "no", "no.", "nr", "nr.", "#", "n°", "nº", "num
                      "núm", "núm."]
 # A Dutch house number's addition ("123" + "II", "A"): joined to the number with a space
 HOUSE_NUMBER_SUFFIX = ["toevoeging", "huisnummertoevoeging", "huisletter", "huisnr toevoeging", "toev.", "toev"]
+# A flat's (or second) number after the house number, written as its country writes it
+# (importer.mapping._house_number): Polish "Długa 5/3" (nr lokalu), Czech "Dlouhá 730/5"
+# (číslo orientační after číslo popisné), Swedish "Storgatan 5 lgh 1101", Finnish
+# "Mannerheimintie 5 A 3" (the staircase letter, then the flat)
+FLAT_NUMBER_SLASH = ["nr lokalu", "nr. lokalu", "numer lokalu", "nr lok.", "nr lok", "lokal", "nr mieszkania",
+                     "numer mieszkania", "nr m.", "mieszkanie", "číslo orientační", "č.o.", "č. o.", "čo",
+                     "čo.", "orientační číslo"]
+FLAT_NUMBER_LGH = ["lägenhetsnummer", "lägenhetsnr", "lgh", "lgh nr", "lgh.nr", "lgh-nr", "lägenhet"]
+FLAT_NUMBER_SPACE = ["huoneisto", "huoneiston numero", "asunto", "asunnon numero", "as.", "porras", "rappu",
+                     "kirjain", "huoneistotunnus"]

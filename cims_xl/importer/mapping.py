@@ -1061,6 +1061,7 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
         chosen[i] = ColumnMap(headers[i], target, how)
 
     fixed: set[int] = set()
+    houses_given: set[int] = set()      # --map "No=House number": joined to the street (_house_number)
     for source, layer in (("profile", profile or {}), ("override", overrides or {})):
         for column, words in layer.items():
             i = find(column)
@@ -1069,6 +1070,9 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
                     raise ImportRefused(f"--map names column '{column}', but the file has no such "
                                         "column; its columns are: "
                                         + ", ".join(f"'{h}'" for h in headers))
+                continue
+            if words not in (None, "") and norm(words) in HOUSE_NUMBER_OPTION and "address" in allowed:
+                houses_given.add(i)
                 continue
             assign(i, resolve_target(ent, words) if words not in (None, "") else IGNORE, source)
             fixed.add(i)
@@ -1221,7 +1225,7 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
             _address_lines(headers, chosen, taken, fixed | set(not_own), not_own))
     decisions.extend(line_decisions)
     house_decisions, address_lines, house_numbers = _house_number(headers, chosen, taken, fixed | set(not_own),
-                                                                  address_lines)
+                                                                  address_lines, houses_given)
     decisions.extend(house_decisions)
     part_decisions, phone_parts = _phone_parts(ent, headers, chosen, taken, fixed | set(not_own), shapes)
     decisions.extend(part_decisions)
@@ -1972,16 +1976,22 @@ def house_number_order(header: str) -> str | None:
 
 
 def _house_number(headers: list[str], chosen: list["ColumnMap"], taken: dict[str, int], fixed: set[int],
-                  found: tuple[int, ...]) -> tuple[list[dict], tuple[int, ...], dict[int, str]]:
+                  found: tuple[int, ...], given: set[int] = frozenset()) -> tuple[list[dict], tuple[int, ...],
+                                                                                   dict[int, str]]:
     """A house number in a column of its own beside the street ("Straße" + "Hausnummer",
-    "Street" + "House No", "Logradouro" + "Número", "Numéro de rue" + "Rue") is joined
-    to the street's first line in the country's order (plan._joined_house): after it
-    for a German, Dutch, Portuguese, Spanish, Polish, Italian heading, before it for a
-    French one, by each row's country for an English one ("House No": number first in
-    NUMBER_FIRST, after the street elsewhere; a row with no country takes --region or the
-    store's region, the import stops without either). A bare "No"/"Nr"/"Número" counts
-    only right beside the street column. Returns (decisions, the address columns in
-    order, {column: order})."""
+    "Street" + "House No", "Logradouro" + "Número", "Numéro de rue" + "Rue", "Ulica" +
+    "Nr domu", "Ulice" + "č.p.", "Gatuadress" + "Gatunummer") is joined to the street's
+    first line in the country's order (plan._joined_house): after it for a German, Dutch,
+    Portuguese, Spanish, Polish, Czech, Hungarian, Swedish, Finnish, Italian heading,
+    before it for a French one, by each row's country for an English one ("House No":
+    number first in NUMBER_FIRST, after the street elsewhere; a row with no country takes
+    --region or the store's region, the import stops without either). A bare "Nr"/"Número"
+    counts only right beside the street column (a bare "No"/"#", a row counter's heading
+    too, is decided on its values after the first pass: join_bare_house_number). A flat's
+    number follows the house number as its country writes it (FLAT_JOINS: "Długa 5/3",
+    "Storgatan 5 lgh 1101", "Mannerheimintie 5 A 3"), a Dutch addition with a space.
+    `given`: columns --map "Column=House number" names. Returns (decisions, the address
+    columns in order, {column: order})."""
     lead = taken.get("address")
     if lead is None:
         return [], found, {}
@@ -1989,26 +1999,41 @@ def _house_number(headers: list[str], chosen: list["ColumnMap"], taken: dict[str
     def free(i: int) -> bool:
         return i not in fixed and chosen[i].how == "unmapped" and not chosen[i].could_be
 
-    number = next((i for i, h in enumerate(headers) if free(i) and house_number_order(h)
-                   and (norm(h) not in _HOUSE_BARE and h.strip() != "#" or abs(i - lead) == 1)), None)
+    number = next((i for i in sorted(given) if i != lead), None)
+    if number is None:
+        number = next((i for i, h in enumerate(headers) if free(i) and house_number_order(h)
+                       and (norm(h) not in _HOUSE_BARE and h.strip() != "#" or abs(i - lead) == 1)), None)
     if number is None:
         return [], found, {}
-    order = house_number_order(headers[number])
+    return house_join(headers, chosen, lead, number, fixed, found, given=number in given)
+
+
+def house_join(headers: list[str], chosen: list["ColumnMap"], lead: int, number: int, fixed: set[int],
+               found: tuple[int, ...], given: bool = False, why: str = "") -> tuple[list[dict], tuple[int, ...],
+                                                                                     dict[int, str]]:
+    """Column `number` joined as the house number of the street in column `lead`, with the
+    flat number or addition columns after it (_house_number); `found` the address columns
+    already in order; `why` the evidence its values gave, for a bare heading."""
+
+    def free(i: int) -> bool:
+        return i not in fixed and chosen[i].how == "unmapped" and not chosen[i].could_be
+
+    order = house_number_order(headers[number]) or "country"
     if order == "country":
         # "Straße" + "No": the street's heading says the language
         street = norm(headers[lead])
         order = ("after" if street in _STREET_AFTER else "before" if street in _STREET_BEFORE else order)
     if order == "after" and norm(headers[number]) in _HOUSE_COMMA:
         order = "after,"                          # "Rua Augusta, 1500", "Via Roma, 12"
-    suffix = next((i for i, h in enumerate(headers) if norm(h) in _HOUSE_SUFFIX and i != number
-                   and (free(i) or (chosen[i].target == "address" and i in found))), None)
-    rest = tuple(i for i in (found or (lead,)) if i not in (lead, suffix))
-    columns = (lead, number, *(() if suffix is None else (suffix,)), *rest)
+    suffixes = [i for i, h in enumerate(headers) if (norm(h) in _HOUSE_SUFFIX or norm(h) in _FLAT_JOINS)
+                and i not in (number, lead) and (free(i) or (chosen[i].target == "address" and i in found))]
+    rest = tuple(i for i in (found or (lead,)) if i != lead and i not in suffixes)
+    columns = (lead, number, *suffixes, *rest)
     chosen[number] = ColumnMap(headers[number], "address", "synonym")
-    if suffix is not None:
-        chosen[suffix] = ColumnMap(headers[suffix], "address", "synonym")
-    houses = {number: order, **({} if suffix is None else {suffix: "suffix"})}
-    shown = f"'{headers[number]}'" + (f" + '{headers[suffix]}'" if suffix is not None else "")
+    for i in suffixes:
+        chosen[i] = ColumnMap(headers[i], "address", "synonym")
+    houses = {number: order, **{i: _FLAT_JOINS.get(norm(headers[i]), "suffix") for i in suffixes}}
+    shown = " + ".join(f"'{headers[i]}'" for i in (number, *suffixes))
     said = {"after": "the street, then the number (the heading's language writes it so: \"Hauptstraße 12a\")",
             "after,": "the street, a comma, then the number (the heading's language writes it so: \"Rua Augusta, "
                       "1500\")",
@@ -2016,9 +2041,91 @@ def _house_number(headers: list[str], chosen: list["ColumnMap"], taken: dict[str
             "country": "by each row's country: the number first in " + ", ".join(sorted(NUMBER_FIRST))
                        + " (\"12 Main St\"), after the street elsewhere (\"Hauptstraße 12a\"); a row with no "
                          "country takes --region or the store's region (`cims settings region CC`)"}[order]
+    flats = {"flat/": "a slash (\"ul. Długa 5/3\", \"Dlouhá 730/5\")", "flat lgh": "\"lgh\" (\"Storgatan 5 lgh 1101\")",
+             "suffix": "a space (\"Keizersgracht 123 II\", \"Mannerheimintie 5 A 3\")"}
+    after = "; ".join(f"'{headers[i]}' after the number with {flats[houses[i]]}" for i in suffixes)
+    source = " (--map named it)" if given else why
     return [{"what": "house number", "decided": f"{shown} joined to '{headers[lead]}' in Address",
-             "evidence": f"'{headers[number]}' is the house number of the street in '{headers[lead]}': {said} "
-                         "(--map \"Column=Notes\" keeps it in Notes instead)"}], columns, houses
+             "evidence": f"'{headers[number]}' is the house number of the street in '{headers[lead]}'{source}: "
+                         f"{said}" + (f"; {after}, as that country writes it" if after else "")
+                         + " (--map \"Column=Notes\" keeps it in Notes instead)"}], columns, houses
+
+
+# --map "Column=House number" (in the words of the languages the headings are read in)
+HOUSE_NUMBER_OPTION = frozenset(norm(w) for w in ("house number", "house no", "housenumber", "hausnummer",
+                                                   "huisnummer", "número", "nr domu", "numéro de rue"))
+_FLAT_JOINS = {**{norm(w): "flat/" for w in hw.FLAT_NUMBER_SLASH}, **{norm(w): "flat lgh" for w in hw.FLAT_NUMBER_LGH},
+               **{norm(w): "suffix" for w in hw.FLAT_NUMBER_SPACE}}
+_HOUSE_LIKE = re.compile(r"\d{1,4}(?:\s?(?:bis|ter|quater|[^\W\d_]))?"
+                         r"(?:\s?[-/]\s?\d{1,4}(?:\s?[^\W\d_])?)?", re.IGNORECASE)   # 12, 12a, 4bis, 5/3, 10-12
+
+
+class BareHouseNumbers:
+    """The values of a column headed only "No"/"No."/"#" (a row counter's heading too)
+    right after the street column, over the whole file: whether they are house numbers
+    (join_bare_house_number)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.shaped = 0             # values a house number's shape: 12, 12a, 5/3, 10-12
+        self.marked = 0             # ... with a letter, slash or dash: 12a, 5/3
+        self.seen: set[str] = set()
+        self.repeats = False
+        self.examples: list[str] = []
+
+    def add(self, text: str) -> None:
+        text = text.strip()
+        if not text:
+            return
+        if re.fullmatch(r"\d+\.0", text):
+            text = text[:-2]                  # 7.0: a number cell
+        self.count += 1
+        if len(self.examples) < 4 and text not in self.examples:
+            self.examples.append(text)
+        if _HOUSE_LIKE.fullmatch(text):
+            self.shaped += 1
+            self.marked += not text.isdigit()
+        if text in self.seen:
+            self.repeats = True
+        elif len(self.seen) < 100_000:
+            self.seen.add(text)
+
+    def verdict(self) -> str | None:
+        """"house" (every value a house number's shape, and some written with a letter or
+        slash, or repeated: 12a, 5/3, 7 twice), "other" (some value no house number:
+        a customer number 100234, "C-17"), None (small whole numbers, each once: either)."""
+        if not self.count or self.shaped < self.count:
+            return "other"
+        return "house" if self.marked or self.repeats else None
+
+
+def join_bare_house_number(m: "Mapping", j: int, values: BareHouseNumbers, file_words: str) -> list[dict]:
+    """Column `j` of `m`, headed "No"/"#" right after the street column and not the row
+    numbers: joined to the street as its house number when its values show it
+    (BareHouseNumbers.verdict: "house"), left as it was ("other"); where they cannot
+    tell (small whole numbers, each once: a house number or a customer's number) the
+    import stops before writing, naming the column, examples and the options."""
+    verdict = values.verdict()
+    if verdict == "other":
+        return []
+    headers = [c.header for c in m.columns]
+    lead = j - 1
+    header = headers[j].replace('"', "'")
+    shown = ", ".join(values.examples)
+    if verdict is None:
+        raise ImportRefused(
+            f"{file_words}: column '{headers[j]}' beside the street '{headers[lead]}' holds small whole numbers, "
+            f"each once ({shown}, …): they may be the house numbers of the streets or the customers' own numbers, "
+            f"and nothing in the file tells which. Nothing was imported. Say which: --map \"{header}=House number\" "
+            f"joins each to its street, --map \"{header}=-\" leaves the column out (--map \"{header}=Notes\" "
+            "keeps it in Notes).")
+    found = m.address_lines if m.address_lines and m.address_lines[0] == lead else ()
+    why = (" (its values are house numbers: " + shown
+           + (", written with a letter or slash" if values.marked else ", some repeated") + ")")
+    decisions, columns, houses = house_join(headers, m.columns, lead, j, set(), found, why=why)
+    m.address_lines = columns
+    m.house_numbers = {**m.house_numbers, **houses}
+    return decisions
 
 
 # ----- headers in parts: "Person - Email - Work", "Contact: Email", "Account.Name" --------

@@ -455,6 +455,7 @@ class Options:
     # refund row -> (ids it names, its own ids, amount cell): its payment is not in the file
     refund_outside: dict = field(default_factory=dict)
     refund_ids: dict = field(default_factory=dict)    # payment row -> own ids of its refund rows
+    refund_other_currency: dict = field(default_factory=dict)   # refund row -> why not subtracted (its currency)
     related_rows: dict = field(default_factory=dict)  # row -> (type, transaction): about another payment
     not_sale_rows: dict = field(default_factory=dict)  # row -> (type, column): no sale (transaction_types)
     repeated_rows: dict = field(default_factory=dict)  # row -> earlier row, the same in every cell (order_numbers)
@@ -762,6 +763,9 @@ class RowPreparer:
         cur = data.get("currency")
         if type(cur) is str:
             codes = money.currency_candidates(cur)
+            if len(codes) == 1 and money.is_currency_noun(cur):
+                data["currency"] = codes[0]      # "Kronor": the one currency the word names
+                return
             if len(codes) < 2:
                 return
             code, assumed = row_currency.by_country(codes, country), False
@@ -1394,6 +1398,12 @@ class RowPreparer:
                 code = self.options.region
             order = (None if code is None else "before" if code in NUMBER_FIRST
                      else "after," if code in COMMA_AFTER else "after")
+        if order in ("suffix", "flat/", "flat lgh"):
+            # a flat's number or an addition with no house number in its row: not joined
+            house = next((k for k, o in self.house_numbers.items() if o not in ("suffix", "flat/", "flat lgh")), None)
+            cell = values[house] if house is not None and house < len(values) else None
+            if is_blank_cell(cell) or not cell_text(cell).strip():
+                street = ""
         if not street or order is None:
             if self.has_notes:
                 extra.append(f"{self.headers[i]}: {number}")
@@ -1401,6 +1411,10 @@ class RowPreparer:
             return None
         if order == "suffix":
             return f"{street} {number}"
+        if order == "flat/":
+            return f"{street}/{number}"              # "ul. Długa 5/3", "Dlouhá 730/5"
+        if order == "flat lgh":
+            return f"{street} lgh {number}"          # "Storgatan 5 lgh 1101"
         return f"{number} {street}" if order == "before" else f"{street}, {number}" if order == "after," \
             else f"{street} {number}"
 
@@ -2715,9 +2729,12 @@ class Planner:
         """A row that refunds a payment (importer.refunds): part of that payment, or
         rejected when the payment is not in the file."""
         paid = self.options.refund_rows[number]
+        column = self.prep.source_of.get("amount", "Amount")
+        if paid is not None and number in self.options.refund_other_currency:
+            # listed: a refund in another currency than its payment's is not subtracted
+            return Outcome(number, "rejected", problems={column: self.options.refund_other_currency[number]})
         if paid is not None:
             return Outcome(number, "duplicate", duplicate_of_row=paid, matched_by=refunds.REFUND_ROW)
-        column = self.prep.source_of.get("amount", "Amount")
         outside = self.options.refund_outside.get(number)
         if self.stored_refunds is not None and outside is not None:
             done = self.stored_refunds.apply(*outside, mark=self._amount_mark())

@@ -362,6 +362,10 @@ class RefundRows:
         self.outside: dict[int, tuple[list[str], list[str], object, str, tuple[str, str]]] = {}
         self.fold_ids: dict[int, list[str]] = {}
         self.related: dict[int, tuple[str, str]] = {}    # row -> (its type, the transaction it is about)
+        self.payment_values: dict[int, list] = {}        # payment row -> its cells (its currency, in decide)
+        # after decide(): refund row -> why it was not subtracted from the payment row it
+        # refunds (in another currency than that payment's: other_currency)
+        self.other_currency: dict[int, str] = {}
 
     def add(self, number: int, values: list) -> None:
         n = len(values)
@@ -378,7 +382,8 @@ class RefundRows:
         else:
             self.documents.add(number, values)
             for t in ids:
-                self.payments.setdefault(t, number)
+                if self.payments.setdefault(t, number) == number:
+                    self.payment_values[number] = values
 
     def decide(self, amount_col: int | None, currency_col: int | None = None,
                who_cols: tuple[int | None, int | None] = (None, None)
@@ -399,22 +404,69 @@ class RefundRows:
             rows[number] = paid
             cell = values[amount_col] if amount_col is not None and amount_col < len(values) else None
             if paid is not None and cell is not None:
-                folds.setdefault(paid, []).append(cell)
-                self.fold_ids.setdefault(paid, []).extend(own)
+                code = _row_currency(values, amount_col, currency_col)
+                theirs = _row_currency(self.payment_values.get(paid, []), amount_col, currency_col)
+                # the refund goes with its currency (the payment row subtracts it only in its own)
+                folds.setdefault(paid, []).append(in_heading_currency(cell, code))
+                if other_currency(code, theirs):
+                    self.other_currency[number] = other_currency_warning(
+                        f"a refund ({_text(cell)} {code}) of the payment on row {paid}", str(code), str(theirs)) \
+                        + "; the refund is kept in that order's Notes"
+                else:
+                    self.fold_ids.setdefault(paid, []).extend(own)
             elif paid is None:
                 currency = values[currency_col] if currency_col is not None and currency_col < len(values) else None
                 who = tuple(_text(values[c]) if c is not None and c < len(values) else "" for c in who_cols)
                 self.outside[number] = (refs, own, cell, _text(currency), who)
         if not rows:
             return {}, {}, not_sale_lines
-        found = sum(1 for r in rows.values() if r is not None)
+        found = sum(1 for n, r in rows.items() if r is not None and n not in self.other_currency)
         example = self.refunds[0][2]
         return folds, rows, not_sale_lines + [{"what": "refund rows", "decided": f"{len(rows)} row(s) are refunds: "
-                              f"{found} subtracted from the payment they refund in the file, {len(rows) - found} "
+                              f"{found} subtracted from the payment they refund in the file, "
+                              + (f"{len(self.other_currency)} not, being in another currency than that payment's, "
+                                 if self.other_currency else "")
+                              + f"{len(rows) - found - len(self.other_currency)} "
                               "from the order an earlier import stored under the number they refund (rejected "
                               "when there is none); none stored as a sale",
                               "evidence": f"'{example}' in the type column, the payment named by its "
                                           "reference or id"}]
+
+
+def refund_currency(said: object) -> str | None:
+    """The ISO code of a currency as a refund row or a payment writes it ("EUR", "eur",
+    "€"), None when blank or not read as one (then the amount's own sign decides)."""
+    try:
+        return money.check_currency(_text(said) or None)
+    except ValueError:
+        return None
+
+
+def other_currency(refund: str | None, order: str | None) -> bool:
+    """Whether a refund in `refund` may not be subtracted from a payment (order) in
+    `order`: both known and not the same. The one rule for every path a refund takes (a
+    refund row of the same file, a refund column, a refund of an order stored before):
+    a refund is subtracted only in its payment's currency; otherwise it is warned about,
+    kept in the order's Notes, and the refund row is listed (never converted, never
+    relabelled)."""
+    return bool(refund and order and refund != order)
+
+
+def other_currency_warning(what: str, refund: str, order: str) -> str:
+    """The one wording of a refund not subtracted for its currency (`other_currency`)."""
+    return f"{what} is in {refund}, the order is in {order}: not subtracted (never converted)"
+
+
+def _row_currency(values: list, amount_col: int | None, currency_col: int | None) -> str | None:
+    """A row's currency: its Currency cell, else the one its amount cell names ("€30")."""
+    n = len(values)
+    code = refund_currency(values[currency_col]) if currency_col is not None and currency_col < n else None
+    if code is None and amount_col is not None and amount_col < n and _text(values[amount_col]):
+        try:
+            code = money.read_money(values[amount_col]).currency
+        except ValueError:
+            code = None
+    return code
 
 
 def read_refund(cell: object, currency: str | None, decimal: str | None) -> money.MoneyReading:
@@ -439,6 +491,7 @@ def apply_refund(clean: dict, refunded: list[object], decimal: str | None) -> tu
     is left as it was."""
     total = Decimal(0)
     shown: list[str] = []
+    foreign: list[str] = []
     code = clean.get("currency") or None
     for cell in refunded:
         if _text(cell) == "":
@@ -451,19 +504,22 @@ def apply_refund(clean: dict, refunded: list[object], decimal: str | None) -> tu
                     "unread")
         if reading.amount is None or reading.amount == 0:
             continue
+        if other_currency(reading.currency, code):
+            # another currency than the payment's: never subtracted (nor relabelled)
+            foreign.append(other_currency_warning(f"refund {_text(cell)}", str(reading.currency), str(code)))
+            continue
         if (problem := money.whole_currency_problem(reading.amount, reading.currency or code)) is not None:
             return f"the refund '{_text(cell)[:40]}': {problem}", "fraction"
-        if reading.currency and clean.get("currency") and reading.currency != clean["currency"]:
-            return (f"refund {_text(cell)} is in {reading.currency}, the payment in {clean['currency']}: "
-                    "not subtracted (the refund is kept in Notes)", "currency")
         total += abs(reading.amount)
         shown.append(_text(cell))
-    if total == 0:
-        return None
     amount = clean.get("amount")
     currency = clean.get("currency") or ""
-    if amount is None or amount <= 0:
-        return None
+    if foreign:
+        notes = _text(clean.get("notes"))
+        note = "Refund not subtracted: " + "; ".join(foreign)
+        clean["notes"] = f"{notes}\n{note}" if notes else note
+    if total == 0 or amount is None or amount <= 0:
+        return ("; ".join(foreign) + " (the refund is kept in Notes)", "currency") if foreign else None
     if total >= amount:
         clean["status"] = "Returned"
         note = f"Refunded in full: {total} {currency} of {amount} {currency} charged"
@@ -480,6 +536,8 @@ def apply_refund(clean: dict, refunded: list[object], decimal: str | None) -> tu
         warning = (f"{total} {currency} of {amount} {currency} refunded: the amount stored is the {kept} "
                    f"{currency} kept (the refund is in Notes)")
         what = "partial"
+    if foreign:
+        warning += "; " + "; ".join(foreign)
     notes = _text(clean.get("notes"))
     clean["notes"] = f"{notes}\n{note}" if notes else note
     return warning, what
@@ -553,15 +611,13 @@ class StoredRefunds:
         if now.get("status") in ("Returned", "Cancelled"):
             return RefundOfStored("rejected", rid, {}, (
                 f"a refund of {rid}, which is already {now['status']}: nothing left to subtract"))
-        try:
-            code = money.check_currency(currency) if currency else None
-        except ValueError:
-            code = currency
-        if code and now.get("currency") and code != now["currency"]:
-            return RefundOfStored("rejected", rid, {}, (
-                f"a refund of {rid} in {code}, the order is in {now['currency']}: not subtracted"))
+        code = refund_currency(currency) if currency else None
+        if other_currency(code, now.get("currency")):
+            return RefundOfStored("rejected", rid, {}, other_currency_warning(
+                f"a refund of {rid}", str(code), str(now["currency"])))
         clean = dict(now)
-        said = apply_refund(clean, cell if isinstance(cell, list) else [cell], mark)
+        cells = cell if isinstance(cell, list) else [cell]
+        said = apply_refund(clean, [in_heading_currency(c, code) for c in cells], mark)
         if said is None:
             return RefundOfStored("rejected", rid, {}, f"a refund of {rid} with no amount to subtract")
         warning, what = said

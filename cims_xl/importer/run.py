@@ -214,6 +214,7 @@ class Scan:
     refund_rows: dict = field(default_factory=dict)   # refund row -> the payment row it refunds, or None
     refund_outside: dict = field(default_factory=dict)   # refund row -> (refs, own ids, cell): payment not in the file
     refund_ids: dict = field(default_factory=dict)    # payment row -> own ids of the refund rows folded into it
+    refund_other_currency: dict = field(default_factory=dict)   # refund row -> why not subtracted (its currency)
     related_rows: dict = field(default_factory=dict)  # row -> (type, transaction): about another payment, no sale
     not_sale_rows: dict = field(default_factory=dict)  # row -> (type, column): a bill, expense, void (transaction_types)
     repeated_rows: dict = field(default_factory=dict)  # row -> the earlier row it repeats cell for cell (order_numbers)
@@ -269,6 +270,8 @@ class _CurrencyEvidence:
         self.code = [columns[j] for j, c in enumerate(mapping.columns) if c.target == "currency"]
         self.code_headers = {columns[j]: c.header for j, c in enumerate(mapping.columns) if c.target == "currency"}
         self.found: set[str] = set()
+        # column heading -> the codes its own cells write ("USD 50" beside "100 Dollars")
+        self.found_in: dict[str, set[str]] = {}
         self.bare: dict[tuple[str, str], tuple[tuple[str, ...], list[str]]] = {}
         self.active = "currency" in kinds
         # a row's Country settles its shared symbol ("¥1,200" in Japan): (symbol, column) -> codes
@@ -319,6 +322,7 @@ class _CurrencyEvidence:
                     continue
                 if code:
                     self.found.add(code)
+                    self.found_in.setdefault(self.code_headers[c], set()).add(code)
                     own = own or (c, code)
         if own is not None and (self.headed or self.headed_signs):
             self._against_heading(values, own)
@@ -335,6 +339,7 @@ class _CurrencyEvidence:
             if isinstance(v, str) and v.strip() and not (v[0].isdigit() and v[-1].isdigit()):
                 if code := money.named_currency(v):
                     self.found.add(code)
+                    self.found_in.setdefault(header, set()).add(code)
                 elif not stated and (bare := money.bare_symbol(v)):
                     self._shared(bare, header, v, country)
             elif isinstance(v, money.ShownAmount):
@@ -504,6 +509,16 @@ def settle_bare_symbols(named: _CurrencyEvidence, given: str | None,
             inferences.append({"what": f"currency of '{symbol}' in '{header}'", "decided": code,
                                "evidence": f"the file is written in {named.language.describe()} "
                                            "(--currency CODE says otherwise)"})
+            continue
+        column_codes = named.found_in.get(header, set()) & set(codes)
+        if money.is_currency_noun(symbol) and len(column_codes) == 1 and set(others) <= column_codes:
+            # "100 Dollars" in a column whose other cells write "USD 50": the one code the
+            # column names that the word may stand for
+            code = next(iter(column_codes))
+            prefer.add(code)
+            inferences.append({"what": f"currency of '{symbol}' in '{header}'", "decided": code,
+                               "evidence": f"the column's other cells write {code}, the one currency '{symbol}' "
+                                           "is used for that the column names (--currency CODE says otherwise)"})
             continue
         if by_language and named.language.mixed:
             language_note = ("; the file's language does not say which: "
@@ -1305,6 +1320,9 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     countries = calendar_evidence.CountryWords(table.headers) if evidence else None
     counters = {table.columns[j]: _RowNumbers() for j, c in enumerate(mapping.columns)
                 if c.how == "ignored" and mp.row_counter_header(ent, c.header)}
+    # a bare "No"/"#" right after the street column: a house number or a row counter, by its values
+    bare_houses = _bare_house_columns(mapping, table.columns, {mp.norm(k) for k in (*overrides, *profile_map)}) \
+        if table.columns and not no_header else {}
     # a first column with no header (pandas' index, R's row names; "Unnamed: 0" when
     # pandas read such a file and wrote it again): a row counter when its values count the rows
     unnamed = _RowNumbers() if table.columns and (
@@ -1474,8 +1492,8 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 values = cleaner.clean(values)
             if yearless.active:
                 if here:
-                    yearless.add(values)
-                values = yearless.rewrite(values)   # "05.03." with --year (importer.yearless_dates)
+                    yearless.add(values, number)
+                values = yearless.rewrite(values, number)   # "05.03." with --year (importer.yearless_dates)
             if yen_cols:
                 values = file_language.yen_signs(values, yen_cols, yen_fixed)
             if notes.active:
@@ -1573,6 +1591,9 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 countries.add(values)
             for col, rn in counters.items():
                 rn.add(number, values[col] if col < len(values) else None)
+            for col, bh in bare_houses.items():
+                if col < len(values) and not is_blank_cell(values[col]):
+                    bh.add(cell_text(values[col]))
             if unnamed is not None:
                 unnamed.add(number, values[0] if values else None)
             float_wholes.add(values)
@@ -1659,7 +1680,10 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     if mapped is not None:
         mapped["mapping"] = mapping
         mapped["table"] = table
-    counted = _kept_counters(mapping, table, counters, footer, {mp.norm(k) for k in (*overrides, *profile_map)})
+    counted = _bare_house_numbers(src, mapping, table, counters, bare_houses, footer)
+    if counted:
+        _refuse_unordered_house_numbers(src, mapping, table.columns, first_rows, region_assumed)
+    counted += _kept_counters(mapping, table, counters, footer, {mp.norm(k) for k in (*overrides, *profile_map)})
     counted += _unnamed_counter(mapping, table, unnamed, footer, {mp.norm(k) for k in (*overrides, *profile_map)})
     wholes, whole_inferences = float_wholes.decide(
         [(table.columns[j], c.header, c.target) for j, c in enumerate(mapping.columns)], code_fields(ent))
@@ -1878,6 +1902,7 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     refund_of: dict = {}
     refund_outside: dict = {}
     refund_ids: dict = {}
+    refund_other: dict = {}
     related_rows: dict = {}
     not_sales: dict = {}
     if refund_rows is not None and refund_rows.active:
@@ -1888,6 +1913,7 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         refund_folds, refund_of, refund_inferences = refund_rows.decide(amount_col, currency_col, who_cols)
         inferences += refund_inferences
         refund_outside, refund_ids = refund_rows.outside, refund_rows.fold_ids
+        refund_other = refund_rows.other_currency
         related_rows = refund_rows.related
         not_sales = {n: (t, refund_rows.documents.header) for n, t in refund_rows.not_sales.items()}
     repeated_rows: dict = {}
@@ -1963,6 +1989,7 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 currencies=tuple(sorted(named.found)), named=named if named.active else None,
                 amount_per=amount_per, refunds=refund_folds, refund_rows=refund_of,
                 refund_outside=refund_outside, refund_ids=refund_ids, related_rows=related_rows,
+                refund_other_currency=refund_other,
                 not_sale_rows=not_sales, repeated_rows=repeated_rows, shared_numbers=shared_numbers,
                 order_folds=shop.folds if shop is not None else {}, foreign_regions=foreign,
                 file_region=file_region[0] if file_region is not None else None,
@@ -2514,6 +2541,39 @@ def _apply_evidence(mapping: mp.Mapping, changes: dict[int, str]) -> None:
 
 
 SAMPLES = 3
+
+
+def _bare_house_columns(mapping: mp.Mapping, columns: list[int], named: set[str]) -> dict:
+    """Columns headed only "No", "No." or "#" (a row counter's heading, left out at first)
+    right after the street column, no house number joined yet, not named by --map: file
+    column -> their values over the whole file (mapping.BareHouseNumbers)."""
+    if mapping.house_numbers:
+        return {}
+    lead = next((j for j, c in enumerate(mapping.columns) if c.target == "address"), None)
+    if mapping.address_lines:
+        lead = mapping.address_lines[0]
+    j = None if lead is None else lead + 1
+    if j is None or j >= len(mapping.columns) or j >= len(columns):
+        return {}
+    c = mapping.columns[j]
+    if c.how != "ignored" or mp.norm(c.header) in named or c.header.strip() not in ("No", "No.", "NO", "NO.", "no",
+                                                                                      "no.", "#", "Nº", "No:"):
+        return {}
+    return {columns[j]: mp.BareHouseNumbers()}
+
+
+def _bare_house_numbers(src, mapping: mp.Mapping, table: Table, counters: dict, bare: dict, footer: list) -> list[dict]:
+    """A bare "No"/"#" right after the street whose values are not the row numbers:
+    joined to the street as its house number when its values show it; stops the import
+    where they cannot tell (mapping.join_bare_house_number)."""
+    out = []
+    for col, values in bare.items():
+        j = table.columns.index(col)
+        rn = counters.get(col)
+        if rn is not None and rn.firsts and rn.are_row_numbers({n for n, _ in footer}):
+            continue                      # 1, 2, 3…: the rows' numbers, left out
+        out += mp.join_bare_house_number(mapping, j, values, f"{src.path.name}{_sheet_words(src)}")
+    return out
 
 
 def _kept_counters(mapping: mp.Mapping, table: Table, counters: dict, footer: list,
@@ -3486,6 +3546,7 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                           not_done_rows=scan.not_done_rows,
                           refunds=scan.refunds, refund_rows=scan.refund_rows,
                           refund_outside=scan.refund_outside, refund_ids=scan.refund_ids,
+                          refund_other_currency=scan.refund_other_currency,
                           related_rows=scan.related_rows, not_sale_rows=scan.not_sale_rows,
                           repeated_rows=scan.repeated_rows, shared_numbers=scan.shared_numbers,
                           value_map=scan.values.given if scan.values else values_given, probability_share=probability_scale == "share",
@@ -4178,7 +4239,7 @@ def _run(src: RawSheet, scan: Scan, planner: Planner, result: ImportResult,
             if cleaner:
                 values = cleaner.clean(values)
             if scan.yearless is not None:
-                values = scan.yearless.rewrite(values)
+                values = scan.yearless.rewrite(values, number)
             if headings and number in headings:
                 heading[0] = headings[number]     # its name goes to the lines below it
             if number in footer:

@@ -127,6 +127,7 @@ def build_reports(frames: Mapping[str, pd.DataFrame], *, date_from=None, date_to
                     t.converted = currency
     for sheet in out.values():
         cur.exact_money(sheet)
+        cur.rounding_note(sheet)
     return out
 
 
@@ -599,6 +600,9 @@ def segment_name(r: int, f: int, m: int) -> str:
     return _SEGMENT_GRID[int(r) - 1][fm - 1]
 
 
+MIN_RANKED = 2      # customers a block needs before they can be ranked against each other
+
+
 def rfm_segments(orders, customers: pd.DataFrame | None, as_of, *, base: str | None = None) -> pd.DataFrame:
     """RFM quintile scores and segment per customer: DataFrame(customer_id, recency_days,
     frequency, monetary, r, f, m, segment).
@@ -609,21 +613,25 @@ def rfm_segments(orders, customers: pd.DataFrame | None, as_of, *, base: str | N
     can be cleared); orders of customers not in `customers` are ignored (when given).
     `orders` is an orders frame (or the prepared orders of a report).
 
+    One currency: every customer is ranked against the others. A block of fewer than
+    MIN_RANKED customers cannot be ranked (one customer would be "New" whatever its
+    dates): its customers get blank scores and segment None, counted in
+    `attrs["unranked"]`.
+
     Orders in several currencies (a frame whose "currency" column holds more than one,
-    after any conversion): monetary is the total in each customer's main currency (the
-    one most of its order lines are in; `base` first on a tie) and the M score ranks it
-    among the customers with that main currency; the result then has a "currency"
-    column. Amounts in two currencies are never added or compared.
+    after any conversion; blank = `base`): each currency is one block, scored on its
+    own exactly as the Segments report's block of that currency is (this function on
+    that currency's orders), and each customer gets the row of its main currency (the
+    one most of its order lines are in; `base` first on a tie); the result then has a
+    "currency" column. Amounts in two currencies are never added or compared.
     """
     if customers is not None:
         customers = _complete(customers, "customer")
-    main = None
     if not isinstance(orders, _Orders):
         frame = _complete(orders, "order")
         keep = ~frame["status"].isin(EXCLUDED_ORDER_STATUSES).to_numpy()
         if "currency" in orders.columns and frame.loc[keep, "currency"].nunique(dropna=True) > 1:
-            dated = pd.to_datetime(frame["order_date"]) <= pd.Timestamp(_to_date(as_of))
-            main = _main_currency_totals(frame[keep & dated.to_numpy()], base)
+            return _rfm_by_currency(frame[keep], customers, as_of, base)
         orders = _Orders(frame[keep], customers if customers is not None else _empty("customer"))
     as_of = np.datetime64(_to_date(as_of), "D")
     # An order dated after as_of would give a negative recency: left out, and listed.
@@ -640,37 +648,66 @@ def rfm_segments(orders, customers: pd.DataFrame | None, as_of, *, base: str | N
         "frequency": np.bincount(codes, orders.first_line.astype(np.int64), minlength=n).astype(np.int64),
         "monetary": _money(np.bincount(codes, orders.amount, minlength=n)),
     })
-    if main is not None:
-        rfm = rfm.drop(columns="monetary").merge(main, on="customer_id", how="left")
     if future_ids:
         rfm = rfm[~np.isnat(last)]          # customers whose only orders are in the future
     if customers is not None:
         rfm = rfm[rfm["customer_id"].isin(customers["id"])]
-    if len(rfm):
+    unranked = 0
+    if len(rfm) >= MIN_RANKED:
         e_r, e_f, e_m = (quintile_edges(rfm[c]) for c in ("recency_days", "frequency", "monetary"))
         r = quintile_scores(rfm["recency_days"], e_r, higher_is_better=False)
         f = quintile_scores(rfm["frequency"], e_f)
         m = quintile_scores(rfm["monetary"], e_m)
-        if main is not None:            # ranked among customers of the same currency
-            for _code, idx in rfm.groupby("currency", sort=False).indices.items():
-                values = rfm["monetary"].iloc[idx]
-                m[idx] = quintile_scores(values, quintile_edges(values))
         fm = (f + m + 1) // 2
         grid = np.array(_SEGMENT_GRID, dtype=object)
         rfm = rfm.assign(r=r, f=f, m=m, segment=grid[r - 1, fm - 1])
     else:
-        rfm = rfm.assign(r=pd.Series(dtype="Int64"), f=pd.Series(dtype="Int64"),
-                         m=pd.Series(dtype="Int64"), segment=pd.Series(dtype=object))
+        unranked = len(rfm)
+        rfm = rfm.assign(r=pd.Series(None, index=rfm.index, dtype="Int64"),
+                         f=pd.Series(None, index=rfm.index, dtype="Int64"),
+                         m=pd.Series(None, index=rfm.index, dtype="Int64"),
+                         segment=pd.Series(None, index=rfm.index, dtype=object))
+    rfm = _with_blank_customers(rfm, customers)
+    rfm.attrs["future_orders"] = future_ids
+    rfm.attrs["unranked"] = unranked
+    return rfm
+
+
+def _with_blank_customers(rfm: pd.DataFrame, customers: pd.DataFrame | None) -> pd.DataFrame:
+    """`rfm` with a blank row for each customer in `customers` it lacks, typed."""
     if customers is not None:
         missing = customers.loc[~customers["id"].isin(rfm["customer_id"]), "id"]
         if len(missing):
             blank = pd.DataFrame({"customer_id": missing.astype(object).to_numpy()})
-            rfm = pd.concat([rfm, blank], ignore_index=True)
+            rfm = pd.concat([rfm, blank], ignore_index=True) if len(rfm) else \
+                blank.reindex(columns=list(rfm.columns))
     for c in ("recency_days", "frequency", "r", "f", "m"):
         rfm[c] = rfm[c].astype("Int64")
     rfm["segment"] = rfm["segment"].astype(object).where(rfm["segment"].notna(), None)
-    rfm = rfm.reset_index(drop=True)
-    rfm.attrs["future_orders"] = future_ids
+    return rfm.reset_index(drop=True)
+
+
+def _rfm_by_currency(frame: pd.DataFrame, customers: pd.DataFrame | None, as_of, base: str | None) -> pd.DataFrame:
+    """rfm_segments of orders in several currencies: one block per currency, each
+    customer's row from the block of its main currency."""
+    cur = frame["currency"].astype(object).where(frame["currency"].notna(), base)
+    dated = (pd.to_datetime(frame["order_date"]) <= pd.Timestamp(_to_date(as_of))).to_numpy()
+    main = _main_currency_totals(frame[dated], base).set_index("customer_id")["currency"]
+    parts, future, unranked = [], [], {}
+    for code in sorted(pd.unique(cur.dropna()), key=lambda c: (c != base, str(c))):
+        part = rfm_segments(frame[(cur == code).to_numpy()], customers, as_of)
+        future += part.attrs.get("future_orders", [])
+        if part.attrs.get("unranked"):
+            unranked[code] = part.attrs["unranked"]
+        part = part[part["customer_id"].map(main).eq(code).fillna(False).to_numpy(dtype=bool)]
+        parts.append(part.assign(currency=code))
+    cols = ["customer_id", "recency_days", "frequency", "monetary", "r", "f", "m", "segment", "currency"]
+    rfm = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) else \
+        pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+    rfm = _with_blank_customers(rfm[cols], customers)
+    rfm.attrs["future_orders"] = future
+    rfm.attrs["unranked"] = sum(unranked.values())
+    rfm.attrs["unranked_by_currency"] = unranked
     return rfm
 
 
@@ -726,13 +763,23 @@ def rfm_summary(rfm: pd.DataFrame, o: _Orders) -> ReportTable:
               "Avg Recency Days": _nan_none(scored["recency_days"].astype("float64").mean()),
               "Avg Orders": _nan_none(scored["frequency"].astype("float64").mean()),
               "Avg Sales": _nan_none(round(float(scored["monetary"].mean()), 4)) if len(scored) else None}
+    unranked = _unranked(rfm.attrs.get("unranked", 0))
     notes = [n for n in (_left_out("orders dated after the report date (no recency yet)",
-                                   rfm.attrs.get("future_orders", ())), _in_several_currencies(scored, o)) if n]
+                                   rfm.attrs.get("future_orders", ())), _in_several_currencies(scored, o),
+                         unranked) if n]
     return ReportTable("tblRfmSegments", "Customers by RFM segment", df,
                        {"Customers": COUNT, "Share": PERCENT, "Sales": MONEY, "Avg Recency Days": DAYS,
                         "Avg Orders": "0.0", "Avg Sales": MONEY},
                        ChartSpec("bar", "Customers by RFM segment", ("Customers",), y_title="Customers"),
-                       totals, note="; ".join(notes) or None, distinct=("Customers",))
+                       totals, note="; ".join(notes) or None, distinct=("Customers",), block_note=unranked)
+
+
+def _unranked(n: int) -> str | None:
+    """The note of a block whose customers are too few to rank (rfm_segments)."""
+    if not n:
+        return None
+    return (f"{n:,} customer(s) with orders not segmented: a segment ranks customers against each other and "
+            f"needs at least {MIN_RANKED} buying in one currency (their RFM Segment field is left blank)")
 
 
 def _in_several_currencies(scored: pd.DataFrame, o: _Orders) -> str | None:
@@ -747,7 +794,8 @@ def _in_several_currencies(scored: pd.DataFrame, o: _Orders) -> str | None:
     if not several:
         return None
     return (f"{several:,} customer(s) bought in more than one currency: they have a row (and a segment) "
-            f"in each currency's block; the Total counts each customer once ({len(scored):,})")
+            f"in each currency's block; the Total counts each customer once ({len(scored):,}); their RFM "
+            f"Segment field holds the segment of their main currency (most order lines)")
 
 
 def rfm_quintiles(rfm: pd.DataFrame) -> ReportTable:

@@ -255,9 +255,12 @@ def by_currency(build: Callable[[Mapping[str, pd.DataFrame]], dict[str, ReportSh
                 continue
             blocks = []
             shown: list[str] = []                              # currencies with rows in this table
+            said: list[str] = []                               # the blocks' own notes, by currency
             first: tuple[str, ReportTable] | None = None      # the block the chart shows
             for c in codes:
                 part = parts[c][name].table(t.name)
+                if part.block_note:
+                    said.append(f"{c}: {part.block_note}")
                 d = part.data.copy()
                 figures = pd.concat([d.select_dtypes("number")]
                                     + [pd.to_numeric(d[k], errors="coerce") for k, f in part.formats.items()
@@ -295,8 +298,14 @@ def by_currency(build: Callable[[Mapping[str, pd.DataFrame]], dict[str, ReportSh
                     f"nothing adds two currencies"
                     + (f"; the chart shows {first[0]} only" if chart is not None and len(blocks) > 1 else "")
                     + ". `cims fx set` rates convert them to one.") if len(shown) > 1 else ""
-            joined = (f"{t.note}. {note}" if t.note else note) if note else t.note
-            tables.append(dataclasses.replace(t, data=data, totals=totals, chart=chart, note=joined))
+            own = t.note
+            if t.block_note and own:     # the note of all currencies computed together: not a block's
+                own = "; ".join(p for p in own.split("; ") if p != t.block_note) or None
+            if said:
+                own = "; ".join([own, *said]) if own else "; ".join(said)
+            joined = (f"{own}. {note}" if own else note) if note else own
+            tables.append(dataclasses.replace(t, data=data, totals=totals, chart=chart, note=joined,
+                                              block_note=None))
         sheet.tables = tables
     return full
 
@@ -355,3 +364,57 @@ def _store_precision(value):
     except (InvalidOperation, ValueError):
         return np.nan
     return number.quantize(_FOUR, rounding=ROUND_HALF_UP) if number.is_finite() else np.nan
+
+
+ROUNDING_NOTE = "Converted figures are each rounded half up to {digits} decimal(s) ({code}), so they may not add up due to rounding"
+
+
+def rounding_note(sheet: ReportSheet) -> ReportSheet:
+    """A note on each table whose converted figures, as shown, do not add up to their
+    total as shown. A converted figure (computed at an exchange rate) is shown rounded
+    half up to its currency's minor units (`display.converted_money`), each one by
+    itself, as accountants expect, and a total is the exact sum rounded once: three
+    months of 100.005 show 100.01 each and a total (a year) of 300.02. Where that
+    happens the table says so (ROUNDING_NOTE, then which column's rows add up to what
+    against which total), in the workbook, the CSV and on the terminal alike; json keeps
+    the exact figures. Checked: the columns summed in the Total row (totals "sum"; an
+    average or a rate is no part of a sum), and in a pivot the row's cells against its
+    Total column."""
+    from ..domain.money import minor_units, round_money
+
+    def shown(v) -> Decimal:
+        return round_money(v, code) or Decimal(0)
+
+    def known(v) -> bool:
+        return v is not None and v == v
+
+    for t in sheet.tables:
+        code = t.converted
+        if code is None or t.currency != code:
+            continue
+        summed = [k for k, how in t.totals.items()
+                  if how == "sum" and t.formats.get(k) == MONEY and k in t.data.columns]
+        said = []
+        for k in summed:
+            values = [v for v in t.data[k].tolist() if known(v)]
+            parts = sum((shown(v) for v in values), Decimal(0))
+            total = round_money(sum((_decimal(v) for v in values), Decimal(0)), code)
+            if values and total is not None and parts != total:
+                said.append(f"{k}: the rows shown add up to {parts:,} {code}, the total is {total:,} {code}")
+        parts_of = [k for k in summed if k != "Total"]
+        if "Total" in summed and parts_of:
+            for i, row in enumerate(t.data[parts_of + ["Total"]].itertuples(index=False, name=None)):
+                cells = [v for v in row[:-1] if known(v)]
+                if known(row[-1]) and sum((shown(v) for v in cells), Decimal(0)) != shown(row[-1]):
+                    first = t.data.iloc[i, 0]
+                    if hasattr(first, "strftime"):      # a month as its column shows it
+                        month = t.formats.get(str(t.data.columns[0])) == "yyyy-mm"
+                        first = first.strftime("%Y-%m" if month else "%Y-%m-%d")
+                    said.append(f"row {first}: its cells shown add up to "
+                                f"{sum((shown(v) for v in cells), Decimal(0)):,} {code}, its Total is "
+                                f"{shown(row[-1]):,} {code}")
+                    break
+        if said:
+            note = ROUNDING_NOTE.format(code=code, digits=minor_units(code)) + " (" + "; ".join(said) + ")"
+            t.note = "; ".join(([t.note.rstrip(".")] if t.note else []) + [note])
+    return sheet

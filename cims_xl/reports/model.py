@@ -74,6 +74,9 @@ class ReportTable:
     # the currency its money figures were converted to at the entered rates (computed
     # figures: shown rounded to its minor units, `display.converted_money`), else None
     converted: str | None = None
+    # a note about this computation only (customers too few to rank): kept per block, named
+    # by its currency, when the table is split into one block per currency
+    block_note: str | None = None
 
     @property
     def columns(self) -> list[str]:

@@ -367,12 +367,26 @@ def _plan_table(t: ReportTable, out_row: int, col: int) -> TablePlan:
     cols = [str(c) for c in t.data.columns]
     rows, long_cols = _rows_exact(t, cols)
     row_formats = None
-    if CURRENCY in cols and any(t.formats.get(c) == MONEY for c in cols):
-        at = cols.index(CURRENCY)
-        row_formats = tuple(tuple(money_format(code := row[at] if isinstance(row[at], str) else t.currency,
-                                               t.converted is not None and code == t.converted)
-                                  if t.formats.get(c) == MONEY else formats[i] for i, c in enumerate(cols))
-                            for row in rows)
+    if any(t.formats.get(c) == MONEY for c in cols):
+        # each row in its currency's decimal places (a Currency column: one block per
+        # currency); a fraction of a currency without minor unit (330.33 JPY weighted)
+        # shown as every currency's extra digits are (money.cell_format)
+        from ..domain.money import cell_format
+
+        at = cols.index(CURRENCY) if CURRENCY in cols else None
+
+        def code_of(row):
+            return row[at] if at is not None and isinstance(row[at], str) else t.currency
+
+        planned = tuple(tuple(cell_format(code := code_of(row), row[i], converted=t.converted is not None
+                                          and code == t.converted)
+                              if t.formats.get(c) == MONEY else formats[i] for i, c in enumerate(cols))
+                        for row in rows)
+        if at is not None or any(r != formats for r in planned):
+            row_formats = planned
+            # the column (its Total, rows added later) shows the fraction when a row has one
+            formats = tuple(next((r[i] for r in planned if r[i] != f), f) if t.formats.get(cols[i]) == MONEY
+                            and at is None else f for i, f in enumerate(formats))
     totals = []
     for i, c in enumerate(t.data.columns):
         spec = t.totals.get(str(c), "") if t.totals is not None else ""

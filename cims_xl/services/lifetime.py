@@ -76,6 +76,21 @@ class ConvertedTotals:
     base: str
     in_base: dict[str, int]
     unconverted: dict[str, dict[str, int]]
+    # customers whose in_base holds orders converted at a rate: a computed figure, shown
+    # rounded half up to the base's minor units (`display.converted_money`)
+    converted: frozenset[str] = frozenset()
+
+    def shown(self, customer_id: str) -> int:
+        """The customer's lifetime value in stored units as every surface shows it: a
+        converted one rounded half up to the store currency's minor units (9.774375 USD
+        is shown, and so compared, as 9.77), one of stored amounts only as stored."""
+        units = self.in_base.get(customer_id, 0)
+        if customer_id not in self.converted:
+            return units
+        from ..domain.money import round_money
+
+        rounded = round_money(Decimal(units) / MONEY_SCALE, self.base)
+        return units if rounded is None else int(rounded * MONEY_SCALE)
 
 
 def lifetime_values_converted(session: Session, customer_ids, *,
@@ -137,7 +152,8 @@ def _converted(rows: list[tuple], base: str, rates: Sequence[Rate]) -> Converted
         for (cid, cur), units in rest.groupby(["customer_id", "currency"], sort=False)["amount"].sum().items():
             unconverted.setdefault(cid, {})[cur] = int(units)
     whole = {cid: int(Decimal(v).to_integral_value(ROUND_HALF_UP)) for cid, v in in_base.items()}
-    return ConvertedTotals(base, whole, unconverted)
+    foreign = frozenset(frame.loc[(frame["currency"] != base).to_numpy(), "customer_id"].tolist())
+    return ConvertedTotals(base, whole, unconverted, foreign & frozenset(whole))
 
 
 def ensure_convertible(session: Session, values, *, what: str = "Lifetime values") -> None:

@@ -82,10 +82,18 @@ def _date_bound(value, field: str, *, end: bool = False) -> str | None:
     return to_db("datetime", dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc))
 
 
-def _money(value, field: str):
+def _money(value, field: str, currency: str | None = None):
+    """A bound typed for an amount in `currency`: "1.001" in a KWD store is 1.001
+    (money.three_decimal_reading), "1.200" in a JPY store 1200."""
     if value in (None, ""):
         return None
     try:
+        from ..domain import money as mn
+
+        if currency:
+            reading = mn.whole_currency_reading(str(value), currency) or mn.three_decimal_reading(str(value), currency)
+            if reading is not None:
+                return reading.amount
         return nz.parse_money(value)
     except ValueError as exc:
         raise ValidationFailed({field: str(exc)}) from None
@@ -105,7 +113,9 @@ def search_customers(session: Session, text: str | None = None, *, city=None, pr
     filter is refused), or is a customer id (C-000123); a phone number or email
     in the text is normalised first; a customer another was merged into is found by the
     retired one's values too (services.merge). ltv_min/ltv_max (amounts) and sort="ltv" compare
-    lifetime values in the store's currency, orders in other currencies converted with
+    lifetime values in the store's currency (the bounds with the value as shown: one
+    converted at a rate rounded half up to the currency's minor units, stored amounts as
+    stored), orders in other currencies converted with
     the entered rates at their date (services.lifetime); with `ltv_currency`, the
     orders in that currency only, unconverted. `sort` None is by name; for a role that
     may not read personal fields, by id instead (said in the Page's `note`: sorting by a
@@ -131,6 +141,7 @@ def search_customers(session: Session, text: str | None = None, *, city=None, pr
 
         crit.also_ids = sorted(set(kept_for(session, retired).values()))
     sort, note = _sort_for_role(session, sort)
+    owner = _owner_username(session, owner)
     crit.equals = {"city": city, "province": province, "country": _same_country(session, country),
                    "segment": segment,
                    "owner": owner.lower() if isinstance(owner, str) else owner, "source": source}
@@ -143,10 +154,11 @@ def search_customers(session: Session, text: str | None = None, *, city=None, pr
     crit.updated_from = _date_bound(updated_from, "Updated from")
     crit.updated_to = _date_bound(updated_to, "Updated to", end=True)
     crit.has_open_tickets = has_open_tickets
-    crit.ltv_min, crit.ltv_max = _money(ltv_min, "Lifetime value from"), _money(ltv_max, "Lifetime value to")
     # Lifetime values filter and sort in the store's currency: never dollars against yuan.
     crit.ltv_currency = (require_currency(ltv_currency, "Lifetime value currency") if ltv_currency
                          else store_currency(session))
+    crit.ltv_min = _money(ltv_min, "Lifetime value from", crit.ltv_currency)
+    crit.ltv_max = _money(ltv_max, "Lifetime value to", crit.ltv_currency)
     limit = max(1, min(int(limit), 10_000))
     offset = max(0, int(offset))
     uses_ltv = crit.ltv_min is not None or crit.ltv_max is not None or sort == "ltv"
@@ -162,9 +174,72 @@ def search_customers(session: Session, text: str | None = None, *, city=None, pr
         raise ValidationFailed({"Search": "the text holds bytes that are not valid text; type it again"}) from None
     except ValueError as exc:
         raise ValidationFailed({"Sort": str(exc)}) from None
+    if not total:
+        # nothing found: a filter naming no user, no segment, no source or no country, and
+        # no customer's either, is a typing error to say, not an answer of 0
+        _refuse_unknown_values(session, owner=owner, segment=segment, source=source, country=country)
     by_id = {r["id"]: r for r in session.store.fetch_records(CUSTOMER, ids=ids)}
     rows = [_mask(session, CUSTOMER, by_id[i]) for i in ids if i in by_id]
     return Page(total, rows, offset, limit, note)
+
+
+def _owner_username(session: Session, owner):
+    """An owner filter as the user name: a user's display name ("Maria Lopez") is that
+    user when no user name is the same text and only one user has it."""
+    if not isinstance(owner, str) or not owner.strip():
+        return owner
+    users = session.store.fetch_users()
+    if any(_fold(u["username"]) == _fold(owner) for u in users):
+        return owner
+    named = [u["username"] for u in users if u.get("display_name") and _fold(u["display_name"]) == _fold(owner)]
+    return named[0] if len(named) == 1 else owner
+
+
+_CLOSED = {"owner": ("user", "Users"), "segment": ("segment", "Segments"), "source": ("source", "Sources"),
+           "country": ("country", "Countries in the store")}
+SHOWN_VALUES = 12       # values a refused filter lists
+
+
+def _fold(text) -> str:
+    return unicodedata.normalize("NFKC", " ".join(str(text).split())).casefold()
+
+
+def _refuse_unknown_values(session: Session, **values) -> None:
+    """ValidationFailed for a filter of a closed set (owner, segment, source, country)
+    whose value is none of the set and no customer's either, as `cims report --owner`
+    refuses an owner that is no user: the message names the close values (did you
+    mean …) and the values there are. A real user who owns nothing, a segment of the
+    list no customer is in yet, a country by any of its names: known, not refused."""
+    import difflib
+
+    from ..domain.schema import SEGMENTS, SOURCES
+
+    for key, value in values.items():
+        if value is None or not str(value).strip():
+            continue
+        typed = " ".join(str(value).split())
+        if key == "country" and region_for_country(typed) is not None:
+            continue
+        known = set(queries.distinct_customer_values(session.store, key))
+        if key == "owner":
+            for u in session.store.fetch_users():
+                known.add(u["username"])
+                if u.get("display_name"):
+                    known.add(u["display_name"])
+        elif key == "segment":
+            known.update(SEGMENTS)
+        elif key == "source":
+            known.update(SOURCES)
+        if _fold(typed) in {_fold(k) for k in known}:
+            continue
+        names = sorted(known, key=lambda k: (_fold(k), k))
+        folded = {_fold(k): k for k in names}
+        close = [folded[c] for c in difflib.get_close_matches(_fold(typed), list(folded), n=3, cutoff=0.5)]
+        what, those = _CLOSED[key]
+        listed = ", ".join(names[:SHOWN_VALUES]) + (f" … ({len(names):,} in all)" if len(names) > SHOWN_VALUES else "")
+        raise ValidationFailed({CUSTOMER.field(key).header: (
+            f"no {what} {typed!r}" + (f"; did you mean {', '.join(close)}?" if close else "")
+            + (f" {those}: {listed}" if names else f" No customer has a {what} yet."))})
 
 
 def _sort_for_role(session: Session, sort: str | None) -> tuple[str, str | None]:
@@ -209,12 +284,14 @@ def _by_converted_ltv(session: Session, crit: queries.CustomerCriteria, sort: st
     unconverted = totals.unconverted
     refuse_unconverted(session, totals.base, [unconverted[i] for i in ids if i in unconverted])
     units = totals.in_base            # stored units: compared with the bounds in the same units
+    # a bound is compared with the value as shown (a converted one rounded half up to the
+    # currency's minor units): `--ltv-max 9.77` finds the customer shown "9.77 USD"
     if low is not None:
         low_units = to_db("money", low)
-        ids = [i for i in ids if units.get(i, 0) >= low_units]
+        ids = [i for i in ids if totals.shown(i) >= low_units]
     if high is not None:
         high_units = to_db("money", high)
-        ids = [i for i in ids if units.get(i, 0) <= high_units]
+        ids = [i for i in ids if totals.shown(i) <= high_units]
     if sort == "ltv":
         ids.sort(key=lambda i: units.get(i, 0), reverse=descending)    # stable: ties keep id order
     return len(ids), ids[offset:offset + limit]

@@ -9,8 +9,24 @@ from .records import _SERVICE, _service_update_many
 from .session import Session
 
 
+def _today() -> dt.date:
+    """The day the reports count as today (`as_of` of an unfiltered Segments report):
+    in the zone the reports and the sheets use."""
+    from zoneinfo import ZoneInfo
+
+    from ..excel.sheet_codec import report_zone_kwargs
+    from ..reports.compute import DEFAULT_TZ
+
+    return dt.datetime.now(report_zone_kwargs().get("tz") or ZoneInfo(DEFAULT_TZ)).date()
+
+
 def update_rfm_segments(session: Session, *, as_of: dt.date | None = None) -> int:
-    """Recompute every customer's RFM segment from orders; store the ones that changed."""
+    """Recompute every customer's RFM segment from orders; store the ones that changed.
+
+    The segment is the one the Segments report (unfiltered, as of `as_of`, default
+    today) shows for the customer: the same orders, converted at the same entered rates,
+    scored by the same function (`reports.compute.rfm_segments`), per currency block
+    where currencies remain; a customer in several blocks gets its main currency's."""
     from ..reports.compute import rfm_changes, rfm_segments
 
     session.ensure("update", "customer", owner=None)
@@ -22,7 +38,7 @@ def update_rfm_segments(session: Session, *, as_of: dt.date | None = None) -> in
                                            "currency", "status"])
     money = money_options(session)      # entered rates convert first; never two currencies added
     orders = convert({"order": orders}, money["currency"], money["rates"])[0]["order"]
-    rfm = rfm_segments(orders, customers, as_of or dt.date.today(), base=money["currency"])
+    rfm = rfm_segments(orders, customers, as_of or _today(), base=money["currency"])
     changes = rfm_changes(rfm, customers)
     if changes:
         _service_update_many(session, changes, token=_SERVICE, validated=True, action="rfm")
