@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import json
 
+import openpyxl
 import pytest
 
 from cims_xl.errors import NotFound, PermissionDenied, ValidationFailed
+from cims_xl.excel.safe import write_rows_xlsx
 from cims_xl.services import audit_log, auth, backup, gdpr, records
 from conftest import ADMIN_PASSWORD
 
@@ -129,6 +131,13 @@ def test_the_export_of_a_contact_person_holds_their_record_the_records_naming_th
     assert [r["id"] for r in doc["interactions"]] == [company["call"]]
     assert [r["id"] for r in doc["tickets"]] == [company["ticket"]]
     assert set(doc["history"]) == {company["p"], company["call"], company["ticket"]}
+    book_path = tmp_path / "p.xlsx"
+    gdpr.export_contact(admin, company["p"], book_path, write_xlsx=write_rows_xlsx)
+    book = openpyxl.load_workbook(book_path)
+    header = [c.value for c in book["Contact"][1]]
+    row = dict(zip(header, [c.value for c in book["Contact"][2]]))
+    assert (row["id"], row["name"], row["email"]) == (company["p"], company["who"]["name"], company["who"]["email"])
+    assert book["Interactions"].max_row == 2 and book["Tickets"].max_row == 2
     for role in ("sales", "viewer"):        # no export for these roles, as for a customer
         with pytest.raises(PermissionDenied):
             gdpr.export_contact(session_as(role), company["p"])
