@@ -1258,6 +1258,19 @@ def _customer_ref(session, typed: str) -> str:
     return search.customer_id_for(session, typed)
 
 
+def _live_customer(app: App, session, cid: str, doing: str) -> str:
+    """`cid`, or for a customer a merge retired the live customer that holds its data
+    now, saying so ("C-000002 was merged into C-000001 on …; showing C-000001")."""
+    from .services import merge
+
+    info = merge.merged_away(session, cid)
+    if info is None or not info["kept"]:
+        return cid
+    app.out.message(f"{merge.merged_message(info)}; {doing} {info['kept']}, which holds its data "
+                    f"(customer history {cid} shows {cid}'s own record)")
+    return info["kept"]
+
+
 def _with_customer_ref(session, values: dict) -> dict:
     """`values` with a typed --customer-id turned into our id (see _customer_ref)."""
     if values.get("customer_id"):
@@ -1347,7 +1360,7 @@ def _entity_group(ent: Entity) -> click.Group:
 
         session = app.session()
         if ent.kind == "customer":     # also by the id it had in the system it came from
-            record_id = _customer_ref(session, record_id)
+            record_id = _live_customer(app, session, _customer_ref(session, record_id), "showing")
         rec = records.get(session, record_id)
         app.out.emit(rec)
         _say_stored_fractions(app, ent, [rec])
@@ -1428,6 +1441,11 @@ def _entity_group(ent: Entity) -> click.Group:
         session = app.session()
         if ent.kind == "customer":
             record_id = _customer_ref(session, record_id)
+            from .services import merge
+
+            if (info := merge.merged_away(session, record_id)) is not None:
+                app.out.message(merge.merged_message(info) + (f"; its data is {info['kept']}'s now (customer "
+                                                              f"history {info['kept']})" if info["kept"] else ""))
         app.out.emit(records.history(session, record_id),
                      columns=None if app.out.fmt == "json" else ["version", "at", "actor", "action", "changes"])
 
@@ -1504,6 +1522,13 @@ def customer_merge(app: App, keep_id, drop_id):
         n = result["moved_deleted"]
         app.out.message(f"{n} of the {result['moved']} records moved {'is' if n == 1 else 'are'} deleted: moved too, "
                         f"so a restore brings {'it' if n == 1 else 'them'} back under {result['kept']}")
+    if result.get("kept_in_notes"):
+        from .domain.schema import CUSTOMER
+
+        fields = ", ".join(CUSTOMER.field(k).header for k in result["kept_in_notes"])
+        app.out.message(f"{result['merged']}'s {fields} differ from {result['kept']}'s: {result['kept']} keeps its "
+                        f"own, and {result['merged']}'s are kept in {result['kept']}'s Notes (\"Merged from "
+                        f"{result['merged']}: …\"); search and the duplicate check find {result['kept']} by them")
     for twin in result["same_email_contacts"]:
         shared = " (a role's mailbox several people share)" if twin["role_mailbox"] else ""
         app.out.message(f"{twin['contact']} has the email of {twin['same_email_as']}{shared}: both are now contacts "
@@ -1520,7 +1545,7 @@ def customer_360(app: App, customer_id):
     from .services import search
 
     session = app.session()
-    data = search.customer_360(session, _customer_ref(session, customer_id))
+    data = search.customer_360(session, _live_customer(app, session, _customer_ref(session, customer_id), "showing"))
     if app.out.fmt == "json":
         app.out.emit(data)
         return
@@ -1823,17 +1848,29 @@ def gdpr():
               help="Write to FILE (.json or .xlsx).")
 @pass_app
 def gdpr_export(app: App, customer_id, out_path):
-    """Everything stored about one customer, with change history."""
+    """Everything stored about one customer (C-…), or one contact person (P-…), with change history."""
     from .excel.safe import write_rows_xlsx
     from .services import gdpr as svc
 
     session = app.session()
+    if svc.is_contact_id(customer_id):
+        doc = svc.export_contact(session, customer_id, out_path, write_xlsx=write_rows_xlsx)
+        if out_path:
+            app.out.summary({"contact": doc["contact"]["id"], "written": out_path})
+        else:
+            click.echo(json_text(json.dumps(doc, ensure_ascii=False, indent=2)))
+        return
     doc = svc.export_customer(session, _customer_ref(session, customer_id), out_path,
                               write_xlsx=write_rows_xlsx)
     if out_path:
         app.out.summary({"customer": doc["customer"]["id"], "written": out_path})
     else:
         click.echo(json_text(json.dumps(doc, ensure_ascii=False, indent=2)))
+    if doc.get("requested"):
+        app.out.message(doc["requested"]["note"])
+    if doc.get("merged_customers"):
+        app.out.message(f"with the customers merged into {doc['customer']['id']}: "
+                        + ", ".join(r["id"] for r in doc["merged_customers"]) + " (merged_customers)")
     crossed = doc.get("records_naming_another_customer") or []
     if crossed:
         app.out.message(f"review before sending: {len(crossed)} exported record(s) belong to one customer and "
@@ -1842,7 +1879,8 @@ def gdpr_export(app: App, customer_id, out_path):
                         f"see records_naming_another_customer and `cims audit contacts`")
 
 
-_ERASE_HEADERS = {"customer": "Customer", "records": "Records erased",
+_ERASE_HEADERS = {"customer": "Customer", "contact": "Contact person", "contact_of": "A contact of",
+                  "records": "Records erased",
                   "mentions_erased": "Other records that mentioned them",
                   "copies_erased": "Copies erased", "copies_not_reached": "Copies not reached",
                   "copies_unsigned": "Copies erased unsigned", "exports_not_reached": "Exports not reached",
@@ -1863,7 +1901,7 @@ def _erase_lines(result: dict) -> dict:
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @pass_app
 def gdpr_erase(app: App, customer_id, yes):
-    """Erase one customer's personal data everywhere, including the audit trail's values."""
+    """Erase one customer's (C-…) or one contact person's (P-…) personal data everywhere, including the audit trail's values."""
     from .services import gdpr as svc
 
     _refuse_without_terminal(yes, "gdpr erase")
@@ -1871,7 +1909,8 @@ def gdpr_erase(app: App, customer_id, yes):
     who = svc.erasable_person(session, _customer_ref(session, customer_id))
     cid = who["id"]
     named = ", ".join(v for v in (who["name"], who["email"]) if v)
-    _confirm(yes, shown(f"Erase all personal data of {cid}" + (f" ({named})" if named else "")
+    alone = " (this contact person alone: their customer stays)" if svc.is_contact_id(cid) else ""
+    _confirm(yes, shown(f"Erase all personal data of {cid}" + (f" ({named})" if named else "") + alone
                         + "? This cannot be undone"))
     result = svc.erase_customer(session, cid)
     if app.out.fmt == "table":
@@ -1882,7 +1921,8 @@ def gdpr_erase(app: App, customer_id, yes):
         app.out.message("These copies cims made may still hold the customer (each says why it was not reached); "
                         "delete them if you no longer need them: " + "; ".join(result["copies_not_reached"]))
     if result.get("exports_not_reached"):
-        app.out.message("These files cims wrote may hold the customer and cannot be erased by cims: "
+        app.out.message(f"These files cims wrote may hold the {'person' if result.get('contact') else 'customer'} "
+                        "and cannot be erased by cims: "
                         + "; ".join(result["exports_not_reached"]))
     if result.get("workbooks_to_refresh"):
         app.out.message("These workbooks cims synced may still show the customer until they are refreshed; "

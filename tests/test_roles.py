@@ -162,6 +162,7 @@ def _write_calls(admin):
     cust = records.create(admin, "customer", {"name": "Target"})
     other = records.create(admin, "customer", {"name": "Other"})
     opp = records.create(admin, "opportunity", {"customer_id": cust["id"], "name": "Deal", "stage": "Lead"})
+    person = records.create(admin, "contact", {"customer_id": cust["id"], "name": "Contact Person"})
     return {
         "records.create": lambda s: records.create(s, "customer", {"name": "x"}),
         "records.create_many": lambda s: records.create_many(s, "customer", [{"name": "x"}]),
@@ -198,6 +199,7 @@ def _write_calls(admin):
         "backup.restore": lambda s: backup.restore(s, "missing.cimsbak", "pw"),
         "backup.preview_restore": lambda s: backup.preview_restore(s, "missing.cimsbak", "pw"),
         "gdpr.export_customer": lambda s: gdpr.export_customer(s, cust["id"]),
+        "gdpr.export_contact": lambda s: gdpr.export_contact(s, person["id"]),
         "gdpr.erase_customer": lambda s: gdpr.erase_customer(s, cust["id"]),
         "gdpr.erase_in_store": lambda s: gdpr.erase_in_store(s, cust["id"]),
         "erase_copies.erase_copies": lambda s: erase_copies.erase_copies(s, cust["id"]),
@@ -256,7 +258,12 @@ READ_ONLY = {"auth.init_store", "auth.sign_in", "auth.sign_out", "auth.list_user
              # workbook.file entries; an erase lists them to refresh).
              "erase_copies.synced_workbooks",
              # The records whose contact is another customer's (admin only; reads).
-             "records.contacts_of_other_customers"}
+             "records.contacts_of_other_customers",
+             # What the store knows of a customer a merge retired (reads the merge entries
+             # about it), the message naming it, and the pure test of a contact's id.
+             "merge.merged_away", "merge.merged_message", "merge.kept_for", "merge.retired_holding",
+             "merge.retired_map",
+             "records.not_found", "gdpr.is_contact_id", "gdpr.naming_contact"}
 
 
 def _public_service_functions() -> set[str]:

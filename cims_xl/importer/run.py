@@ -3159,6 +3159,16 @@ class _SessionStore:
 
     def customer_rows(self):
         store = self.session.store
+        # A customer a merge retired stays stored: its email, numbers and name are the kept
+        # customer's (services.merge), so a row with them duplicates that one. First, so
+        # that what is said of the kept customer itself is its own (read after).
+        from ..services.merge import retired_map
+
+        retired = retired_map(self.session)
+        if retired:
+            for rec in store.fetch_records(CUSTOMER, ids=list(retired), include_deleted=True):
+                yield (int(retired[rec["id"]].rsplit("-", 1)[1]),
+                       *(rec.get(k) for k in ("name", "company", "email", "phone", "mobile", "tags", "type")))
         yield from store.iter_column_tuples(
             CUSTOMER, ["seq", "name", "company", "email", "phone", "mobile", "tags", "type"])
 

@@ -72,6 +72,8 @@ _RECORD_PERMISSION = {"create": "create", "update": "update", "delete": "delete"
                       "gdpr.suppress": "admin", "gdpr.allow": "admin"}
 # Actions only written about customers (merge also about the records it moves).
 _CUSTOMER_ONLY = frozenset({"rfm", "export", "gdpr.erase", "gdpr.suppress", "gdpr.allow"})
+# Of those, the ones also written about a contact person (erased or exported on their own).
+_PERSON_ACTIONS = frozenset({"export", "gdpr.erase"})
 # Actions that change a record (its updated_by is then their author).
 _MODIFYING = frozenset({"create", "update", "delete", "restore", "merge", "erase", "undo", "rfm"})
 _OWNER_FIELD = {"customer": "owner", "opportunity": "owner"}
@@ -588,7 +590,8 @@ class Replay:
                       changes_s, digests_s, signed: bool) -> dict:
         ent = ENTITIES[kind]
         role = self.users.get(actor, UserState()).role
-        known = action in _RECORD_PERMISSION and (action not in _CUSTOMER_ONLY or kind == "customer")
+        known = action in _RECORD_PERMISSION and (action not in _CUSTOMER_ONLY or kind == "customer"
+                                                  or (action in _PERSON_ACTIONS and kind == "contact"))
         if action == "merge":
             known = kind == "customer" or any(f.key == "customer_id" for f in ent.fields)
         if signed and not known:

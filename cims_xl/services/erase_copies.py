@@ -161,6 +161,14 @@ def _known_copies(session: Session, cid: str, found: list[Path]) -> tuple[list[P
     from ..reports.refresh import REPORT_FILE_ACTION
 
     store = session.store
+    # A contact person erased alone: an export of their customer holds them too.
+    theirs = {cid}
+    if cid.upper().startswith("P-"):
+        from ..domain.schema import ENTITIES
+
+        contact = store.fetch_record(ENTITIES["contact"], cid, include_deleted=True)
+        if contact and contact.get("customer_id"):
+            theirs.add(contact["customer_id"])
     first = next(store.iter_audit(entity_id=cid, limit=1), None)
     since = first[0] if first else 0
     names = {p.name for p in found}
@@ -178,8 +186,8 @@ def _known_copies(session: Session, cid: str, found: list[Path]) -> tuple[list[P
             continue
         elif action == bk.BACKUP_ACTION:
             written.append((when, actor, eid or "", after.get("path")))
-        elif action == "export" and eid == cid and after.get("path"):
-            exports.append(f"{after['path']} (gdpr export of {cid} by {actor}, {when}): delete it")
+        elif action == "export" and eid in theirs and after.get("path"):
+            exports.append(f"{after['path']} (gdpr export of {eid} by {actor}, {when}): delete it")
         elif action == REPORT_FILE_ACTION and after.get("path"):
             exports.append(f"{after['path']} (report workbook by {actor}, {when}: its customer names may "
                            "include this one): delete it or write it again")

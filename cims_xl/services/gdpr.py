@@ -14,7 +14,7 @@ import phonenumbers
 from ..domain.duplicates import parse_name
 from ..domain.mentions import (Finder, address_anchor, address_pattern, literal_anchor, literal_pattern, name_anchor,
                                name_pattern, name_words, spaced_script)
-from ..domain.schema import CUSTOMER, ENTITIES, SOURCE_TAG, normalize_id, source_ids
+from ..domain.schema import CUSTOMER, ENTITIES, SOURCE_TAG, kind_of_id, normalize_id, source_ids
 from ..errors import CimsError, NotFound
 from ..scratch import write_private
 from ..security.audit import (ERASED, AuditEvent, canonical, entry_records, erase_bulk_record, erase_values,
@@ -33,6 +33,11 @@ def export_customer(session: Session, customer_id: str, out_path: str | os.PathL
                     write_xlsx: Callable[[Path, dict[str, list[dict]]], None] | None = None) -> dict:
     """Everything stored about one customer, with each record's change history.
 
+    A customer merged into it (`customer merge`) is the same person: its own record, as
+    the store keeps it, is in "merged_customers" and its history in "history". Asked for
+    a customer a merge retired, it exports the customer that holds its data now, and
+    "requested" says so ({"id", "merged_into", "merged_at", "exported", "note"}).
+
     Writes JSON or .xlsx (by the file's suffix) when `out_path` is given. An .xlsx is
     written by `write_xlsx(path, {sheet name: rows as dicts})`, passed in by the entry
     point (`cims_xl.excel.safe.write_rows_xlsx`: 0600, atomic, formulas neutralised);
@@ -40,9 +45,26 @@ def export_customer(session: Session, customer_id: str, out_path: str | os.PathL
     """
     if out_path and Path(out_path).suffix.lower() == ".xlsx" and write_xlsx is None:
         raise CimsError("an .xlsx export needs a workbook writer; write .json instead")
+    from .merge import merged_away, merged_message
+
+    # A customer a merge retired: its data is the kept customer's now (its records moved
+    # there, its own record is kept beside): the export answers for that one.
+    requested = merged_away(session, customer_id)
+    if requested is not None and requested["kept"]:
+        customer_id = requested["kept"]
     session.ensure("export", "customer", record_id=customer_id)
     data = customer_360(session, customer_id)
     cid = data["customer"]["id"]
+    # Customers merged into this one (directly or through a chain): their own records as
+    # the store keeps them, with their history, and anything still under their ids.
+    retired = _merged_into(session, cid)
+    for rid in retired:
+        for key in SECTIONS:
+            kind = _KIND_OF_SECTION[key]
+            have = {r["id"] for r in data[key]}
+            for rec in session.store.fetch_records(ENTITIES[kind], include_deleted=True, equals={"customer_id": rid}):
+                if rec["id"] not in have:
+                    data[key].append(records.get(session, rec["id"], include_deleted=True))
     # Records of other customers that name one of this customer's contacts are about
     # this customer's person too (stored before every write path checked the two agreed).
     for kind, rec in _naming_contacts_of(session, cid, include_deleted=True):
@@ -62,10 +84,18 @@ def export_customer(session: Session, customer_id: str, out_path: str | os.PathL
             r["deleted"] = r.get("deleted_at") is not None
     doc = {"customer": data["customer"], **{k: data[k] for k in SECTIONS},
            "lifetime_value": data["lifetime_value"], "lifetime_values": data["lifetime_values"]}
+    if retired:
+        doc["merged_customers"] = [records.get(session, rid, include_deleted=True) for rid in retired
+                                   if session.store.fetch_record(CUSTOMER, rid, include_deleted=True) is not None]
+    if requested is not None and requested["kept"]:
+        doc["requested"] = {"id": requested["id"], "merged_into": requested["into"], "merged_at": requested["at"],
+                            "exported": cid,
+                            "note": f"{merged_message(requested)}; exported {cid}, which holds its data"}
     crossed = _crossed(session, cid, [r for k in SECTIONS for r in data[k]])
     if crossed:
         doc["records_naming_another_customer"] = crossed
-    ids = [data["customer"]["id"]] + [r["id"] for k in SECTIONS for r in data[k]]
+    ids = [data["customer"]["id"]] + [r["id"] for r in doc.get("merged_customers", [])] \
+        + [r["id"] for k in SECTIONS for r in data[k]]
     doc["history"] = {rid: records.history(session, rid) for rid in ids}
     doc = json.loads(json.dumps(doc, default=jsonable))
     with session.unit_of_work() as uow:
@@ -122,6 +152,10 @@ def _crossed(session: Session, cid: str, rows: list[dict]) -> list[dict]:
 def _xlsx_sheets(doc: dict) -> dict[str, list[dict]]:
     """The export document as workbook sheets: {sheet name: rows as dicts}."""
     sheets = {"Customer": [doc["customer"]]}
+    if doc.get("merged_customers"):
+        sheets["Merged Customers"] = doc["merged_customers"]
+    if doc.get("requested"):
+        sheets["Requested"] = [doc["requested"]]
     for key in SECTIONS:
         sheets[key.title()] = doc[key]
     if doc.get("records_naming_another_customer"):
@@ -158,24 +192,33 @@ def erase_customer(session: Session, customer_id: str) -> dict:
     every `*.before-restore-*` copy that opens with the current data key is erased the
     same way; the others are listed, not changed (services.erase_copies).
 
+    A contact person's id (P-…) erases that person alone (GDPR Art. 17 applies to every
+    data subject): their contact record and its audit values, their name, email and
+    numbers in the interactions and tickets that name them (the facts kept) and in every
+    other record's prose, the same copies; the customer stays. The result then has
+    "contact" and "contact_of" (its customer) instead of "customer".
+
     Returns {"customer", "records", "mentions_erased" (other records changed), "copies_erased": [file names], "copies_not_reached":
     [file names with the reason], "copies_unsigned", "exports_not_reached" [files cims wrote
     that may hold the person: path, what, who, when]}, and "audit_entries_not_reached" (a sentence) when
     audit entries written before free text was digested still name the person. Raises NotFound when neither the store nor its audit
     trail knows the customer.
     """
-    session.ensure("admin", "customer", record_id=customer_id)
+    contact = is_contact_id(customer_id)
+    session.ensure("admin", "contact" if contact else "customer", record_id=customer_id)
     cid = normalize_id(customer_id)
+    of = (session.store.fetch_record(CONTACT, cid, include_deleted=True) or {}).get("customer_id") if contact else None
     _note_pending(session, cid, True)         # until the copies are done too (see unfinished_erases)
     done = erase_in_store(session, cid)
     if done is None:
         _note_pending(session, cid, False)
-        raise NotFound(f"no customer {customer_id}")
+        raise NotFound(f"no {'contact' if contact else 'customer'} {customer_id}")
     from .erase_copies import erase_copies
 
     copies = erase_copies(session, cid)
     _note_pending(session, cid, False)
-    out = {"customer": cid, "records": done.records, "mentions_erased": done.mentions, **copies}
+    who = {"contact": cid, "contact_of": of} if contact else {"customer": cid}
+    out = {**who, "records": done.records, "mentions_erased": done.mentions, **copies}
     if done.sealed_entries:
         out["audit_entries_not_reached"] = (
             f"{len(done.sealed_entries)} audit entries written before this version keep free text "
@@ -460,7 +503,7 @@ def _mention_keys(ent) -> tuple[str, ...]:
 
 
 def _erase_mentions(session: Session, scrub: Callable[[object], object], skip: set[str], now,
-                    sealed: set[int]) -> int:
+                    sealed: set[int], only: set[str] | None = None) -> int:
     """Remove the person from the prose of every record not in `skip` (records of other
     people: "referred by 王小明 (wangxm@hengtong.cn)") and from the audit trail's values
     of those fields; returns how many records that changed.
@@ -472,8 +515,14 @@ def _erase_mentions(session: Session, scrub: Callable[[object], object], skip: s
     or the marker; in a bulk entry, the record's whole personal part); a value an older
     version MACed as stored is added to `sealed`. Each record changed, in the store or
     its trail, gets an `erase` entry (before-values the marker), inside the caller's
-    unit of work."""
+    unit of work. `only`: just these records (those that name an erased contact)."""
     store = session.store
+    if only is not None:
+        def left_out(rid) -> bool:
+            return rid in skip or rid not in only
+    else:
+        def left_out(rid) -> bool:
+            return rid in skip
     rewritten: dict[str, tuple[str, set[str]]] = {}       # record id -> (kind, fields)
     writes: list[tuple[str, int, str]] = []               # ("values"|"digests", seq, text)
 
@@ -487,7 +536,7 @@ def _erase_mentions(session: Session, scrub: Callable[[object], object], skip: s
             continue
         if is_bulk(eid):
             personal = loads(digests or "{}").get("personal", {})
-            hit = [rid for rid, values in personal.items() if rid not in skip and isinstance(values, dict)
+            hit = [rid for rid, values in personal.items() if not left_out(rid) and isinstance(values, dict)
                    and any(mentions(k, v, keys) for k, v in values.items())]
             for rid in hit:
                 digests = erase_bulk_record(digests, rid)
@@ -495,11 +544,11 @@ def _erase_mentions(session: Session, scrub: Callable[[object], object], skip: s
             if hit:
                 writes.append(("digests", seq, digests))
             plain = loads(changes or "{}")
-            if any(rid not in skip and isinstance(values, dict) and any(mentions(k, v, keys) for k, v in values.items())
+            if any(not left_out(rid) and isinstance(values, dict) and any(mentions(k, v, keys) for k, v in values.items())
                    for rid, values in plain.items()):
                 sealed.add(seq)
             continue
-        if not eid or eid in skip:
+        if not eid or left_out(eid):
             continue
         values, digested = loads(changes or "{}"), loads(digests or "{}")
         changed = False
@@ -523,7 +572,7 @@ def _erase_mentions(session: Session, scrub: Callable[[object], object], skip: s
         if not keys:
             continue
         for rid, *texts in list(store.iter_column_tuples(ent, ["id", *keys], include_deleted=True)):
-            if rid in skip:
+            if left_out(rid):
                 continue
             new = {k: scrub(v) for k, v in zip(keys, texts) if mentions(k, v, keys)}
             if new or rid in rewritten:
@@ -610,13 +659,31 @@ def check_erasable(session: Session, customer_id: str) -> str:
     administrator) or NotFound (neither the store nor its audit trail knows the
     customer); changes nothing.
     """
-    session.ensure("admin", "customer", record_id=customer_id)
     cid = normalize_id(customer_id)
+    if is_contact_id(cid):
+        session.ensure("admin", "contact", record_id=cid)
+        if _contact_known(session, cid) is None:
+            raise NotFound(f"no contact {customer_id}")
+        return cid
+    session.ensure("admin", "customer", record_id=customer_id)
     store = session.store
     if store.fetch_record(CUSTOMER, cid, include_deleted=True) is None and not any(
             row[4] == "customer" for row in store.iter_audit(entity_id=cid)):
-        raise NotFound(f"no customer {customer_id}")
+        raise NotFound(f"no customer {customer_id}" + _erasable_hint(customer_id))
     return cid
+
+
+def _erasable_hint(typed: str) -> str:
+    """What a "no customer" answer adds when the id typed is of another kind of record:
+    only a customer (C-…) or a contact person (P-…) is a person that can be erased."""
+    try:
+        ent = kind_of_id(normalize_id(typed))
+    except ValueError:
+        return ""
+    if ent.kind in ("customer", "contact"):
+        return ""
+    return (f": {normalize_id(typed)} is {'an' if ent.label[0] in 'aeiou' else 'a'} {ent.label}, not a person; "
+            "erase its customer (C-…) or the contact person it names (P-…)")
 
 
 def erasable_person(session: Session, customer_id: str) -> dict:
@@ -626,7 +693,7 @@ def erasable_person(session: Session, customer_id: str) -> dict:
     import undo), from its newest entries. Raises what `check_erasable` raises; changes
     nothing."""
     cid = check_erasable(session, customer_id)
-    rec = session.store.fetch_record(CUSTOMER, cid, include_deleted=True) or {}
+    rec = session.store.fetch_record(CONTACT if is_contact_id(cid) else CUSTOMER, cid, include_deleted=True) or {}
     out = {"id": cid, "name": rec.get("name"), "email": rec.get("email")}
     if not rec:
         for row in session.store.iter_audit(entity_id=cid):
@@ -636,12 +703,69 @@ def erasable_person(session: Session, customer_id: str) -> dict:
     return out
 
 
+def _erase_records(session: Session, touched: list[tuple[str, str]], audit: dict[str, list], scrub,
+                   now, sealed: set[int]) -> None:
+    """Erase each record of `touched` (kind, id) in the store and in its audit entries
+    (`audit`: {id: its rows}): personal fields blanked (a required name the marker),
+    free text cleared of the person (`scrub`), a customer's identifiers; inside the
+    caller's unit of work. Entries an older version wrote with free text MACed as stored
+    go to `sealed`."""
+    store = session.store
+    for kind, rid in touched:
+        ent = ENTITIES[kind]
+        free = _free_text(ent)
+        current = store.fetch_record(ent, rid, include_deleted=True)
+        ident = _identifying(_customer_type(current, audit[rid], rid)) if kind == "customer" else ()
+        if current is not None:
+            personal = [k for k in ent.personal_keys if current.get(k) is not None]
+            values: dict = {k: None for k in personal}
+            if "name" in values and ent.field("name").required:
+                values["name"] = ERASED_NAME
+            cleaned = {k: scrub(current[k]) for k in free if isinstance(current.get(k), str)}
+            values.update({k: v for k, v in cleaned.items() if v != current[k]})
+            values.update(_identifiers_cleared(current, ident, scrub))
+            if values:
+                changes = {k: [ERASED, values[k]] for k in values}
+                values.update(updated_at=now, updated_by=session.username, version=current["version"] + 1)
+                store.update_record(ent, rid, values, expected_version=current["version"])
+                session.audit([AuditEvent(now, session.username, "erase", kind, rid, None, changes)])
+        for seq, _at, _actor, _action, _e, eid, _b, changes, digests, _p, _m in audit[rid]:
+            # Personal values and free text are MACed through their digests (written so
+            # from this version on): they become the marker and the chain, and every
+            # signature over it, still verify. Free text an older version MACed as
+            # stored cannot change without breaking the chain: it is counted instead.
+            if is_bulk(eid):
+                erased = erase_bulk_record(digests, rid)
+                if erased is not None:
+                    store.rewrite_audit_digests(seq, erased)
+                mine = json.loads(changes or "{}").get(rid) or {}
+                if any(f in free and scrub(v) != v for f, v in mine.items()):
+                    sealed.add(seq)
+                continue
+            if digests:
+                erased = erase_values(changes, digests, ent.erasable_keys + ident)
+                if erased != canonical(json.loads(changes or "{}")).decode("utf-8"):
+                    store.rewrite_audit_values(seq, erased)
+                values = json.loads(erased)
+            else:
+                values = json.loads(changes or "{}")
+            if any(f in free and [scrub(v) for v in pair] != pair for f, pair in values.items()
+                   if isinstance(pair, list)):
+                sealed.add(seq)
+            held = json.loads(digests or "{}")
+            if any(f in ident and f not in held and isinstance(pair, list) and _identifies(f, pair)
+                   for f, pair in values.items()):
+                sealed.add(seq)      # an identifier an older version MACed as stored
+
+
 def erase_in_store(session: Session, cid: str, *, unsigned: str | None = None) -> Erased | None:
     """Erase customer `cid` in the store `session` has open, or None when neither the
     store nor its audit trail knows the customer.
 
     `unsigned`: in a copy the administrator cannot sign (services.erase_copies), why
     (a code of security.ledger.UNSIGNED_WHY); the `gdpr.erase` entry records it."""
+    if is_contact_id(cid):
+        return _erase_contact_in_store(session, normalize_id(cid), unsigned=unsigned)
     session.ensure("admin", "customer", record_id=cid)
     store = session.store
     customer_rows = list(store.iter_audit(entity_id=cid))
@@ -655,51 +779,7 @@ def erase_in_store(session: Session, cid: str, *, unsigned: str | None = None) -
     now = utcnow()
     sealed: set[int] = set()       # entries of an older version whose free text still names them
     with session.unit_of_work() as uow:
-        for kind, rid in touched:
-            ent = ENTITIES[kind]
-            free = _free_text(ent)
-            current = store.fetch_record(ent, rid, include_deleted=True)
-            ident = _identifying(_customer_type(current, audit[rid], rid)) if kind == "customer" else ()
-            if current is not None:
-                personal = [k for k in ent.personal_keys if current.get(k) is not None]
-                values: dict = {k: None for k in personal}
-                if "name" in values and ent.field("name").required:
-                    values["name"] = ERASED_NAME
-                cleaned = {k: scrub(current[k]) for k in free if isinstance(current.get(k), str)}
-                values.update({k: v for k, v in cleaned.items() if v != current[k]})
-                values.update(_identifiers_cleared(current, ident, scrub))
-                if values:
-                    changes = {k: [ERASED, values[k]] for k in values}
-                    values.update(updated_at=now, updated_by=session.username, version=current["version"] + 1)
-                    store.update_record(ent, rid, values, expected_version=current["version"])
-                    session.audit([AuditEvent(now, session.username, "erase", kind, rid, None, changes)])
-            for seq, _at, _actor, _action, _e, eid, _b, changes, digests, _p, _m in audit[rid]:
-                # Personal values and free text are MACed through their digests (written so
-                # from this version on): they become the marker and the chain, and every
-                # signature over it, still verify. Free text an older version MACed as
-                # stored cannot change without breaking the chain: it is counted instead.
-                if is_bulk(eid):
-                    erased = erase_bulk_record(digests, rid)
-                    if erased is not None:
-                        store.rewrite_audit_digests(seq, erased)
-                    mine = json.loads(changes or "{}").get(rid) or {}
-                    if any(f in free and scrub(v) != v for f, v in mine.items()):
-                        sealed.add(seq)
-                    continue
-                if digests:
-                    erased = erase_values(changes, digests, ent.erasable_keys + ident)
-                    if erased != canonical(json.loads(changes or "{}")).decode("utf-8"):
-                        store.rewrite_audit_values(seq, erased)
-                    values = json.loads(erased)
-                else:
-                    values = json.loads(changes or "{}")
-                if any(f in free and [scrub(v) for v in pair] != pair for f, pair in values.items()
-                       if isinstance(pair, list)):
-                    sealed.add(seq)
-                held = json.loads(digests or "{}")
-                if any(f in ident and f not in held and isinstance(pair, list) and _identifies(f, pair)
-                       for f, pair in values.items()):
-                    sealed.add(seq)      # an identifier an older version MACed as stored
+        _erase_records(session, touched, audit, scrub, now, sealed)
         mentions = _erase_mentions(session, _scrubber(person, words=False), {rid for _k, rid in touched}, now, sealed)
         summary = {"records": [None, len(touched)]}
         if mentions:
@@ -716,3 +796,105 @@ def erase_in_store(session: Session, cid: str, *, unsigned: str | None = None) -
     return Erased(len(touched), sorted(sealed), mentions)
 
 
+# ----- a contact person on their own (GDPR Art. 17 applies to any data subject) -----
+
+CONTACT = ENTITIES["contact"]
+
+
+def is_contact_id(record_id: str) -> bool:
+    """Whether `record_id` is a contact's id (P-…): erase and export then act on that
+    person alone, not on a customer."""
+    try:
+        return kind_of_id(normalize_id(record_id)).kind == "contact"
+    except ValueError:
+        return False
+
+
+def naming_contact(session: Session, pid: str) -> list[tuple[str, dict]]:
+    """(kind, record) of every interaction and ticket (deleted ones too) that names
+    contact `pid`."""
+    return [(kind, rec) for kind in _SECTION_OF
+            for rec in session.store.fetch_records(ENTITIES[kind], include_deleted=True, equals={"contact_id": pid})]
+
+
+def _contact_known(session: Session, pid: str, rows: list | None = None) -> dict | None:
+    """The contact as stored (deleted too), {} when only the audit trail knows it, None
+    when neither does."""
+    rec = session.store.fetch_record(CONTACT, pid, include_deleted=True)
+    if rec is not None:
+        return rec
+    rows = rows if rows is not None else list(session.store.iter_audit(entity_id=pid))
+    return {} if any(row[4] == "contact" for row in rows) else None
+
+
+def _erase_contact_in_store(session: Session, pid: str, *, unsigned: str | None = None) -> Erased | None:
+    """Erase contact person `pid` alone: their record (name the marker, email, phones and
+    notes blanked) and its audit values; their name, email and numbers in the records
+    that name them (interactions, tickets: their facts kept, the person masked, single
+    name words too) and in every other record's prose (whole names only); their email
+    and numbers on the erased list. The customer they are a contact of is not erased.
+    None when neither the store nor its trail knows the contact."""
+    session.ensure("admin", "contact", record_id=pid)
+    store = session.store
+    rows = list(store.iter_audit(entity_id=pid))
+    if _contact_known(session, pid, rows) is None:
+        return None
+    touched = [("contact", pid)]
+    audit = {pid: rows}
+    person = _person_values(session, touched, audit)
+    naming = {rec["id"] for _k, rec in naming_contact(session, pid)}
+    now = utcnow()
+    sealed: set[int] = set()
+    with session.unit_of_work() as uow:
+        _erase_records(session, touched, audit, _scrubber(person), now, sealed)
+        mentions = _erase_mentions(session, _scrubber(person), {pid}, now, sealed, only=naming) if naming else 0
+        mentions += _erase_mentions(session, _scrubber(person, words=False), {pid} | naming, now, sealed)
+        summary = {"records": [None, 1]}
+        if mentions:
+            summary["mentions"] = [None, mentions]
+        if unsigned:
+            summary["unsigned"] = [None, unsigned]
+        summary.update(erased_identifiers(session, person))
+        session.audit([AuditEvent(now, session.username, "gdpr.erase", "contact", pid, None, summary)])
+        uow.commit()
+    store.fts_optimize()
+    store.checkpoint()
+    return Erased(1, sorted(sealed), mentions)
+
+
+def export_contact(session: Session, contact_id: str, out_path: str | os.PathLike | None = None, *,
+                   write_xlsx: Callable[[Path, dict[str, list[dict]]], None] | None = None) -> dict:
+    """Everything stored about one contact person: their record, the interactions and
+    tickets that name them (deleted ones too, marked), and the history of each; written
+    as `export_customer` writes (JSON, or .xlsx through `write_xlsx`). Needs the export
+    permission; audited as an export of the contact. Raises NotFound for no such
+    contact."""
+    if out_path and Path(out_path).suffix.lower() == ".xlsx" and write_xlsx is None:
+        raise CimsError("an .xlsx export needs a workbook writer; write .json instead")
+    pid = normalize_id(contact_id)
+    session.ensure("export", "contact", record_id=pid)
+    contact = records.get(session, pid, include_deleted=True)
+    doc: dict = {"contact": {**contact, "deleted": contact.get("deleted_at") is not None},
+                 "interactions": [], "tickets": []}
+    for kind, rec in naming_contact(session, pid):
+        got = records.get(session, rec["id"], include_deleted=True)
+        doc[_SECTION_OF[kind]].append({**got, "deleted": got.get("deleted_at") is not None})
+    ids = [pid] + [r["id"] for k in ("interactions", "tickets") for r in doc[k]]
+    doc["history"] = {rid: records.history(session, rid) for rid in ids}
+    doc = json.loads(json.dumps(doc, default=jsonable))
+    with session.unit_of_work() as uow:
+        session.audit([AuditEvent(utcnow(), session.username, "export", "contact", pid, None,
+                                  {"format": [None, Path(out_path).suffix.lstrip(".") if out_path else "data"],
+                                   **({"path": [None, str(Path(out_path).resolve())]} if out_path else {})})])
+        uow.commit()
+    if out_path:
+        out_path = Path(out_path)
+        if out_path.suffix.lower() == ".xlsx":
+            history = [{"record": rid, "at": h["at"], "actor": h["actor"], "action": h["action"],
+                        "changes": json.dumps(h["changes"], ensure_ascii=False)}
+                       for rid, entries in doc["history"].items() for h in entries]
+            write_xlsx(out_path, {"Contact": [doc["contact"]], "Interactions": doc["interactions"],
+                                  "Tickets": doc["tickets"], "History": history})
+        else:
+            write_private(out_path, json.dumps(doc, ensure_ascii=False, indent=2).encode("utf-8"))
+    return doc

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from ..domain.schema import CUSTOMER, ENTITIES, normalize_id
-from ..errors import NotFound, ValidationFailed
+from ..domain.schema import CUSTOMER, ENTITIES, format_id, normalize_id
+from ..errors import ValidationFailed
 from ..security.audit import AuditEvent
 from ..store import queries
 from ..store.db import utcnow
@@ -21,8 +21,14 @@ def merge_customers(session: Session, keep_id: str, drop_id: str) -> dict:
     filled and the other is retired. A contact of the retired customer with the email of
     one of the kept customer's contacts moves too (both are kept, nothing is lost) and is
     named in "same_email_contacts". Needs the merge permission and, for each record, the
-    right to edit it where it is and where it goes. Returns {"kept", "merged", "moved"
+    right to edit it where it is and where it goes. Where both have a value and they
+    differ (another email, mobile, name, city…), the kept one's stays and the retired
+    one's is kept in the kept customer's Notes ("Merged from C-…: Email …; Mobile …"),
+    never dropped; search and the duplicate check still find the kept customer by the
+    retired one's values (the retired record stays stored). The kept customer's merge
+    entry names the retired one ("merged_from"). Returns {"kept", "merged", "moved"
     (records moved), "moved_deleted" (of them soft-deleted), "filled" (fields filled),
+    "kept_in_notes" (fields whose differing value went to Notes),
     "same_email_contacts": [{"contact", "same_email_as", "role_mailbox"}]}."""
     keep_id, drop_id = normalize_id(keep_id), normalize_id(drop_id)
     if keep_id == drop_id:
@@ -32,7 +38,7 @@ def merge_customers(session: Session, keep_id: str, drop_id: str) -> dict:
     drop = session.store.fetch_record(CUSTOMER, drop_id)
     for rid, rec in ((keep_id, keep), (drop_id, drop)):
         if rec is None:
-            raise NotFound(f"no customer {rid}")
+            raise records.not_found(session, CUSTOMER, rid)
     moved = moved_deleted = 0
     now = utcnow()
     moved_ids: dict[str, list[str]] = {}
@@ -61,14 +67,25 @@ def merge_customers(session: Session, keep_id: str, drop_id: str) -> dict:
                 _refuse_new_crossings(session, ENTITIES[kind], ids, crossed_before[kind])
         fill = {f.key: drop[f.key] for f in CUSTOMER.fields
                 if f.editable and keep.get(f.key) in (None, "") and drop.get(f.key) not in (None, "")}
-        if drop.get("notes") and keep.get("notes") and drop["notes"] not in keep["notes"]:
-            # both have notes: the retired one's are added, never lost
-            fill["notes"] = f"{keep['notes']}\n{drop['notes']}"
         if drop.get("tags") and keep.get("tags"):
             tags = dict.fromkeys([t.strip() for t in (keep["tags"] + "," + drop["tags"]).split(",") if t.strip()])
             fill["tags"] = ", ".join(tags)
+        # Where both have a value and they differ, the kept one's stays in the field and the
+        # retired one's is kept in Notes, one line naming where it came from: never dropped.
+        differ = _differing(keep, drop)
+        notes = [keep["notes"]] if keep.get("notes") else []
+        if drop.get("notes") and keep.get("notes") and drop["notes"] not in keep["notes"]:
+            notes.append(drop["notes"])     # both have notes: the retired one's are added, never lost
+        elif drop.get("notes") and not keep.get("notes"):
+            notes.append(drop["notes"])
+        if differ:
+            notes.append(f"Merged from {drop_id}: "
+                         + "; ".join(f"{CUSTOMER.field(k).header} {v}" for k, v in differ.items()))
+        if "\n".join(notes) != (keep.get("notes") or ""):
+            fill["notes"] = "\n".join(notes)
         if fill:
-            records._service_update_many(session, [(keep_id, fill, None)], token=records._SERVICE, action="merge")
+            records._service_update_many(session, [(keep_id, fill, None)], token=records._SERVICE, action="merge",
+                                         audit_extra={keep_id: {"merged_from": [None, drop_id]}})
         else:
             session.audit([AuditEvent(now, session.username, "merge", "customer", keep_id, None,
                                       {"merged_from": [None, drop_id]})])
@@ -83,7 +100,42 @@ def merge_customers(session: Session, keep_id: str, drop_id: str) -> dict:
                                   {"merged_into": [None, keep_id]})])
         uow.commit()
     return {"kept": keep_id, "merged": drop_id, "moved": moved, "moved_deleted": moved_deleted,
-            "filled": sorted(fill), "same_email_contacts": same_email}
+            "filled": sorted(k for k in fill if k != "notes"
+                             or drop.get("notes") and drop["notes"] not in (keep.get("notes") or "")),
+            "kept_in_notes": list(differ), "same_email_contacts": same_email}
+
+
+def _differing(keep: dict, drop: dict) -> dict[str, str]:
+    """{field: the retired customer's value as Notes writes it} of each editable field
+    (Notes and Tags aside: those are joined) where both customers have a value and the
+    two differ: an email as the duplicate check reads addresses (domain.duplicates
+    .email_key), a name or other text case and spacing aside, the rest as stored."""
+    from ..domain.duplicates import email_key
+
+    out: dict[str, str] = {}
+    for f in CUSTOMER.fields:
+        if not f.editable or f.key in ("notes", "tags"):
+            continue
+        mine, theirs = keep.get(f.key), drop.get(f.key)
+        if mine in (None, "") or theirs in (None, ""):
+            continue
+        if f.kind == "email":
+            same = email_key(mine) == email_key(theirs)
+        elif isinstance(mine, str) and isinstance(theirs, str):
+            same = " ".join(mine.split()).casefold() == " ".join(theirs.split()).casefold()
+        else:
+            same = mine == theirs
+        if not same:
+            out[f.key] = _as_text(theirs)
+    return out
+
+
+def _as_text(value) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return " ".join(str(value).split())
 
 
 def _merged_into(session: Session, customer_id: str) -> str | None:
@@ -172,3 +224,123 @@ def _refuse_new_crossings(session: Session, ent, ids: list[str], before: set[str
                                 f"the merge would leave {', '.join(new[:5])}{' and more' if len(new) > 5 else ''} "
                                 f"naming {', '.join(named)}, a contact of another customer than the kept one; "
                                 "clear Contact ID on them first. Nothing was merged"})
+
+
+def merged_away(session: Session, customer_id: str) -> dict | None:
+    """When `customer_id` is a customer a merge retired: {"id" (it), "into" (the customer
+    it was merged into), "kept" (the live customer that holds its data now, following a
+    chain: C into B, B into A gives A; None when that one is gone too), "at" (when it was
+    merged, aware UTC), "by"}; None when it is live or was never merged. Reads the merge
+    entries of this customer only (the trail's index), never the whole trail."""
+    import datetime as dt
+
+    cid = normalize_id(customer_id)
+    store = session.store
+    if store.fetch_record(CUSTOMER, cid) is not None:
+        return None
+    first = None
+    seen, at_id = {cid}, cid
+    while True:
+        into = None
+        for row in store.iter_audit(entity_id=at_id):
+            if row[3] != "merge" or row[4] != "customer" or row[5] != at_id:
+                continue
+            try:
+                keep = (json.loads(row[7] or "{}").get("merged_into") or [None, None])[1]
+            except (ValueError, AttributeError, IndexError, TypeError):
+                continue
+            if isinstance(keep, str):
+                into = (keep, row[1], row[2])
+        if into is None:
+            break
+        if first is None:
+            first = {"id": cid, "into": into[0], "kept": None,
+                     "at": dt.datetime.fromisoformat(into[1].replace("Z", "+00:00")), "by": into[2]}
+        if into[0] in seen:
+            break
+        seen.add(into[0])
+        if store.fetch_record(CUSTOMER, into[0]) is not None:
+            first["kept"] = into[0]
+            break
+        at_id = into[0]
+    return first
+
+
+def merged_message(info: dict) -> str:
+    """"C-000002 was merged into C-000001 on 2026-12-02 06:04 UTC" (and where its data is
+    now when that one was merged on too, or is gone)."""
+    text = f"{info['id']} was merged into {info['into']} on {info['at']:%Y-%m-%d %H:%M} UTC"
+    if info["kept"] and info["kept"] != info["into"]:
+        text += f", which was merged into {info['kept']} (it holds the data now)"
+    elif not info["kept"]:
+        text += f"; {info['into']} is deleted too"
+    return text
+
+
+def kept_for(session: Session, customer_ids) -> dict[str, str]:
+    """{retired customer id: the live customer holding its data} for those of
+    `customer_ids` a merge retired (see `merged_away`)."""
+    out = {}
+    for cid in customer_ids:
+        info = merged_away(session, cid)
+        if info and info["kept"]:
+            out[cid] = info["kept"]
+    return out
+
+
+def retired_holding(session: Session, values: dict) -> list[tuple[str, str, str]]:
+    """(field, retired customer id, live customer holding its data) for each of the
+    email, phone and mobile of `values` (clean values) that a customer a merge retired
+    had: adding it again is adding the kept customer again. An email as the duplicate
+    check reads addresses (domain.duplicates.email_key), a number as stored (E.164, in
+    either the phone or the mobile field)."""
+    from ..domain.duplicates import email_key
+
+    out = []
+    for how in ("email", "phone", "mobile"):
+        value = values.get(how)
+        if not value:
+            continue
+        cols = ("email",) if how == "email" else ("phone", "mobile")
+        found = []
+        for col in cols:
+            found += [r["id"] for r in session.store.fetch_records(CUSTOMER, include_deleted=True,
+                                                                   equals={col: value})
+                      if r["deleted_at"] is not None]
+        key = email_key(value) if how == "email" else None
+        if key and (key.endswith("@gmail.com") or "xn--" in value or not value.isascii()):
+            # the same mailbox written another way (Gmail's dots and +tags, IDNA), as
+            # records._same_mailbox reads it
+            found += [format_id(CUSTOMER, seq) for seq, email, gone in
+                      session.store.iter_column_tuples(CUSTOMER, ["seq", "email", "deleted_at"], include_deleted=True)
+                      if gone is not None and email and email_key(email) == key]
+        kept = kept_for(session, list(dict.fromkeys(found)))
+        out += [(how, rid, kid) for rid, kid in kept.items()]
+    return out
+
+
+def retired_map(session: Session) -> dict[str, str]:
+    """{retired customer id: the live customer holding its data} of every customer a
+    merge retired (one read of the trail's merge entries, for bulk readers such as the
+    import's duplicate index)."""
+    into: dict[str, str] = {}
+    for drop_id, changes in session.store.iter_merge_audit():
+        try:
+            keep = (json.loads(changes or "{}").get("merged_into") or [None, None])[1]
+        except (ValueError, AttributeError, IndexError, TypeError):
+            continue
+        if isinstance(keep, str) and drop_id:
+            into[drop_id] = keep
+    out: dict[str, str] = {}
+    live: dict[str, bool] = {}
+    for drop_id in into:
+        seen, at = {drop_id}, into.get(drop_id)
+        while at and at not in seen:
+            if at not in live:
+                live[at] = session.store.fetch_record(CUSTOMER, at) is not None
+            if live[at]:
+                out[drop_id] = at
+                break
+            seen.add(at)
+            at = into.get(at)
+    return {rid: kept for rid, kept in out.items() if session.store.fetch_record(CUSTOMER, rid) is None}

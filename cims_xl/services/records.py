@@ -330,6 +330,12 @@ def _ensure_no_customer_has(session: Session, clean: dict, done: str, itself: st
                            else "") if how == "email"
                           else " (a number several people share: a switchboard, a family's phone)")
     _same_mailbox(session, clean.get("email"), done, itself)
+    from .merge import retired_holding
+
+    for how, retired, kept in retired_holding(session, clean):
+        if kept != itself:
+            _conflict(kept, f"this {'phone' if how == 'mobile' else how} (it was {retired}'s, a customer "
+                            f"merged into {kept})", done)
 
 
 def _conflict(rid: str, what: str, done: str, shared: str = "") -> None:
@@ -513,8 +519,21 @@ def get(session: Session, record_id: str, *, include_deleted: bool = False) -> d
     ent = _ent_for_id(record_id)
     rec = session.store.fetch_record(ent, normalize_id(record_id), include_deleted=include_deleted)
     if rec is None:
-        raise NotFound(f"no {ent.label} {record_id}")
+        raise not_found(session, ent, record_id)
     return _mask(session, ent, rec)
+
+
+def not_found(session: Session, ent: Entity, record_id: str) -> NotFound:
+    """NotFound for a record that is not live, saying what the store knows: a customer a
+    merge retired is named with the customer it was merged into ("C-000002 was merged
+    into C-000001 on …"), not "no customer"."""
+    if ent.kind == "customer":
+        from .merge import merged_away, merged_message
+
+        info = merged_away(session, record_id)
+        if info is not None:
+            return NotFound(merged_message(info) + (f"; use {info['kept']}" if info["kept"] else ""))
+    return NotFound(f"no {ent.label} {record_id}")
 
 
 def list_records(session: Session, kind: str, *, include_deleted: bool = False,
@@ -654,18 +673,21 @@ def update_many(session: Session, updates: Iterable[tuple[str, dict, int | None]
 
 def _service_update_many(session: Session, updates: Iterable[tuple[str, dict, int | None]], *, token: object,
                         action: str, batch_id: str | None = None, context: dict | None = None,
-                        validated: bool = False) -> list[dict]:
+                        validated: bool = False, audit_extra: dict[str, dict] | None = None) -> list[dict]:
     """`update_many` as cims's own import, workbook Save (action "update", changes they
     validated themselves: `validated`, not validated twice), merge, undo or RFM refresh
-    (see _SERVICE_ACTIONS): PermissionDenied unless `token` is the one those modules pass."""
+    (see _SERVICE_ACTIONS): PermissionDenied unless `token` is the one those modules pass.
+    `audit_extra` {record id: {key: [before, after]}}: written in that record's audit
+    entry beside its field changes (a merge names the customer merged in: "merged_from")."""
     if token is not _SERVICE or (action not in _SERVICE_ACTIONS and action != "update"):
         raise PermissionDenied(f"action={action!r} is written only by cims's own services")
     return _update_many(session, updates, batch_id=batch_id, context=context, validated=validated,
-                        action=action)
+                        action=action, audit_extra=audit_extra)
 
 
 def _update_many(session: Session, updates: Iterable[tuple[str, dict, int | None]], *,
-                 batch_id: str | None, context: dict | None, validated: bool, action: str) -> list[dict]:
+                 batch_id: str | None, context: dict | None, validated: bool, action: str,
+                 audit_extra: dict[str, dict] | None = None) -> list[dict]:
     session.check()
     now = utcnow()
     actor = session.username
@@ -686,20 +708,21 @@ def _update_many(session: Session, updates: Iterable[tuple[str, dict, int | None
                 session.store.note_before(entity(kind), ids[i:i + 5_000])
         for record_id, changes, expected_version in updates:
             out.append(_update_one(session, record_id, changes, expected_version, batch_id, context,
-                                   validated, action, now, actor, names))
+                                   validated, action, now, actor, names,
+                                   (audit_extra or {}).get(normalize_id(record_id))))
         uow.commit()
     return out
 
 
 def _update_one(session, record_id, changes, expected_version, batch_id, context, validated, action, now, actor,
-                names: dict | None = None):
+                names: dict | None = None, extra: dict | None = None):
     ent = _ent_for_id(record_id)
     record_id = normalize_id(record_id)
     # A merge moves the retired customer's soft-deleted records too (services.merge): they
     # are the customer's as much as the live ones (a restore, a GDPR export follow them).
     current = session.store.fetch_record(ent, record_id, include_deleted=action == "merge")
     if current is None:
-        raise NotFound(f"no {ent.label} {record_id}")
+        raise not_found(session, ent, record_id)
     session.ensure("update", ent.kind, owner=_owner(session, ent, current), record_id=record_id)
     permission, unlocked = _SERVICE_ACTIONS.get(action, ("update", frozenset()))
     if permission != "update":     # the permission checked is the action's own
@@ -758,7 +781,8 @@ def _update_one(session, record_id, changes, expected_version, batch_id, context
         meta["batch_id"] = batch_id
     if not session.store.update_record(ent, record_id, {**diff, **meta}, expected_version=current["version"]):
         raise Conflict(f"{record_id} was changed by someone else just now; refresh and try again")
-    session.audit([AuditEvent(now, actor, action, ent.kind, record_id, batch_id, _changes(current, diff, diff))])
+    session.audit([AuditEvent(now, actor, action, ent.kind, record_id, batch_id,
+                              {**_changes(current, diff, diff), **(extra or {})})])
     if ent.kind == "opportunity" and "stage" in diff:
         session.store.add_stage_change(record_id, current.get("stage"), diff["stage"], now, actor)
     return _mask(session, ent, {**current, **diff, **meta})
@@ -796,7 +820,7 @@ def check_deletable(session: Session, record_id: str) -> dict:
     session.ensure("delete", ent.kind, record_id=record_id)
     current = session.store.fetch_record(ent, record_id)
     if current is None:
-        raise NotFound(f"no {ent.label} {record_id}")
+        raise not_found(session, ent, record_id)
     return current
 
 
@@ -810,7 +834,7 @@ def delete(session: Session, record_id: str, *, expected_version: int | None = N
     with session.unit_of_work() as uow:
         current = session.store.fetch_record(ent, record_id)
         if current is None:
-            raise NotFound(f"no {ent.label} {record_id}")
+            raise not_found(session, ent, record_id)
         if expected_version is not None and int(expected_version) != current["version"]:
             raise Conflict(f"{record_id} was changed by {current['updated_by']} since you read it; refresh first")
         values = {"deleted_at": now, "deleted_by": session.username, "updated_at": now,

@@ -111,7 +111,8 @@ def search_customers(session: Session, text: str | None = None, *, city=None, pr
     country for a role that may not read personal fields: company and tags may name a
     person, `CUSTOMER.private_keys`; an email or phone then matches nothing, and a `tag`
     filter is refused), or is a customer id (C-000123); a phone number or email
-    in the text is normalised first. ltv_min/ltv_max (amounts) and sort="ltv" compare
+    in the text is normalised first; a customer another was merged into is found by the
+    retired one's values too (services.merge). ltv_min/ltv_max (amounts) and sort="ltv" compare
     lifetime values in the store's currency (the bounds with the value as shown: one
     converted at a rate rounded half up to the currency's minor units, stored amounts as
     stored), orders in other currencies converted with
@@ -132,6 +133,13 @@ def search_customers(session: Session, text: str | None = None, *, city=None, pr
         if crit.emails or crit.phones or crit.digits:
             return Page(0, [], offset, limit)
         crit.text_columns = tuple(c for c in queries.TEXT_COLUMNS if c not in CUSTOMER.private_keys)
+    # A customer merged into another (`customer merge`) is kept stored, retired: its
+    # email, numbers and name find the customer that holds its data now.
+    retired = queries.deleted_customers_matching(session.store, crit)
+    if retired:
+        from .merge import kept_for
+
+        crit.also_ids = sorted(set(kept_for(session, retired).values()))
     sort, note = _sort_for_role(session, sort)
     owner = _owner_username(session, owner)
     crit.equals = {"city": city, "province": province, "country": _same_country(session, country),

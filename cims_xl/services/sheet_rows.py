@@ -79,7 +79,8 @@ class NewRowDuplicates:
     name; the same phone or mobile number (E.164, either field) is one person
     unless `two_people` says the names are two people who share it (a landline under
     another name, or a mobile with two different emails). A contact is a duplicate only
-    of a contact of the same customer. Records deleted are not matched.
+    of a contact of the same customer. Records deleted are not matched, but for a customer
+    a merge retired: its values are matched as the kept customer's (services.merge).
 
     The store is read once, for the numbers and addresses `rows` hold (one scan of the
     table, whatever the number of rows); `add` makes a record created in the same Save
@@ -119,25 +120,38 @@ class NewRowDuplicates:
 
     def _read_store(self, session: Session, emails: set, phones: set) -> None:
         if self.kind == "customer":
-            ent, cols = CUSTOMER, ["seq", "name", "company", "email", "phone", "mobile", "type"]
+            ent, cols = CUSTOMER, ["seq", "name", "company", "email", "phone", "mobile", "type", "deleted_at"]
         else:
             ent, cols = CONTACT, ["seq", "name", "customer_id", "email", "phone", "mobile"]
-        for row in session.store.iter_column_tuples(ent, cols):
+        retired: dict[str, dict] = {}
+        for row in session.store.iter_column_tuples(ent, cols, include_deleted=self.kind == "customer"):
             values = dict(zip(cols, row))
             mine_e = self._email(values)
             mine_p = [k for k in self._numbers(values) if k in phones]
             if (mine_e is None or mine_e not in emails) and not mine_p:
                 continue
+            if values.get("deleted_at") is not None:
+                retired[format_id(ent, values["seq"])] = values
+                continue
             self._remember(values, format_id(ent, values["seq"]), only=(emails, phones))
+        if retired:
+            # A customer merged into another (`customer merge`) stays stored, retired: its
+            # email and numbers are the kept customer's, whom a new row then duplicates.
+            from .merge import kept_for
 
-    def _remember(self, values: dict, record_id: str, only: tuple[set, set] | None = None) -> None:
+            for rid, kept in kept_for(session, list(retired)).items():
+                self._remember(retired[rid], kept, only=(emails, phones), who=kept not in self._who)
+
+    def _remember(self, values: dict, record_id: str, only: tuple[set, set] | None = None, *,
+                  who: bool = True) -> None:
         key = self._email(values)
         if key is not None and (only is None or key in only[0]):
             self._emails.setdefault(key, record_id)
         for number in self._numbers(values):
             if only is None or number in only[1]:
                 self._phones.setdefault(number, []).append(record_id)
-        self._who[record_id] = self._holder(values)
+        if who:
+            self._who[record_id] = self._holder(values)
 
     def find(self, values: dict) -> Duplicate | None:
         """The record `values` (a validated new row) duplicates, or None."""

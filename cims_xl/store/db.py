@@ -1269,9 +1269,10 @@ class Store:
         return out
 
     def erased_customers(self) -> list[str]:
-        """The ids of the customers a `gdpr.erase` entry of the trail names, oldest first."""
+        """The ids of the customers (and contact persons erased on their own) a `gdpr.erase`
+        entry of the trail names, oldest first."""
         return [row[0] for row in self.conn.execute(
-            "SELECT entity_id FROM audit WHERE action = 'gdpr.erase' AND entity = 'customer' "
+            "SELECT entity_id FROM audit WHERE action = 'gdpr.erase' AND entity IN ('customer', 'contact') "
             "GROUP BY entity_id ORDER BY MIN(seq)") if isinstance(row[0], str)]
 
     def iter_audit_actions(self, actions: tuple[str, ...]) -> Iterator[tuple]:

@@ -182,12 +182,14 @@ class CustomerCriteria:
     ltv_currency: str = "CNY"       # lifetime value filters and sort count orders in this currency
     # Text columns free-text terms match (a viewer's search leaves out personal ones).
     text_columns: tuple[str, ...] = _TEXT_COLS
+    # Live customers that match the text too: a customer merged into them matches it.
+    also_ids: list[str] = field(default_factory=list)
 
 
-def search_customer_ids(store: Store, crit: CustomerCriteria, *, sort: str = "name",
-                        descending: bool = False, limit: int = 50, offset: int = 0) -> tuple[int, list[str]]:
-    where, params = ["c.deleted_at IS NULL"], []
-    text_any = []
+def _text_where(store: Store, crit: CustomerCriteria, params: list) -> list[str]:
+    """The conditions of the criteria's text (ids, emails, numbers, words), ANDed; their
+    parameters appended to `params`."""
+    where, text_any = [], []
     for i in crit.ids:
         text_any.append("c.id = ?")
         params.append(i)
@@ -214,6 +216,35 @@ def search_customer_ids(store: Store, crit: CustomerCriteria, *, sort: str = "na
     for t in crit.like_terms:
         # Terms too short for the trigram index (two-character Chinese names): a scan.
         where.append(_any_column(t, params, crit.text_columns))
+    return where
+
+
+def deleted_customers_matching(store: Store, crit: CustomerCriteria, limit: int = 1000) -> list[str]:
+    """Ids of deleted customers (a merge retires one by deleting it) whose stored values
+    match the criteria's text; [] when the criteria have no text."""
+    params: list = []
+    text = _text_where(store, crit, params)
+    if not text:
+        return []
+    cond = " AND ".join(text)
+    if crit.fts_terms or crit.like_terms or (crit.digits and not crit.phones):
+        # a scan: the text is compared on the deleted rows only, never on every live one
+        cond = f"CASE WHEN c.deleted_at IS NULL THEN 0 ELSE ({cond}) END"
+    sql = f"SELECT c.id FROM customers c WHERE c.deleted_at IS NOT NULL AND {cond} LIMIT ?"
+    return [r[0] for r in store.conn.execute(sql, params + [int(limit)])]
+
+
+def search_customer_ids(store: Store, crit: CustomerCriteria, *, sort: str = "name",
+                        descending: bool = False, limit: int = 50, offset: int = 0) -> tuple[int, list[str]]:
+    where, params = ["c.deleted_at IS NULL"], []
+    text = _text_where(store, crit, params)
+    if crit.also_ids:
+        # customers found by the values of a customer merged into them (services.merge)
+        import json
+        where.append("((" + (" AND ".join(text) or "0") + ") OR c.id IN (SELECT value FROM json_each(?)))")
+        params.append(json.dumps(crit.also_ids))
+    else:
+        where += text
     for col, value in crit.equals.items():
         if value is None:
             continue
