@@ -235,7 +235,7 @@ def _blank_or_default(value: object, default: object) -> bool:
     return default is not None and (value == default or str(value).strip() == str(default))
 
 
-def refuse_computed(ent: Entity, data: dict, *, imported: bool = False) -> None:
+def _refuse_computed(ent: Entity, data: dict, *, imported: bool = False) -> None:
     """ValidationFailed naming the first field of `data` (a new record) that cims computes
     (editable=False: a ticket's due times and its paused clock, Pending Since and Paused
     Seconds; a deal's close date; a customer's RFM segment), given a value. Only an
@@ -480,7 +480,7 @@ def _create_many(session: Session, kind: str, rows: Iterable[dict], *, batch_id:
             joined = store.writing_behind
             limit = _chunk_limit(0, total, joined)
             for data in rows:
-                refuse_computed(ent, data, imported=imported)
+                _refuse_computed(ent, data, imported=imported)
                 if validated:
                     values = dict(data)
                     check_written(ent, values)     # the invariants hold on every path (cheap)
