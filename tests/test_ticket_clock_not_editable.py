@@ -163,6 +163,34 @@ def test_a_typed_time_in_the_future_is_refused_naming_the_field(role, key, heade
 
 
 @pytest.mark.parametrize("role", ROLES)
+def test_an_opening_moved_after_the_ticket_was_entered_is_refused_and_the_breach_stays(
+        role, signed_in, late_ticket, store_path, monkeypatch):
+    session = signed_in(role)
+    # edited a day later: the ticket was open when it was entered in cims, and a later
+    # opening would restart the clock and make the late response look on time
+    monkeypatch.setattr(records, "utcnow", lambda: now() + dt.timedelta(days=1))
+    with pytest.raises(ValidationFailed) as err:
+        records.update(session, late_ticket["id"],
+                       {"opened_at": late_ticket["created_at"] + dt.timedelta(minutes=5)})
+    assert "after the ticket was entered in cims" in err.value.problems["Opened"]
+    assert_clock_unchanged(store_path, late_ticket)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_row_written_through_the_sheet_rows_service_cannot_carry_the_clock(role, signed_in, late_ticket,
+                                                                             store_path):
+    from cims_xl.services import sheet_rows
+
+    session = signed_in(role)
+    row = {"customer_id": late_ticket["customer_id"], "subject": "Cannot log in", "priority": "P1",
+           "status": "Open", "paused_seconds": FAR}
+    with pytest.raises(ValidationFailed) as err:
+        sheet_rows.create_for_row(session, "ticket", row, None)
+    assert "computed by cims" in err.value.problems["Paused Seconds"]
+    assert ticket_count(store_path) == 1
+
+
+@pytest.mark.parametrize("role", ROLES)
 def test_a_first_response_typed_before_the_ticket_was_opened_is_refused(role, signed_in, late_ticket,
                                                                        store_path):
     session = signed_in(role)

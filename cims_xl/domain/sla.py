@@ -163,9 +163,11 @@ def check_typed_times(given: Mapping, ticket: Mapping, now: dt.datetime, zone: d
     the keys of TYPED_TIMES written, not an import's history) is in the future, or is a
     response, resolution or closing before the ticket was opened (`ticket`: the record as
     it will be written; an opening not given is `now`), or is an opening after the
-    ticket's stored first response. Such a time would move the due times or hide a breach."""
+    ticket's stored first response, or (an edit) after the ticket was entered in cims
+    (`created_at`: it was open by then). Such a time would move the due times or hide a breach."""
     now = to_utc(now)
     opened = to_utc(ticket.get("opened_at")) or now
+    entered = to_utc(ticket.get("created_at"))
     problems: dict[str, str] = {}
     for key, header in TYPED_TIMES:
         if key not in given or (when := to_utc(given[key])) is None:
@@ -173,6 +175,9 @@ def check_typed_times(given: Mapping, ticket: Mapping, now: dt.datetime, zone: d
         if when > now + FUTURE_MARGIN:
             problems[header] = (f"{_shown_time(when, zone)} is in the future (it is now {_shown_time(now, zone)}); "
                                 "a time not yet reached cannot be typed")
+        elif key == "opened_at" and entered is not None and when > entered + FUTURE_MARGIN:
+            problems[header] = (f"{_shown_time(when, zone)} is after the ticket was entered in cims "
+                                f"({_shown_time(entered, zone)}), so it was open by then")
         elif key != "opened_at" and when < opened:
             problems[header] = (f"{_shown_time(when, zone)} is before the ticket was opened "
                                 f"({_shown_time(opened, zone)})")
