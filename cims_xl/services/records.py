@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 from typing import Any, Iterable, Sized
 
 from ..domain.legal_forms import company_by_name
@@ -221,12 +222,12 @@ def _changes(before: dict | None, after: dict, keys: Iterable[str]) -> dict[str,
 COMPUTED = "is computed by cims and cannot be changed"
 
 
-def _field_key(ent: Entity, name: object) -> str | None:
-    """The field a key of written data names (a field key or sheet header, any capitals)."""
-    if not isinstance(name, str):
-        return None
-    wanted = name.strip().lower()
-    return next((f.key for f in ent.fields if wanted in (f.key, f.header.lower())), None)
+@functools.cache
+def _computed_names(kind: str) -> tuple[tuple[str, Any], ...]:
+    """(name, field) of every name a written row may give a computed field by: its key,
+    header or lower-case header (as validate_record reads them)."""
+    return tuple((name, f) for f in ENTITIES[kind].fields if not f.editable
+                 for name in dict.fromkeys((f.key, f.header, f.header.lower())))
 
 
 def _blank_or_default(value: object, default: object) -> bool:
@@ -241,12 +242,8 @@ def _refuse_computed(ent: Entity, data: dict, *, imported: bool = False) -> None
     Seconds; a deal's close date; a customer's RFM segment), given a value. Only an
     import's history (`imported`, the import permission) gives the few of FROM_IMPORT."""
     allowed = FROM_IMPORT.get(ent.kind, frozenset()) if imported else frozenset()
-    for name, value in data.items():
-        key = _field_key(ent, name)
-        if key is None or key in allowed:
-            continue
-        f = ent.field(key)
-        if not f.editable and not _blank_or_default(value, f.default):
+    for name, f in _computed_names(ent.kind):
+        if name in data and f.key not in allowed and not _blank_or_default(data[name], f.default):
             raise ValidationFailed({f.header: COMPUTED})
 
 
