@@ -1209,11 +1209,12 @@ def _field_options(ent: Entity):
 
 def _refuse_computed(ent: Entity, values: dict) -> None:
     """ValidationFailed naming a field cims computes that the command line gave."""
-    from .services.records import COMPUTED
+    from .services.records import computed_problem
 
-    given = [f.header for f in ent.fields if not f.editable and values.get(f.key) is not None]
+    given = {f.header: computed_problem(ent, f.key) for f in ent.fields
+             if not f.editable and values.get(f.key) is not None}
     if given:
-        raise ValidationFailed({h: COMPUTED + " (cims sets it from the record's other fields)" for h in given})
+        raise ValidationFailed(given)
 
 
 # What a value of each field kind looks like on the command line (domain/schema.py kinds).

@@ -644,7 +644,7 @@ def _refuse_computed_columns(job: SheetSave) -> None:
     """A column added to the table for a field cims computes and never shows (a ticket's
     Paused Seconds or Pending Since, from status changes): each row with a value in it is
     refused naming the field, not saved without it (nothing of the row is written)."""
-    from ..services.records import COMPUTED
+    from ..services.records import computed_problem
 
     ent, data = job.ctx.ent, job.data
     ours = set(job.ctx.layout.headers)
@@ -653,18 +653,16 @@ def _refuse_computed_columns(job: SheetSave) -> None:
         wanted = str(header).strip().lower()
         f = next((f for f in ent.fields if not f.editable and wanted in (f.key, f.header.lower())), None)
         if f is not None and header not in ours:
-            added[f.header] = col
+            added[f] = col
     if not added:
         return
     refused = set()
     for row in job.rows:
-        given = [h for h, col in added.items() if canonical(data.rows[row.index][col]) != ""]
+        given = [f for f, col in added.items() if canonical(data.rows[row.index][col]) != ""]
         if given:
             refused.add(row.index)
-            job.outcomes[row.index] = Outcome(
-                "Invalid: " + "; ".join(f"{h}: {COMPUTED} (cims counts it from the ticket's status changes; "
-                                        f"delete the {h} column)" if h in ("Paused Seconds", "Pending Since")
-                                        else f"{h}: {COMPUTED} (delete the {h} column)" for h in given))
+            job.outcomes[row.index] = Outcome("Invalid: " + "; ".join(
+                f"{f.header}: {computed_problem(ent, f.key)}; delete the column" for f in given))
     job.creates = [c for c in job.creates if c[0] not in refused]
     job.updates = [u for u in job.updates if u[0] not in refused]
 

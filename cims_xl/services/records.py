@@ -220,6 +220,16 @@ def _changes(before: dict | None, after: dict, keys: Iterable[str]) -> dict[str,
 # ----- computed fields and typed times ---------------------------------------------------------
 
 COMPUTED = "is computed by cims and cannot be changed"
+_PAUSED = "cims counts it from the ticket's status changes, Pending and back"
+_DUE = "cims sets it from Opened, Priority and the time the ticket was Pending"
+_HOW = {("ticket", "pending_since"): _PAUSED, ("ticket", "paused_seconds"): _PAUSED,
+        ("ticket", "first_response_due"): _DUE, ("ticket", "resolution_due"): _DUE}
+
+
+def computed_problem(ent: Entity, key: str) -> str:
+    """What a refusal to write field `key` of `ent`, which cims computes, says."""
+    how = _HOW.get((ent.kind, key))
+    return f"{COMPUTED} ({how})" if how else COMPUTED
 
 
 @functools.cache
@@ -244,7 +254,7 @@ def _refuse_computed(ent: Entity, data: dict, *, imported: bool = False) -> None
     allowed = FROM_IMPORT.get(ent.kind, frozenset()) if imported else frozenset()
     for name, f in _computed_names(ent.kind):
         if name in data and f.key not in allowed and not _blank_or_default(data[name], f.default):
-            raise ValidationFailed({f.header: COMPUTED})
+            raise ValidationFailed({f.header: computed_problem(ent, f.key)})
 
 
 def _check_typed_times(ent: Entity, given: dict, ticket: dict, now: dt.datetime, context: dict | None) -> None:
@@ -765,11 +775,10 @@ def _update_one(session, record_id, changes, expected_version, batch_id, context
         if "users" not in cache:
             cache["users"] = user_names(session)
         values = as_user_names(ent, dict(values), cache["users"])
-    locked = [ent.field(k).header for k in values
-              if not ent.field(k).editable and values[k] != current.get(k)
+    locked = [k for k in values if not ent.field(k).editable and values[k] != current.get(k)
               and not (unlocked is None or k in unlocked)]
     if locked:
-        raise ValidationFailed({locked[0]: COMPUTED})
+        raise ValidationFailed({ent.field(locked[0]).header: computed_problem(ent, locked[0])})
     if ent.kind in CUSTOMER_OWNED:
         # Moving a record to another customer needs the right to that customer's records too.
         if values.get("customer_id") not in (None, current.get("customer_id")):
