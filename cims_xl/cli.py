@@ -1209,7 +1209,7 @@ def _field_options(ent: Entity):
 
 def _refuse_computed(ent: Entity, values: dict) -> None:
     """ValidationFailed naming a field cims computes that the command line gave."""
-    from .services.records import computed_problem
+    from .domain.schema import computed_problem
 
     given = {f.header: computed_problem(ent, f.key) for f in ent.fields
              if not f.editable and values.get(f.key) is not None}

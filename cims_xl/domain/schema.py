@@ -566,6 +566,19 @@ TICKET = Entity(
 FROM_IMPORT: dict[str, frozenset[str]] = {"ticket": frozenset({"first_response_due", "resolution_due",
                                                                "pending_since"})}
 
+COMPUTED = "is computed by cims and cannot be changed"
+_PAUSED = "cims counts it from the ticket's status changes, Pending and back"
+_DUE = "cims sets it from Opened, Priority and the time the ticket was Pending"
+_HOW = {("ticket", "pending_since"): _PAUSED, ("ticket", "paused_seconds"): _PAUSED,
+        ("ticket", "first_response_due"): _DUE, ("ticket", "resolution_due"): _DUE}
+
+
+def computed_problem(ent: "Entity", key: str) -> str:
+    """What a refusal to write field `key` of `ent`, which cims computes, says."""
+    how = _HOW.get((ent.kind, key))
+    return f"{COMPUTED} ({how})" if how else COMPUTED
+
+
 ENTITIES: dict[str, Entity] = {e.kind: e for e in
                                (CUSTOMER, CONTACT, INTERACTION, ORDER, OPPORTUNITY, TICKET)}
 BY_PREFIX: dict[str, Entity] = {e.prefix: e for e in ENTITIES.values()}

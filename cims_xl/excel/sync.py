@@ -644,7 +644,7 @@ def _refuse_computed_columns(job: SheetSave) -> None:
     """A column added to the table for a field cims computes and never shows (a ticket's
     Paused Seconds or Pending Since, from status changes): each row with a value in it is
     refused naming the field, not saved without it (nothing of the row is written)."""
-    from ..services.records import computed_problem
+    from ..domain.schema import computed_problem
 
     ent, data = job.ctx.ent, job.data
     ours = set(job.ctx.layout.headers)

@@ -14,8 +14,8 @@ from typing import Any, Iterable, Sized
 from ..domain.legal_forms import company_by_name
 from ..domain.models import check_written, for_update, validate_record
 from ..domain.normalize import has_phone_extension
-from ..domain.schema import (CUSTOMER, ENTITIES, FROM_IMPORT, Entity, entity, format_id, kind_of_id,
-                             normalize_id)
+from ..domain.schema import (CUSTOMER, ENTITIES, FROM_IMPORT, Entity, computed_problem, entity, format_id,
+                             kind_of_id, normalize_id)
 from ..errors import CimsError, Conflict, NotFound, PermissionDenied, ValidationFailed
 from ..security.audit import BULK_MAX, AuditEvent, record_changes
 from ..security.roles import CUSTOMER_OWNED, owner_matters
@@ -218,19 +218,6 @@ def _changes(before: dict | None, after: dict, keys: Iterable[str]) -> dict[str,
 
 
 # ----- computed fields and typed times ---------------------------------------------------------
-
-COMPUTED = "is computed by cims and cannot be changed"
-_PAUSED = "cims counts it from the ticket's status changes, Pending and back"
-_DUE = "cims sets it from Opened, Priority and the time the ticket was Pending"
-_HOW = {("ticket", "pending_since"): _PAUSED, ("ticket", "paused_seconds"): _PAUSED,
-        ("ticket", "first_response_due"): _DUE, ("ticket", "resolution_due"): _DUE}
-
-
-def computed_problem(ent: Entity, key: str) -> str:
-    """What a refusal to write field `key` of `ent`, which cims computes, says."""
-    how = _HOW.get((ent.kind, key))
-    return f"{COMPUTED} ({how})" if how else COMPUTED
-
 
 @functools.cache
 def _computed_names(kind: str) -> tuple[tuple[str, Any], ...]:
