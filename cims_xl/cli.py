@@ -1199,8 +1199,22 @@ def _field_options(ent: Entity):
         for f in reversed([f for f in ent.fields if f.editable and not f.internal]):
             opt = "--" + f.key.replace("_", "-")
             fn = click.option(opt, f.key, metavar=_metavar(f), help=_field_help(f))(fn)
+        # The fields cims computes (a ticket's due times and paused clock): named options
+        # too, hidden, so that giving one is refused naming the field, not "no such option".
+        for f in reversed([f for f in ent.fields if not f.editable]):
+            fn = click.option("--" + f.key.replace("_", "-"), f.key, hidden=True)(fn)
         return fn
     return decorate
+
+
+def _refuse_computed(ent: Entity, values: dict) -> None:
+    """ValidationFailed naming a field cims computes that the command line gave."""
+    from .domain.schema import computed_problem
+
+    given = {f.header: computed_problem(ent, f.key) for f in ent.fields
+             if not f.editable and values.get(f.key) is not None}
+    if given:
+        raise ValidationFailed(given)
 
 
 # What a value of each field kind looks like on the command line (domain/schema.py kinds).
@@ -1334,6 +1348,7 @@ def _entity_group(ent: Entity) -> click.Group:
     def add(app: App, **values):
         from .services import records
 
+        _refuse_computed(ent, values)
         session = app.session()
         if ent.kind == "customer":
             from .domain.legal_forms import company_by_name
@@ -1392,6 +1407,7 @@ def _entity_group(ent: Entity) -> click.Group:
     def edit(app: App, record_id, expected_version, **values):
         from .services import records
 
+        _refuse_computed(ent, values)
         allow = values.pop("allow_duplicate", False)
         changes = _given(values)
         if not changes:

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from cims_xl.domain import sla
+from cims_xl.errors import ValidationFailed
 from cims_xl.importer import import_file
 from cims_xl.services import records
 from table_files import write_csv, write_xlsx
@@ -110,10 +113,11 @@ def test_a_later_edit_keeps_the_files_due_time_until_the_priority_changes(admin,
                                                             + dt.timedelta(seconds=again["paused_seconds"]))
 
 
-def test_a_ticket_typed_in_gets_the_targets_due_times_whatever_it_is_given(admin):
+def test_a_ticket_typed_in_gets_the_targets_due_times_and_a_due_time_given_is_refused(admin):
     customer = records.create(admin, "customer", {"name": "Ana Souza"})["id"]
     opened = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.timezone.utc)
-    made = records.create(admin, "ticket", {"customer_id": customer, "subject": "Jam", "priority": "P2",
-                                            "opened_at": opened,
-                                            "resolution_due": opened + dt.timedelta(days=30)})
+    row = {"customer_id": customer, "subject": "Jam", "priority": "P2", "opened_at": opened}
+    with pytest.raises(ValidationFailed, match="computed by cims"):
+        records.create(admin, "ticket", {**row, "resolution_due": opened + dt.timedelta(days=30)})
+    made = records.create(admin, "ticket", row)
     assert made["resolution_due"] - made["opened_at"] == sla.DEFAULT_TARGETS["P2"].resolution

@@ -365,7 +365,9 @@ def test_dates_amounts_and_yes_no_round_trip_without_becoming_pending(admin, cus
 
 def test_a_datetime_edited_on_the_sheet_is_stored_in_utc(admin, customers, book, monkeypatch):
     monkeypatch.setenv("CIMS_TZ", "Asia/Shanghai")
-    ticket = records.create(admin, "ticket", {"customer_id": customers[0], "subject": "Broken"})["id"]
+    # opened before the response typed (a response before the opening is refused)
+    ticket = records.create(admin, "ticket", {"customer_id": customers[0], "subject": "Broken",
+                                              "opened_at": dt.datetime(2024, 5, 1, 1, 0, tzinfo=dt.timezone.utc)})["id"]
     sync.sync_file(admin, book, "refresh", sheets=["Tickets"])
     with Editor(book, "Tickets") as ed:
         ed.set(ticket, "First Response", dt.datetime(2024, 5, 1, 10, 0))

@@ -551,10 +551,33 @@ TICKET = Entity(
         _f("closed_at", "Closed", "datetime", width=17),
         _f("first_response_due", "Response Due", "datetime", editable=False, width=17),
         _f("resolution_due", "Resolution Due", "datetime", editable=False, width=17),
-        _f("pending_since", "Pending Since", "datetime", internal=True),
-        _f("paused_seconds", "Paused Seconds", "int", internal=True, default=0),
+        # The paused clock: computed by cims from status changes (domain.sla), never typed;
+        # an import gives only the time a Pending ticket's pause started (FROM_IMPORT).
+        _f("pending_since", "Pending Since", "datetime", internal=True, editable=False),
+        _f("paused_seconds", "Paused Seconds", "int", internal=True, editable=False, default=0),
     ),
 )
+
+# Fields the store computes on a record typed in (editable=False) that an import of
+# another system's history takes from its file (`records.create_many(imported=True)`,
+# which needs the import permission): a help desk's own due times, and the time a ticket
+# still Pending there last changed ("Updated at", "Status changed"), where its pause
+# starts. Nothing else computed is ever written from outside cims.
+FROM_IMPORT: dict[str, frozenset[str]] = {"ticket": frozenset({"first_response_due", "resolution_due",
+                                                               "pending_since"})}
+
+COMPUTED = "is computed by cims and cannot be changed"
+_PAUSED = "cims counts it from the ticket's status changes, Pending and back"
+_DUE = "cims sets it from Opened, Priority and the time the ticket was Pending"
+_HOW = {("ticket", "pending_since"): _PAUSED, ("ticket", "paused_seconds"): _PAUSED,
+        ("ticket", "first_response_due"): _DUE, ("ticket", "resolution_due"): _DUE}
+
+
+def computed_problem(ent: "Entity", key: str) -> str:
+    """What a refusal to write field `key` of `ent`, which cims computes, says."""
+    how = _HOW.get((ent.kind, key))
+    return f"{COMPUTED} ({how})" if how else COMPUTED
+
 
 ENTITIES: dict[str, Entity] = {e.kind: e for e in
                                (CUSTOMER, CONTACT, INTERACTION, ORDER, OPPORTUNITY, TICKET)}

@@ -150,6 +150,48 @@ def check_time_order(times: Mapping, zone: dt.tzinfo | None = None) -> None:
         raise ValidationFailed(problems)
 
 
+# The times a person may type on a ticket (logging a call that came in earlier, a reply
+# sent by phone), with their headers; everything else the clock reads is computed.
+TYPED_TIMES = (("opened_at", "Opened"), ("first_response_at", "First Response"),
+               ("resolved_at", "Resolved"), ("closed_at", "Closed"))
+# A time typed to the minute is "now" until the minute is over (and clocks differ a little).
+FUTURE_MARGIN = dt.timedelta(minutes=1)
+
+
+def check_typed_times(given: Mapping, ticket: Mapping, now: dt.datetime, zone: dt.tzinfo | None = None) -> None:
+    """ValidationFailed naming the field when a time a person typed on a ticket (`given`:
+    the keys of TYPED_TIMES written, not an import's history) is in the future, or is a
+    response, resolution or closing before the ticket was opened (`ticket`: the record as
+    it will be written; an opening not given is `now`), or is an opening after the
+    ticket's stored first response, or (an edit) after the ticket was entered in cims
+    (`created_at`: it was open by then). Such a time would move the due times or hide a breach."""
+    now = to_utc(now)
+    opened = to_utc(ticket.get("opened_at")) or now
+    entered = to_utc(ticket.get("created_at"))
+    problems: dict[str, str] = {}
+    for key, header in TYPED_TIMES:
+        if key not in given or (when := to_utc(given[key])) is None:
+            continue
+        if when > now + FUTURE_MARGIN:
+            problems[header] = (f"{_shown_time(when, zone)} is in the future (it is now {_shown_time(now, zone)}); "
+                                "a time not yet reached cannot be typed")
+        elif key == "opened_at" and entered is not None and when > entered + FUTURE_MARGIN:
+            problems[header] = (f"{_shown_time(when, zone)} is after the ticket was entered in cims "
+                                f"({_shown_time(entered, zone)}), so it was open by then")
+        elif key != "opened_at" and when < opened:
+            problems[header] = (f"{_shown_time(when, zone)} is before the ticket was opened "
+                                f"({_shown_time(opened, zone)})")
+    if "Opened" not in problems and "opened_at" in given:
+        for key, header in TYPED_TIMES[1:]:
+            when = to_utc(ticket.get(key))
+            if key not in given and when is not None and when < opened:
+                problems["Opened"] = (f"{_shown_time(opened, zone)} is after the ticket's {header.lower()} "
+                                      f"({_shown_time(when, zone)})")
+                break
+    if problems:
+        raise ValidationFailed(problems)
+
+
 def _shown_time(when: dt.datetime, zone: dt.tzinfo | None) -> str:
     from .display import display_zone
     from .time_zones import zone_name

@@ -636,7 +636,35 @@ def _plan_sheet(session, sheet: SheetAdapter, tz: dt.tzinfo, force: bool,
             job.outcomes[row.index] = outcome
         elif clean is not None:
             job.creates.append((row.index, clean))
+    _refuse_computed_columns(job)
     return job
+
+
+def _refuse_computed_columns(job: SheetSave) -> None:
+    """A column added to the table for a field cims computes and never shows (a ticket's
+    Paused Seconds or Pending Since, from status changes): each row with a value in it is
+    refused naming the field, not saved without it (nothing of the row is written)."""
+    from ..domain.schema import computed_problem
+
+    ent, data = job.ctx.ent, job.data
+    ours = set(job.ctx.layout.headers)
+    added = {}
+    for header, col in data.columns.items():
+        wanted = str(header).strip().lower()
+        f = next((f for f in ent.fields if not f.editable and wanted in (f.key, f.header.lower())), None)
+        if f is not None and header not in ours:
+            added[f] = col
+    if not added:
+        return
+    refused = set()
+    for row in job.rows:
+        given = [f for f, col in added.items() if canonical(data.rows[row.index][col]) != ""]
+        if given:
+            refused.add(row.index)
+            job.outcomes[row.index] = Outcome("Invalid: " + "; ".join(
+                f"{f.header}: {computed_problem(ent, f.key)}; delete the column" for f in given))
+    job.creates = [c for c in job.creates if c[0] not in refused]
+    job.updates = [u for u in job.updates if u[0] not in refused]
 
 
 def _shown_id(row: SheetRow) -> str | None:

@@ -27,7 +27,7 @@ from pathlib import Path
 from functools import lru_cache
 
 from ..scratch import replace_keeping_mode
-from ..domain.schema import ENTITIES, Entity
+from ..domain.schema import ENTITIES, FROM_IMPORT, Entity
 from . import header_words as hw
 from .heading_fold import fold
 from . import own_columns
@@ -636,8 +636,7 @@ def entity_for(kind: str) -> Entity:
 # what our targets would compute (domain.sla).
 # So is the time a ticket last changed (Zendesk "Updated at"): a ticket still Pending
 # there has been paused since then (domain.sla), not since the import.
-FROM_FILE: dict[str, frozenset[str]] = {"ticket": frozenset({"first_response_due", "resolution_due",
-                                                             "pending_since"})}
+FROM_FILE: dict[str, frozenset[str]] = FROM_IMPORT     # (domain.schema)
 
 
 def _writable(ent: Entity) -> dict[str, str]:

@@ -4191,11 +4191,11 @@ class _Writer:
         if planned.updates:
             records._service_update_many(self.session, [(rid, ch, ver) for _o, rid, ch, ver in planned.updates],
                                          token=records._SERVICE, action="update", batch_id=self.batch,
-                                         validated=True)
+                                         validated=True, imported=True)
         if planned.refunds:       # stored orders a refund row reduces (importer.refunds.StoredRefunds)
             records._service_update_many(self.session, [(rid, ch, None) for _o, rid, ch in planned.refunds],
                                          token=records._SERVICE, action="update", batch_id=self.batch,
-                                         validated=True)
+                                         validated=True, imported=True)
 
 
 def _chunks(rows: Iterator[tuple[int, list]], size: int) -> Iterator[list[tuple[int, list]]]:

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 from typing import Any, Iterable, Sized
 
 from ..domain.legal_forms import company_by_name
 from ..domain.models import check_written, for_update, validate_record
 from ..domain.normalize import has_phone_extension
-from ..domain.schema import CUSTOMER, ENTITIES, Entity, entity, format_id, kind_of_id, normalize_id
+from ..domain.schema import (CUSTOMER, ENTITIES, FROM_IMPORT, Entity, computed_problem, entity, format_id,
+                             kind_of_id, normalize_id)
 from ..errors import CimsError, Conflict, NotFound, PermissionDenied, ValidationFailed
 from ..security.audit import BULK_MAX, AuditEvent, record_changes
 from ..security.roles import CUSTOMER_OWNED, owner_matters
@@ -213,6 +215,44 @@ def _changes(before: dict | None, after: dict, keys: Iterable[str]) -> dict[str,
     if before is None:
         return {k: [None, after[k]] for k in keys if after.get(k) is not None}
     return {k: [before.get(k), after[k]] for k in keys if k in after and before.get(k) != after[k]}
+
+
+# ----- computed fields and typed times ---------------------------------------------------------
+
+@functools.cache
+def _computed_names(kind: str) -> tuple[tuple[str, Any], ...]:
+    """(name, field) of every name a written row may give a computed field by: its key,
+    header or lower-case header (as validate_record reads them)."""
+    return tuple((name, f) for f in ENTITIES[kind].fields if not f.editable
+                 for name in dict.fromkeys((f.key, f.header, f.header.lower())))
+
+
+def _blank_or_default(value: object, default: object) -> bool:
+    if value is None or value != value or (isinstance(value, str) and not value.strip()):   # NaN, NaT
+        return True
+    return default is not None and (value == default or str(value).strip() == str(default))
+
+
+def _refuse_computed(ent: Entity, data: dict, *, imported: bool = False) -> None:
+    """ValidationFailed naming the first field of `data` (a new record) that cims computes
+    (editable=False: a ticket's due times and its paused clock, Pending Since and Paused
+    Seconds; a deal's close date; a customer's RFM segment), given a value. Only an
+    import's history (`imported`, the import permission) gives the few of FROM_IMPORT."""
+    allowed = FROM_IMPORT.get(ent.kind, frozenset()) if imported else frozenset()
+    for name, f in _computed_names(ent.kind):
+        if name in data and f.key not in allowed and not _blank_or_default(data[name], f.default):
+            raise ValidationFailed({f.header: computed_problem(ent, f.key)})
+
+
+def _check_typed_times(ent: Entity, given: dict, ticket: dict, now: dt.datetime, context: dict | None) -> None:
+    """A ticket's times typed by a person (not an import's history): see sla.check_typed_times."""
+    if ent.kind != "ticket":
+        return
+    from ..domain import sla
+
+    typed = {k: given[k] for k, _header in sla.TYPED_TIMES if given.get(k) is not None}
+    if typed:
+        sla.check_typed_times(typed, ticket, now, (context or {}).get("tz"))
 
 
 # ----- create ----------------------------------------------------------------------------
@@ -440,6 +480,7 @@ def _create_many(session: Session, kind: str, rows: Iterable[dict], *, batch_id:
             joined = store.writing_behind
             limit = _chunk_limit(0, total, joined)
             for data in rows:
+                _refuse_computed(ent, data, imported=imported)
                 if validated:
                     values = dict(data)
                     check_written(ent, values)     # the invariants hold on every path (cheap)
@@ -458,6 +499,8 @@ def _create_many(session: Session, kind: str, rows: Iterable[dict], *, batch_id:
                     session.ensure("create", kind, owner=values.get(owner_key), own_owner=True)
                 if erased:
                     ensure_not_erased(session, [values], listed=erased)
+                if not imported:
+                    _check_typed_times(ent, values, values, now, context)
                 values.update(_apply_rules(session, ent, None, values, now, sla_targets, imported))
                 # validate_record gives exactly the entity's keys; rows passed as validated
                 # may carry others (or lack some)
@@ -673,21 +716,24 @@ def update_many(session: Session, updates: Iterable[tuple[str, dict, int | None]
 
 def _service_update_many(session: Session, updates: Iterable[tuple[str, dict, int | None]], *, token: object,
                         action: str, batch_id: str | None = None, context: dict | None = None,
-                        validated: bool = False, audit_extra: dict[str, dict] | None = None) -> list[dict]:
+                        validated: bool = False, audit_extra: dict[str, dict] | None = None,
+                        imported: bool = False) -> list[dict]:
     """`update_many` as cims's own import, workbook Save (action "update", changes they
     validated themselves: `validated`, not validated twice), merge, undo or RFM refresh
     (see _SERVICE_ACTIONS): PermissionDenied unless `token` is the one those modules pass.
     `audit_extra` {record id: {key: [before, after]}}: written in that record's audit
-    entry beside its field changes (a merge names the customer merged in: "merged_from")."""
+    entry beside its field changes (a merge names the customer merged in: "merged_from").
+    `imported`: the import's own updates, another system's history (its times are the
+    file's, not typed; needs the import permission)."""
     if token is not _SERVICE or (action not in _SERVICE_ACTIONS and action != "update"):
         raise PermissionDenied(f"action={action!r} is written only by cims's own services")
     return _update_many(session, updates, batch_id=batch_id, context=context, validated=validated,
-                        action=action, audit_extra=audit_extra)
+                        action=action, audit_extra=audit_extra, imported=imported)
 
 
 def _update_many(session: Session, updates: Iterable[tuple[str, dict, int | None]], *,
                  batch_id: str | None, context: dict | None, validated: bool, action: str,
-                 audit_extra: dict[str, dict] | None = None) -> list[dict]:
+                 audit_extra: dict[str, dict] | None = None, imported: bool = False) -> list[dict]:
     session.check()
     now = utcnow()
     actor = session.username
@@ -709,13 +755,13 @@ def _update_many(session: Session, updates: Iterable[tuple[str, dict, int | None
         for record_id, changes, expected_version in updates:
             out.append(_update_one(session, record_id, changes, expected_version, batch_id, context,
                                    validated, action, now, actor, names,
-                                   (audit_extra or {}).get(normalize_id(record_id))))
+                                   (audit_extra or {}).get(normalize_id(record_id)), imported))
         uow.commit()
     return out
 
 
 def _update_one(session, record_id, changes, expected_version, batch_id, context, validated, action, now, actor,
-                names: dict | None = None, extra: dict | None = None):
+                names: dict | None = None, extra: dict | None = None, imported: bool = False):
     ent = _ent_for_id(record_id)
     record_id = normalize_id(record_id)
     # A merge moves the retired customer's soft-deleted records too (services.merge): they
@@ -727,6 +773,8 @@ def _update_one(session, record_id, changes, expected_version, batch_id, context
     permission, unlocked = _SERVICE_ACTIONS.get(action, ("update", frozenset()))
     if permission != "update":     # the permission checked is the action's own
         session.ensure(permission, ent.kind, record_id=record_id)
+    if imported:                   # an import's history: only who may import writes it
+        session.ensure("import", ent.kind, record_id=record_id)
     if validated:
         values = dict(changes)
         check_written(ent, values, current)    # the invariants hold on every path (cheap)
@@ -737,11 +785,10 @@ def _update_one(session, record_id, changes, expected_version, batch_id, context
         if "users" not in cache:
             cache["users"] = user_names(session)
         values = as_user_names(ent, dict(values), cache["users"])
-    locked = [ent.field(k).header for k in values
-              if not ent.field(k).editable and values[k] != current.get(k)
+    locked = [k for k in values if not ent.field(k).editable and values[k] != current.get(k)
               and not (unlocked is None or k in unlocked)]
     if locked:
-        raise ValidationFailed({locked[0]: "is computed by cims and cannot be changed"})
+        raise ValidationFailed({ent.field(locked[0]).header: computed_problem(ent, locked[0])})
     if ent.kind in CUSTOMER_OWNED:
         # Moving a record to another customer needs the right to that customer's records too.
         if values.get("customer_id") not in (None, current.get("customer_id")):
@@ -768,6 +815,8 @@ def _update_one(session, record_id, changes, expected_version, batch_id, context
         if "erased" not in cache:
             cache["erased"] = erased_list(session)
         ensure_not_erased(session, [diff], EDIT_REFUSED, listed=cache["erased"])
+    if action == "update" and not imported:
+        _check_typed_times(ent, diff, {**current, **diff}, now, context)
     computed = _apply_rules(session, ent, current, diff, now)
     diff.update({k: v for k, v in computed.items() if current.get(k) != v})
     _check_refs(session, ent, [diff])
