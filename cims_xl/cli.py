@@ -1415,9 +1415,38 @@ def _entity_group(ent: Entity) -> click.Group:
         if ent.kind == "customer":
             record_id = _customer_ref(session, record_id)
         found = records.check_deletable(session, record_id)
-        _confirm(yes, f"Delete {found['id']}?")
-        records.delete(session, record_id)
-        app.out.emit({"id": record_id.upper(), "deleted": True})
+        under = records.records_under(session, found["id"]) if ent.kind == "customer" else {}
+        with_it = f" and with it {records.describe_records(under)}" if under else ""
+        _confirm(yes, f"Delete {found['id']}{with_it}?")
+        taken = records.delete(session, record_id)
+        shown = {"id": found["id"], "deleted": True}
+        if ent.kind == "customer":
+            shown["deleted_with"] = sum(len(v) for v in taken.values())
+        app.out.emit({**shown, **({"deleted_with_ids": taken} if app.out.fmt == "json" and taken else {})})
+        if taken:
+            app.out.message(f"Deleted with {found['id']}: {records.describe_records(taken)}. "
+                            f"`cims {ent.kind} restore {found['id']}` brings them all back.")
+        elif ent.kind == "customer":
+            app.out.message(f"`cims {ent.kind} restore {found['id']}` brings it back.")
+
+    @group.command("restore", help=f"Bring back a deleted {ent.label}"
+                   + (" and the records deleted with it." if ent.kind == "customer" else "."))
+    @click.argument("record_id")
+    @pass_app
+    def restore_record(app: App, record_id):
+        from .services import records
+
+        session = app.session()
+        restored = records.restore(session, record_id)
+        with_it = restored.pop("restored_with", None) or {}
+        if app.out.fmt == "json":
+            app.out.emit({"id": restored["id"], "restored": True, "restored_with": with_it})
+        else:
+            app.out.emit({"id": restored["id"], "restored": True,
+                          **({"restored_with": sum(len(v) for v in with_it.values())} if ent.kind == "customer"
+                             else {})})
+        if with_it:
+            app.out.message(f"Restored with {restored['id']}: {records.describe_records(with_it)}.")
 
     @group.command("history", help=f"Who changed this {ent.label}, when, from what to what.")
     @click.argument("record_id")

@@ -32,7 +32,9 @@ def merge_customers(session: Session, keep_id: str, drop_id: str) -> dict:
     drop = session.store.fetch_record(CUSTOMER, drop_id)
     for rid, rec in ((keep_id, keep), (drop_id, drop)):
         if rec is None:
-            raise NotFound(f"no customer {rid}")
+            from .records import missing
+
+            raise missing(session, CUSTOMER, rid)
     moved = moved_deleted = 0
     now = utcnow()
     moved_ids: dict[str, list[str]] = {}

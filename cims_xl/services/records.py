@@ -17,7 +17,7 @@ from ..domain.schema import CUSTOMER, ENTITIES, Entity, entity, format_id, kind_
 from ..errors import CimsError, Conflict, NotFound, PermissionDenied, ValidationFailed
 from ..security.audit import BULK_MAX, AuditEvent, record_changes
 from ..security.roles import CUSTOMER_OWNED, owner_matters
-from ..store.db import utcnow
+from ..store.db import to_db, utcnow
 from .session import Session
 from .suppression import EDIT_REFUSED, ensure_not_erased, erased_list
 
@@ -330,6 +330,35 @@ def _ensure_no_customer_has(session: Session, clean: dict, done: str, itself: st
                            else "") if how == "email"
                           else " (a number several people share: a switchboard, a family's phone)")
     _same_mailbox(session, clean.get("email"), done, itself)
+    _deleted_customer_has(session, clean, done)
+
+
+def _deleted_customer_has(session: Session, clean: dict, done: str) -> None:
+    """Conflict when a deleted customer has this email, phone or mobile: adding it again
+    would leave that one's history (deleted with it) behind, so the message names it,
+    when it was deleted and the restore that brings it back with its records."""
+    from ..domain.duplicates import email_key
+
+    wanted = {}
+    if clean.get("email"):
+        wanted[email_key(clean["email"])] = "email"
+    for k in ("phone", "mobile"):
+        if clean.get(k):
+            wanted[str(clean[k]).casefold()] = "phone"
+    if not wanted:
+        return
+    cols = ["id", "email", "phone", "mobile", "deleted_at"]
+    for rid, email, phone, mobile, gone in session.store.iter_column_tuples(CUSTOMER, cols, include_deleted=True):
+        if gone is None:
+            continue
+        theirs = [email_key(email)] if email else []
+        theirs += [str(v).casefold() for v in (phone, mobile) if v]
+        for key in theirs:
+            if key in wanted:
+                anyway = "add this one anyway" if done == "added" else "change it anyway"
+                raise Conflict(f"{rid}, deleted on {str(gone)[:10]}, has this {wanted[key]}; nothing was {done}. "
+                               f"Restore it with `cims customer restore {rid}` (the records deleted with it come "
+                               f"back too), or {anyway} with --allow-duplicate")
 
 
 def _conflict(rid: str, what: str, done: str, shared: str = "") -> None:
@@ -506,6 +535,22 @@ def _write_created(session: Session, ent: Entity, part: list[dict], now: dt.date
             store.add_stage_change(r["id"], None, r["stage"], now, actor)
 
 
+def missing(session: Session, ent: Entity, record_id: str) -> NotFound:
+    """NotFound for a record that is not live: one that was deleted says when and how
+    to bring it back ("no customer C-000002: deleted on 2026-12-01 by ann; `cims customer
+    restore C-000002` brings it back"), so its id never just stops opening."""
+    gone = session.store.fetch_record(ent, normalize_id(record_id), include_deleted=True)
+    if gone is None or gone.get("deleted_at") is None or not session.may("read", ent.kind):
+        return NotFound(f"no {ent.label} {record_id}")
+    when = gone["deleted_at"]
+    day = when.date().isoformat() if isinstance(when, dt.datetime) else str(when)[:10]
+    owner = gone.get("customer_id") if ent.kind != "customer" else None
+    how = (f"restore its customer {owner} (`cims customer restore {owner}`)"
+           if owner and session.store.fetch_record(CUSTOMER, owner) is None
+           else f"`cims {ent.kind} restore {gone['id']}` brings it back")
+    return NotFound(f"no {ent.label} {record_id}: deleted on {day} by {gone.get('deleted_by')}; {how}")
+
+
 # ----- read --------------------------------------------------------------------------------
 
 def get(session: Session, record_id: str, *, include_deleted: bool = False) -> dict:
@@ -513,7 +558,7 @@ def get(session: Session, record_id: str, *, include_deleted: bool = False) -> d
     ent = _ent_for_id(record_id)
     rec = session.store.fetch_record(ent, normalize_id(record_id), include_deleted=include_deleted)
     if rec is None:
-        raise NotFound(f"no {ent.label} {record_id}")
+        raise missing(session, ent, record_id)
     return _mask(session, ent, rec)
 
 
@@ -796,13 +841,52 @@ def check_deletable(session: Session, record_id: str) -> dict:
     session.ensure("delete", ent.kind, record_id=record_id)
     current = session.store.fetch_record(ent, record_id)
     if current is None:
-        raise NotFound(f"no {ent.label} {record_id}")
+        raise missing(session, ent, record_id)
     return current
 
 
+# The records that hang off a customer, in the order a restore brings them back
+# (contacts first: the others may name one).
+UNDER_CUSTOMER = ("contact", "interaction", "order", "opportunity", "ticket")
+
+
+def records_under(session: Session, customer_id: str, *, deleted_at: object = None,
+                  deleted_by: str | None = None) -> dict[str, list[str]]:
+    """{kind: [ids]} of the live records of a customer (a delete takes them with it),
+    or, given `deleted_at`/`deleted_by`, of the deleted ones deleted with it (same
+    stamp and user: a restore brings them back)."""
+    out: dict[str, list[str]] = {}
+    stamp = None if deleted_at is None else to_db("datetime", deleted_at)
+    for kind in UNDER_CUSTOMER:
+        ent = entity(kind)
+        cols = ["id", "customer_id", "deleted_at", "deleted_by"]
+        ids = [rid for rid, cid, gone, by in session.store.iter_column_tuples(ent, cols,
+                                                                              include_deleted=stamp is not None)
+               if cid == customer_id and (gone is None if stamp is None else (gone == stamp and by == deleted_by))]
+        if ids:
+            out[kind] = ids
+    return out
+
+
+def describe_records(found: dict[str, list[str]], limit: int = 5) -> str:
+    """'1 order (O-000001), 2 opportunities (OP-000001, OP-000002)'."""
+    parts = []
+    for kind, ids in found.items():
+        label = entity(kind).label
+        noun = label if len(ids) == 1 else ("opportunities" if label == "opportunity" else f"{label}s")
+        shown = ", ".join(ids[:limit]) + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
+        parts.append(f"{len(ids)} {noun} ({shown})")
+    return ", ".join(parts)
+
+
 def delete(session: Session, record_id: str, *, expected_version: int | None = None,
-           batch_id: str | None = None) -> None:
-    """Soft delete: the row stays (for audit and undo) but no longer appears anywhere."""
+           batch_id: str | None = None) -> dict[str, list[str]]:
+    """Soft delete: the row stays (for audit and undo) but no longer appears anywhere.
+
+    A customer takes its live contacts, interactions, orders, opportunities and tickets
+    with it, in the same write and with the same stamp, each audited ("deleted_with"), so
+    no report counts a record nothing can open and `restore` of the customer brings them
+    all back. Returns {kind: [ids]} of the records deleted with it."""
     ent = _ent_for_id(record_id)
     record_id = normalize_id(record_id)
     now = utcnow()
@@ -810,22 +894,35 @@ def delete(session: Session, record_id: str, *, expected_version: int | None = N
     with session.unit_of_work() as uow:
         current = session.store.fetch_record(ent, record_id)
         if current is None:
-            raise NotFound(f"no {ent.label} {record_id}")
+            raise missing(session, ent, record_id)
         if expected_version is not None and int(expected_version) != current["version"]:
             raise Conflict(f"{record_id} was changed by {current['updated_by']} since you read it; refresh first")
         values = {"deleted_at": now, "deleted_by": session.username, "updated_at": now,
                   "updated_by": session.username, "version": current["version"] + 1}
         if not session.store.update_record(ent, record_id, values, expected_version=current["version"]):
             raise Conflict(f"{record_id} was changed by someone else just now; refresh and try again")
-        session.audit([AuditEvent(now, session.username, "delete", ent.kind, record_id, batch_id,
-                                  {"deleted": [False, True]})])
+        events = [AuditEvent(now, session.username, "delete", ent.kind, record_id, batch_id,
+                             {"deleted": [False, True]})]
+        taken = records_under(session, record_id) if ent.kind == "customer" else {}
+        for kind, ids in taken.items():
+            sub = entity(kind)
+            for rid in ids:
+                rec = session.store.fetch_record(sub, rid)
+                session.store.update_record(sub, rid, {**values, "version": rec["version"] + 1},
+                                            expected_version=rec["version"])
+                events.append(AuditEvent(now, session.username, "delete", kind, rid, batch_id,
+                                         {"deleted": [False, True], "deleted_with": [None, record_id]}))
+        session.audit(events)
         uow.commit()
+    return taken
 
 
 def restore(session: Session, record_id: str) -> dict:
     """Bring back a soft-deleted record. One still under a customer that an older
     version's merge retired comes back under the customer that one was merged into
-    (services.merge._follow_merge: moved first, audited as a merge)."""
+    (services.merge._follow_merge: moved first, audited as a merge). A customer brings
+    back the records deleted with it (`delete`; listed under "restored_with"); a record
+    of a customer that is still deleted is refused, naming the customer to restore."""
     ent = _ent_for_id(record_id)
     record_id = normalize_id(record_id)
     session.ensure("delete", ent.kind, record_id=record_id)
@@ -834,19 +931,42 @@ def restore(session: Session, record_id: str) -> dict:
     # still under a customer an older version's merge retired: it goes where that one went
     _follow_merge(session, record_id)
     now = utcnow()
+    with_it: dict[str, list[str]] = {}
     with session.unit_of_work() as uow:
         current = session.store.fetch_record(ent, record_id, include_deleted=True)
         if current is None or current["deleted_at"] is None:
             raise NotFound(f"no deleted {ent.label} {record_id}")
+        owner = current.get("customer_id") if ent.kind != "customer" else None
+        if owner and session.store.fetch_record(CUSTOMER, owner) is None:
+            gone = session.store.fetch_record(CUSTOMER, owner, include_deleted=True)
+            if gone is not None and gone["deleted_at"] is not None:
+                raise Conflict(f"{record_id} belongs to {owner}, which is deleted; nothing was restored. "
+                               f"Restore the customer (customer restore {owner}): it brings back the records "
+                               "deleted with it")
         # its contact may have gone to another customer while it was deleted
         _check_contacts(session, ent, [current])
         values = {"deleted_at": None, "deleted_by": None, "updated_at": now, "updated_by": session.username,
                   "version": current["version"] + 1}
         session.store.update_record(ent, record_id, values, expected_version=current["version"])
-        session.audit([AuditEvent(now, session.username, "restore", ent.kind, record_id, None,
-                                  {"deleted": [True, False]})])
+        events = [AuditEvent(now, session.username, "restore", ent.kind, record_id, None,
+                             {"deleted": [True, False]})]
+        if ent.kind == "customer":
+            with_it = records_under(session, record_id, deleted_at=current["deleted_at"],
+                                    deleted_by=current["deleted_by"])
+            for kind, ids in with_it.items():
+                sub = entity(kind)
+                for rid in ids:
+                    rec = session.store.fetch_record(sub, rid, include_deleted=True)
+                    session.store.update_record(sub, rid, {**values, "version": rec["version"] + 1},
+                                                expected_version=rec["version"])
+                    events.append(AuditEvent(now, session.username, "restore", kind, rid, None,
+                                             {"deleted": [True, False], "deleted_with": [record_id, None]}))
+        session.audit(events)
         uow.commit()
-    return get(session, record_id)
+    out = get(session, record_id)
+    if ent.kind == "customer":
+        out = {**out, "restored_with": with_it}
+    return out
 
 
 def contacts_of_other_customers(session: Session) -> list[dict]:
