@@ -1250,6 +1250,13 @@ RECORD_COLUMNS = {
 }
 
 
+def _say_demoted(app: App, session) -> None:
+    """A contact made primary demoted the customer's primary until then: say which."""
+    for old, new in getattr(session, "demoted_primaries", []):
+        app.out.message(f"{old} is no longer the primary contact: {new} is (one primary per customer)")
+    session.demoted_primaries = []
+
+
 def _customer_ref(session, typed: str) -> str:
     """Our id of a customer as a person types it: C-5, c-000005, or the id an imported
     customer had in the system it came from (CG-12520): services.search.customer_id_for."""
@@ -1334,6 +1341,7 @@ def _entity_group(ent: Entity) -> click.Group:
             return
         given = records.with_phone_extensions(ent.kind, _with_customer_ref(session, _given(values)))
         app.out.emit(records.create(session, ent.kind, given, context=_phone_hint(ent)))
+        _say_demoted(app, session)
 
     if ent.kind == "customer":
         add = click.option("--allow-duplicate", is_flag=True,
@@ -1399,6 +1407,7 @@ def _entity_group(ent: Entity) -> click.Group:
             return
         app.out.emit(records.update(session, record_id, _with_customer_ref(session, changes),
                                     expected_version=expected_version, context=_phone_hint(ent)))
+        _say_demoted(app, session)
 
     if ent.kind == "customer":
         edit = click.option("--allow-duplicate", is_flag=True,
@@ -2456,7 +2465,7 @@ def report(app: App, out_path, date_from, date_to, owner, region):
         caption = rep.filters_text()
         for table in rep.tables:
             rows = _report_rows(data[sheet]["tables"][table.name], table.formats, table.currency,
-                                converted=table.converted)
+                                converted=table.converted, tz=rep.tz)
             if rows:
                 app.out.emit(rows, title=f"{sheet} · {table.title}")
                 if table.note:          # the workbook's note under the table: rates used, unknown profit
@@ -2481,8 +2490,21 @@ def _check_period(date_from: str | None, date_to: str | None) -> None:
                                     "swap them"})
 
 
+def _local_minutes(text: str, tz: str | None) -> str:
+    """A report JSON time (UTC, "Z") as the table shows it: the report zone's clock time."""
+    if tz and text.endswith("Z"):
+        from zoneinfo import ZoneInfo
+
+        try:
+            at = dt.datetime.fromisoformat(text[:-1] + "+00:00").astimezone(ZoneInfo(tz))
+            return at.strftime("%Y-%m-%d %H:%M")
+        except (ValueError, KeyError):
+            pass
+    return text[:16].replace("T", " ")
+
+
 def _report_rows(rows: list[dict], formats: dict[str, str], table_currency: str | None = None, *,
-                 converted: str | None = None) -> list[dict]:
+                 converted: str | None = None, tz: str | None = None) -> list[dict]:
     """A report table's rows as a person reads them, as the workbook shows them: months
     as 2024-03, money with its currency's decimal places (the row's Currency, else the
     table's; "—" when not known; figures in `converted`, the currency amounts were
@@ -2518,7 +2540,7 @@ def _report_rows(rows: list[dict], formats: dict[str, str], table_currency: str 
             elif f == DATE and isinstance(v, str):
                 shown[c] = v[:10]
             elif f == DATETIME and isinstance(v, str):
-                shown[c] = v[:16].replace("T", " ")
+                shown[c] = _local_minutes(v, tz)
             elif f == MONEY and _is_number(v):
                 code = currency if isinstance(currency, str) else None
                 shown[c] = (converted_money if converted and code == converted else money)(

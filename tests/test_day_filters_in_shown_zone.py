@@ -73,3 +73,32 @@ def test_the_python_api_takes_the_zone_it_is_given(admin, zone, when, local_day)
     assert [r["id"] for r in hit.rows] == [cid]
     assert search.search_customers(admin, updated_to=day_after(local_day, -1), tz=tz).total == 0
     assert search.search_customers(admin, updated_from=day_after(local_day), tz=tz).total == 0
+
+
+@pytest.mark.parametrize("zone", ["America/Los_Angeles", "Asia/Shanghai", "Asia/Kolkata"])
+def test_report_json_times_are_utc_with_z_and_whole_seconds_and_the_table_shows_the_zone(run, admin, monkeypatch,
+                                                                                         zone):
+    cid = records.create(admin, "customer", {"name": "Ana Lima"})["id"]
+    records.create(admin, "ticket", {"customer_id": cid, "subject": "down", "priority": "P1"})
+    pending = records.create(admin, "ticket", {"customer_id": cid, "subject": "waiting", "priority": "P3"})["id"]
+    records.update(admin, pending, {"status": "Pending"})
+    monkeypatch.setenv("CIMS_TZ", zone)
+    code, out, err = run("--format", "json", "report")
+    assert code == 0, err
+    data = json.loads(out)
+    rows = next(sheet["tables"]["tblOpenTickets"] for sheet in data.values() if "tblOpenTickets" in sheet["tables"])
+    assert {r["Ticket ID"] for r in rows} >= {pending}
+    stored = {t["id"]: t for t in records.list_records(admin, "ticket")}
+    for row in rows:
+        for col in ("Opened", "Response Due", "Resolution Due"):
+            text = row[col]
+            if text is None:
+                continue
+            assert text.endswith("Z") and len(text) == 20, (col, text)       # 2026-11-23T01:00:22Z
+        opened = dt.datetime.fromisoformat(row["Opened"].replace("Z", "+00:00"))
+        assert opened == stored[row["Ticket ID"]]["opened_at"]
+    code, out, err = run("report")
+    assert code == 0, err
+    first = rows[0]
+    local = dt.datetime.fromisoformat(first["Opened"].replace("Z", "+00:00")).astimezone(ZoneInfo(zone))
+    assert local.strftime("%Y-%m-%d %H:%M") in out

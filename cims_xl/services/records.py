@@ -130,6 +130,8 @@ def _apply_rules(session: Session, ent: Entity, before: dict | None, after: dict
     if ent.kind == "opportunity":
         from ..domain import pipeline
         return pipeline.apply_opportunity_change(before, after, now)
+    if ent.kind == "interaction" and before is None and not imported and not after.get("occurred_at"):
+        return {"occurred_at": now}     # logged without a time: it happened now (an import's stays the file's)
     return {}
 
 
@@ -503,6 +505,42 @@ def _create_many(session: Session, kind: str, rows: Iterable[dict], *, batch_id:
     return out
 
 
+def _one_primary(session: Session, contacts: list[dict], now: dt.datetime, batch_id: str | None) -> None:
+    """One primary contact per customer: a contact made primary (added or edited) takes
+    the place of the customer's primary until then, which is demoted (is_primary False,
+    audited) and named in `session.demoted_primaries` [(demoted id, new primary id)] for
+    the caller to say. Of several new primaries of one customer in one write, the last
+    stays primary."""
+    ent = entity("contact")
+    newest: dict[str, dict] = {}
+    for rec in contacts:
+        if rec.get("is_primary") and rec.get("customer_id"):
+            earlier = newest.get(rec["customer_id"])
+            if earlier is not None:
+                earlier["is_primary"] = False
+                _demoted(session).append((earlier["id"], rec["id"]))
+            newest[rec["customer_id"]] = rec
+    if not newest:
+        return
+    for pid, cid, primary in session.store.iter_column_tuples(ent, ["id", "customer_id", "is_primary"]):
+        new = newest.get(cid)
+        if new is None or not primary or pid == new["id"]:
+            continue
+        old = session.store.fetch_record(ent, pid)
+        session.store.update_record(ent, pid, {"is_primary": False, "updated_at": now,
+                                               "updated_by": session.username, "version": old["version"] + 1},
+                                    expected_version=old["version"])
+        session.audit([AuditEvent(now, session.username, "update", "contact", pid, batch_id,
+                                  {"is_primary": [True, False]})])
+        _demoted(session).append((pid, new["id"]))
+
+
+def _demoted(session: Session) -> list:
+    if not hasattr(session, "demoted_primaries"):
+        session.demoted_primaries = []
+    return session.demoted_primaries
+
+
 def _chunk_limit(done: int, total: int | None, joined: bool = False) -> int:
     """Rows in the next chunk: a short first one, so the writer starts early, and short
     last ones when the end is known, so little is left to write after the last row is
@@ -521,6 +559,8 @@ def _write_created(session: Session, ent: Entity, part: list[dict], now: dt.date
     _check_refs(session, ent, part)
     _check_contacts(session, ent, part)
     store = session.store
+    if ent.kind == "contact":
+        _one_primary(session, part, now, batch_id)
     store.insert_records(ent, part)
     actor = session.username
     if len(part) == 1:
@@ -801,6 +841,8 @@ def _update_one(session, record_id, changes, expected_version, batch_id, context
     meta = {"updated_at": now, "updated_by": actor, "version": current["version"] + 1}
     if batch_id:
         meta["batch_id"] = batch_id
+    if ent.kind == "contact" and (diff.get("is_primary") or (current.get("is_primary") and "customer_id" in diff)):
+        _one_primary(session, [{**current, **diff}], now, batch_id)
     if not session.store.update_record(ent, record_id, {**diff, **meta}, expected_version=current["version"]):
         raise Conflict(f"{record_id} was changed by someone else just now; refresh and try again")
     session.audit([AuditEvent(now, actor, action, ent.kind, record_id, batch_id, _changes(current, diff, diff))])
