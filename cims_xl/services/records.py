@@ -898,6 +898,7 @@ def records_under(session: Session, customer_id: str, *, deleted_at: object = No
     or, given `deleted_at`/`deleted_by`, of the deleted ones deleted with it (same
     stamp and user: a restore brings them back)."""
     out: dict[str, list[str]] = {}
+    session.ensure("read", "customer")
     stamp = None if deleted_at is None else to_db("datetime", deleted_at)
     for kind in UNDER_CUSTOMER:
         ent = entity(kind)
