@@ -1018,7 +1018,7 @@ def forecast_by_month(opp: pd.DataFrame, today: dt.date | None = None,
                        {c: "sum" for c in ("Won", "Open", "Weighted", "Expected", "Best Case")},
                        note=_joined("Expected = won + open × probability; best case = won + all open"
                                     + _unknown_probability_note(opp[is_open]),
-                                    _left_out("open deal(s) with no expected close (type an Expected Close)",
+                                    _left_out("open deal(s) with no expected close, so in no month",
                                               undated),
                                     _overdue_note(overdue, today)))
 
