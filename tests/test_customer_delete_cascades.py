@@ -199,3 +199,26 @@ def test_records_left_live_under_a_customer_deleted_by_an_older_version_are_not_
         assert report_totals(s) == (0.0, 0.0) != with_it
     finally:
         s.close()
+
+
+@pytest.mark.parametrize("how", ["Email", "Phone"])
+def test_a_sheet_row_re_adding_a_deleted_customer_is_refused_naming_the_restore(tmp_path, store_path, admin, how):
+    from cims_xl.excel import sync
+    from test_sync_support import Editor, new_workbook, table_rows
+
+    cid, _ = customer_with_everything(admin, PEOPLE[0])
+    records.delete(admin, cid)
+    book = new_workbook(tmp_path / "cims.xlsx")
+    sync.sync_file(admin, book, "refresh", sheets=["Customers"])
+    value = {"Email": "Anna.Berg@example.de", "Phone": "+49 30 123456"}[how]
+    with Editor(book) as ed:
+        ed.add_row({"Name": "Berg Maschinenbau GmbH", "Type": "Company", how: value})
+    counts = sync.sync_file(admin, book, "save", sheets=["Customers"])["sheets"]["Customers"]
+    assert counts["created"] == 0
+    row = [r for r in table_rows(book) if r["Name"] == "Berg Maschinenbau GmbH"][0]
+    assert cid in row["Status"] and "deleted on" in row["Status"] and f"customer restore {cid}" in row["Status"]
+    s = fresh(store_path)
+    try:
+        assert records.list_records(s, "customer") == []
+    finally:
+        s.close()

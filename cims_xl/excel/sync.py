@@ -706,6 +706,10 @@ def _duplicate(ctx: _Context, dup: "sheet_rows.Duplicate") -> Outcome:
     not saved, as `cims customer add` refuses it; the cells that say so are marked."""
     lay = ctx.layout
     bad = tuple(c.header for c in lay.field_columns if c.key in dup.fields)
+    if dup.deleted_on:
+        return Outcome(f"{dup.record_id}, deleted on {dup.deleted_on}, has this {dup.how}: not saved. Restore it "
+                       f"(cims customer restore {dup.record_id}) to bring it back with its records, or delete "
+                       "this row", bad=bad)
     return Outcome(f"Duplicate of {dup.record_id}: not saved (the same {dup.how}); edit that "
                    f"{ctx.ent.label}'s row instead, or delete this one", bad=bad)
 
