@@ -121,28 +121,26 @@ class NewRowDuplicates:
 
     def _read_store(self, session: Session, emails: set, phones: set) -> None:
         if self.kind == "customer":
-            ent, cols = CUSTOMER, ["seq", "name", "company", "email", "phone", "mobile", "type"]
+            ent, cols = CUSTOMER, ["seq", "name", "company", "email", "phone", "mobile", "type", "deleted_at"]
         else:
-            ent, cols = CONTACT, ["seq", "name", "customer_id", "email", "phone", "mobile"]
-        for row in session.store.iter_column_tuples(ent, cols):
+            ent, cols = CONTACT, ["seq", "name", "customer_id", "email", "phone", "mobile", "deleted_at"]
+        # One scan, deleted customers too: remembered after the live ones (a live one is
+        # matched first), so a row re-adding a deleted customer is refused naming it and
+        # its restore, not added beside it. Other deleted records are not matched.
+        gone = []
+        for row in session.store.iter_column_tuples(ent, cols, include_deleted=self.kind == "customer"):
             values = dict(zip(cols, row))
+            if values["deleted_at"] is not None and self.kind != "customer":
+                continue
             mine_e = self._email(values)
             mine_p = [k for k in self._numbers(values) if k in phones]
             if (mine_e is None or mine_e not in emails) and not mine_p:
+                continue
+            if values["deleted_at"] is not None:
+                gone.append(values)
                 continue
             self._remember(values, format_id(ent, values["seq"]), only=(emails, phones))
-        if self.kind != "customer":
-            return
-        # then the deleted customers (after the live ones: a live one is matched first), so
-        # a row re-adding one is refused naming it and its restore, not added beside it
-        for row in session.store.iter_column_tuples(ent, cols + ["deleted_at"], include_deleted=True):
-            values = dict(zip(cols + ["deleted_at"], row))
-            if values["deleted_at"] is None:
-                continue
-            mine_e = self._email(values)
-            mine_p = [k for k in self._numbers(values) if k in phones]
-            if (mine_e is None or mine_e not in emails) and not mine_p:
-                continue
+        for values in gone:
             rid = format_id(ent, values["seq"])
             self._deleted[rid] = str(values["deleted_at"])[:10]
             self._remember(values, rid, only=(emails, phones))
