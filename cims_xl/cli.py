@@ -1264,6 +1264,13 @@ RECORD_COLUMNS = {
 }
 
 
+def _say_demoted(app: App, session) -> None:
+    """A contact made primary demoted the customer's primary until then: say which."""
+    for old, new in getattr(session, "demoted_primaries", []):
+        app.out.message(f"{old} is no longer the primary contact: {new} is (one primary per customer)")
+    session.demoted_primaries = []
+
+
 def _customer_ref(session, typed: str) -> str:
     """Our id of a customer as a person types it: C-5, c-000005, or the id an imported
     customer had in the system it came from (CG-12520): services.search.customer_id_for."""
@@ -1362,6 +1369,7 @@ def _entity_group(ent: Entity) -> click.Group:
             return
         given = records.with_phone_extensions(ent.kind, _with_customer_ref(session, _given(values)))
         app.out.emit(records.create(session, ent.kind, given, context=_phone_hint(ent)))
+        _say_demoted(app, session)
 
     if ent.kind == "customer":
         add = click.option("--allow-duplicate", is_flag=True,
@@ -1428,6 +1436,7 @@ def _entity_group(ent: Entity) -> click.Group:
             return
         app.out.emit(records.update(session, record_id, _with_customer_ref(session, changes),
                                     expected_version=expected_version, context=_phone_hint(ent)))
+        _say_demoted(app, session)
 
     if ent.kind == "customer":
         edit = click.option("--allow-duplicate", is_flag=True,
@@ -1444,9 +1453,38 @@ def _entity_group(ent: Entity) -> click.Group:
         if ent.kind == "customer":
             record_id = _customer_ref(session, record_id)
         found = records.check_deletable(session, record_id)
-        _confirm(yes, f"Delete {found['id']}?")
-        records.delete(session, record_id)
-        app.out.emit({"id": record_id.upper(), "deleted": True})
+        under = records.records_under(session, found["id"]) if ent.kind == "customer" else {}
+        with_it = f" and with it {records.describe_records(under)}" if under else ""
+        _confirm(yes, f"Delete {found['id']}{with_it}?")
+        taken = records.delete(session, record_id)
+        shown = {"id": found["id"], "deleted": True}
+        if ent.kind == "customer":
+            shown["deleted_with"] = sum(len(v) for v in taken.values())
+        app.out.emit({**shown, **({"deleted_with_ids": taken} if app.out.fmt == "json" and taken else {})})
+        if taken:
+            app.out.message(f"Deleted with {found['id']}: {records.describe_records(taken)}. "
+                            f"`cims {ent.kind} restore {found['id']}` brings them all back.")
+        elif ent.kind == "customer":
+            app.out.message(f"`cims {ent.kind} restore {found['id']}` brings it back.")
+
+    @group.command("restore", help=f"Bring back a deleted {ent.label}"
+                   + (" and the records deleted with it." if ent.kind == "customer" else "."))
+    @click.argument("record_id")
+    @pass_app
+    def restore_record(app: App, record_id):
+        from .services import records
+
+        session = app.session()
+        restored = records.restore(session, record_id)
+        with_it = restored.pop("restored_with", None) or {}
+        if app.out.fmt == "json":
+            app.out.emit({"id": restored["id"], "restored": True, "restored_with": with_it})
+        else:
+            app.out.emit({"id": restored["id"], "restored": True,
+                          **({"restored_with": sum(len(v) for v in with_it.values())} if ent.kind == "customer"
+                             else {})})
+        if with_it:
+            app.out.message(f"Restored with {restored['id']}: {records.describe_records(with_it)}.")
 
     @group.command("history", help=f"Who changed this {ent.label}, when, from what to what.")
     @click.argument("record_id")
@@ -2484,7 +2522,7 @@ def report(app: App, out_path, date_from, date_to, owner, region):
         caption = rep.filters_text()
         for table in rep.tables:
             rows = _report_rows(data[sheet]["tables"][table.name], table.formats, table.currency,
-                                converted=table.converted)
+                                converted=table.converted, tz=rep.tz)
             if rows:
                 app.out.emit(rows, title=f"{sheet} · {table.title}")
                 if table.note:          # the workbook's note under the table: rates used, unknown profit
@@ -2509,8 +2547,21 @@ def _check_period(date_from: str | None, date_to: str | None) -> None:
                                     "swap them"})
 
 
+def _local_minutes(text: str, tz: str | None) -> str:
+    """A report JSON time (UTC, "Z") as the table shows it: the report zone's clock time."""
+    if tz and text.endswith("Z"):
+        from zoneinfo import ZoneInfo
+
+        try:
+            at = dt.datetime.fromisoformat(text[:-1] + "+00:00").astimezone(ZoneInfo(tz))
+            return at.strftime("%Y-%m-%d %H:%M")
+        except (ValueError, KeyError):
+            pass
+    return text[:16].replace("T", " ")
+
+
 def _report_rows(rows: list[dict], formats: dict[str, str], table_currency: str | None = None, *,
-                 converted: str | None = None) -> list[dict]:
+                 converted: str | None = None, tz: str | None = None) -> list[dict]:
     """A report table's rows as a person reads them, as the workbook shows them: months
     as 2024-03, money with its currency's decimal places (the row's Currency, else the
     table's; "—" when not known; figures in `converted`, the currency amounts were
@@ -2546,7 +2597,7 @@ def _report_rows(rows: list[dict], formats: dict[str, str], table_currency: str 
             elif f == DATE and isinstance(v, str):
                 shown[c] = v[:10]
             elif f == DATETIME and isinstance(v, str):
-                shown[c] = v[:16].replace("T", " ")
+                shown[c] = _local_minutes(v, tz)
             elif f == MONEY and _is_number(v):
                 code = currency if isinstance(currency, str) else None
                 shown[c] = (converted_money if converted and code == converted else money)(

@@ -234,6 +234,9 @@ READ_ONLY = {"auth.init_store", "auth.sign_in", "auth.sign_out", "auth.list_user
              "backup.sign_manifest", "backup.check_signature", "backup.live_trust",
              # A pure function on typed values (a phone's extension kept in Notes).
              "records.with_phone_extensions",
+             # The records a customer's delete takes with it (read), a list of them said in
+             # words (pure), and the NotFound of a record that is not live (read).
+             "records.records_under", "records.describe_records", "records.missing",
              "settings.store_region", "settings.phone_context",
              # Who the user fields' names are (read), and a pure function on them.
              "records.user_names", "records.disabled_user_names", "records.as_user_names", "records.user_for",

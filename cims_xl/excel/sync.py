@@ -734,6 +734,10 @@ def _duplicate(ctx: _Context, dup: "sheet_rows.Duplicate") -> Outcome:
     not saved, as `cims customer add` refuses it; the cells that say so are marked."""
     lay = ctx.layout
     bad = tuple(c.header for c in lay.field_columns if c.key in dup.fields)
+    if dup.deleted_on:
+        return Outcome(f"{dup.record_id}, deleted on {dup.deleted_on}, has this {dup.how}: not saved. Restore it "
+                       f"(cims customer restore {dup.record_id}) to bring it back with its records, or delete "
+                       "this row", bad=bad)
     return Outcome(f"Duplicate of {dup.record_id}: not saved (the same {dup.how}); edit that "
                    f"{ctx.ent.label}'s row instead, or delete this one", bad=bad)
 
@@ -976,6 +980,12 @@ def delete_selected(session, sheet: SheetAdapter, rows: Iterable[int], *,
         ids = ", ".join(r.key for r in saved[:5]) + (f" and {len(saved) - 5} more" if len(saved) > 5 else "")
         question = (f"Delete {len(saved)} {label} record{'s' if len(saved) != 1 else ''} ({ids}) in the store?\n"
                     "They disappear from every sheet and report; the audit trail keeps them.")
+        if layout.entity.kind == "customer":
+            under = [records.records_under(session, r.key) for r in saved]
+            taken = {k: [i for u in under for i in u.get(k, [])] for k in records.UNDER_CUSTOMER if any(k in u for u in under)}
+            if taken:
+                question += (f"\nDeleted with them: {records.describe_records(taken)}; "
+                             "`cims customer restore ID` brings a customer back with its records.")
     else:
         question = f"Remove {len(chosen)} unsaved row{'s' if len(chosen) != 1 else ''} from the sheet?"
     if not confirm(question):

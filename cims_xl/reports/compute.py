@@ -888,9 +888,10 @@ def top_customers(o: _Orders, customers: pd.DataFrame, include_personal: bool,
 
 def pipeline_report(ctx: _Context) -> ReportSheet:
     opp = _scoped_opportunities(ctx)
+    undated = _undated_by_range(ctx)
     tables = [
-        pipeline_by_stage(opp),
-        forecast_by_month(opp),
+        pipeline_by_stage(opp, undated),
+        forecast_by_month(opp, ctx.local_today, undated),
         win_rate(opp, "owner", "Owner", "tblWinRateByOwner", ctx),
         win_rate(opp, "source", "Source", "tblWinRateBySource", ctx),
         stage_velocity(ctx, opp),
@@ -924,7 +925,28 @@ def _scoped_opportunities(ctx: _Context) -> pd.DataFrame:
     return opp
 
 
-def pipeline_by_stage(opp: pd.DataFrame) -> ReportTable:
+def _undated_by_range(ctx: _Context) -> list[str]:
+    """Ids of the open deals with no expected close that a date range leaves out (an
+    undated deal has no day to be inside the range): the pipeline tables name them."""
+    f = ctx.filters
+    if f.date_from is None and f.date_to is None:
+        return []
+    opp = ctx.raw["opportunity"]
+    stage = opp["stage"].fillna(STAGES[0]).astype(object)
+    keep = stage.isin(OPEN_STAGES).to_numpy() & pd.to_datetime(opp["expected_close"]).isna().to_numpy()
+    if f.owner is not None:
+        keep &= _eq_text(opp["owner"], f.owner)
+    if f.region is not None:
+        keep &= opp["customer_id"].isin(ctx.customer_scope()).to_numpy()
+    return [str(i) for i in opp.loc[keep, "id"]]
+
+
+def _joined(*notes: str | None) -> str | None:
+    said = [n.strip("; ") for n in notes if n]
+    return "; ".join(said) or None
+
+
+def pipeline_by_stage(opp: pd.DataFrame, undated_by_range: Sequence[str] = ()) -> ReportTable:
     g = opp.groupby("stage", sort=False)
     df = pd.DataFrame({"Stage": list(STAGES)})
     amount = df["Stage"].map(g["amount"].sum()).fillna(0.0)
@@ -942,8 +964,10 @@ def pipeline_by_stage(opp: pd.DataFrame) -> ReportTable:
                        {"Opportunities": COUNT, "Amount": MONEY, "Probability": PERCENT, "Weighted": MONEY},
                        ChartSpec("funnel", "Pipeline funnel (open stages)", ("Amount", "Weighted"),
                                  max_points=len(OPEN_STAGES)),
-                       totals, note="Probability total = weighted ÷ amount of open stages"
-                       + _unknown_probability_note(open_))
+                       totals, note=_joined("Probability total = weighted ÷ amount of open stages"
+                                            + _unknown_probability_note(open_),
+                                            _left_out("open deal(s) with no expected close, so in no date range",
+                                                      undated_by_range)))
 
 
 def _unknown_probability_note(open_: pd.DataFrame) -> str:
@@ -956,11 +980,22 @@ def _unknown_probability_note(open_: pd.DataFrame) -> str:
             "not read it) count in Open and Best Case, not in Weighted or Expected: type a Probability")
 
 
-def forecast_by_month(opp: pd.DataFrame) -> ReportTable:
-    """Won (by close month) and open pipeline (by expected close month): weighted and best case."""
+def forecast_by_month(opp: pd.DataFrame, today: dt.date | None = None,
+                      undated_by_range: Sequence[str] = ()) -> ReportTable:
+    """Won (by close month) and open pipeline (by expected close month): weighted and best case.
+
+    The note names what the months leave out or hold late: open deals with no expected
+    close (no month to be in), and open deals whose expected close is before `today` (the
+    report's day in its zone), counted in the past month they were expected."""
     month = pd.to_datetime(opp["when"]).to_numpy().astype("datetime64[M]")
     dated = ~np.isnat(month)
-    is_open = opp["is_open"].to_numpy() & dated
+    all_open = opp["is_open"].to_numpy()
+    is_open = all_open & dated
+    undated = [str(i) for i in opp.loc[all_open & ~dated, "id"]] + list(undated_by_range)
+    overdue: list[str] = []
+    if today is not None:
+        late = is_open & (pd.to_datetime(opp["when"]) < pd.Timestamp(today)).to_numpy()
+        overdue = [str(i) for i in opp.loc[late, "id"]]
     won = (opp["stage"] == "Won").to_numpy() & dated
     months = _month_range(month[is_open | won])
     n = len(months)
@@ -982,8 +1017,22 @@ def forecast_by_month(opp: pd.DataFrame) -> ReportTable:
                        {"Month": MONTH, **{c: MONEY for c in ("Won", "Open", "Weighted", "Expected", "Best Case")}},
                        ChartSpec("line", "Forecast by month", ("Expected", "Best Case", "Won"), y_title="Amount"),
                        {c: "sum" for c in ("Won", "Open", "Weighted", "Expected", "Best Case")},
-                       note="Expected = won + open × probability; best case = won + all open"
-                       + _unknown_probability_note(opp[is_open]))
+                       note=_joined("Expected = won + open × probability; best case = won + all open"
+                                    + _unknown_probability_note(opp[is_open]),
+                                    _left_out("open deal(s) with no expected close, so in no month",
+                                              undated),
+                                    _overdue_note(overdue, today)))
+
+
+def _overdue_note(ids: Sequence[str], today: dt.date | None) -> str | None:
+    """Open deals whose expected close has passed: still counted, in the month they were
+    expected, and named so a past month's Open is not read as pipeline still to come."""
+    if not ids:
+        return None
+    shown = ", ".join(ids[:MAX_LISTED_IDS]) + (f" and {len(ids) - MAX_LISTED_IDS:,} more"
+                                              if len(ids) > MAX_LISTED_IDS else "")
+    return (f"Overdue: {len(ids):,} open deal(s) expected to close before {today.isoformat()} ({shown}) "
+            "are counted in the month they were expected: move their Expected Close or close them")
 
 
 def win_rate(opp: pd.DataFrame, column: str, label: str, name: str, ctx: _Context) -> ReportTable:

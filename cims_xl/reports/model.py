@@ -11,6 +11,7 @@ from decimal import Decimal
 from dataclasses import dataclass, field
 
 import pandas as pd
+from zoneinfo import ZoneInfo
 
 # Number formats used in report tables (Excel format codes). MONEY marks a money
 # column; the workbook shows it with its currency's decimal places (`money_format`).
@@ -134,23 +135,36 @@ def to_jsonable(reports: dict[str, ReportSheet]) -> dict:
     for sheet, rep in reports.items():
         out[sheet] = {
             "title": rep.title,
-            "computed_at": rep.computed_at.isoformat(),
+            "computed_at": rep.computed_at.replace(microsecond=0).isoformat(),
             "filters": {k: _fmt(v) if isinstance(v, (dt.date, dt.datetime)) else v
                         for k, v in rep.filters.items()},
-            "tables": {t.name: _records(t.data) for t in rep.tables},
+            "tables": {t.name: _records(t.data, {c for c, f in t.formats.items() if f == DATETIME}, rep.tz)
+                       for t in rep.tables},
             # each table's note (rates used, profit not known, ...): what the workbook shows above it
             "notes": {t.name: t.note for t in rep.tables if t.note},
         }
     return out
 
 
-def _records(df: pd.DataFrame) -> list[dict]:
+def _utc_text(value, tz: str | None) -> str:
+    """A time of a report table (naive: the report's local clock time, as the workbook
+    shows it) as JSON times are written: UTC, whole seconds, "Z"."""
+    ts = pd.Timestamp(value)
+    if ts.tzinfo is None:
+        ts = ts.tz_localize(ZoneInfo(tz) if tz else dt.timezone.utc, ambiguous=True, nonexistent="shift_forward")
+    return ts.tz_convert("UTC").floor("s").strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _records(df: pd.DataFrame, times: set[str] = frozenset(), tz: str | None = None) -> list[dict]:
+    """JSON-ready rows; the `times` columns (local clock times in `tz`) as UTC ISO 8601."""
     rows = []
     for rec in df.to_dict(orient="records"):
         clean = {}
         for k, v in rec.items():
             if v is None or (isinstance(v, float) and v != v) or v is pd.NaT:
                 clean[str(k)] = None
+            elif k in times and isinstance(v, (pd.Timestamp, dt.datetime)):
+                clean[str(k)] = _utc_text(v, tz)
             elif isinstance(v, pd.Timestamp):
                 clean[str(k)] = v.isoformat() if (v.hour or v.minute or v.second) else v.date().isoformat()
             elif isinstance(v, (dt.date, dt.datetime)):

@@ -19,7 +19,7 @@ from ..domain.schema import (CUSTOMER, ENTITIES, FROM_IMPORT, Entity, computed_p
 from ..errors import CimsError, Conflict, NotFound, PermissionDenied, ValidationFailed
 from ..security.audit import BULK_MAX, AuditEvent, record_changes
 from ..security.roles import CUSTOMER_OWNED, owner_matters
-from ..store.db import utcnow
+from ..store.db import to_db, utcnow
 from .session import Session
 from .suppression import EDIT_REFUSED, ensure_not_erased, erased_list
 
@@ -132,6 +132,8 @@ def _apply_rules(session: Session, ent: Entity, before: dict | None, after: dict
     if ent.kind == "opportunity":
         from ..domain import pipeline
         return pipeline.apply_opportunity_change(before, after, now)
+    if ent.kind == "interaction" and before is None and not imported and not after.get("occurred_at"):
+        return {"occurred_at": now}     # logged without a time: it happened now (an import's stays the file's)
     return {}
 
 
@@ -376,6 +378,37 @@ def _ensure_no_customer_has(session: Session, clean: dict, done: str, itself: st
         if kept != itself:
             _conflict(kept, f"this {'phone' if how == 'mobile' else how} (it was {retired}'s, a customer "
                             f"merged into {kept})", done)
+    _deleted_customer_has(session, clean, done)
+
+
+def _deleted_customer_has(session: Session, clean: dict, done: str) -> None:
+    """Conflict when a deleted customer has this email, phone or mobile: adding it again
+    would leave that one's history (deleted with it) behind, so the message names it,
+    when it was deleted and the restore that brings it back with its records. A customer
+    a merge retired is not one (its values are the kept customer's: retired_holding)."""
+    from ..domain.duplicates import email_key
+    from .merge import kept_for
+
+    wanted = {}
+    if clean.get("email"):
+        wanted[email_key(clean["email"])] = "email"
+    for k in ("phone", "mobile"):
+        if clean.get(k):
+            wanted[str(clean[k]).casefold()] = "phone"
+    if not wanted:
+        return
+    cols = ["id", "email", "phone", "mobile", "deleted_at"]
+    for rid, email, phone, mobile, gone in session.store.iter_column_tuples(CUSTOMER, cols, include_deleted=True):
+        if gone is None:
+            continue
+        theirs = [email_key(email)] if email else []
+        theirs += [str(v).casefold() for v in (phone, mobile) if v]
+        for key in theirs:
+            if key in wanted and not kept_for(session, [rid]):
+                anyway = "add this one anyway" if done == "added" else "change it anyway"
+                raise Conflict(f"{rid}, deleted on {str(gone)[:10]}, has this {wanted[key]}; nothing was {done}. "
+                               f"Restore it with `cims customer restore {rid}` (the records deleted with it come "
+                               f"back too), or {anyway} with --allow-duplicate")
 
 
 def _conflict(rid: str, what: str, done: str, shared: str = "") -> None:
@@ -523,6 +556,42 @@ def _create_many(session: Session, kind: str, rows: Iterable[dict], *, batch_id:
     return out
 
 
+def _one_primary(session: Session, contacts: list[dict], now: dt.datetime, batch_id: str | None) -> None:
+    """One primary contact per customer: a contact made primary (added or edited) takes
+    the place of the customer's primary until then, which is demoted (is_primary False,
+    audited) and named in `session.demoted_primaries` [(demoted id, new primary id)] for
+    the caller to say. Of several new primaries of one customer in one write, the last
+    stays primary."""
+    ent = entity("contact")
+    newest: dict[str, dict] = {}
+    for rec in contacts:
+        if rec.get("is_primary") and rec.get("customer_id"):
+            earlier = newest.get(rec["customer_id"])
+            if earlier is not None:
+                earlier["is_primary"] = False
+                _demoted(session).append((earlier["id"], rec["id"]))
+            newest[rec["customer_id"]] = rec
+    if not newest:
+        return
+    for pid, cid, primary in session.store.iter_column_tuples(ent, ["id", "customer_id", "is_primary"]):
+        new = newest.get(cid)
+        if new is None or not primary or pid == new["id"]:
+            continue
+        old = session.store.fetch_record(ent, pid)
+        session.store.update_record(ent, pid, {"is_primary": False, "updated_at": now,
+                                               "updated_by": session.username, "version": old["version"] + 1},
+                                    expected_version=old["version"])
+        session.audit([AuditEvent(now, session.username, "update", "contact", pid, batch_id,
+                                  {"is_primary": [True, False]})])
+        _demoted(session).append((pid, new["id"]))
+
+
+def _demoted(session: Session) -> list:
+    if not hasattr(session, "demoted_primaries"):
+        session.demoted_primaries = []
+    return session.demoted_primaries
+
+
 def _chunk_limit(done: int, total: int | None, joined: bool = False) -> int:
     """Rows in the next chunk: a short first one, so the writer starts early, and short
     last ones when the end is known, so little is left to write after the last row is
@@ -541,6 +610,8 @@ def _write_created(session: Session, ent: Entity, part: list[dict], now: dt.date
     _check_refs(session, ent, part)
     _check_contacts(session, ent, part)
     store = session.store
+    if ent.kind == "contact":
+        _one_primary(session, part, now, batch_id)
     store.insert_records(ent, part)
     actor = session.username
     if len(part) == 1:
@@ -553,6 +624,22 @@ def _write_created(session: Session, ent: Entity, part: list[dict], now: dt.date
     if ent.kind == "opportunity":
         for r in part:
             store.add_stage_change(r["id"], None, r["stage"], now, actor)
+
+
+def missing(session: Session, ent: Entity, record_id: str) -> NotFound:
+    """NotFound for a record that is not live: one that was deleted says when and how
+    to bring it back ("no customer C-000002: deleted on 2026-12-01 by ann; `cims customer
+    restore C-000002` brings it back"), so its id never just stops opening."""
+    gone = session.store.fetch_record(ent, normalize_id(record_id), include_deleted=True)
+    if gone is None or gone.get("deleted_at") is None or not session.may("read", ent.kind):
+        return NotFound(f"no {ent.label} {record_id}")
+    when = gone["deleted_at"]
+    day = when.date().isoformat() if isinstance(when, dt.datetime) else str(when)[:10]
+    owner = gone.get("customer_id") if ent.kind != "customer" else None
+    how = (f"restore its customer {owner} (`cims customer restore {owner}`)"
+           if owner and session.store.fetch_record(CUSTOMER, owner) is None
+           else f"`cims {ent.kind} restore {gone['id']}` brings it back")
+    return NotFound(f"no {ent.label} {record_id}: deleted on {day} by {gone.get('deleted_by')}; {how}")
 
 
 # ----- read --------------------------------------------------------------------------------
@@ -576,7 +663,7 @@ def not_found(session: Session, ent: Entity, record_id: str) -> NotFound:
         info = merged_away(session, record_id)
         if info is not None:
             return NotFound(merged_message(info) + (f"; use {info['kept']}" if info["kept"] else ""))
-    return NotFound(f"no {ent.label} {record_id}")
+    return missing(session, ent, record_id)       # deleted: when, and its restore
 
 
 def list_records(session: Session, kind: str, *, include_deleted: bool = False,
@@ -828,6 +915,8 @@ def _update_one(session, record_id, changes, expected_version, batch_id, context
     meta = {"updated_at": now, "updated_by": actor, "version": current["version"] + 1}
     if batch_id:
         meta["batch_id"] = batch_id
+    if ent.kind == "contact" and (diff.get("is_primary") or (current.get("is_primary") and "customer_id" in diff)):
+        _one_primary(session, [{**current, **diff}], now, batch_id)
     if not session.store.update_record(ent, record_id, {**diff, **meta}, expected_version=current["version"]):
         raise Conflict(f"{record_id} was changed by someone else just now; refresh and try again")
     session.audit([AuditEvent(now, actor, action, ent.kind, record_id, batch_id,
@@ -873,9 +962,49 @@ def check_deletable(session: Session, record_id: str) -> dict:
     return current
 
 
+# The records that hang off a customer, in the order a restore brings them back
+# (contacts first: the others may name one).
+UNDER_CUSTOMER = ("contact", "interaction", "order", "opportunity", "ticket")
+
+
+def records_under(session: Session, customer_id: str, *, deleted_at: object = None,
+                  deleted_by: str | None = None) -> dict[str, list[str]]:
+    """{kind: [ids]} of the live records of a customer (a delete takes them with it),
+    or, given `deleted_at`/`deleted_by`, of the deleted ones deleted with it (same
+    stamp and user: a restore brings them back)."""
+    out: dict[str, list[str]] = {}
+    session.ensure("read", "customer")
+    stamp = None if deleted_at is None else to_db("datetime", deleted_at)
+    for kind in UNDER_CUSTOMER:
+        ent = entity(kind)
+        cols = ["id", "customer_id", "deleted_at", "deleted_by"]
+        ids = [rid for rid, cid, gone, by in session.store.iter_column_tuples(ent, cols,
+                                                                              include_deleted=stamp is not None)
+               if cid == customer_id and (gone is None if stamp is None else (gone == stamp and by == deleted_by))]
+        if ids:
+            out[kind] = ids
+    return out
+
+
+def describe_records(found: dict[str, list[str]], limit: int = 5) -> str:
+    """'1 order (O-000001), 2 opportunities (OP-000001, OP-000002)'."""
+    parts = []
+    for kind, ids in found.items():
+        label = entity(kind).label
+        noun = label if len(ids) == 1 else ("opportunities" if label == "opportunity" else f"{label}s")
+        shown = ", ".join(ids[:limit]) + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
+        parts.append(f"{len(ids)} {noun} ({shown})")
+    return ", ".join(parts)
+
+
 def delete(session: Session, record_id: str, *, expected_version: int | None = None,
-           batch_id: str | None = None) -> None:
-    """Soft delete: the row stays (for audit and undo) but no longer appears anywhere."""
+           batch_id: str | None = None) -> dict[str, list[str]]:
+    """Soft delete: the row stays (for audit and undo) but no longer appears anywhere.
+
+    A customer takes its live contacts, interactions, orders, opportunities and tickets
+    with it, in the same write and with the same stamp, each audited ("deleted_with"), so
+    no report counts a record nothing can open and `restore` of the customer brings them
+    all back. Returns {kind: [ids]} of the records deleted with it."""
     ent = _ent_for_id(record_id)
     record_id = normalize_id(record_id)
     now = utcnow()
@@ -890,15 +1019,28 @@ def delete(session: Session, record_id: str, *, expected_version: int | None = N
                   "updated_by": session.username, "version": current["version"] + 1}
         if not session.store.update_record(ent, record_id, values, expected_version=current["version"]):
             raise Conflict(f"{record_id} was changed by someone else just now; refresh and try again")
-        session.audit([AuditEvent(now, session.username, "delete", ent.kind, record_id, batch_id,
-                                  {"deleted": [False, True]})])
+        events = [AuditEvent(now, session.username, "delete", ent.kind, record_id, batch_id,
+                             {"deleted": [False, True]})]
+        taken = records_under(session, record_id) if ent.kind == "customer" else {}
+        for kind, ids in taken.items():
+            sub = entity(kind)
+            for rid in ids:
+                rec = session.store.fetch_record(sub, rid)
+                session.store.update_record(sub, rid, {**values, "version": rec["version"] + 1},
+                                            expected_version=rec["version"])
+                events.append(AuditEvent(now, session.username, "delete", kind, rid, batch_id,
+                                         {"deleted": [False, True], "deleted_with": [None, record_id]}))
+        session.audit(events)
         uow.commit()
+    return taken
 
 
 def restore(session: Session, record_id: str) -> dict:
     """Bring back a soft-deleted record. One still under a customer that an older
     version's merge retired comes back under the customer that one was merged into
-    (services.merge._follow_merge: moved first, audited as a merge)."""
+    (services.merge._follow_merge: moved first, audited as a merge). A customer brings
+    back the records deleted with it (`delete`; listed under "restored_with"); a record
+    of a customer that is still deleted is refused, naming the customer to restore."""
     ent = _ent_for_id(record_id)
     record_id = normalize_id(record_id)
     session.ensure("delete", ent.kind, record_id=record_id)
@@ -907,19 +1049,51 @@ def restore(session: Session, record_id: str) -> dict:
     # still under a customer an older version's merge retired: it goes where that one went
     _follow_merge(session, record_id)
     now = utcnow()
+    with_it: dict[str, list[str]] = {}
     with session.unit_of_work() as uow:
         current = session.store.fetch_record(ent, record_id, include_deleted=True)
         if current is None or current["deleted_at"] is None:
             raise NotFound(f"no deleted {ent.label} {record_id}")
+        if ent.kind == "customer":
+            from .merge import merged_away, merged_message
+
+            info = merged_away(session, record_id)
+            if info is not None:
+                # its records and values are the kept customer's now: a restore would make
+                # the person twice
+                raise Conflict(merged_message(info) + "; nothing was restored (its records and values are "
+                               f"{info['kept'] or 'the kept customer'}'s)")
+        owner = current.get("customer_id") if ent.kind != "customer" else None
+        if owner and session.store.fetch_record(CUSTOMER, owner) is None:
+            gone = session.store.fetch_record(CUSTOMER, owner, include_deleted=True)
+            if gone is not None and gone["deleted_at"] is not None:
+                raise Conflict(f"{record_id} belongs to {owner}, which is deleted; nothing was restored. "
+                               f"Restore the customer (customer restore {owner}): it brings back the records "
+                               "deleted with it")
         # its contact may have gone to another customer while it was deleted
         _check_contacts(session, ent, [current])
         values = {"deleted_at": None, "deleted_by": None, "updated_at": now, "updated_by": session.username,
                   "version": current["version"] + 1}
         session.store.update_record(ent, record_id, values, expected_version=current["version"])
-        session.audit([AuditEvent(now, session.username, "restore", ent.kind, record_id, None,
-                                  {"deleted": [True, False]})])
+        events = [AuditEvent(now, session.username, "restore", ent.kind, record_id, None,
+                             {"deleted": [True, False]})]
+        if ent.kind == "customer":
+            with_it = records_under(session, record_id, deleted_at=current["deleted_at"],
+                                    deleted_by=current["deleted_by"])
+            for kind, ids in with_it.items():
+                sub = entity(kind)
+                for rid in ids:
+                    rec = session.store.fetch_record(sub, rid, include_deleted=True)
+                    session.store.update_record(sub, rid, {**values, "version": rec["version"] + 1},
+                                                expected_version=rec["version"])
+                    events.append(AuditEvent(now, session.username, "restore", kind, rid, None,
+                                             {"deleted": [True, False], "deleted_with": [record_id, None]}))
+        session.audit(events)
         uow.commit()
-    return get(session, record_id)
+    out = get(session, record_id)
+    if ent.kind == "customer":
+        out = {**out, "restored_with": with_it}
+    return out
 
 
 def contacts_of_other_customers(session: Session) -> list[dict]:

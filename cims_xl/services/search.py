@@ -65,7 +65,10 @@ def _criteria_for_text(text: str, crit: queries.CustomerCriteria, region: str) -
         (crit.fts_terms if len(term) >= 3 else crit.like_terms).append(term)
 
 
-def _date_bound(value, field: str, *, end: bool = False) -> str | None:
+def _date_bound(value, field: str, *, end: bool = False, tz: dt.tzinfo | None = None) -> str | None:
+    """The stored (UTC) time where a day of `tz` begins (`end`: where the next one does,
+    so the "to" day is inclusive): the day as the times are shown, in the zone they are
+    shown in (domain.display.display_zone: $CIMS_TZ), not the UTC day."""
     if value in (None, ""):
         return None
     try:
@@ -79,7 +82,15 @@ def _date_bound(value, field: str, *, end: bool = False) -> str | None:
             day = day + dt.timedelta(days=1)  # inclusive "to" date
         except OverflowError:
             return None                       # to the calendar's last day: no bound
-    return to_db("datetime", dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc))
+    if tz is None:
+        from ..domain.display import display_zone
+
+        tz = display_zone()
+    try:
+        start = dt.datetime(day.year, day.month, day.day, tzinfo=tz).astimezone(dt.timezone.utc)
+    except OverflowError:
+        return None                           # the calendar's first or last day: no bound
+    return to_db("datetime", start)
 
 
 def _money(value, field: str, currency: str | None = None):
@@ -104,7 +115,7 @@ def search_customers(session: Session, text: str | None = None, *, city=None, pr
                      updated_from=None, updated_to=None, has_open_tickets: bool | None = None,
                      ltv_min=None, ltv_max=None, sort: str | None = None, descending: bool = False,
                      limit: int = 50, offset: int = 0, region: str = "CN",
-                     ltv_currency: str | None = None) -> Page:
+                     ltv_currency: str | None = None, tz: dt.tzinfo | None = None) -> Page:
     """Customers matching every given condition; each free-text word matches name,
     company, email, phone, notes, tags (so an imported customer's old id, kept as the
     tag "src:<id>", finds it), city, province or country (only city, province and
@@ -122,7 +133,9 @@ def search_customers(session: Session, text: str | None = None, *, city=None, pr
     hidden field would tell its order), and a sort it names on a hidden field (name,
     company: `CUSTOMER.private_keys`) is refused. Raises ValidationFailed for a bad date,
     amount, currency or sort; NotConvertible when a lifetime value must be compared but
-    a customer selected has orders with no rate for their date."""
+    a customer selected has orders with no rate for their date. The created/updated
+    days are days of `tz` (default: the zone times are shown in, $CIMS_TZ), from its
+    midnight to the next."""
     session.ensure("read", "customer")
     crit = queries.CustomerCriteria()
     if text:
@@ -149,10 +162,11 @@ def search_customers(session: Session, text: str | None = None, *, city=None, pr
         raise ValidationFailed({"Tag": f"{session.role} may not search by tag: tags may name a person and are "
                                        "hidden for your role; use the segment instead"})
     crit.tag = nz.normalize_name(tag) if tag else None
-    crit.created_from = _date_bound(created_from, "Created from")
-    crit.created_to = _date_bound(created_to, "Created to", end=True)
-    crit.updated_from = _date_bound(updated_from, "Updated from")
-    crit.updated_to = _date_bound(updated_to, "Updated to", end=True)
+    # days as the times are shown: in `tz`, else the display zone ($CIMS_TZ)
+    crit.created_from = _date_bound(created_from, "Created from", tz=tz)
+    crit.created_to = _date_bound(created_to, "Created to", end=True, tz=tz)
+    crit.updated_from = _date_bound(updated_from, "Updated from", tz=tz)
+    crit.updated_to = _date_bound(updated_to, "Updated to", end=True, tz=tz)
     crit.has_open_tickets = has_open_tickets
     # Lifetime values filter and sort in the store's currency: never dollars against yuan.
     crit.ltv_currency = (require_currency(ltv_currency, "Lifetime value currency") if ltv_currency

@@ -65,6 +65,7 @@ class Duplicate(NamedTuple):
     record_id: str
     how: str                       # "email" or "phone"
     fields: tuple[str, ...]        # the row's field keys that match ("email", "phone", "mobile")
+    deleted_on: str | None = None  # a deleted customer's: the day it was deleted (restore it instead)
 
 
 Holder = tuple[str, str, bool]     # (name, email_key, name is a company's): see duplicates.two_people
@@ -79,8 +80,10 @@ class NewRowDuplicates:
     name; the same phone or mobile number (E.164, either field) is one person
     unless `two_people` says the names are two people who share it (a landline under
     another name, or a mobile with two different emails). A contact is a duplicate only
-    of a contact of the same customer. Records deleted are not matched, but for a customer
-    a merge retired: its values are matched as the kept customer's (services.merge).
+    of a contact of the same customer. A customer a merge retired is matched as the kept
+    customer (its values are the kept customer's: services.merge); another deleted customer
+    is matched after the live ones (the row is refused naming it and its restore); other
+    deleted records are not matched.
 
     The store is read once, for the numbers and addresses `rows` hold (one scan of the
     table, whatever the number of rows); `add` makes a record created in the same Save
@@ -92,6 +95,7 @@ class NewRowDuplicates:
         self._emails: dict[tuple, str] = {}                  # (scope, email key) -> record id
         self._phones: dict[tuple, list[str]] = {}            # (scope, number) -> record ids
         self._who: dict[str, Holder] = {}
+        self._deleted: dict[str, str] = {}                   # deleted customer id -> day deleted
         rows = list(rows)
         emails = {self._email(r) for r in rows} - {None}
         phones = {k for r in rows for k in self._numbers(r)}
@@ -122,25 +126,34 @@ class NewRowDuplicates:
         if self.kind == "customer":
             ent, cols = CUSTOMER, ["seq", "name", "company", "email", "phone", "mobile", "type", "deleted_at"]
         else:
-            ent, cols = CONTACT, ["seq", "name", "customer_id", "email", "phone", "mobile"]
-        retired: dict[str, dict] = {}
+            ent, cols = CONTACT, ["seq", "name", "customer_id", "email", "phone", "mobile", "deleted_at"]
+        # One scan, deleted customers too: remembered after the live ones (a live one is
+        # matched first). A customer a merge retired stays stored: its email and numbers
+        # are the kept customer's, whom a new row then duplicates; a row re-adding another
+        # deleted customer is refused naming it and its restore, not added beside it.
+        gone: dict[str, dict] = {}
         for row in session.store.iter_column_tuples(ent, cols, include_deleted=self.kind == "customer"):
             values = dict(zip(cols, row))
+            if values["deleted_at"] is not None and self.kind != "customer":
+                continue
             mine_e = self._email(values)
             mine_p = [k for k in self._numbers(values) if k in phones]
             if (mine_e is None or mine_e not in emails) and not mine_p:
                 continue
-            if values.get("deleted_at") is not None:
-                retired[format_id(ent, values["seq"])] = values
+            if values["deleted_at"] is not None:
+                gone[format_id(ent, values["seq"])] = values
                 continue
             self._remember(values, format_id(ent, values["seq"]), only=(emails, phones))
-        if retired:
-            # A customer merged into another (`customer merge`) stays stored, retired: its
-            # email and numbers are the kept customer's, whom a new row then duplicates.
+        if gone:
             from .merge import kept_for
 
-            for rid, kept in kept_for(session, list(retired)).items():
-                self._remember(retired[rid], kept, only=(emails, phones), who=kept not in self._who)
+            kept = kept_for(session, list(gone))
+            for rid, values in gone.items():
+                if rid in kept:
+                    self._remember(values, kept[rid], only=(emails, phones), who=kept[rid] not in self._who)
+                else:
+                    self._deleted[rid] = str(values["deleted_at"])[:10]
+                    self._remember(values, rid, only=(emails, phones))
 
     def _remember(self, values: dict, record_id: str, only: tuple[set, set] | None = None, *,
                   who: bool = True) -> None:
@@ -162,11 +175,11 @@ class NewRowDuplicates:
             # a role's mailbox (info@, sales@) under another name is another person
             # sharing it, as the import decides (domain.duplicates.is_role_mailbox)
             if not (is_role_mailbox(values.get("email")) and two_people(me, self._who.get(held), _always)):
-                return Duplicate(held, "email", ("email",))
+                return Duplicate(held, "email", ("email",), self._deleted.get(held))
         for number, fields in self._numbers(values).items():
             for record_id in self._phones.get(number, ()):
                 if two_people(me, self._who.get(record_id), _shareable(number[1])) is None:
-                    return Duplicate(record_id, "phone", tuple(fields))
+                    return Duplicate(record_id, "phone", tuple(fields), self._deleted.get(record_id))
         return None
 
     def add(self, values: dict, record_id: str) -> None:
