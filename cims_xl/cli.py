@@ -27,7 +27,7 @@ from . import __version__
 from .domain.schema import ENTITIES, ROLES, Entity
 from . import interrupts
 from .errors import CimsError, ValidationFailed, WrongPassword
-from .launch import echo_as_before
+from .launch import prompting
 from .logs import RedactingFormatter, log_dir, private_log_handler
 from .terminal import for_stream, json_text, shown
 
@@ -146,7 +146,11 @@ class Output:
             w.writerow([_csv_safe(str(c)) for c in columns])
             for r in rows:
                 w.writerow([_csv_safe(r.get(c)) for c in columns])
-            click.echo(for_stream(buf.getvalue(), click.get_text_stream("stdout")), nl=False)
+            from .terminal import csv_bom_wanted
+
+            # A CSV file made with `> FILE` opens in Excel as UTF-8 only with a BOM.
+            bom = "\ufeff" if csv_bom_wanted(sys.stdout) else ""
+            click.echo(bom + for_stream(buf.getvalue(), click.get_text_stream("stdout")), nl=False)
             return
         self._table(rows, columns, title, vertical, headers or {})
 
@@ -569,7 +573,7 @@ def _prompt_secret(prompt: str, *, err: bool = False) -> str:
 
     for _ in range(SECRET_PROMPT_TRIES):
         try:
-            echo_as_before()
+            prompting()
             return password_text(click.prompt(prompt, hide_input=True, err=err), prompt)
         except UnicodeDecodeError:
             pass
@@ -1122,7 +1126,11 @@ def _show_enrolment(name: str, uri: str) -> None:
             segno = None
         if segno is not None:
             buf = io.StringIO()
-            segno.make(uri, error="m").terminal(out=buf, compact=True, border=2)
+            from .terminal import writes_everything
+
+            # Half-block characters where the terminal can write them; else coloured spaces.
+            compact = writes_everything(getattr(sys.stdout, "encoding", None))
+            segno.make(uri, error="m").terminal(out=buf, compact=compact, border=2)
             click.echo(buf.getvalue(), nl=False)
     click.echo("")
     click.echo(uri)
@@ -1144,7 +1152,7 @@ def _confirm(yes: bool, question: str) -> None:
 
         width = terminal_width(click.get_text_stream("stdout"))
         # the question broken at word boundaries, with room for " [y/N]: " after it
-        echo_as_before()
+        prompting()
         click.confirm(fit_lines(question, width - len(" [y/N]: ") if width else None), abort=True)
 
 
@@ -1806,7 +1814,7 @@ def audit_accept(app: App, yes):
 
     session = app.session()
     if not yes:
-        echo_as_before()
+        prompting()
         click.confirm("This computer will stop warning about what it saw before. Continue?", abort=True)
     app.out.emit(audit_log.accept_trail(session))
 
@@ -2366,7 +2374,7 @@ def workbook_trust(app: App, path, yes):
         if not sys.stdin.isatty():
             raise CimsError(f"{Path(path).name} names the store {shown(named)} ({verdict.problem}); "
                             "run this in a terminal to see it and answer, or add --yes to accept it")
-        echo_as_before()
+        prompting()
         if not click.confirm(question, default=False, err=True):
             app.out.message("Not accepted; Sign in from Excel keeps refusing that store")
             return
@@ -2644,6 +2652,24 @@ _LAST_NOT_SAVED = "What it was writing then was not saved."
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one `cims` command; its exit code. Output any text can go to (terminal.set_up_output);
+    a command that fails or is stopped after asking something at the terminal leaves no
+    typed-ahead input behind for the shell (launch.discard_typed_ahead)."""
+    from .launch import discard_typed_ahead, reset_prompted
+    from .terminal import set_up_output, unshown_note
+
+    set_up_output()
+    reset_prompted()
+    code = _main(argv)
+    if code != 0:
+        discard_typed_ahead()
+    note = unshown_note()
+    if note:
+        _say(note, err=True)
+    return code
+
+
+def _main(argv: list[str] | None) -> int:
     from .security.process import harden_process
 
     harden_process()      # no core dump holding the key or $CIMS_PASSWORD

@@ -62,6 +62,50 @@ def echo_as_before() -> None:
         pass
 
 
+_prompted = False      # this command asked something at the terminal
+
+
+def reset_prompted() -> None:
+    global _prompted
+    _prompted = False
+
+
+def prompting() -> None:
+    """Every prompt of the CLI calls this just before it asks: the echo is given back
+    (`echo_as_before`) and the command is known to have asked (`discard_typed_ahead`)."""
+    global _prompted
+    _prompted = True
+    echo_as_before()
+
+
+def discard_typed_ahead() -> None:
+    """A command that asked at the terminal ends without success (a password refused for
+    the last time, a question answered no, Ctrl-C, Ctrl-D): what was typed ahead and not
+    read yet (the next password, the confirmation of one) is discarded (tcflush TCIFLUSH)
+    instead of being read by the shell as a command, shown on screen and kept in its
+    history. Input typed during a command that succeeded is left for the shell."""
+    if not _prompted:
+        return
+    if os.name == "nt":
+        try:
+            import msvcrt
+
+            if os.isatty(sys.stdin.fileno()):
+                while msvcrt.kbhit():          # the console's keys not read yet
+                    msvcrt.getwch()
+        except Exception:   # noqa: BLE001
+            pass
+        return
+    try:
+        import termios
+
+        fd = sys.stdin.fileno()
+        if os.isatty(fd):
+            termios.tcflush(fd, termios.TCIFLUSH)
+    except Exception:   # noqa: BLE001 - no termios (Windows), no stdin, the terminal went away
+        return
+
+
 def _loading_interrupted(signum, frame):
     sys.stderr.write("Interrupted.\n")
     raise SystemExit(130)
