@@ -667,8 +667,11 @@ class App:
             if self._session.account_problem:
                 _say(f"Warning: {self._session.account_problem}.", err=True)
             if self._session.trust_problem:   # found before sign-in wrote anything
-                _say(f"Warning: {shown(self._session.trust_problem)}. Tell an administrator "
-                           "(`cims audit verify`).", err=True)
+                # A copy's warning says itself what to do; each says it as the role may act.
+                then = ("" if self._session.trust_kind == "copy" else
+                        " Run `cims audit verify` to see the whole trail." if self._session.role == "admin"
+                        else " Tell an administrator (`cims audit verify`).")
+                _say(f"Warning: {shown(self._session.trust_problem)}.{then}", err=True)
             if self._session.role == "admin":
                 from .services.gdpr import unfinished_erases
 
@@ -1012,7 +1015,8 @@ def user_add(app: App, name, role, display_name):
     from .services import auth
 
     session = app.session()
-    app.out.emit(auth.add_user(session, name, role, app.new_password(name), display_name=display_name))
+    who, _role = auth.check_user_addable(session, name, role)      # before the password is asked for
+    app.out.emit(auth.add_user(session, name, role, app.new_password(who), display_name=display_name))
 
 
 @user.command("list")
@@ -1061,7 +1065,7 @@ def user_passwd(app: App, name):
     from .services import auth
 
     session = app.session()
-    who = (name or session.username).lower()
+    who = auth.check_password_changeable(session, name or session.username)     # before asking
     auth.change_password(session, who, app.new_password(who))
     app.out.emit({"username": who, "password": "changed"})
 
@@ -1086,7 +1090,7 @@ def user_enable(app: App, name):
     from .services import auth
 
     session = app.session()
-    auth.enable_user(session, name, app.new_password(name.lower()))
+    auth.enable_user(session, name, app.new_password(auth.check_enableable(session, name)))
     app.out.emit({"username": name.lower(), "disabled": False})
 
 
@@ -1160,7 +1164,8 @@ def _refuse_without_terminal(yes: bool, command: str) -> None:
     """A step that cannot be undone needs --yes when there is no terminal to ask at.
 
     Raises CimsError (one line naming --yes) when stdin is not a terminal and `yes` is
-    False. Called before sign-in: nobody is asked anything, so nothing is lost by it.
+    False. Called once the user's role is known to allow the step: --yes is never
+    suggested to someone who may not take it.
     """
     if not yes and not sys.stdin.isatty():
         raise CimsError(f"{command} cannot be undone and there is no terminal to confirm it: "
@@ -1422,7 +1427,7 @@ def _entity_group(ent: Entity) -> click.Group:
         session = app.session()
         if ent.kind == "customer":
             record_id = _customer_ref(session, record_id)
-        found = records.check_deletable(session, record_id)
+        found = records.check_deletable(session, record_id)      # the role may delete it
         _confirm(yes, f"Delete {found['id']}?")
         records.delete(session, record_id)
         app.out.emit({"id": record_id.upper(), "deleted": True})
@@ -1605,9 +1610,9 @@ def restore(app: App, backup_file, yes, other_store, unsigned):
                                    password if password is not None else app.password(), allow_unsigned=unsigned)
         changed = False
     else:
-        _refuse_without_terminal(yes, "restore")
         session = app.session()
         svc.check_restore(session, backup_file, allow_other_store=other_store, allow_unsigned=unsigned)
+        _refuse_without_terminal(yes, "restore")      # once the role is known to restore
         password, changed = _backup_password(app, session, backup_file)
         preview = svc.preview_restore(session, backup_file, password, allow_other_store=other_store,
                                       allow_unsigned=unsigned)
@@ -1813,6 +1818,7 @@ def audit_accept(app: App, yes):
     from .services import audit_log
 
     session = app.session()
+    audit_log.check_may_accept(session)      # a role that may not is told so before any question
     if not yes:
         prompting()
         click.confirm("This computer will stop warning about what it saw before. Continue?", abort=True)
@@ -1873,9 +1879,9 @@ def gdpr_erase(app: App, customer_id, yes):
     """Erase one customer's personal data everywhere, including the audit trail's values."""
     from .services import gdpr as svc
 
-    _refuse_without_terminal(yes, "gdpr erase")
     session = app.session()
-    who = svc.erasable_person(session, _customer_ref(session, customer_id))
+    who = svc.erasable_person(session, _customer_ref(session, customer_id))    # the role first
+    _refuse_without_terminal(yes, "gdpr erase")
     cid = who["id"]
     named = ", ".join(v for v in (who["name"], who["email"]) if v)
     _confirm(yes, shown(f"Erase all personal data of {cid}" + (f" ({named})" if named else "")
