@@ -27,7 +27,7 @@ from . import __version__
 from .domain.schema import ENTITIES, ROLES, Entity
 from . import interrupts
 from .errors import CimsError, ValidationFailed, WrongPassword
-from .launch import prompting
+from .launch import hush, prompting
 from .logs import RedactingFormatter, log_dir, private_log_handler
 from .terminal import for_stream, json_text, shown
 
@@ -574,7 +574,9 @@ def _prompt_secret(prompt: str, *, err: bool = False) -> str:
     for _ in range(SECRET_PROMPT_TRIES):
         try:
             prompting()
-            return password_text(click.prompt(prompt, hide_input=True, err=err), prompt)
+            typed = click.prompt(prompt, hide_input=True, err=err)
+            hush(after_secret=True)      # what is typed on while it is checked is not shown
+            return password_text(typed, prompt)
         except UnicodeDecodeError:
             pass
         except ValidationFailed:
@@ -2661,12 +2663,15 @@ def main(argv: list[str] | None = None) -> int:
     """Run one `cims` command; its exit code. Output any text can go to (terminal.set_up_output);
     a command that fails or is stopped after asking something at the terminal leaves no
     typed-ahead input behind for the shell (launch.discard_typed_ahead)."""
-    from .launch import discard_typed_ahead, reset_prompted
+    from .launch import discard_typed_ahead, echo_as_before, reset_prompted
     from .terminal import set_up_output, unshown_note
 
     set_up_output()
     reset_prompted()
-    code = _main(argv)
+    try:
+        code = _main(argv)
+    finally:
+        echo_as_before()        # after a hidden prompt the echo was off (launch.hush)
     if code != 0:
         discard_typed_ahead()
     note = unshown_note()
