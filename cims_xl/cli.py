@@ -27,7 +27,7 @@ from . import __version__
 from .domain.schema import ENTITIES, ROLES, Entity
 from . import interrupts
 from .errors import CimsError, ValidationFailed, WrongPassword
-from .launch import echo_as_before
+from .launch import hush, prompting
 from .logs import RedactingFormatter, log_dir, private_log_handler
 from .terminal import for_stream, json_text, shown
 
@@ -146,7 +146,11 @@ class Output:
             w.writerow([_csv_safe(str(c)) for c in columns])
             for r in rows:
                 w.writerow([_csv_safe(r.get(c)) for c in columns])
-            click.echo(for_stream(buf.getvalue(), click.get_text_stream("stdout")), nl=False)
+            from .terminal import csv_bom_wanted
+
+            # A CSV file made with `> FILE` opens in Excel as UTF-8 only with a BOM.
+            bom = "\ufeff" if csv_bom_wanted(sys.stdout) else ""
+            click.echo(bom + for_stream(buf.getvalue(), click.get_text_stream("stdout")), nl=False)
             return
         self._table(rows, columns, title, vertical, headers or {})
 
@@ -569,8 +573,10 @@ def _prompt_secret(prompt: str, *, err: bool = False) -> str:
 
     for _ in range(SECRET_PROMPT_TRIES):
         try:
-            echo_as_before()
-            return password_text(click.prompt(prompt, hide_input=True, err=err), prompt)
+            prompting()
+            typed = click.prompt(prompt, hide_input=True, err=err)
+            hush(after_secret=True)      # what is typed on while it is checked is not shown
+            return password_text(typed, prompt)
         except UnicodeDecodeError:
             pass
         except ValidationFailed:
@@ -663,8 +669,11 @@ class App:
             if self._session.account_problem:
                 _say(f"Warning: {self._session.account_problem}.", err=True)
             if self._session.trust_problem:   # found before sign-in wrote anything
-                _say(f"Warning: {shown(self._session.trust_problem)}. Tell an administrator "
-                           "(`cims audit verify`).", err=True)
+                # A copy's warning says itself what to do; each says it as the role may act.
+                then = ("" if self._session.trust_kind == "copy" else
+                        " Run `cims audit verify` to see the whole trail." if self._session.role == "admin"
+                        else " Tell an administrator (`cims audit verify`).")
+                _say(f"Warning: {shown(self._session.trust_problem)}.{then}", err=True)
             if self._session.role == "admin":
                 from .services.gdpr import unfinished_erases
 
@@ -1008,7 +1017,8 @@ def user_add(app: App, name, role, display_name):
     from .services import auth
 
     session = app.session()
-    app.out.emit(auth.add_user(session, name, role, app.new_password(name), display_name=display_name))
+    who, _role = auth.check_user_addable(session, name, role)      # before the password is asked for
+    app.out.emit(auth.add_user(session, name, role, app.new_password(who), display_name=display_name))
 
 
 @user.command("list")
@@ -1057,7 +1067,7 @@ def user_passwd(app: App, name):
     from .services import auth
 
     session = app.session()
-    who = (name or session.username).lower()
+    who = auth.check_password_changeable(session, name or session.username)     # before asking
     auth.change_password(session, who, app.new_password(who))
     app.out.emit({"username": who, "password": "changed"})
 
@@ -1082,7 +1092,7 @@ def user_enable(app: App, name):
     from .services import auth
 
     session = app.session()
-    auth.enable_user(session, name, app.new_password(name.lower()))
+    auth.enable_user(session, name, app.new_password(auth.check_enableable(session, name)))
     app.out.emit({"username": name.lower(), "disabled": False})
 
 
@@ -1122,7 +1132,11 @@ def _show_enrolment(name: str, uri: str) -> None:
             segno = None
         if segno is not None:
             buf = io.StringIO()
-            segno.make(uri, error="m").terminal(out=buf, compact=True, border=2)
+            from .terminal import writes_everything
+
+            # Half-block characters where the terminal can write them; else coloured spaces.
+            compact = writes_everything(getattr(sys.stdout, "encoding", None))
+            segno.make(uri, error="m").terminal(out=buf, compact=compact, border=2)
             click.echo(buf.getvalue(), nl=False)
     click.echo("")
     click.echo(uri)
@@ -1144,7 +1158,7 @@ def _confirm(yes: bool, question: str) -> None:
 
         width = terminal_width(click.get_text_stream("stdout"))
         # the question broken at word boundaries, with room for " [y/N]: " after it
-        echo_as_before()
+        prompting()
         click.confirm(fit_lines(question, width - len(" [y/N]: ") if width else None), abort=True)
 
 
@@ -1152,7 +1166,8 @@ def _refuse_without_terminal(yes: bool, command: str) -> None:
     """A step that cannot be undone needs --yes when there is no terminal to ask at.
 
     Raises CimsError (one line naming --yes) when stdin is not a terminal and `yes` is
-    False. Called before sign-in: nobody is asked anything, so nothing is lost by it.
+    False. Called once the user's role is known to allow the step: --yes is never
+    suggested to someone who may not take it.
     """
     if not yes and not sys.stdin.isatty():
         raise CimsError(f"{command} cannot be undone and there is no terminal to confirm it: "
@@ -1452,7 +1467,7 @@ def _entity_group(ent: Entity) -> click.Group:
         session = app.session()
         if ent.kind == "customer":
             record_id = _customer_ref(session, record_id)
-        found = records.check_deletable(session, record_id)
+        found = records.check_deletable(session, record_id)      # the role may delete it
         under = records.records_under(session, found["id"]) if ent.kind == "customer" else {}
         with_it = f" and with it {records.describe_records(under)}" if under else ""
         _confirm(yes, f"Delete {found['id']}{with_it}?")
@@ -1677,9 +1692,9 @@ def restore(app: App, backup_file, yes, other_store, unsigned):
                                    password if password is not None else app.password(), allow_unsigned=unsigned)
         changed = False
     else:
-        _refuse_without_terminal(yes, "restore")
         session = app.session()
         svc.check_restore(session, backup_file, allow_other_store=other_store, allow_unsigned=unsigned)
+        _refuse_without_terminal(yes, "restore")      # once the role is known to restore
         password, changed = _backup_password(app, session, backup_file)
         preview = svc.preview_restore(session, backup_file, password, allow_other_store=other_store,
                                       allow_unsigned=unsigned)
@@ -1885,8 +1900,9 @@ def audit_accept(app: App, yes):
     from .services import audit_log
 
     session = app.session()
+    audit_log.check_may_accept(session)      # a role that may not is told so before any question
     if not yes:
-        echo_as_before()
+        prompting()
         click.confirm("This computer will stop warning about what it saw before. Continue?", abort=True)
     app.out.emit(audit_log.accept_trail(session))
 
@@ -1958,9 +1974,9 @@ def gdpr_erase(app: App, customer_id, yes):
     """Erase one customer's (C-…) or one contact person's (P-…) personal data everywhere, including the audit trail's values."""
     from .services import gdpr as svc
 
-    _refuse_without_terminal(yes, "gdpr erase")
     session = app.session()
-    who = svc.erasable_person(session, _customer_ref(session, customer_id))
+    who = svc.erasable_person(session, _customer_ref(session, customer_id))    # the role first
+    _refuse_without_terminal(yes, "gdpr erase")
     cid = who["id"]
     named = ", ".join(v for v in (who["name"], who["email"]) if v)
     alone = " (this contact person alone: their customer stays)" if svc.is_contact_id(cid) else ""
@@ -2461,7 +2477,7 @@ def workbook_trust(app: App, path, yes):
         if not sys.stdin.isatty():
             raise CimsError(f"{Path(path).name} names the store {shown(named)} ({verdict.problem}); "
                             "run this in a terminal to see it and answer, or add --yes to accept it")
-        echo_as_before()
+        prompting()
         if not click.confirm(question, default=False, err=True):
             app.out.message("Not accepted; Sign in from Excel keeps refusing that store")
             return
@@ -2752,6 +2768,27 @@ _LAST_NOT_SAVED = "What it was writing then was not saved."
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one `cims` command; its exit code. Output any text can go to (terminal.set_up_output);
+    a command that fails or is stopped after asking something at the terminal leaves no
+    typed-ahead input behind for the shell (launch.discard_typed_ahead)."""
+    from .launch import discard_typed_ahead, echo_as_before, reset_prompted
+    from .terminal import set_up_output, unshown_note
+
+    set_up_output()
+    reset_prompted()
+    try:
+        code = _main(argv)
+    finally:
+        echo_as_before()        # after a hidden prompt the echo was off (launch.hush)
+    if code != 0:
+        discard_typed_ahead()
+    note = unshown_note()
+    if note:
+        _say(note, err=True)
+    return code
+
+
+def _main(argv: list[str] | None) -> int:
     from .security.process import harden_process
 
     harden_process()      # no core dump holding the key or $CIMS_PASSWORD

@@ -27,8 +27,19 @@ _saved: tuple[int, list] | None = None      # (fd, the terminal's attributes as 
 
 def quiet_terminal() -> None:
     """Turn off the echo of the terminal on stdin while the CLI loads (see above)."""
-    global _saved
-    if os.environ.get("CIMS_PASSWORD") is not None or _saved is not None:
+    if os.environ.get("CIMS_PASSWORD") is not None:
+        return
+    hush()
+
+
+def hush(*, after_secret: bool = False) -> None:
+    """Turn off the terminal's echo until the next prompt (`prompting`) or the end of the
+    command (`echo_as_before`): while the CLI loads, and after a hidden prompt
+    (`after_secret`), where a person types on (the confirmation of a password refused a
+    moment later) while cims checks what was typed. Typed-ahead input is kept (TCSANOW)."""
+    global _saved, _after_secret
+    _after_secret = _after_secret or after_secret
+    if _saved is not None:
         return
     try:
         import termios
@@ -59,6 +70,81 @@ def echo_as_before() -> None:
 
         termios.tcsetattr(fd, termios.TCSANOW, before)
     except Exception:   # noqa: BLE001 - the terminal went away
+        pass
+
+
+_prompted = False      # this command asked something at the terminal
+_after_secret = False  # and the last thing it asked was hidden (a password, a code)
+# How long a command that ends after a refused password keeps the terminal quiet before it
+# discards what was typed: the person typing the confirmation they expected to be asked
+# for is still typing when the refusal shows (try25p LOW 4).
+SETTLE_SECONDS = 0.6
+
+
+def reset_prompted() -> None:
+    global _prompted, _after_secret
+    _prompted = _after_secret = False
+
+
+def prompting() -> None:
+    """Every prompt of the CLI calls this just before it asks: the echo is given back
+    (`echo_as_before`) and the command is known to have asked (`discard_typed_ahead`)."""
+    global _prompted, _after_secret
+    _prompted = True
+    _after_secret = False
+    echo_as_before()
+
+
+def discard_typed_ahead() -> None:
+    """A command that asked at the terminal ends without success (a password refused for
+    the last time, a question answered no, Ctrl-C, Ctrl-D): what was typed ahead and not
+    read yet (the next password, the confirmation of one) is discarded (tcflush TCIFLUSH)
+    instead of being read by the shell as a command, shown on screen and kept in its
+    history. From then until the process has exited the terminal does not echo, and at
+    the very end (atexit, after Python has joined the command's threads) what was typed
+    meanwhile is discarded too and the echo given back. Input typed during a command that
+    succeeded is left for the shell."""
+    if not _prompted:
+        return
+    if os.name == "nt":
+        try:
+            import msvcrt
+
+            if os.isatty(sys.stdin.fileno()):
+                while msvcrt.kbhit():          # the console's keys not read yet
+                    msvcrt.getwch()
+        except Exception:   # noqa: BLE001
+            pass
+        return
+    try:
+        import atexit
+        import termios
+
+        fd = sys.stdin.fileno()
+        if not os.isatty(fd):
+            return
+        before = termios.tcgetattr(fd)
+        quiet = termios.tcgetattr(fd)
+        quiet[3] &= ~(termios.ECHO | termios.ECHONL)
+        termios.tcsetattr(fd, termios.TCSAFLUSH, quiet)     # discards what was typed ahead
+        atexit.register(_flush_and_echo, fd, before)
+        if _after_secret:        # the refusal of a password: let the typing that was on its way land
+            import time
+
+            sys.stderr.flush()
+            time.sleep(SETTLE_SECONDS)
+            termios.tcflush(fd, termios.TCIFLUSH)
+    except Exception:   # noqa: BLE001 - the terminal went away
+        return
+
+
+def _flush_and_echo(fd: int, before: list) -> None:
+    """At exit: discard what was typed while the process ended, give the echo back."""
+    try:
+        import termios
+
+        termios.tcsetattr(fd, termios.TCSAFLUSH, before)
+    except Exception:   # noqa: BLE001
         pass
 
 

@@ -34,8 +34,9 @@ def _visible(m: re.Match) -> str:
 
 
 def shown(text: str) -> str:
-    """`text` with the characters a terminal would obey written as visible escapes."""
-    return _UNSAFE.sub(_visible, text) if _UNSAFE.search(text) else text
+    """`text` with the characters a terminal would obey written as visible escapes, and
+    those a terminal's encoding cannot write too (`terminal_shown`)."""
+    return terminal_shown(_UNSAFE.sub(_visible, text) if _UNSAFE.search(text) else text)
 
 
 def json_text(text: str) -> str:
@@ -98,3 +99,150 @@ def fit_lines(text: str, width: int | None, hang: int = 0) -> str:
         indent = hang if all(cell_len(word) <= width - hang for word in rest.split()) else 0
         out += [" " * indent + part.plain.rstrip() for part in Text(rest).wrap(console, width - indent)]
     return "\n".join(out)
+
+
+# ----- output the stream's encoding cannot write ---------------------------------------
+#
+# Python writes stdout and stderr in the locale's encoding: on Windows, redirected or piped
+# output goes out in the ANSI code page (cp1252 on a Western PC, cp936 on a Chinese one),
+# and a terminal may be set to a legacy encoding. One Arabic name, one 𠮷 or one emoji a
+# code page lacks then raised UnicodeEncodeError in the middle of a listing (exit 70, an
+# empty file). So, at the start of each command (`set_up_output`):
+#
+# * a file or a pipe gets UTF-8, whatever the code page (the data as it is; a `--format csv`
+#   listing written to a file starts with a UTF-8 BOM so Excel reads it as UTF-8, see
+#   `csv_bom_wanted`);
+# * a terminal whose encoding cannot write a character shows it as a visible escape
+#   (`\u0645`, `\U00020bb7`: never dropped, never a "?" that hides what it was), and at the
+#   end of the command one note on stderr names the encoding and how to see the text
+#   (`unshown_note`).
+# Encodings that write every character (UTF-8/16/32, GB18030) are left as they are.
+
+_WHOLE_UNICODE = {"utf-8", "utf-16", "utf-32", "utf-8-sig", "utf-16-le", "utf-16-be", "utf-32-le",
+                  "utf-32-be", "gb18030"}
+ESCAPES = "cims-visible"
+_unshown: list[str] = []              # encodings that could not write a character this command
+_limited: list[str] = []              # the encodings of terminals that cannot write every character
+_terminal_encoding: str | None = None  # a terminal's encoding that cannot write every character
+
+
+def _escape(ch: str) -> str:
+    c = ord(ch)
+    if 0xDC80 <= c <= 0xDCFF:
+        return f"\\x{c - 0xDC00:02x}"
+    return f"\\u{c:04x}" if c <= 0xFFFF else f"\\U{c:08x}"
+
+
+def _visible_escapes(exc: UnicodeError):
+    """A codec error handler: what the encoding cannot write, as visible escapes (noted)."""
+    if not isinstance(exc, UnicodeEncodeError):
+        raise exc
+    # (a code page's codec calls itself "charmap": the note names the terminal's encoding)
+    if exc.encoding not in _unshown:
+        _unshown.append(exc.encoding)
+    return "".join(_escape(ch) for ch in exc.object[exc.start:exc.end]), exc.end
+
+
+_registered = False
+
+
+def _register() -> None:
+    global _registered
+    if not _registered:
+        import codecs
+
+        codecs.register_error(ESCAPES, _visible_escapes)
+        _registered = True
+
+
+def _canonical(encoding: str | None) -> str:
+    import codecs
+
+    try:
+        return codecs.lookup(encoding or "ascii").name
+    except LookupError:
+        return (encoding or "ascii").lower()
+
+
+def writes_everything(encoding: str | None) -> bool:
+    """Whether `encoding` can write every Unicode character."""
+    return _canonical(encoding) in _WHOLE_UNICODE
+
+
+def _is_tty(stream) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
+def set_up_output() -> None:
+    """Make stdout and stderr able to write any text (see above). Called first by the CLI."""
+    import io
+    import sys
+
+    global _terminal_encoding
+    _register()
+    _unshown.clear()
+    _limited.clear()
+    _terminal_encoding = None
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name, None)
+        if not isinstance(stream, io.TextIOWrapper) or writes_everything(stream.encoding):
+            continue
+        try:
+            if _is_tty(stream):
+                stream.reconfigure(errors=ESCAPES)
+                _limited.append(_canonical(stream.encoding))
+                if name == "stdout":     # what `shown` text is measured for (tables)
+                    _terminal_encoding = _canonical(stream.encoding)
+            else:
+                stream.flush()
+                stream.reconfigure(encoding="utf-8")
+        except (AttributeError, ValueError, OSError, LookupError):
+            continue
+
+
+def terminal_shown(text: str) -> str:
+    """`text` with the characters the terminal's encoding cannot write as visible escapes
+    (noted for `unshown_note`), so a table measures what the terminal will show."""
+    enc = _terminal_encoding
+    if enc is None or text.isascii():
+        return text
+    try:
+        text.encode(enc)
+        return text
+    except UnicodeEncodeError:
+        _unshown.append(enc)
+        return text.encode(enc, ESCAPES).decode(enc)
+    except LookupError:
+        return text
+
+
+def unshown_note() -> str | None:
+    """The one line for stderr when a terminal could not show some characters, else None."""
+    if not _unshown:
+        return None
+    encodings = " and ".join(dict.fromkeys(_limited or _unshown))
+    _unshown.clear()
+    return (f"Note: this terminal's encoding ({encodings}) cannot show some characters; they are "
+            "shown as \\u escapes. To see them, set PYTHONUTF8=1 (or set the terminal to UTF-8), or "
+            "write the output to a file (`> FILE`, or --out FILE where a command has it): files get UTF-8.")
+
+
+def csv_bom_wanted(stream) -> bool:
+    """Whether CSV written to `stream` should start with a UTF-8 BOM: it is a regular file,
+    at its start, written in UTF-8 (Excel opens a CSV file without one in the PC's code page)."""
+    import os
+    import stat
+
+    try:
+        if _is_tty(stream) or _canonical(stream.encoding) != "utf-8":
+            return False
+        fd = stream.fileno()
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return False
+        stream.flush()
+        return os.lseek(fd, 0, os.SEEK_CUR) == 0
+    except (AttributeError, ValueError, OSError):     # io.UnsupportedOperation is both
+        return False

@@ -181,6 +181,10 @@ def _write_calls(admin):
         "auth.disable_user": lambda s: auth.disable_user(s, "admin"),
         "auth.enable_user": lambda s: auth.enable_user(s, "admin", "Another-Strong-Pass-1"),
         "auth.change_password": lambda s: auth.change_password(s, "admin", "Another-Strong-Pass-1"),
+        # the checks asked before a new password is typed (cims user add / enable / passwd)
+        "auth.check_user_addable": lambda s: auth.check_user_addable(s, "newbie", "admin"),
+        "auth.check_enableable": lambda s: auth.check_enableable(s, "admin"),
+        "auth.check_password_changeable": lambda s: auth.check_password_changeable(s, "admin"),
         "auth.totp_enrol": lambda s: auth.totp_enrol(s, "admin"),
         "auth.totp_confirm": lambda s: auth.totp_confirm(s, "admin", "123456"),
         "auth.totp_disable": lambda s: auth.totp_disable(s, "admin"),
@@ -210,6 +214,7 @@ def _write_calls(admin):
         "segments.refresh_before_reports": None,
         "audit_log.verify": lambda s: audit_log.verify(s),
         "audit_log.accept_trail": lambda s: audit_log.accept_trail(s),
+        "audit_log.check_may_accept": lambda s: audit_log.check_may_accept(s),     # before its question
         "records.set_stage_history": lambda s: records.set_stage_history(s, opp["id"], [(None, "Lead", NOW)]),
         "suppression.allow_again": lambda s: suppression.allow_again(s, "someone@example.com"),
         "suppression.carry_over": lambda s: suppression.carry_over(s, {"key_check": "", "customers": {}}),

@@ -35,6 +35,15 @@ ENV = "CIMS_TRUST_DIR"
 # the store are both written on one OS account, each looks rewritten to the other.
 COPY_HINT = (" (or a copy of this store file, which has the same store id, was written on this computer; "
              "once you know which, `cims audit accept` on the store you keep)")
+# The same, for a role that may not accept the trail: it is never told to run what it may not.
+COPY_HINT_ASK = (" (or a copy of this store file, which has the same store id, was written on this computer; "
+                 "once you know which, ask an administrator to run `cims audit accept` on the store you keep)")
+# How many store files (paths) of one store id a pin remembers the own head of.
+PATHS_KEPT = 16
+
+
+def copy_hint(admin: bool) -> str:
+    return COPY_HINT if admin else COPY_HINT_ASK
 
 
 def trust_dir() -> Path:
@@ -66,17 +75,70 @@ def load_pin(store_id: str) -> dict | None:
     return doc if isinstance(doc, dict) and isinstance(doc.get("head"), list) else None
 
 
+def path_key(pin: dict, store_path: str | os.PathLike) -> str | None:
+    """The store file's path as the pin knows it: a salted SHA-256 of its full path (links
+    followed), so no folder or file name is on disk in plain text; None when the pin has
+    no salt yet (written before paths were kept)."""
+    salt = pin.get("salt")
+    if not isinstance(salt, str):
+        return None
+    real = os.path.normcase(os.path.realpath(os.path.expanduser(os.fspath(store_path))))
+    try:
+        return hashlib.sha256(bytes.fromhex(salt) + real.encode("utf-8", "surrogatepass")).hexdigest()
+    except ValueError:
+        return None
+
+
+def own_head(pin: dict, store_path: str | os.PathLike) -> tuple[int, str] | None:
+    """The newest entry this account saw written to the store file at `store_path` (the
+    pin's `heads`), or None when it has none for that file."""
+    key = path_key(pin, store_path)
+    heads = pin.get("heads")
+    head = heads.get(key) if isinstance(heads, dict) and key else None
+    if isinstance(head, list) and len(head) == 2 and isinstance(head[0], int) and isinstance(head[1], str):
+        return head[0], head[1]
+    return None
+
+
+def pinned_elsewhere(pin: dict, store_path: str | os.PathLike) -> bool:
+    """Whether the pin's head was written through another store file of the same store id
+    (a copy, or the store before it was moved) than the one at `store_path`."""
+    where = pin.get("where")
+    return isinstance(where, str) and where != path_key(pin, store_path)
+
+
 def save_pin(store_id: str, head: tuple[int, str], keys: dict[str, str | None] | None = None,
-             signed_from: int | None = None) -> None:
+             signed_from: int | None = None, store_path: str | os.PathLike | None = None, *,
+             own_only: bool = False) -> None:
     """Pin a head (and, when given, the users' key fingerprints). Atomic, mode 0600.
 
     `keys` None keeps the fingerprints pinned before; `signed_from` None keeps it too.
+    `store_path`: the store file the head was read from; it is kept as that file's own
+    head (`own_head`) and, as `where`, as the file the pinned head came from, so a
+    copy of the store written on this account can be told from a cut or a rewrite.
+    `own_only`: only the file's own head is kept (the pinned head stays as it was).
     """
     old = load_pin(store_id) or {}
-    doc = {"store_id": store_id, "head": [int(head[0]), head[1]],
-           "keys": old.get("keys", {}) if keys is None else keys,
-           "keys_at": old.get("keys_at") if keys is None else int(head[0]),
-           "signed_from": old.get("signed_from") if signed_from is None else int(signed_from)}
+    if own_only:
+        doc = dict(old)
+    else:
+        doc = {**old, "store_id": store_id, "head": [int(head[0]), head[1]],
+               "keys": old.get("keys", {}) if keys is None else keys,
+               "keys_at": old.get("keys_at") if keys is None else int(head[0]),
+               "signed_from": old.get("signed_from") if signed_from is None else int(signed_from)}
+        doc.pop("where", None)
+    if store_path is not None:
+        if not isinstance(doc.get("salt"), str):
+            doc["salt"] = os.urandom(16).hex()
+        key = path_key(doc, store_path)
+        heads = {k: v for k, v in (doc.get("heads") or {}).items() if k != key} \
+            if isinstance(doc.get("heads"), dict) else {}
+        heads[key] = [int(head[0]), head[1]]
+        doc["heads"] = dict(list(heads.items())[-PATHS_KEPT:])     # the newest files kept
+        if not own_only:
+            doc["where"] = key
+    if not isinstance(doc.get("head"), list):
+        return                # nothing pinned yet: an own head alone is not a pin
     path = pin_path(store_id)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=path.name + ".", dir=path.parent)

@@ -76,12 +76,14 @@ def verify(session: Session) -> chain.VerifyResult:
     out, replay, store_id, signed_from = _check_trail(session)
     if out.ok and replay.last_mac is not None:
         try:
-            trust.save_pin(store_id, (replay.last_seq, replay.last_mac), replay.fingerprints(), signed_from)
+            trust.save_pin(store_id, (replay.last_seq, replay.last_mac), replay.fingerprints(), signed_from,
+                           session.store_path)
         except OSError as exc:
             out.notes.append(f"this computer could not keep what it saw ({trust.trust_dir()}: "
                              f"{exc.strerror or type(exc).__name__})")
     elif not out.ok:
         session.pin_heads = False   # writes in this session must not pin a head past the damage
+        session.pin_own_head = False
     return out
 
 
@@ -236,6 +238,12 @@ def _secret_text(secret):
     return secret if secret is None or isinstance(secret, str) else repr(secret)
 
 
+def check_may_accept(session: Session) -> None:
+    """PermissionDenied (audited) unless the signed-in user may accept the trail: asked
+    before the question, so a role that may not is not asked first (administrators only)."""
+    session.ensure("admin")
+
+
 def accept_trail(session: Session) -> dict:
     """Pin the trail as it is now on this OS account, after an administrator has looked
     into what `verify` named (e.g. a store file deliberately put back from a copy).
@@ -262,8 +270,8 @@ def accept_trail(session: Session) -> dict:
     changes: dict = {"pinned_head": [before, None]}
     if erases:
         changes["accepted_erases"] = [None, [[run.first, run.last] for run in erases]]
-    session.trust_problem = None
-    session.pin_heads = False
+    session.trust_problem = session.trust_kind = None
+    session.pin_heads = session.pin_own_head = False
     with session.unit_of_work() as uow:
         session.audit([AuditEvent(utcnow(), session.username, ledger.ACCEPT, None, None, None, changes)])
         for run in erases:
@@ -275,7 +283,7 @@ def accept_trail(session: Session) -> dict:
     pinned = old_pin.get("keys") or {}
     changed = [{"user": u, "was": pinned.get(u), "now": keys.get(u)}
                for u in sorted(set(pinned) | set(keys)) if u in pinned and pinned.get(u) != keys.get(u)]
-    trust.save_pin(store_id, head, keys, signed_from)
+    trust.save_pin(store_id, head, keys, signed_from, session.store_path)
     session.pin_heads = True
     out = {"was": before, "now": head[0], "keys_changed": changed}
     if erases:

@@ -204,8 +204,12 @@ def sign_in(path: str | os.PathLike, username: str, password: str,
         raise
     # Before anything is written: does the trail still hold the head this OS account
     # pinned? If not, heads are no longer pinned here and `audit verify` names it.
-    session.trust_problem = _pinned_head_problem(store, kf.store_id)
+    session.trust_problem, session.trust_kind = _pinned_head_problem(
+        store, kf.store_id, path, admin=user.get("role") == "admin")
     session.pin_heads = session.trust_problem is None
+    # Beside a copy, this file's own newest entry is still kept, so a later cut or
+    # rewrite of this file is named as one.
+    session.pin_own_head = session.trust_kind == "copy"
     if outside:
         session.account_problem = (f"your account was changed outside cims ({', '.join(outside)}); that "
                                    "change was ignored: an administrator should run `cims audit verify`")
@@ -353,26 +357,62 @@ def _trail_fields(store: Store, user: dict, store_id: str, signing_public: str |
     return out, changed
 
 
-def _pinned_head_problem(store: Store, store_id: str) -> str | None:
-    """What is wrong with the trail compared with the head this OS account pinned, or None."""
+def _pinned_head_problem(store: Store, store_id: str, store_path: Path | None = None,
+                         admin: bool = True) -> tuple[str | None, str | None]:
+    """What is wrong with the trail compared with the head this OS account pinned, and its
+    kind: (None, None), (text, "copy"), (text, "cut"), (text, "rewritten") or (text,
+    "stripped"). `admin`: the text may tell to run `cims audit accept` (else: to ask an
+    administrator to).
+
+    The pin is kept per store id, which a copy of the store file shares: signing in to a
+    copy moves the pin to the copy's entries, which the store never had. When the pinned
+    head was written through another file (`trust.pinned_elsewhere`) and this file still
+    holds the newest entry this account saw written to it (`trust.own_head`), that is the
+    copy, said as such (never "cut" or "rewritten", however the two grow apart). When
+    this file lost or changed an entry this account saw written to it, that is named as
+    a cut or a rewrite of this file, as before."""
     pin = trust.load_pin(store_id)
     if pin is None:
-        return None
+        return None, None
     seq, mac = pin["head"]
     have = store.audit_mac_at(int(seq))
+    hint = trust.copy_hint(admin)
+    last = store.last_audit()
+    end = last[0] if last else 0
+    if have != mac and store_path is not None and trust.pinned_elsewhere(pin, store_path):
+        own = trust.own_head(pin, store_path)
+        if own is None or store.audit_mac_at(own[0]) == own[1]:
+            return _copy_problem(seq, end, own, admin), "copy"
+        seq, mac = own         # this file itself lost or changed what was written to it here
+        have = store.audit_mac_at(int(seq))
+        hint = (f" (a copy of this store file, with entries up to #{pin['head'][0]}, was also signed in to on "
+                "this computer, but this file itself no longer holds what this computer saw written to it)")
     if have is None:
-        last = store.last_audit()
-        end = last[0] if last else 0
         return (f"the trail was cut: before this sign-in it ended at entry #{end}, but this computer "
                 f"already saw entry #{seq}; entries #{end + 1}–#{seq} were removed "
-                "(or an older copy of the store was put back)" + trust.COPY_HINT)
+                "(or an older copy of the store was put back)" + hint), "cut"
     if have != mac:
         return (f"entry #{seq} is not the one this computer saw: the trail was rewritten at or before #{seq}"
-                f"{trust.COPY_HINT}")
+                f"{hint}"), "rewritten"
     if pin.get("signed_from") is not None and store.get_meta("signed_from") != pin["signed_from"]:
         return (f"signatures start at entry #{store.get_meta('signed_from')} in the store, but this computer "
-                f"saw them start at #{pin['signed_from']} (signatures were stripped)")
-    return None
+                f"saw them start at #{pin['signed_from']} (signatures were stripped)"), "stripped"
+    return None, None
+
+
+def _copy_problem(pinned: int, end: int, own: tuple[int, str] | None, admin: bool) -> str:
+    """The warning when the pinned head came from another store file of this store id."""
+    accept = ("run `cims audit accept` here" if admin
+              else "ask an administrator to run `cims audit accept` here")
+    if own is not None:
+        holds = (f"this file still holds every entry this computer saw written to it (up to #{own[0]}; "
+                 f"it now ends at #{end}), so nothing was cut or rewritten here")
+    else:
+        holds = (f"this file ends at #{end} and this computer has not seen it written here before, so "
+                 f"if there is no such copy, entries up to #{pinned} were removed from it")
+    return (f"a copy of this store file (the same store id, at another path) was signed in to on this "
+            f"computer, and its trail went on with entries this file does not have (up to #{pinned}); "
+            f"{holds}. Keep using one of the two: if it is this one, {accept}, and stop using the copy")
 
 
 def _key_changes(kf: KeyFile, username: str, old_sign: str | None, old_slot: str | None) -> dict:
@@ -557,11 +597,42 @@ def sign_out(session: Session) -> None:
 
 # ----- users --------------------------------------------------------------------------
 
-def add_user(session: Session, username: str, role: str, password: str, *, kdf: dict | None = None,
-             display_name: str | None = None) -> dict:
+def check_user_addable(session: Session, username: str, role: str) -> tuple[str, str]:
+    """What `add_user` refuses before a password is looked at, found before the new user's
+    password is asked for: PermissionDenied (not an administrator), ValidationFailed (a
+    name or role cims does not take, a user of that name). Returns (username, role)."""
     session.ensure("admin", record_id=username)
     username = validate_username(username)
     role = validate_role(role)
+    if session.store.fetch_user(username):
+        raise ValidationFailed({"User": f"{username} already exists"})
+    return username, role
+
+
+def check_enableable(session: Session, username: str) -> str:
+    """What `enable_user` refuses before a password is looked at (not an administrator,
+    no such user, not disabled), found before the new password is asked for; the name."""
+    session.ensure("admin", record_id=username)
+    user = _user_or_404(session, username)
+    if not user["disabled"]:
+        raise ValidationFailed({"User": f"{user['username']} is not disabled"})
+    return user["username"]
+
+
+def check_password_changeable(session: Session, username: str) -> str:
+    """What `change_password` refuses before a password is looked at (someone else's
+    without being an administrator, no such user, disabled), found before the new
+    password is asked for; the name."""
+    username = _self_or_admin(session, username)
+    user = _user_or_404(session, username)
+    if user["disabled"]:
+        raise ValidationFailed({"User": f"{username} is disabled"})
+    return username
+
+
+def add_user(session: Session, username: str, role: str, password: str, *, kdf: dict | None = None,
+             display_name: str | None = None) -> dict:
+    username, role = check_user_addable(session, username, role)
     check_password(password, username)
     with KeyFile.locked(session.store_path) as kf:
         if kf.has_slot(username) or session.store.fetch_user(username):
@@ -670,11 +741,7 @@ def enable_user(session: Session, username: str, new_password: str, *, kdf: dict
     `user.disable`) followed by `user.password` with the new keys. Raises
     PermissionDenied (not admin), NotFound, ValidationFailed (not disabled; weak password).
     """
-    session.ensure("admin", record_id=username)
-    user = _user_or_404(session, username)
-    username = user["username"]
-    if not user["disabled"]:
-        raise ValidationFailed({"User": f"{username} is not disabled"})
+    username = check_enableable(session, username)
     check_password(new_password, username)
     with KeyFile.locked(session.store_path) as kf:
         with session.unit_of_work() as uow:
@@ -695,10 +762,7 @@ def enable_user(session: Session, username: str, new_password: str, *, kdf: dict
 
 def change_password(session: Session, username: str, new_password: str, *, kdf: dict | None = None) -> None:
     """Rewrap one slot. Users change their own; admins may reset anyone's."""
-    username = _self_or_admin(session, username)
-    user = _user_or_404(session, username)
-    if user["disabled"]:
-        raise ValidationFailed({"User": f"{username} is disabled"})
+    username = check_password_changeable(session, username)
     check_password(new_password, username)
     with KeyFile.locked(session.store_path) as kf:
         with session.unit_of_work() as uow:

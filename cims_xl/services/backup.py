@@ -446,6 +446,7 @@ def restore(session: Session, backup_file: str | os.PathLike, password: str, *,
             crash_point("restore.staged")
             session.store.take_sole_use()   # StoreBusy while another session has it open
             session.pin_heads = False       # the store this entry goes into is about to be replaced
+            session.pin_own_head = False
             with session.unit_of_work() as uow:
                 session.audit([AuditEvent(utcnow(), session.username, "restore.replaced", None, backup_file.name,
                                           None, {"backup_store_id": [current_id, manifest.get("store_id")]})])
@@ -625,6 +626,7 @@ def _stage(backup_file: Path, stage: Path, username: str, password: str, current
         # account pins from now on (the trail deliberately goes back to the backup's).
         restored_session = Session(db, restored, username, "admin", key, signing_key=unlocked.signing_key)
         restored_session.pin_heads = False      # pinned below, with the backup's keys
+        restored_session.pin_own_head = False
         with restored_session.unit_of_work() as uow:
             restored_session.audit([AuditEvent(utcnow(), username, "restore", None, backup_file.name, None,
                                                {"replaced_store_id": [None, current_id]})])
@@ -688,7 +690,7 @@ def _swap(store_path: Path, stage: Path, pin: tuple | None = None) -> None:
     write_private(journal, json.dumps({"stage": stage.name, "stamp": stamp}).encode())
     if pin is not None:
         with contextlib.suppress(OSError):
-            trust.save_pin(*pin)
+            trust.save_pin(*pin, store_path)
     crash_point("restore.journal-saved")
     _roll_forward(store_path, stage, stamp)
     journal.unlink()

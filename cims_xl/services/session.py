@@ -113,7 +113,9 @@ class Session:
         self._sealed_head: tuple[int, str] | None = None
         self._signed_from_known = False
         self.pin_heads = True
+        self.pin_own_head = False        # pin only this file's own head (trust.save_pin own_only)
         self.trust_problem: str | None = None
+        self.trust_kind: str | None = None     # "copy", "cut", "rewritten", "stripped"
         # Set by sign-in when it ignored a change to this user's own row made outside cims.
         self.account_problem: str | None = None
 
@@ -290,11 +292,11 @@ class Session:
     def _after_commit(self) -> None:
         """Pin the new head on this OS account (see security.trust)."""
         head, self._sealed_head = self._sealed_head, None
-        if head is not None and self.pin_heads and self.store_id:
+        if head is not None and (self.pin_heads or self.pin_own_head) and self.store_id:
             # The write is committed; a pin that cannot be written only weakens what the
             # next verify can tell, so it does not fail the write.
             with contextlib.suppress(OSError):
-                trust.save_pin(self.store_id, head)
+                trust.save_pin(self.store_id, head, store_path=self.store_path, own_only=not self.pin_heads)
 
     def on_copy(self, store_path: Path, store: Store, *, signed: bool) -> "Session":
         """This administrator's session on a copy of the store (a backup being erased),
