@@ -1153,6 +1153,14 @@ def service_report(ctx: _Context) -> ReportSheet:
                  resolution_known=m["resolution_known"] & ~early_s)
     times_note = _left_out("tickets answered or resolved before they were opened, that time counted in "
                            "neither the hours nor Within Target", m.loc[early, "id"])
+    # Answered or resolved at a time nobody gave (a back-dated or imported ticket): unknown,
+    # counted in neither the hours nor Within Target, and said so.
+    st = m["status"].astype(object)
+    unknown = ((st != "New") & ~m["responded"] & ~m["response_known"]) | \
+        (st.isin(("Resolved", "Closed")) & ~m["resolved"] & ~m["resolution_known"])
+    unknown_note = _left_out("tickets answered or resolved at a time nobody recorded (unknown, not now), "
+                             "counted in neither the hours nor Within Target", m.loc[unknown & ~early, "id"])
+    times_note = "; ".join(n for n in (times_note, unknown_note) if n) or None
     tables = [
         open_by_age(m),
         service_by(m, "priority", "Priority", "tblServiceByPriority", order=PRIORITIES, note=times_note),

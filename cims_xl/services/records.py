@@ -130,6 +130,10 @@ def _apply_rules(session: Session, ent: Entity, before: dict | None, after: dict
     if ent.kind == "opportunity":
         from ..domain import pipeline
         return pipeline.apply_opportunity_change(before, after, now)
+    if ent.kind == "interaction":
+        from ..domain import sla
+        # it happened: a When in the future is refused (naming it), never stored
+        sla.check_not_future(before, after, now, (("occurred_at", ent.field("occurred_at").header),))
     return {}
 
 
