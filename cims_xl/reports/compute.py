@@ -1116,6 +1116,11 @@ def ticket_metrics(tickets: pd.DataFrame, as_of: dt.datetime, targets=None) -> p
     resolved = _utc(t["resolved_at"]).fillna(_utc(t["closed_at"]))
     fr_breached = (responded > fr_due).where(responded.notna(), now > fr_due + ongoing)
     res_breached = (resolved > res_due).where(resolved.notna(), now > res_due + ongoing)
+    # answered (past New) or resolved at a time nobody recorded: unknown, never a breach
+    # (as sla.breach_flags)
+    status = t["status"].astype(object).fillna("New")
+    fr_breached = fr_breached.where(responded.notna() | (status == "New"), False)
+    res_breached = res_breached.where(resolved.notna() | ~status.isin(("Resolved", "Closed")), False)
     return pd.DataFrame({
         "id": t["id"], "priority": priority, "status": t["status"], "assignee": t["assignee"],
         "opened_at": opened, "first_response_due": fr_due, "resolution_due": res_due,
