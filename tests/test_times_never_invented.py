@@ -128,10 +128,17 @@ def test_a_ticket_time_given_in_the_future_is_refused_on_create_and_on_edit(admi
     assert header in exc.value.problems
 
 
-def test_a_time_a_minute_ahead_is_clock_skew_not_the_future(admin, customer):
+def test_an_interaction_a_minute_ahead_is_clock_skew_but_ten_minutes_ahead_is_refused(admin, customer):
     ahead = _now() + dt.timedelta(minutes=1)
     rec = records.create(admin, "interaction", {"customer_id": customer, "kind": "Call", "subject": "Hi",
                                                 "occurred_at": ahead})
+    assert records.get(admin, rec["id"])["occurred_at"] == ahead
+    with pytest.raises(ValidationFailed) as exc:
+        records.create(admin, "interaction", {"customer_id": customer, "kind": "Call", "subject": "Hi",
+                                              "occurred_at": _now() + dt.timedelta(minutes=10)})
+    assert "future" in exc.value.problems["When"]
+    with pytest.raises(ValidationFailed):
+        records.update(admin, rec["id"], {"occurred_at": _now() + dt.timedelta(days=1)})
     assert records.get(admin, rec["id"])["occurred_at"] == ahead
 
 
