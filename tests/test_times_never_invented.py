@@ -173,3 +173,23 @@ def test_interaction_add_without_occurred_at_is_now_and_says_so(cli, customer, a
     stored = records.get(admin, json.loads(out)["id"])
     assert stored["occurred_at"] is not None and before <= stored["occurred_at"] <= _now()
     assert "When" in err and "now" in err and "--occurred-at" in err
+
+
+def test_an_imported_interaction_or_ticket_in_the_future_is_rejected_naming_the_column(run, admin, customer,
+                                                                                      tmp_path, monkeypatch):
+    monkeypatch.setenv("CIMS_TZ", "UTC")
+    later = _typed(_now() + dt.timedelta(days=30))
+    past = _typed(_now() - dt.timedelta(days=30))
+    calls = tmp_path / "calls.csv"
+    calls.write_text(f"Customer,Kind,Subject,Date\nLi Lei,Call,Past,{past}\nLi Lei,Call,Future,{later}\n",
+                     encoding="utf-8")
+    code, out, err = run("import", str(calls), "--kind", "interactions")
+    assert "Date (When)" in out + err and "future" in out + err
+    assert [i["subject"] for i in records.list_records(admin, "interaction")] == ["Past"]
+    tickets = tmp_path / "tickets.csv"
+    tickets.write_text(f"Customer,Subject,Status,Opened\nLi Lei,Old,Open,{past}\nLi Lei,Ahead,Open,{later}\n",
+                       encoding="utf-8")
+    code, out, err = run("import", str(tickets), "--kind", "tickets")
+    assert "Opened" in out + err and "future" in out + err
+    [old] = records.list_records(admin, "ticket")
+    assert old["subject"] == "Old" and old["first_response_at"] is None

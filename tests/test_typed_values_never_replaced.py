@@ -74,3 +74,15 @@ def test_a_sheet_row_won_with_another_probability_is_invalid_and_a_stage_change_
     sync.sync_file(admin, book, "save", sheets=["Opportunities"])
     assert records.get(admin, oid)["probability"] == 100
     assert row_of(book, oid, "Opportunities")["Probability %"] == 100
+
+
+@pytest.mark.parametrize("stage, given", [("Won", 90), ("Lost", 15)])
+def test_an_imported_closed_deal_with_another_probability_is_rejected_naming_the_rule(run, admin, customer,
+                                                                                      tmp_path, stage, given):
+    path = tmp_path / "deals.csv"
+    path.write_text(f"Customer,Opportunity,Stage,Probability,Amount\nLi Lei,Big one,{stage},{given},1000\n"
+                    "Li Lei,Open one,Proposal,40,500\n", encoding="utf-8")
+    code, out, err = run("import", str(path), "--kind", "opportunities")
+    assert f"{stage} deal's probability is" in out + err and "Won is 100, Lost is 0" in out + err
+    stored = records.list_records(admin, "opportunity")
+    assert [(o["name"], o["probability"]) for o in stored] == [("Open one", 40)]
