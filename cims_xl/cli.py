@@ -1383,8 +1383,17 @@ def _entity_group(ent: Entity) -> click.Group:
             _say_typed_by_name(app, form)
             return
         given = records.with_phone_extensions(ent.kind, _with_customer_ref(session, _given(values)))
+        logged_now = ent.kind == "interaction" and not given.get("occurred_at")
+        if logged_now:
+            # logged as it happens: its time is the time of logging, said so (never left unknown
+            # without a word)
+            from .store.db import utcnow
+            given["occurred_at"] = utcnow().replace(microsecond=0)
         app.out.emit(records.create(session, ent.kind, given, context=_phone_hint(ent)))
         _say_demoted(app, session)
+        if logged_now:
+            app.out.message("When: not given, so it is now (the time of logging); give --occurred-at "
+                            "for an interaction that happened earlier")
 
     if ent.kind == "customer":
         add = click.option("--allow-duplicate", is_flag=True,

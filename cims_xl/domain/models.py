@@ -1064,3 +1064,31 @@ def _headers(kind: str) -> dict[str, str]:
     m.update({f.header.lower(): f.key for f in ent.fields})
     m.update({f.key: f.key for f in ent.fields})
     return m
+
+
+def check_given_times_and_rules(ent: Entity, values: dict, context: dict | None = None) -> None:
+    """ValidationFailed for a row (an import's) whose values cims would not store as given:
+    a time where the event must have happened (a ticket's Opened, First Response, Resolved,
+    Closed; an interaction's When; a won or lost deal's Closed) later than now (beyond
+    `sla.CLOCK_SKEW`), or a probability given with Won or Lost other than the rule's 100
+    or 0. The same rules the services apply on every write (`sla.apply_ticket_change`,
+    `pipeline.apply_opportunity_change`), checked where an import can name the row."""
+    import datetime as _dt
+
+    from . import sla
+
+    now = _dt.datetime.now(_dt.timezone.utc)
+    zone = (context or {}).get("tz")
+    if ent.kind == "ticket":
+        sla.check_not_future(None, values, now, sla._EVENT_TIMES, zone)
+    elif ent.kind == "interaction":
+        sla.check_not_future(None, values, now, (("occurred_at", ent.field("occurred_at").header),), zone)
+    elif ent.kind == "opportunity" and values.get("stage") in ("Won", "Lost"):
+        from .pipeline import default_probability
+        rule = default_probability(values["stage"])
+        given = values.get("probability")
+        if given not in (None, "") and isinstance(given, int) and given != rule:
+            raise ValidationFailed({ent.field("probability").header: (
+                f"a {values['stage']} deal's probability is {rule} (the rule: Won is 100, Lost is 0), "
+                f"not {given}; give {rule} or leave it out")})
+        sla.check_not_future(None, values, now, (("closed_at", ent.field("closed_at").header),), zone)

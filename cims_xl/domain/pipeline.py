@@ -15,7 +15,9 @@ Negotiation 75 · Won 100 · Lost 0):
   stage default; it stays empty until one is typed or the stage changes. Forecasts
   count such a deal in Open and Best Case, not in Weighted (reports say how many).
 - Won and Lost always mean 100 and 0 and clear the by-hand mark (so a deal reopened
-  from Lost gets its new stage's default again).
+  from Lost gets its new stage's default again). A probability typed with Won or Lost
+  that is not 100 or 0 is refused naming the rule, never replaced without a word.
+- A close date given for a Won or Lost deal is never in the future.
 - Entering Won or Lost sets ``closed_at`` (the local date) unless one was given;
   reopening clears it.
 """
@@ -122,10 +124,17 @@ def apply_opportunity_change(before: dict | None, after: dict, now: dt.datetime,
         # the stage changes
 
     if stage in CLOSED_STAGES:
+        if typed and prob not in (None, default) and after["probability"] not in ("", None):
+            from ..errors import ValidationFailed
+            raise ValidationFailed({"Probability %": (
+                f"a {stage} deal's probability is {default} (the rule: Won is 100, Lost is 0), not {prob}; "
+                f"give {default} or leave it out")})
         prob, manual = default, False
 
     closed_at = _value(before, after, "closed_at")
     if stage in CLOSED_STAGES:
+        from .sla import check_not_future
+        check_not_future(before, after, now, (("closed_at", "Closed"),), tz)
         entering = before is None or before.get("stage") != stage
         given = ("closed_at" in after and after["closed_at"] is not None
                  and (before is None or after["closed_at"] != before.get("closed_at")))

@@ -16,9 +16,11 @@ Times recorded: leaving New sets ``first_response_at``; entering Resolved (or Cl
 straight away) sets ``resolved_at``; entering Closed sets ``closed_at``; reopening
 clears both. A time the caller gives explicitly (an import of history) is kept.
 
-History: a ticket created with an ``opened_at`` more than a day in the past (an import
-of an old help desk) already had its status then; the times the file does not give are unknown, not
-"now". A ticket an import creates (``imported=True``) is history however recent: it was
+History: a ticket created with an ``opened_at`` given and earlier than now (beyond a
+small clock skew, ``CLOCK_SKEW``) is back-dated: it already had its status then, so the times
+not given are unknown (stored empty), never "now", whatever the ticket's age. Only a
+status change made now through cims stamps "now". A time given in the future (Opened,
+First Response, Resolved, Closed: events that must have happened) is refused. A ticket an import creates (``imported=True``) is history however recent: it was
 answered or resolved in the help desk it came from, not at the moment of the import.
 A response or resolution whose time is unknown is not counted as a breach.
 
@@ -43,7 +45,8 @@ from .schema import OPEN_TICKET_STATUSES, PRIORITIES, TICKET_STATUSES
 
 UTC = dt.timezone.utc
 DEFAULT_PRIORITY = "P3"
-HISTORY_MARGIN = dt.timedelta(days=1)   # opened longer ago than this: history, not a ticket typed in today
+# A time given this much after now is still "now" (clocks differ a little); later is the future.
+CLOCK_SKEW = dt.timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -129,6 +132,39 @@ def due_times(opened_at: dt.datetime, priority: str | None, paused_seconds: int 
 # The times that end a ticket, with the headers a message names. (A first response
 # before the opening is kept: reports leave such tickets out of response times, saying so.)
 _AFTER_OPENED = (("resolved_at", "Resolved", "resolved"), ("closed_at", "Closed", "closed"))
+
+
+# The ticket times that record an event which must have happened (never in the future).
+_EVENT_TIMES = (("opened_at", "Opened"), ("first_response_at", "First Response"),
+                ("resolved_at", "Resolved"), ("closed_at", "Closed"))
+
+
+def check_not_future(before: Mapping | None, after: Mapping, now: dt.datetime,
+                     fields: tuple[tuple[str, str], ...], zone: dt.tzinfo | None = None) -> None:
+    """ValidationFailed naming each field given in `after` (new or changed from `before`)
+    whose time is later than `now` plus `CLOCK_SKEW`: an event that must have happened
+    (opened, occurred, resolved, closed) cannot be in the future. Stored values left as
+    they are are not checked again."""
+    now = to_utc(now)
+    problems = {}
+    for key, header in fields:
+        if key not in after or after[key] is None:
+            continue
+        given = after[key]
+        if before is not None and before.get(key) == given:
+            continue
+        when = to_utc(given) if isinstance(given, dt.datetime) else None
+        if when is None and isinstance(given, dt.date):
+            from .display import display_zone
+            tz = zone or display_zone()
+            if given > (now + CLOCK_SKEW).astimezone(tz).date():
+                problems[header] = f"{given.isoformat()} is in the future; give the date it happened"
+            continue
+        if when is not None and when > now + CLOCK_SKEW:
+            problems[header] = (f"{_shown_time(when, zone)} is in the future (now: {_shown_time(now, zone)}); "
+                                f"give the time it happened")
+    if problems:
+        raise ValidationFailed(problems)
 
 
 def check_time_order(times: Mapping, zone: dt.tzinfo | None = None) -> None:
@@ -233,9 +269,12 @@ def apply_ticket_change(before: dict | None, after: dict, now: dt.datetime,
     pending_since = to_utc(value("pending_since"))
     paused = int(value("paused_seconds") or 0)
 
+    check_not_future(before, after, now, _EVENT_TIMES)
     entering = old_status is None or status != old_status
-    # A past ticket arriving with its status: it did not move now, so no time is "now".
-    history = old_status is None and (imported or ("opened_at" in after and opened_at < now - HISTORY_MARGIN))
+    # A past ticket arriving with its status: it did not move now, so no time is "now"
+    # (whatever its age: an unknown time stays unknown).
+    back_dated = after.get("opened_at") is not None and opened_at < now - CLOCK_SKEW
+    history = old_status is None and (imported or back_dated)
     if history:
         entering = False
     if history and imported:

@@ -613,6 +613,12 @@ def _plan_sheet(session, sheet: SheetAdapter, tz: dt.tzinfo, force: bool,
                     refusals[action] = _refused(exc)
             job.outcomes[row.index] = refusals[action]
         return job
+    zone = _written_zone(session, job.ctx, rows, pending, store)
+    if zone is not None:
+        # The sheet was refreshed in another zone than this Save runs in: its times are read
+        # in the zone they were written in (compared as instants), never as changes.
+        job.ctx.tz = zone
+        job.ctx.validation["tz"] = zone
     for n, row in enumerate(pending):
         if n % 200 == 0:
             _note(progress, n, len(pending), f"Checking {sheet.name}")
@@ -665,6 +671,60 @@ def _refuse_computed_columns(job: SheetSave) -> None:
                 f"{f.header}: {computed_problem(ent, f.key)}; delete the column" for f in given))
     job.creates = [c for c in job.creates if c[0] not in refused]
     job.updates = [u for u in job.updates if u[0] not in refused]
+
+
+_ZONE_SAMPLE = 3      # rows whose fingerprint tells the zone a sheet's times were written in
+
+
+def _written_zone(session, ctx: _Context, rows: Sequence[SheetRow], pending: Sequence[SheetRow],
+                  store: Mapping[str, dict]) -> dt.tzinfo | None:
+    """The time zone the sheet's times were written in by its last Refresh or Save, when it
+    is not the zone this Save runs in ($CIMS_TZ or the machine's differ); None when it is the
+    same or cannot be told. A row's hidden fingerprint is of the cells as written: the zone
+    that reproduces it from the stored record (same version) is the one its wall-clock times
+    are in. Checked only when some row is to be saved; the zones are tried only when the
+    Save's own zone reproduces none of the sample."""
+    from zoneinfo import ZoneInfo, available_timezones
+
+    if not pending or not any(f.kind == "datetime" for f in ctx.ent.fields):
+        return None
+    lay = ctx.layout
+    masks = [ctx.masked] + ([frozenset(ctx.ent.private_keys)] if set(ctx.ent.private_keys) - ctx.masked else [])
+    sample = []
+    for r in pending:
+        rec = store.get(r.key) if r.key and r.stored_fp and r.version else None
+        if rec is None or len(sample) == _ZONE_SAMPLE or not 1 <= r.version <= rec["version"]:
+            continue
+        if r.version < rec["version"]:
+            # the record as the row was written from (changed in the store since)
+            values = records.values_at(ctx.session, rec["id"], r.version)
+            rec = {**rec, **{c.key: _from_json(c.field.kind, values.get(c.key)) for c in lay.field_columns},
+                   "version": r.version}
+        sample.append((r, rec))
+    if len(sample) < _ZONE_SAMPLE:
+        others = [r for r in rows if r.key and r.stored_fp and r.version and not r.pending][:_ZONE_SAMPLE]
+        if others:
+            found = {rec["id"]: rec for rec in records.list_records(session, ctx.ent.kind,
+                                                                     ids=sorted({r.key for r in others}))}
+            sample += [(r, found[r.key]) for r in others
+                       if r.key in found and found[r.key]["version"] == r.version][:_ZONE_SAMPLE - len(sample)]
+    if not sample:
+        return None
+
+    def fits(zone: dt.tzinfo) -> bool:
+        return all(any(record_cells(lay, rec, zone, m)[HIDDEN_FINGERPRINT] == row.stored_fp for m in masks)
+                   for row, rec in sample)
+
+    if fits(ctx.tz):
+        return None
+    for name in ["UTC", *sorted(available_timezones() - {"UTC"})]:
+        try:
+            zone = ZoneInfo(name)
+        except (OSError, ValueError):
+            continue
+        if fits(zone):
+            return zone
+    return None
 
 
 def _shown_id(row: SheetRow) -> str | None:

@@ -30,7 +30,7 @@ from ..domain.duplicates import (OTHER, UNSURE, company_core, company_key, compa
                                  parse_name, same_company, simplified, two_people as _two_people, is_role_mailbox,
                                  written_key)
 from ..domain.legal_forms import legal_form
-from ..domain.models import MAX_TEXT, NegativeValue, validate_record
+from ..domain.models import MAX_TEXT, NegativeValue, check_given_times_and_rules, validate_record
 from ..domain.pipeline import LEFT_EMPTY
 from ..domain.postal import restored_zeros
 from ..domain.schema import CUSTOMER, ENTITIES, SOURCE_TAG, Entity, format_id, source_ids
@@ -1623,6 +1623,9 @@ def validate(ent: Entity, data: dict, context: dict, prep: RowPreparer,
     _fit_notes(data, prep, warnings)
     try:
         clean = validate_record(ent, data, context=context)
+        # a time in the future, a probability Won or Lost would replace: refused here,
+        # where the row and its column can be named (never replaced at the write)
+        check_given_times_and_rules(ent, clean, context)
         if kept:
             clean[KEPT_NOTES] = kept
         return clean

@@ -1166,6 +1166,11 @@ def ticket_metrics(tickets: pd.DataFrame, as_of: dt.datetime, targets=None) -> p
     resolved = _utc(t["resolved_at"]).fillna(_utc(t["closed_at"]))
     fr_breached = (responded > fr_due).where(responded.notna(), now > fr_due + ongoing)
     res_breached = (resolved > res_due).where(resolved.notna(), now > res_due + ongoing)
+    # answered (past New) or resolved at a time nobody recorded: unknown, never a breach
+    # (as sla.breach_flags)
+    status = t["status"].astype(object).fillna("New")
+    fr_breached = fr_breached.where(responded.notna() | (status == "New"), False)
+    res_breached = res_breached.where(resolved.notna() | ~status.isin(("Resolved", "Closed")), False)
     return pd.DataFrame({
         "id": t["id"], "priority": priority, "status": t["status"], "assignee": t["assignee"],
         "opened_at": opened, "first_response_due": fr_due, "resolution_due": res_due,
@@ -1203,6 +1208,14 @@ def service_report(ctx: _Context) -> ReportSheet:
                  resolution_known=m["resolution_known"] & ~early_s)
     times_note = _left_out("tickets answered or resolved before they were opened, that time counted in "
                            "neither the hours nor Within Target", m.loc[early, "id"])
+    # Answered or resolved at a time nobody gave (a back-dated or imported ticket): unknown,
+    # counted in neither the hours nor Within Target, and said so.
+    st = m["status"].astype(object)
+    unknown = ((st != "New") & ~m["responded"] & ~m["response_known"]) | \
+        (st.isin(("Resolved", "Closed")) & ~m["resolved"] & ~m["resolution_known"])
+    unknown_note = _left_out("tickets answered or resolved at a time nobody recorded (unknown, not now), "
+                             "counted in neither the hours nor Within Target", m.loc[unknown & ~early, "id"])
+    times_note = "; ".join(n for n in (times_note, unknown_note) if n) or None
     tables = [
         open_by_age(m),
         service_by(m, "priority", "Priority", "tblServiceByPriority", order=PRIORITIES, note=times_note),

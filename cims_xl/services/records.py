@@ -132,8 +132,12 @@ def _apply_rules(session: Session, ent: Entity, before: dict | None, after: dict
     if ent.kind == "opportunity":
         from ..domain import pipeline
         return pipeline.apply_opportunity_change(before, after, now)
-    if ent.kind == "interaction" and before is None and not imported and not after.get("occurred_at"):
-        return {"occurred_at": now}     # logged without a time: it happened now (an import's stays the file's)
+    if ent.kind == "interaction":
+        from ..domain import sla
+        # it happened: a When in the future is refused (naming it), never stored
+        sla.check_not_future(before, after, now, (("occurred_at", ent.field("occurred_at").header),))
+        if before is None and not imported and not after.get("occurred_at"):
+            return {"occurred_at": now}     # logged without a time: it happened now (an import's stays the file's)
     return {}
 
 
