@@ -443,7 +443,13 @@ def cims_get(record_id: Any, field: Any, *, session=None) -> Any:
 _KEY = re.compile(r"([^\W\d_][^\W\d]{0,23})[:：](?![/\\])(.*)", re.S)
 _TOKEN = re.compile(r'(?:[^\s"]+|"[^"]*")+')
 # "ltv>=1000", "ltv<=9.77", "ltv=9.77" in a CIMS_FIND/CIMS_COUNT query
-_LTV_BOUND = re.compile(r"(?i)^ltv\s*(>=|<=|=|>|<)\s*(\S.*)$")
+_LTV_BOUND = re.compile(r"(?i)^ltv\s*(>=|<=|=|>|<)\s*((?![<>=])\S.*)$")
+_LTV_OPEN = re.compile(r"(?i)^ltv\s*(>=|<=|=|>|<)$")          # "ltv>= 5": the value cut off by a space
+# Query grammar CIMS_FIND/CIMS_COUNT do not have: refused, never counted as a search for the
+# words ("OR" matching "Order Ltd", "-segment:VIP" a name containing it).
+_OPERATORS = frozenset({"AND", "OR", "NOT"})
+_NEGATED = re.compile(r"^[-!](\w+)[:：=]")
+_EQUALS_KEY = re.compile(r"^(\w+)=(.+)$")
 
 
 def _parse_query(query: Any) -> tuple[str | None, dict[str, str]]:
@@ -462,6 +468,8 @@ def _parse_query(query: Any) -> tuple[str | None, dict[str, str]]:
     words, filters = [], {}
     for token in _TOKEN.findall(text):     # "New York" is one phrase; an apostrophe (O'Brien) is a letter
         part = token.replace('"', "")
+        if not token.startswith('"'):
+            _refuse_grammar(token, text)
         if not token.startswith('"') and (bound := _LTV_BOUND.match(token)) is not None:
             # a lifetime value bound, compared with the value as shown (search_customers)
             op, value = bound.group(1), bound.group(2).strip()
@@ -488,6 +496,23 @@ def _parse_query(query: Any) -> tuple[str | None, dict[str, str]]:
                             f"{name}:{_FILTER_EXAMPLES[name]}")
         filters[name] = value
     return (" ".join(words) or None), filters
+
+
+def _refuse_grammar(token: str, text: str) -> None:
+    """CimsError for a term written in a query language these functions do not speak: an
+    operator (AND/OR/NOT in capitals, between other terms), a negated filter ("-segment:VIP"),
+    a filter written with "=" ("segment=VIP"), an "ltv>=" bound whose value a space cut off.
+    Terms are combined with AND, each filter narrows the search."""
+    if token in _OPERATORS and text.strip() != token:
+        raise CimsError(f"{token}: queries have no AND/OR/NOT; every term must match (write the terms "
+                        f"side by side, and use two cells for an OR)")
+    if (neg := _NEGATED.match(token)) is not None and neg.group(1).lower() in FIND_FILTERS:
+        raise CimsError(f"{token}: a filter cannot be negated; count all and subtract "
+                        f"(=CIMS_COUNT(\"\")-CIMS_COUNT(\"{token[1:]}\"))")
+    if (eq := _EQUALS_KEY.match(token)) is not None and eq.group(1).lower() in FIND_FILTERS:
+        raise CimsError(f"{token}: write it with a colon, {eq.group(1).lower()}:{eq.group(2)}")
+    if (cut := _LTV_OPEN.match(token)) is not None:
+        raise CimsError(f"{token}: give its value with no space, e.g. ltv{cut.group(1)}1000")
 
 
 def _closest(name: str) -> list[str]:
