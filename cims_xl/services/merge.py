@@ -66,13 +66,18 @@ def merge_customers(session: Session, keep_id: str, drop_id: str) -> dict:
             if kind in crossed_before:
                 _refuse_new_crossings(session, ENTITIES[kind], ids, crossed_before[kind])
         fill = {f.key: drop[f.key] for f in CUSTOMER.fields
-                if f.editable and keep.get(f.key) in (None, "") and drop.get(f.key) not in (None, "")}
+                if f.editable and f.key not in _CONSENT and keep.get(f.key) in (None, "")
+                and drop.get(f.key) not in (None, "")}
+        consent = _consent_kept(keep, drop)
+        fill.update({k: v for k, v in consent.items() if v != keep.get(k)})
         if drop.get("tags") and keep.get("tags"):
             tags = dict.fromkeys([t.strip() for t in (keep["tags"] + "," + drop["tags"]).split(",") if t.strip()])
             fill["tags"] = ", ".join(tags)
         # Where both have a value and they differ, the kept one's stays in the field and the
         # retired one's is kept in Notes, one line naming where it came from: never dropped.
         differ = _differing(keep, drop)
+        # the consent decision not kept (the pair as one: a yes and the date of a no never meet)
+        differ.update(_consent_not_kept(keep, drop, consent))
         notes = [keep["notes"]] if keep.get("notes") else []
         if drop.get("notes") and keep.get("notes") and drop["notes"] not in keep["notes"]:
             notes.append(drop["notes"])     # both have notes: the retired one's are added, never lost
@@ -81,6 +86,10 @@ def merge_customers(session: Session, keep_id: str, drop_id: str) -> dict:
         if differ:
             notes.append(f"Merged from {drop_id}: "
                          + "; ".join(f"{CUSTOMER.field(k).header} {v}" for k, v in differ.items()))
+        if keep.get("marketing_consent") is not None and any(consent[k] != keep.get(k) for k in _CONSENT):
+            # the kept customer's own decision, replaced by the retired one's later one
+            notes.append(f"Before merging {drop_id}: " + "; ".join(
+                f"{CUSTOMER.field(k).header} {_as_text(keep[k])}" for k in _CONSENT if keep.get(k) is not None))
         if "\n".join(notes) != (keep.get("notes") or ""):
             fill["notes"] = "\n".join(notes)
         if fill:
@@ -105,6 +114,39 @@ def merge_customers(session: Session, keep_id: str, drop_id: str) -> dict:
             "kept_in_notes": list(differ), "same_email_contacts": same_email}
 
 
+_CONSENT = ("marketing_consent", "marketing_consent_at")
+
+
+def _consent_kept(keep: dict, drop: dict) -> dict:
+    """The marketing consent decision the kept customer has after a merge, as one pair
+    (Marketing Consent, Consent Date): a decision never takes the other's date. The later
+    dated decision wins (a withdrawal after a yes, or a yes after a no: GDPR Art. 7(3), a
+    consent is withdrawn as it was given); a decision without a date against a different
+    one is settled towards no consent (a consent must be demonstrable, Art. 7(1)); a
+    customer with no decision takes the other's."""
+    mine = (keep.get("marketing_consent"), keep.get("marketing_consent_at"))
+    theirs = (drop.get("marketing_consent"), drop.get("marketing_consent_at"))
+    if theirs[0] is None:
+        return dict(zip(_CONSENT, mine))
+    if mine[0] is None or mine[0] == theirs[0] and mine[1] is None:
+        return dict(zip(_CONSENT, theirs if mine[0] is None or theirs[1] is not None else mine))
+    if mine[0] == theirs[0]:
+        return dict(zip(_CONSENT, mine))
+    if mine[1] is not None and theirs[1] is not None:
+        return dict(zip(_CONSENT, theirs if theirs[1] > mine[1] else mine))
+    return dict(zip(_CONSENT, mine if mine[0] is False else theirs))
+
+
+def _consent_not_kept(keep: dict, drop: dict, kept: dict) -> dict[str, str]:
+    """{field: the retired customer's value as Notes writes it} of its consent decision
+    when the merge did not keep it (see _consent_kept)."""
+    theirs = {k: drop.get(k) for k in _CONSENT}
+    if theirs["marketing_consent"] is None or (theirs["marketing_consent"] == kept["marketing_consent"]
+                                               and theirs["marketing_consent_at"] in (None, kept["marketing_consent_at"])):
+        return {}
+    return {k: _as_text(v) for k, v in theirs.items() if v is not None}
+
+
 def _differing(keep: dict, drop: dict) -> dict[str, str]:
     """{field: the retired customer's value as Notes writes it} of each editable field
     (Notes and Tags aside: those are joined) where both customers have a value and the
@@ -114,8 +156,8 @@ def _differing(keep: dict, drop: dict) -> dict[str, str]:
 
     out: dict[str, str] = {}
     for f in CUSTOMER.fields:
-        if not f.editable or f.key in ("notes", "tags"):
-            continue
+        if not f.editable or f.key in ("notes", "tags") or f.key in _CONSENT:
+            continue        # consent: as one decision (_consent_kept)
         mine, theirs = keep.get(f.key), drop.get(f.key)
         if mine in (None, "") or theirs in (None, ""):
             continue
