@@ -3,7 +3,8 @@ Date (try25z: C1 without consent took C2's "no", then C3's date of a "yes": stor
 no / 2024-01-01, a date that belonged to the other decision). The later dated decision
 wins (a withdrawal after a yes; GDPR Art. 7(3)); an undated decision against a different
 one is settled towards no consent (Art. 7(1): consent must be demonstrable); the decision
-not kept is written in Notes, never dropped. Real encrypted stores."""
+not kept is written in Notes, never dropped. A country or postal code written another way
+(USA / United States, 02134 / Excel's 2134) is no difference. Real encrypted stores."""
 
 from __future__ import annotations
 
@@ -64,3 +65,21 @@ def test_the_later_dated_decision_is_kept_with_its_own_date(admin, keep, drop, k
             assert drop[1].isoformat() in notes
     if keep[0] is not None and kept != keep:
         assert f"Before merging {c2}" in notes
+
+
+@pytest.mark.parametrize("field, mine, theirs", [
+    ("country", "USA", "United States"), ("country", "US", "美国"), ("country", "Deutschland", "Germany"),
+    ("postal_code", "02134", "2134"),          # the leading zero Excel dropped
+])
+def test_the_same_country_or_postal_code_written_another_way_is_no_difference(admin, field, mine, theirs):
+    c1 = records.create(admin, "customer", {"name": "Cy Twombly", field: mine})["id"]
+    c2 = records.create(admin, "customer", {"name": "Cy Twombly", field: theirs})["id"]
+    result = merge.merge_customers(admin, c1, c2)
+    assert field not in result["kept_in_notes"] and "Merged from" not in (records.get(admin, c1).get("notes") or "")
+
+
+@pytest.mark.parametrize("field, mine, theirs", [("country", "USA", "Canada"), ("postal_code", "02134", "2135")])
+def test_a_different_country_or_postal_code_is_still_kept_in_notes(admin, field, mine, theirs):
+    c1 = records.create(admin, "customer", {"name": "Cy Twombly", field: mine})["id"]
+    c2 = records.create(admin, "customer", {"name": "Cy Twombly", field: theirs})["id"]
+    assert field in merge.merge_customers(admin, c1, c2)["kept_in_notes"]

@@ -152,6 +152,7 @@ def _differing(keep: dict, drop: dict) -> dict[str, str]:
     (Notes and Tags aside: those are joined) where both customers have a value and the
     two differ: an email as the duplicate check reads addresses (domain.duplicates
     .email_key), a name or other text case and spacing aside, the rest as stored."""
+    from ..domain.countries import region_for_country
     from ..domain.duplicates import email_key
 
     out: dict[str, str] = {}
@@ -163,6 +164,10 @@ def _differing(keep: dict, drop: dict) -> dict[str, str]:
             continue
         if f.kind == "email":
             same = email_key(mine) == email_key(theirs)
+        elif f.key == "country" and region_for_country(mine) is not None:
+            same = region_for_country(mine) == region_for_country(theirs)      # USA, United States, US
+        elif f.key == "postal_code" and str(mine).isdigit() and str(theirs).isdigit():
+            same = str(mine).lstrip("0") == str(theirs).lstrip("0")           # 02134 and Excel's 2134
         elif isinstance(mine, str) and isinstance(theirs, str):
             same = " ".join(mine.split()).casefold() == " ".join(theirs.split()).casefold()
         else:
