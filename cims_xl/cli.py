@@ -1956,6 +1956,12 @@ def gdpr_export(app: App, customer_id, out_path):
                         f"name a contact of another ({', '.join(r['record'] for r in crossed[:5])}"
                         f"{' …' if len(crossed) > 5 else ''}), so each may hold both customers' data; "
                         f"see records_naming_another_customer and `cims audit contacts`")
+    mentioned = doc.get("mentioned_in") or []
+    if mentioned:
+        app.out.message(f"review before sending: {len(mentioned)} text(s) of other records mention this person "
+                        f"({', '.join(sorted({m['record'] for m in mentioned})[:5])}"
+                        f"{' …' if len({m['record'] for m in mentioned}) > 5 else ''}) and may name other people; "
+                        f"see mentioned_in (`gdpr erase` would clear the person from them)")
 
 
 _ERASE_HEADERS = {"customer": "Customer", "contact": "Contact person", "contact_of": "A contact of",

@@ -94,6 +94,9 @@ def export_customer(session: Session, customer_id: str, out_path: str | os.PathL
     crossed = _crossed(session, cid, [r for k in SECTIONS for r in data[k]])
     if crossed:
         doc["records_naming_another_customer"] = crossed
+    mentioned = _mentioned_in(session, cid, {cid, *retired, *(r["id"] for k in SECTIONS for r in data[k])})
+    if mentioned:
+        doc["mentioned_in"] = mentioned
     ids = [data["customer"]["id"]] + [r["id"] for r in doc.get("merged_customers", [])] \
         + [r["id"] for k in SECTIONS for r in data[k]]
     doc["history"] = {rid: records.history(session, rid) for rid in ids}
@@ -111,6 +114,30 @@ def export_customer(session: Session, customer_id: str, out_path: str | os.PathL
         else:
             write_private(out_path, json.dumps(doc, ensure_ascii=False, indent=2).encode("utf-8"))
     return doc
+
+
+def _mentioned_in(session: Session, cid: str, own: set[str]) -> list[dict]:
+    """[{"record", "kind", "field", "text"}] of the prose of records that are not the
+    person's own (`own`: the exported ones) and mention them: their whole name, emails,
+    phone numbers or addresses, found as `gdpr erase` finds what it scrubs there
+    (`_erase_mentions`, `_scrubber(words=False)`), so an access request (GDPR Art. 15)
+    shows what an erase would change. The text may name other people: review it."""
+    store = session.store
+    touched = _touched(session, cid, list(store.iter_audit(entity_id=cid)))
+    audit = {rid: list(store.iter_audit(entity_id=rid)) for _k, rid in touched}
+    scrub = _scrubber(_person_values(session, touched, audit), words=False)
+    own = own | {rid for _k, rid in touched}
+    out = []
+    for ent in ENTITIES.values():
+        keys = _mention_keys(ent)
+        if not keys:
+            continue
+        for rid, *texts in store.iter_column_tuples(ent, ["id", *keys], include_deleted=True):
+            if rid in own:
+                continue
+            out += [{"record": rid, "kind": ent.kind, "field": ent.field(k).header, "text": v}
+                    for k, v in zip(keys, texts) if isinstance(v, str) and scrub(v) != v]
+    return out
 
 
 _SECTION_OF = {"interaction": "interactions", "ticket": "tickets"}
@@ -160,6 +187,8 @@ def _xlsx_sheets(doc: dict) -> dict[str, list[dict]]:
         sheets[key.title()] = doc[key]
     if doc.get("records_naming_another_customer"):
         sheets["Review"] = doc["records_naming_another_customer"]
+    if doc.get("mentioned_in"):
+        sheets["Mentioned In"] = doc["mentioned_in"]
     history = [{"record": rid, "at": h["at"], "actor": h["actor"], "action": h["action"],
                 "changes": json.dumps(h["changes"], ensure_ascii=False)}
                for rid, entries in doc["history"].items() for h in entries]
