@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..domain.duplicates import email_key
+from ..domain.mentions import search_spellings
 from ..domain.normalize import GREEK_VOWELS, SEARCH_FOLDS, search_key, tag_key
 from ..domain.schema import CUSTOMER, NOT_REVENUE_STATUSES, OPEN_TICKET_STATUSES, Entity
 from .db import MONEY_SCALE, Store, to_db
@@ -73,6 +75,16 @@ def _trigrams(term: str) -> str:
     return "(" + " AND ".join(_index_grams(term)) + ")"
 
 
+def _any_spelling(term: str) -> str | None:
+    """An FTS5 query for the rows holding every 3-character piece of `term` or of one of
+    its spellings without marks (mentions.search_spellings: "Müller" as "muller" or
+    "mueller"), or None when a spelling has no such piece (it cannot be narrowed)."""
+    spellings = list(dict.fromkeys([term, *search_spellings(term)])) if _LATIN.search(term) else [term]
+    if not all(_index_grams(s) for s in spellings):
+        return None
+    return "(" + " OR ".join(_trigrams(s) for s in spellings) + ")"
+
+
 def _fold_guard(folded: str) -> str | None:
     """A GLOB pattern for the text in which letters beyond ASCII may fold into `folded`
     (normalize.SEARCH_FOLDS: "*[İ]*" for "ist", "*[ßẞ]*" for "strasse"), or None when
@@ -81,7 +93,47 @@ def _fold_guard(folded: str) -> str | None:
     return f"*[{chars}]*" if chars else None
 
 
+# A Latin letter, plain or marked: a term holding one may be written with other marks in
+# the row ("alvarez" in "Álvarez", "mueller" in "Müller").
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
+# Text holding a Latin letter with a mark (or a combining mark): only such text is
+# compared by its spellings without marks (cims_unmark) in SQL; the rest as written.
+MARKED_GUARD = "*[\u00c0-\u024f\u1e00-\u1eff\u0300-\u036f]*"
+
+
+def _unmarked(term: str, params: list, columns: tuple[str, ...]) -> str | None:
+    """SQL true when one of `columns` holds `term` once the marks of Latin letters are
+    off on both sides, as the duplicate check and the erase read names
+    (mentions.search_spellings: "Alvarez" finds "José Álvarez"; "Muller" and "Mueller"
+    find "Müller"; "Müller" finds "Mueller"), or None when the term has no Latin letter."""
+    if not _LATIN.search(term):
+        return None
+    mine = search_spellings(term)
+    parts = []
+    for col in columns:
+        # a row written without marks: the term's own spellings without them ("mueller")
+        plain = [s for s in mine if s.isascii() and s != search_key(term)]
+        for s in plain:
+            params.append(_like(s))
+        params.append(MARKED_GUARD)
+        params.extend(mine)
+        parts.append("(" + "".join(f"c.{col} LIKE ? ESCAPE '\\' OR " for _ in plain)
+                     + f"(c.{col} GLOB ? AND (" + " OR ".join(f"instr(cims_unmark(c.{col}), ?) > 0" for _ in mine)
+                     + ")))")
+    return "(" + " OR ".join(parts) + ")"
+
+
 def _any_column(term: str, params: list, columns: tuple[str, ...] = _TEXT_COLS) -> str:
+    """`_written` or `_unmarked`: the term as written (case aside), or without the marks
+    of Latin letters on either side."""
+    if not columns:
+        return "0"
+    written = _written(term, params, columns)
+    unmarked = _unmarked(term, params, columns)
+    return written if unmarked is None else f"({written} OR {unmarked})"
+
+
+def _written(term: str, params: list, columns: tuple[str, ...] = _TEXT_COLS) -> str:
     """SQL that is true when one of the customer's text `columns` contains `term`,
     case aside as normalize.search_key folds it ("istanbul" finds "İstanbul",
     "STRASSE" finds "Straße", "οδοσ" finds "ΟΔΟΣ" and "οδος").
@@ -194,8 +246,16 @@ def _text_where(store: Store, crit: CustomerCriteria, params: list) -> list[str]
         text_any.append("c.id = ?")
         params.append(i)
     for e in crit.emails:
-        text_any.append("c.email = ?")
-        params.append(e)
+        key = email_key(e)
+        if key.endswith("@gmail.com"):
+            # one Gmail mailbox written another way (dots, a +tag, googlemail.com), as the
+            # duplicate check reads it (duplicates.email_key)
+            text_any.append("(c.email = ? OR ((c.email LIKE '%@gmail.com' OR c.email LIKE '%@googlemail.com') "
+                            "AND cims_email_key(c.email) = ?))")
+            params += [e, key]
+        else:
+            text_any.append("c.email = ?")
+            params.append(e)
     for p in crit.phones:
         text_any.append("(c.phone = ? OR c.mobile = ?)")
         params += [p, p]
@@ -204,12 +264,19 @@ def _text_where(store: Store, crit: CustomerCriteria, params: list) -> list[str]
         params += [_like(d), _like(d)]
     if text_any:
         where.append("(" + " OR ".join(text_any) + ")")
-    indexed = _narrowing(store, [t for t in crit.fts_terms if not _DIGITS.match(t)])
+    indexed = [t for t in _narrowing(store, [t for t in crit.fts_terms if not _DIGITS.match(t)])
+               if _any_spelling(t) is not None]
     if indexed:
         # The index has no positions: it finds the rows holding every trigram of every
         # term; the term itself is then checked on those rows.
-        where.append("c.seq IN (SELECT rowid FROM customers_fts WHERE customers_fts MATCH ?)")
-        params.append(" AND ".join(_trigrams(t) for t in indexed))
+        fts = "c.seq IN (SELECT rowid FROM customers_fts WHERE customers_fts MATCH ?)"
+        params.append(" AND ".join(_any_spelling(t) for t in indexed))
+        if any(_LATIN.search(t) for t in indexed) and crit.text_columns:
+            # the index holds letters as written: a row writing the term's letters with
+            # marks ("Álvarez" for "alvarez") is checked by its spellings (_unmarked)
+            fts = f"({fts} OR " + " OR ".join(f"c.{col} GLOB ?" for col in crit.text_columns) + ")"
+            params += [MARKED_GUARD] * len(crit.text_columns)
+        where.append(fts)
     for t in crit.fts_terms:
         # Digits may be part of a phone number, which the index does not hold: a scan.
         where.append(_any_column(t, params, crit.text_columns))
