@@ -65,6 +65,10 @@ class Duplicate(NamedTuple):
     record_id: str
     how: str                       # "email" or "phone"
     fields: tuple[str, ...]        # the row's field keys that match ("email", "phone", "mobile")
+    # "" when the row is that record's person; "unsure" or "other" when the names say it
+    # may be another person who shares the number or role mailbox (duplicates.two_people),
+    # whom `cims customer add` refuses too unless --allow-duplicate
+    maybe: str = ""
 
 
 Holder = tuple[str, str, bool]     # (name, email_key, name is a company's): see duplicates.two_people
@@ -87,8 +91,11 @@ class NewRowDuplicates:
     count, so the second of two rows that are one person is its duplicate.
     """
 
-    def __init__(self, session: Session, kind: str, rows: Iterable[dict]):
+    def __init__(self, session: Session, kind: str, rows: Iterable[dict], *, allow_duplicate: bool = False):
         self.kind = entity(kind).kind
+        # A new customer with another customer's phone or role mailbox under another name
+        # may be the same person: refused as `cims customer add` refuses it, unless allowed.
+        self.refuse_shared = self.kind == "customer" and not allow_duplicate
         self._emails: dict[tuple, str] = {}                  # (scope, email key) -> record id
         self._phones: dict[tuple, list[str]] = {}            # (scope, number) -> record ids
         self._who: dict[str, Holder] = {}
@@ -157,17 +164,22 @@ class NewRowDuplicates:
         """The record `values` (a validated new row) duplicates, or None."""
         key = self._email(values)
         me = self._holder(values)
+        maybe: Duplicate | None = None
         if key is not None and key in self._emails:
             held = self._emails[key]
             # a role's mailbox (info@, sales@) under another name is another person
             # sharing it, as the import decides (domain.duplicates.is_role_mailbox)
-            if not (is_role_mailbox(values.get("email")) and two_people(me, self._who.get(held), _always)):
+            verdict = two_people(me, self._who.get(held), _always) if is_role_mailbox(values.get("email")) else None
+            if not verdict:
                 return Duplicate(held, "email", ("email",))
+            maybe = Duplicate(held, "email", ("email",), verdict)
         for number, fields in self._numbers(values).items():
             for record_id in self._phones.get(number, ()):
-                if two_people(me, self._who.get(record_id), _shareable(number[1])) is None:
+                verdict = two_people(me, self._who.get(record_id), _shareable(number[1]))
+                if verdict is None:
                     return Duplicate(record_id, "phone", tuple(fields))
-        return None
+                maybe = maybe or Duplicate(record_id, "phone", tuple(fields), verdict)
+        return maybe if self.refuse_shared else None
 
     def add(self, values: dict, record_id: str) -> None:
         """Count a record just created from `values` for the rows after it."""
