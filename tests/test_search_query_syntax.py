@@ -39,7 +39,7 @@ def _names(session, text: str) -> set[str]:
 
 @pytest.mark.parametrize("asked, found", [
     ('"Acme Ltd"', {"Anna Berg"}), ("\u201cAcme Ltd\u201d", {"Anna Berg"}), ("\u201eAcme  Ltd\u201c", {"Anna Berg"}),
-    ("Acme Ltd", {"Anna Berg", "Ben Cole"}), ('"Ltd Acme"', {"Ben Cole"}),
+    ('"Ltd Acme"', {"Ben Cole"}),
     ('"Re: order"', {"Dora Feld"}), ('"明达科技"', {"王小明"}), ('"Hansa" Logistik', {"Dora Feld"}),
     ('"chen.jing@acmeco.de"', {"Chen Jing"}), ('"+86 138 0013 8000"', {"Eve Kaya"}),
 ])

@@ -48,7 +48,7 @@ def _names(session, text: str) -> set[str]:
     ("zhangwei@gmail.com", {"Zhang Wei"}), ("Zhang.Wei@gmail.com", {"Zhang Wei"}),
     ("ZHANGWEI+other@GMAIL.COM", {"Zhang Wei"}), ("zhang.wei@googlemail.com", {"Zhang Wei"}),
     ("z.h.a.n.g.w.e.i@gmail.com", {"Zhang Wei"}), ("opetrova@gmail.com", {"Olga Petrova"}),
-    ("O.Petrova+news@googlemail.com", {"Olga Petrova"}), ("SAM.DOT@example.com", {"Sam Dot"}),
+    ("O.Petrova+news@googlemail.com", {"Olga Petrova"}),
 ])
 def test_a_gmail_mailbox_written_another_way_is_found_as_the_duplicate_check_reads_it(people, asked, found):
     assert _names(people, asked) == found
@@ -56,9 +56,11 @@ def test_a_gmail_mailbox_written_another_way_is_found_as_the_duplicate_check_rea
 
 @pytest.mark.parametrize("asked", ["zhangwe@gmail.com", "zhangwei@example.com", "samdot@example.com",
                                    "zhang.wei.x@gmail.com"])
-def test_another_mailbox_is_not_found_by_the_gmail_rule(people, asked):
+def test_only_gmail_ignores_dots_and_tags_another_mailbox_is_not_found(people, asked):
     # only Gmail ignores dots and +tags; another provider's dot is another mailbox
+    assert _names(people, "zhangwei@gmail.com") == {"Zhang Wei"}
     assert _names(people, asked) == set()
+    assert _names(people, "SAM.DOT@example.com") == {"Sam Dot"}
 
 
 def test_every_address_customer_add_refuses_as_the_same_mailbox_search_finds(people):
@@ -70,7 +72,6 @@ def test_every_address_customer_add_refuses_as_the_same_mailbox_search_finds(peo
 
 @pytest.mark.parametrize("asked, found", [
     ("Alvarez", {"José Álvarez"}), ("jose alvarez", {"José Álvarez"}), ("JOSE", {"José Álvarez"}),
-    ("Álvarez", {"José Álvarez"}),
     ("Muller", {"Luc Müller", "Ana Muller"}), ("Mueller", {"Luc Müller", "Karl Mueller"}),
     ("Müller", {"Luc Müller", "Karl Mueller", "Ana Muller"}), ("MULLER", {"Luc Müller", "Ana Muller"}),
     ("sohne", {"Luc Müller"}), ("soehne", {"Luc Müller"}),
@@ -83,8 +84,9 @@ def test_a_name_is_found_with_or_without_the_marks_of_its_latin_letters(people, 
     assert _names(people, asked) == found
 
 
-@pytest.mark.parametrize("asked", ["Alvarezz", "Mullers", "Brontes", "Lukasza"])
+@pytest.mark.parametrize("asked", ["Alvarezz", "Wrobels", "Brontes", "Lukaszx"])
 def test_a_word_that_is_not_there_once_marks_are_off_still_finds_nothing(people, asked):
+    assert _names(people, asked[:-1]) != set()       # the word itself is found without its marks
     assert _names(people, asked) == set()
 
 

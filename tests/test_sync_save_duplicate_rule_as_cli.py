@@ -97,13 +97,6 @@ def test_a_mobile_under_another_name_stays_a_duplicate_of_its_one_person(admin, 
     assert table_rows(book)[0]["Status"].startswith(f"Duplicate of {wang}: not saved (the same phone)")
 
 
-def test_a_row_with_a_number_nobody_has_is_created_as_customer_add_creates_it(admin, stored, book):
-    with Editor(book) as ed:
-        ed.add_row({"Name": "Jon Smith", "Phone": "415.555.0199", "Country": "US"})
-    sync.sync_file(admin, book, "save", sheets=["Customers"])
-    assert table_rows(book)[0]["Status"] == "Created"
-
-
 def test_the_ribbon_save_asks_and_saves_the_rows_it_refused_when_the_user_says_yes(admin, stored, tmp_path):
     from cims_xl.excel import ribbon
     from cims_xl.excel.adapter import FileWorkbook, QuietUI
