@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -99,37 +100,79 @@ _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
 # Text holding a Latin letter with a mark (or a combining mark): only such text is
 # compared by its spellings without marks (cims_unmark) in SQL; the rest as written.
 MARKED_GUARD = "*[\u00c0-\u024f\u1e00-\u1eff\u0300-\u036f]*"
+# The columns that hold names and places, where a user types a word without its marks
+# ("Alvarez" for "Álvarez", "Muller" for "Müller"); emails, numbers, notes and tags are
+# compared as written (case aside), which keeps a search over them fast.
+MARKED_COLUMNS = ("name", "company", "city", "province")
 
 
-def _unmarked(term: str, params: list, columns: tuple[str, ...]) -> str | None:
+def _marked_rows(store: Store) -> list[tuple[int, dict[str, str]]]:
+    """(seq, {column: its spellings without marks joined by U+0001}) of the customers
+    (deleted ones too: a merge's retired ones are searched) whose name, company, city or
+    province holds a Latin letter with a mark: read once per change of the store (its
+    change clock) and kept on the store object, so a search compares them in Python
+    without a Python call per row in SQL."""
+    clock = store.change_clock()
+    cached = getattr(store, "_search_marked_rows", None)
+    if cached is not None and cached[0] == clock:
+        return cached[1]
+    cols = MARKED_COLUMNS
+    sql = (f"SELECT seq, {', '.join(cols)} FROM customers WHERE "
+           + " OR ".join(f"{c} GLOB ?" for c in cols))
+    rows = [(row[0], {c: "\x01".join(search_spellings(v)) for c, v in zip(cols, row[1:])
+                      if isinstance(v, str) and v})
+            for row in store.conn.execute(sql, [MARKED_GUARD] * len(cols))]
+    store._search_marked_rows = (clock, rows)
+    return rows
+
+
+def _unmarked_seqs(store: Store, term: str, columns: tuple[str, ...]) -> list[int]:
+    """Seqs of the customers with a marked letter whose `columns` hold `term` once the
+    marks are off on both sides (mentions.search_spellings)."""
+    rows = _marked_rows(store)
+    memo = store._search_marked_memo if getattr(store, "_search_marked_memo", (None,))[0] is rows else None
+    if memo is None:
+        memo = store._search_marked_memo = (rows, {})
+    key = (term, columns)
+    if key not in memo[1]:
+        mine = search_spellings(term)
+        cols = [c for c in columns if c in MARKED_COLUMNS]
+        if len(memo[1]) > 256:
+            memo[1].clear()
+        memo[1][key] = [seq for seq, texts in rows if any(sp in texts.get(c, "") for c in cols for sp in mine)]
+    return memo[1][key]
+
+
+def _unmarked(store: Store, term: str, params: list, columns: tuple[str, ...]) -> str | None:
     """SQL true when one of `columns` holds `term` once the marks of Latin letters are
     off on both sides, as the duplicate check and the erase read names
     (mentions.search_spellings: "Alvarez" finds "José Álvarez"; "Muller" and "Mueller"
-    find "Müller"; "Müller" finds "Mueller"), or None when the term has no Latin letter."""
-    if not _LATIN.search(term):
+    find "Müller"; "Müller" finds "Mueller"), or None when the term has no Latin letter
+    (or none of the columns is a name's or place's: MARKED_COLUMNS)."""
+    if not _LATIN.search(term) or not any(c in MARKED_COLUMNS for c in columns):
         return None
-    mine = search_spellings(term)
+    import json
+
     parts = []
-    for col in columns:
-        # a row written without marks: the term's own spellings without them ("mueller")
-        plain = [s for s in mine if s.isascii() and s != search_key(term)]
-        for s in plain:
-            params.append(_like(s))
-        params.append(MARKED_GUARD)
-        params.extend(mine)
-        parts.append("(" + "".join(f"c.{col} LIKE ? ESCAPE '\\' OR " for _ in plain)
-                     + f"(c.{col} GLOB ? AND (" + " OR ".join(f"instr(cims_unmark(c.{col}), ?) > 0" for _ in mine)
-                     + ")))")
+    # a row written without marks: the term's spellings without them ("Müller" as "mueller")
+    for sp in search_spellings(term):
+        if sp != search_key(term) and sp.isascii():
+            for col in columns:
+                if col in MARKED_COLUMNS:
+                    params.append(_like(sp))
+                    parts.append(f"c.{col} LIKE ? ESCAPE '\\'")
+    params.append(json.dumps(_unmarked_seqs(store, term, columns)))
+    parts.append("c.seq IN (SELECT value FROM json_each(?))")
     return "(" + " OR ".join(parts) + ")"
 
 
-def _any_column(term: str, params: list, columns: tuple[str, ...] = _TEXT_COLS) -> str:
-    """`_written` or `_unmarked`: the term as written (case aside), or without the marks
-    of Latin letters on either side."""
+def _any_column(term: str, params: list, columns: tuple[str, ...] = _TEXT_COLS, store: Store | None = None) -> str:
+    """`_written` or (given the store) `_unmarked`: the term as written (case aside), or
+    without the marks of Latin letters on either side."""
     if not columns:
         return "0"
     written = _written(term, params, columns)
-    unmarked = _unmarked(term, params, columns)
+    unmarked = None if store is None else _unmarked(store, term, params, columns)
     return written if unmarked is None else f"({written} OR {unmarked})"
 
 
@@ -238,6 +281,13 @@ class CustomerCriteria:
     also_ids: list[str] = field(default_factory=list)
 
 
+# The part before @ of a Gmail address as duplicates.email_key reads it, in SQL (no Python
+# call per row): up to a "+", without dots, lower case (Gmail's are ASCII).
+_LOCAL_SQL = "substr(c.email, 1, instr(c.email, '@') - 1)"
+_GMAIL_LOCAL_SQL = (f"lower(replace(CASE WHEN instr({_LOCAL_SQL}, '+') > 0 THEN substr({_LOCAL_SQL}, 1, "
+                    f"instr({_LOCAL_SQL}, '+') - 1) ELSE {_LOCAL_SQL} END, '.', ''))")
+
+
 def _text_where(store: Store, crit: CustomerCriteria, params: list) -> list[str]:
     """The conditions of the criteria's text (ids, emails, numbers, words), ANDed; their
     parameters appended to `params`."""
@@ -250,9 +300,12 @@ def _text_where(store: Store, crit: CustomerCriteria, params: list) -> list[str]
         if key.endswith("@gmail.com"):
             # one Gmail mailbox written another way (dots, a +tag, googlemail.com), as the
             # duplicate check reads it (duplicates.email_key)
-            text_any.append("(c.email = ? OR ((c.email LIKE '%@gmail.com' OR c.email LIKE '%@googlemail.com') "
-                            "AND cims_email_key(c.email) = ?))")
-            params += [e, key]
+            # (its first letter as the key's: no address starts with a dot; LIKE's prefix
+            # can use the email index)
+            local = key.rsplit("@", 1)[0]
+            text_any.append("(c.email = ? OR (c.email LIKE ? ESCAPE '\\' AND (c.email LIKE '%@gmail.com' OR "
+                            f"c.email LIKE '%@googlemail.com') AND {_GMAIL_LOCAL_SQL} = ?))")
+            params += [e, _like(local[:1])[1:], local]
         else:
             text_any.append("c.email = ?")
             params.append(e)
@@ -271,18 +324,21 @@ def _text_where(store: Store, crit: CustomerCriteria, params: list) -> list[str]
         # term; the term itself is then checked on those rows.
         fts = "c.seq IN (SELECT rowid FROM customers_fts WHERE customers_fts MATCH ?)"
         params.append(" AND ".join(_any_spelling(t) for t in indexed))
-        if any(_LATIN.search(t) for t in indexed) and crit.text_columns:
-            # the index holds letters as written: a row writing the term's letters with
-            # marks ("Álvarez" for "alvarez") is checked by its spellings (_unmarked)
-            fts = f"({fts} OR " + " OR ".join(f"c.{col} GLOB ?" for col in crit.text_columns) + ")"
-            params += [MARKED_GUARD] * len(crit.text_columns)
+        if any(_LATIN.search(t) for t in indexed) and any(c in MARKED_COLUMNS for c in crit.text_columns):
+            # the index holds letters as written: a row writing a term's letters with
+            # marks ("Álvarez" for "alvarez") is a candidate too (_unmarked checks it)
+            import json
+
+            seqs = sorted({q for t in indexed for q in _unmarked_seqs(store, t, crit.text_columns)})
+            fts = f"({fts} OR c.seq IN (SELECT value FROM json_each(?)))"
+            params.append(json.dumps(seqs))
         where.append(fts)
     for t in crit.fts_terms:
         # Digits may be part of a phone number, which the index does not hold: a scan.
-        where.append(_any_column(t, params, crit.text_columns))
+        where.append(_any_column(t, params, crit.text_columns, store))
     for t in crit.like_terms:
         # Terms too short for the trigram index (two-character Chinese names): a scan.
-        where.append(_any_column(t, params, crit.text_columns))
+        where.append(_any_column(t, params, crit.text_columns, store))
     return where
 
 
