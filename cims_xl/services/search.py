@@ -42,7 +42,7 @@ WILDCARD_HINT = ("a search finds any part of a word already (Acme finds Acme Ltd
                  'know, or put the text in quotes ("A?B") to search for it as written')
 
 
-def query_terms(text: str) -> list[tuple[str, bool]]:
+def _query_terms(text: str) -> list[tuple[str, bool]]:
     """(term, quoted) of a search text: a phrase in quotes ("Acme Ltd", typographic
     quotes too) is one term, its words kept together and compared as written; other
     words are terms on their own. A `*` at the start or end of a word is dropped (a search
@@ -73,7 +73,7 @@ def _criteria_for_text(text: str, crit: queries.CustomerCriteria, region: str) -
     text = (nz.normalize_name(text) or "").strip()
     if not text:
         return
-    pieces = query_terms(text)
+    pieces = _query_terms(text)
     phrase = False
     if any(ch in text.translate(_QUOTES) for ch in '"*'):
         if not pieces:
@@ -180,7 +180,10 @@ def search_customers(session: Session, text: str | None = None, *, city=None, pr
         crit.text_columns = tuple(c for c in queries.TEXT_COLUMNS if c not in CUSTOMER.private_keys)
     # A customer merged into another (`customer merge`) is kept stored, retired: its
     # email, numbers and name find the customer that holds its data now.
-    retired = queries.deleted_customers_matching(session.store, crit)
+    try:
+        retired = queries.deleted_customers_matching(session.store, crit)
+    except UnicodeError:        # lone surrogates: bytes from argv that were not text (PEP 383)
+        raise ValidationFailed({"Search": "the text holds bytes that are not valid text; type it again"}) from None
     if retired:
         from .merge import kept_for
 
