@@ -156,7 +156,11 @@ def search_customers(session: Session, text: str | None = None, *, city=None, pr
     country for a role that may not read personal fields: company and tags may name a
     person, `CUSTOMER.private_keys`; an email or phone then matches nothing, and a `tag`
     filter is refused), or is a customer id (C-000123); a phone number or email
-    in the text is normalised first; a customer another was merged into is found by the
+    in the text is normalised first (a Gmail address as the duplicate check reads it:
+    dots and +tags aside); names and places match without the marks of Latin letters
+    ("Alvarez" finds "Álvarez", "Mueller" "Müller"); a phrase in quotes is one term, a
+    `*` at a word's start or end is dropped, and `*`/`?` inside a word, an open quote
+    or an empty phrase are refused (_query_terms); a customer another was merged into is found by the
     retired one's values too (services.merge). ltv_min/ltv_max (amounts) and sort="ltv" compare
     lifetime values in the store's currency (the bounds with the value as shown: one
     converted at a rate rounded half up to the currency's minor units, stored amounts as

@@ -82,7 +82,10 @@ class NewRowDuplicates:
     one person, but for a role's mailbox (info@, sales@: `is_role_mailbox`) under another
     name; the same phone or mobile number (E.164, either field) is one person
     unless `two_people` says the names are two people who share it (a landline under
-    another name, or a mobile with two different emails). A contact is a duplicate only
+    another name, or a mobile with two different emails). Such a customer row (a
+    shared number or role mailbox under another name) may still be the same person:
+    as `cims customer add` refuses it, it is found too (`Duplicate.maybe`), unless
+    `allow_duplicate` (`customer add --allow-duplicate`). A contact is a duplicate only
     of a contact of the same customer. Records deleted are not matched, but for a customer
     a merge retired: its values are matched as the kept customer's (services.merge).
 
