@@ -2358,16 +2358,21 @@ def _batch_summary_text(summary) -> str:
 @click.option("--restore-settings", is_flag=True,
               help="The workbook holds xlwings settings or VBA cims did not write (sync refuses it, naming "
                    "them): put back cims's own, then sync.")
+@click.option("--allow-duplicate", is_flag=True,
+              help="save: save a new customer row even when another customer has its phone (or role mailbox) "
+                   "under another name, as `customer add --allow-duplicate` does.")
 @pass_app
-def sync(app: App, workbook, action, sheets, force, restore_settings):
+def sync(app: App, workbook, action, sheets, force, restore_settings, allow_duplicate):
     """Save, Refresh or rebuild reports on a closed workbook file (no Excel needed)."""
     from .excel.sync import sync_file
 
+    if allow_duplicate and action != "save":
+        raise click.UsageError("--allow-duplicate is an option of save")
     session = app.session()
     bar, progress = _rich_progress(app)
     with bar:
         result = sync_file(session, workbook, action, sheets=list(sheets) or None, force=force, progress=progress,
-                           restore_settings=restore_settings)
+                           restore_settings=restore_settings, allow_duplicate=allow_duplicate)
     for what in result.get("restored") or []:
         app.out.message(f"warning: restored {what} (the workbook held settings or code cims did not write)")
     if app.out.fmt == "json":

@@ -94,14 +94,18 @@ def test_contacts_of_one_customer_sharing_its_office_mailbox_are_each_kept(admin
     assert result.duplicates == 0
 
 
-def test_a_new_sheet_row_with_a_stored_role_mailbox_under_another_name_is_no_duplicate(admin):
+def test_a_new_sheet_row_with_a_stored_role_mailbox_under_another_name_is_no_duplicate_when_allowed(admin):
     records.create_customer(admin, {"name": "Ann Lee", "email": "info@acme.example"})
     records.create_customer(admin, {"name": "Cat Poe", "email": "cat@beta.example"})
     bob = {"name": "Bob Ray", "email": "info@acme.example"}
     dan = {"name": "Dan Fox", "email": "cat@beta.example"}
+    allowed = sheet_rows.NewRowDuplicates(admin, "customer", [bob, dan], allow_duplicate=True)
+    assert allowed.find(bob) is None
+    assert allowed.find(dan) is not None and allowed.find(dan).record_id == "C-000002"
+    # as `customer add` refuses it without --allow-duplicate: may be the same person
     dups = sheet_rows.NewRowDuplicates(admin, "customer", [bob, dan])
-    assert dups.find(bob) is None
-    assert dups.find(dan) is not None and dups.find(dan).record_id == "C-000002"
+    assert dups.find(bob).record_id == "C-000001" and dups.find(bob).maybe
+    assert not dups.find(dan).maybe
 
 
 def test_customer_add_names_the_shared_mailbox_when_it_refuses(run):

@@ -73,12 +73,17 @@ def test_a_mobile_typed_as_phone_under_the_same_name_is_a_duplicate(admin, book)
     assert _names(admin) == ["王伟"]
 
 
-def test_a_landline_shared_under_another_name_is_saved_and_under_the_same_name_is_not(admin, book):
+def test_a_landline_shared_under_another_name_is_saved_when_allowed_and_under_the_same_name_is_not(admin, book):
     desk = records.create(admin, "customer", {"name": "Martin Schulz", "phone": "+49 30 901820"})["id"]
     with Editor(book) as ed:
         ed.add_row({"Name": "Anna Becker", "Phone": "+49 30 901820"})      # the same office line
         ed.add_row({"Name": "SCHULZ, Martin", "Phone": "030 901820", "Country": "DE"})
     save(admin, book)
+    anna, martin = table_rows(book)
+    # as `cims customer add` refuses it, with the option that saves it anyway
+    assert anna["Status"].startswith(f"Duplicate? {desk} already has this phone under another name")
+    assert "--allow-duplicate" in anna["Status"]
+    sync.sync_file(admin, book, "save", sheets=["Customers"], allow_duplicate=True)
     anna, martin = table_rows(book)
     assert anna["Status"] == "Created" and anna["ID"].startswith("C-")
     assert martin["Status"].startswith(f"Duplicate of {desk}: not saved (the same phone)")

@@ -90,6 +90,22 @@ def fold(text: str) -> str:
     return text.lower() if text.isascii() else text.translate(_FOLDING)
 
 
+@functools.lru_cache(maxsize=65536)
+def search_spellings(text: str) -> tuple[str, ...]:
+    """The ways a free-text search compares `text` beyond case (normalize.search_key):
+    the marks of Latin letters taken off as the duplicate check takes them off
+    (duplicates.fold_latin: "José Álvarez" is "jose alvarez", "Müller" "muller") and
+    with ä, ö, ü written ae, oe, ue as the erase reads a name (`fold`: "Müller" is
+    "mueller"). One or two spellings; a search term matches a value when one of the
+    term's spellings is part of one of the value's."""
+    from .normalize import search_key
+
+    folded = search_key(text)
+    plain = fold_latin(folded)
+    german = fold(folded)
+    return (plain,) if german == plain else (plain, german)
+
+
 def _origins(text: str) -> list[int]:
     """For each character of `fold(text)`, the index of the character of `text` it
     comes from."""

@@ -180,6 +180,17 @@ def save(book: WorkbookAdapter) -> str:
     with _one_sync_at_a_time(book):
         counts = sync.save_sheet(_session(), sheet, progress=book.ui.progress, before_commit=book.check_writable,
                                  keep_row_ids=book.save)
+        maybe = counts.get("maybe_same", 0)
+        if maybe and book.ui.confirm(
+                f"{maybe} new row(s) have the phone (or role mailbox) of another customer under another name: "
+                "it may be the same person (the Status column names the customer). Save them as new customers "
+                "anyway (Yes), or leave them unsaved to edit (No)?"):
+            # the rows refused are still new: a second Save that allows them creates them
+            again = sync.save_sheet(_session(), sheet, progress=book.ui.progress,
+                                    before_commit=book.check_writable, keep_row_ids=book.save,
+                                    allow_duplicate=True)
+            counts = {k: (v + again.get(k, 0) if k in ("created", "updated") else again.get(k, 0))
+                      for k, v in counts.items()}
     book.recalc()
     line = _counts_line(sheet.name, counts)
     if counts["invalid"] or counts["conflicts"] or counts.get("duplicates") or counts["refused"] \

@@ -789,6 +789,11 @@ def _created_before(session, ctx: _Context, rec: dict, clean: dict) -> Outcome:
     return Outcome(UPDATED, record=rec)
 
 
+# The Status of a new customer row refused because its phone or role mailbox is another
+# customer's under another name: it may be the same person (a "Duplicate" count).
+MAYBE_SAME = "Duplicate? "
+
+
 def _duplicate(ctx: _Context, dup: "sheet_rows.Duplicate") -> Outcome:
     """A new row that is a stored record (or one created earlier in this Save) again:
     not saved, as `cims customer add` refuses it; the cells that say so are marked."""
@@ -798,11 +803,18 @@ def _duplicate(ctx: _Context, dup: "sheet_rows.Duplicate") -> Outcome:
         return Outcome(f"{dup.record_id}, deleted on {dup.deleted_on}, has this {dup.how}: not saved. Restore it "
                        f"(cims customer restore {dup.record_id}) to bring it back with its records, or delete "
                        "this row", bad=bad)
+    if dup.maybe:
+        # as `cims customer add` refuses it (services.records._ensure_no_customer_has)
+        what = "phone" if dup.how == "phone" else "email (a role's mailbox several people share)"
+        return Outcome(f"{MAYBE_SAME}{dup.record_id} already has this {what} under another name: may be the same "
+                       f"person; not saved. Edit {dup.record_id}'s row instead, or, if this is another person who "
+                       f"shares it, save it allowing duplicates (answer Yes when Save asks; "
+                       f"`cims sync FILE save --allow-duplicate`)", bad=bad)
     return Outcome(f"Duplicate of {dup.record_id}: not saved (the same {dup.how}); edit that "
                    f"{ctx.ent.label}'s row instead, or delete this one", bad=bad)
 
 
-def _apply(session, jobs: Sequence[SheetSave], progress: Progress | None) -> None:
+def _apply(session, jobs: Sequence[SheetSave], progress: Progress | None, allow_duplicate: bool = False) -> None:
     """Send every planned create/update in one unit of work; per-row refusals become statuses."""
     total = sum(len(j.creates) + len(j.updates) for j in jobs)
     done = 0
@@ -812,7 +824,8 @@ def _apply(session, jobs: Sequence[SheetSave], progress: Progress | None) -> Non
             earlier = sheet_rows.records_for_rows(session, kind, sorted(set(job.row_ids.values())))
             # Read inside the unit of work: what another writer saved a moment ago counts.
             dups = sheet_rows.NewRowDuplicates(
-                session, kind, (clean for index, clean in job.creates if job.row_ids.get(index) not in earlier)) \
+                session, kind, (clean for index, clean in job.creates if job.row_ids.get(index) not in earlier),
+                allow_duplicate=allow_duplicate) \
                 if kind in sheet_rows.DEDUPED_KINDS else None
             for index, clean in job.creates:
                 row_id = job.row_ids.get(index)
@@ -933,6 +946,8 @@ def _write_back(job: SheetSave, not_saved: list[RowNotSaved] | None = None) -> d
                 counts["conflicts"] += 1
             elif status.startswith("Duplicate"):
                 counts["duplicates"] += 1
+                if status.startswith(MAYBE_SAME):
+                    counts["maybe_same"] = counts.get("maybe_same", 0) + 1
             else:
                 counts["refused"] += 1
             if not_saved is not None:
@@ -981,8 +996,14 @@ def save_sheets(session, sheets: Sequence[SheetAdapter], *, force: bool = False,
                 tz: dt.tzinfo | None = None, progress: Progress | None = None,
                 before_commit: Callable[[], None] | None = None,
                 keep_row_ids: Callable[[], None] | None = None,
-                not_saved: list[RowNotSaved] | None = None) -> dict[str, dict]:
+                not_saved: list[RowNotSaved] | None = None, allow_duplicate: bool = False) -> dict[str, dict]:
     """Save the pending rows of `sheets` in one unit of work; returns counts per sheet.
+
+    A new customer row with another customer's phone (or role mailbox) under a name that
+    is not surely that customer's ("Jon Smith" beside "John Smith") is refused as `cims
+    customer add` refuses it ("Duplicate? May be the same person as …"; counted in
+    "maybe_same" too), unless `allow_duplicate` (`customer add --allow-duplicate`). A row
+    that is surely that customer ("Mr JOHN SMITH") is a Duplicate either way.
 
     `force`: a field changed both on the sheet and in the store takes the sheet's value
     instead of being reported as a conflict. `before_commit` runs after planning, before
@@ -1002,7 +1023,7 @@ def save_sheets(session, sheets: Sequence[SheetAdapter], *, force: bool = False,
         keep_row_ids()
     crash_point("save.row-ids-kept")
     if any(j.creates or j.updates for j in jobs):
-        _apply(session, jobs, progress)
+        _apply(session, jobs, progress, allow_duplicate)
     crash_point("save.committed")
     out = {}
     for job in jobs:
@@ -1170,14 +1191,14 @@ def save_book(session, book, sheets: Iterable[str] | None = None, *, force: bool
               before_commit: Callable[[], None] | None = None,
               keep_row_ids: Callable[[], None] | None = None,
               not_saved: list[RowNotSaved] | None = None,
-              missing: list[str] | None = None) -> dict[str, dict]:
+              missing: list[str] | None = None, allow_duplicate: bool = False) -> dict[str, dict]:
     """Save every data sheet (or `sheets`); counts by sheet label, as `refresh_book`.
     A data sheet deleted from the workbook holds no edits: it is not an error here, but
     its name goes in `missing` (when given) for the summary to say so; a data table that
     is there but cannot be recognised stops the Save (`_refuse_unknown_data_tables`)."""
     adapters = [book.table_sheet(n) for n in _data_sheets(book, sheets, missing)]
     counts = save_sheets(session, adapters, force=force, tz=tz, progress=progress, before_commit=before_commit,
-                         keep_row_ids=keep_row_ids, not_saved=not_saved)
+                         keep_row_ids=keep_row_ids, not_saved=not_saved, allow_duplicate=allow_duplicate)
     return {sheet_label(s): counts[s.name] for s in adapters}
 
 
@@ -1304,8 +1325,10 @@ def real_workbook(path: Path) -> Path:
 
 
 def sync_file(session, path: str | Path, action: str, *, sheets: Iterable[str] | None = None,
-              force: bool = False, progress: Progress | None = None, restore_settings: bool = False) -> dict:
-    """Run Save, Refresh or Reports on a closed workbook file (the CLI's `cims sync`).
+              force: bool = False, progress: Progress | None = None, restore_settings: bool = False,
+              allow_duplicate: bool = False) -> dict:
+    """Run Save, Refresh or Reports on a closed workbook file (the CLI's `cims sync`;
+    `allow_duplicate`: Save's, see `save_sheets`).
 
     Returns {"workbook", "action", "sheets": {sheet: counts}} (reports: whatever the
     reports module returns); Save adds "not_saved": a list of {"sheet", "row" (the
@@ -1330,7 +1353,7 @@ def sync_file(session, path: str | Path, action: str, *, sheets: Iterable[str] |
     with workbook_lock(path):
         record_workbook_file(session, given)        # before any write, every action
         return _sync_file(session, path, action, sheets=sheets, force=force, progress=progress,
-                          restore_settings=restore_settings)
+                          restore_settings=restore_settings, allow_duplicate=allow_duplicate)
 
 
 def record_workbook_file(session, path: Path) -> None:
@@ -1359,7 +1382,8 @@ def record_workbook_file(session, path: Path) -> None:
         uow.commit()
 
 
-def _sync_file(session, path: Path, action: str, *, sheets, force, progress, restore_settings) -> dict:
+def _sync_file(session, path: Path, action: str, *, sheets, force, progress, restore_settings,
+               allow_duplicate: bool = False) -> dict:
     book = FileWorkbook(path, ui=QuietUI(progress))
     restored = _trusted(book, action, restore_settings, store=session.store_path)
     if action == "reports":
@@ -1390,7 +1414,7 @@ def _sync_file(session, path: Path, action: str, *, sheets, force, progress, res
     interrupts.note_left_after_save(left)
     result = save_book(session, book, sheets, force=force, progress=progress,
                        before_commit=lambda: ensure_writable(path), keep_row_ids=book.save,
-                       not_saved=not_saved, missing=missing)
+                       not_saved=not_saved, missing=missing, allow_duplicate=allow_duplicate)
     book.save()
     interrupts.left_done(left)
     return {"workbook": str(path), "action": action, "sheets": result,

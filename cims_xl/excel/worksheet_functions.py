@@ -486,7 +486,7 @@ def _parse_query(query: Any) -> tuple[str | None, dict[str, str]]:
             if not part.strip():
                 raise CimsError("an empty quoted phrase (\"\") finds nothing: write words, or leave the query "
                                 "empty")
-            words.append(part)
+            words.append(token)      # a quoted phrase stays one (services.search._query_terms)
             continue
         name, value = key.group(1).lower(), key.group(2).replace('"', "").strip()
         if name not in FIND_FILTERS:

@@ -371,6 +371,8 @@ def _ensure_no_customer_has(session: Session, clean: dict, done: str, itself: st
             theirs = {email_key(other.get("email") or "")} | {(other.get(k) or "").casefold()
                                                                for k in ("phone", "mobile")}
             if same in theirs:
+                if how == "email" and (other.get("email") or "").casefold() != value.casefold():
+                    _conflict(other["id"], _ANOTHER_WAY, done)
                 _conflict(other["id"], f"this {'phone' if how == 'mobile' else how}", done,
                           (" (a role's mailbox several people share: info@, sales@)" if is_role_mailbox(value)
                            else "") if how == "email"
@@ -433,8 +435,11 @@ def _same_mailbox(session: Session, email: str | None, done: str = "added", itse
         return
     for seq, other in session.store.iter_column_tuples(CUSTOMER, ["seq", "email"]):
         if other and email_key(other) == key and (rid := format_id(CUSTOMER, seq)) != itself:
-            _conflict(rid, "this mailbox, written another way (Gmail ignores dots and +tags; a domain may be "
-                           "written in its xn-- form)", done)
+            _conflict(rid, _ANOTHER_WAY, done)
+
+
+_ANOTHER_WAY = ("this mailbox, written another way (Gmail ignores dots and +tags; a domain may be written in its "
+                "xn-- form)")
 
 
 # Rows are validated, written and audited a chunk at a time; the store writes one chunk

@@ -34,10 +34,55 @@ class Page:
 _CUSTOMER_ID = re.compile(r"[Cc]-\d{1,9}")
 
 
+_QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"',
+                         "\uff02": '"'})
+_PIECE = re.compile(r'"([^"]*)"|([^\s"]+)')
+WILDCARD_HINT = ("a search finds any part of a word already (Acme finds Acme Ltd and Acmeco), so * at the start "
+                 "or end of a word may be left out; * or ? inside a word is not supported: write the part you "
+                 'know, or put the text in quotes ("A?B") to search for it as written')
+
+
+def _query_terms(text: str) -> list[tuple[str, bool]]:
+    """(term, quoted) of a search text: a phrase in quotes ("Acme Ltd", typographic
+    quotes too) is one term, its words kept together and compared as written; other
+    words are terms on their own. A `*` at the start or end of a word is dropped (a search
+    matches any part of a word already: "Acme*" is "Acme"); `*` or `?` elsewhere in a
+    word, a quote left open and an empty phrase are refused (ValidationFailed) with what
+    to write instead, never searched as literal text that matches nothing."""
+    text = text.translate(_QUOTES)
+    if text.count('"') % 2:
+        raise ValidationFailed({"Search": f'a quote is left open in {text[:30]!r}: close it ("Acme Ltd") or '
+                                          "leave it out"})
+    out: list[tuple[str, bool]] = []
+    for phrase, word in _PIECE.findall(text):
+        if not word:
+            if not phrase.strip():
+                raise ValidationFailed({"Search": 'an empty quoted phrase ("") finds nothing: write words in it, '
+                                                  "or leave it out"})
+            out.append((" ".join(phrase.split()), True))
+            continue
+        bare = word.strip("*")
+        if "*" in bare or "?" in bare:
+            raise ValidationFailed({"Search": f"{word}: {WILDCARD_HINT}"})
+        if bare:
+            out.append((bare, False))
+    return out
+
+
 def _criteria_for_text(text: str, crit: queries.CustomerCriteria, region: str) -> None:
     text = (nz.normalize_name(text) or "").strip()
     if not text:
         return
+    pieces = _query_terms(text)
+    phrase = False
+    if any(ch in text.translate(_QUOTES) for ch in '"*'):
+        if not pieces:
+            return                   # "*": every customer
+        if len(pieces) > 1:
+            for term, _quoted in pieces:
+                (crit.fts_terms if len(term) >= 3 else crit.like_terms).append(term)
+            return
+        text, phrase = pieces[0]     # one phrase or word: an id, email or number in quotes too
     if _CUSTOMER_ID.fullmatch(text):
         crit.ids.append(normalize_id(text))
         return
@@ -61,7 +106,7 @@ def _criteria_for_text(text: str, crit: queries.CustomerCriteria, region: str) -
         crit.digits.append(digits.lstrip("0") or digits)
         crit.digits.extend(nz.after_trunk_prefix(digits))      # "8 495 123-45-67" (Russia)
         return
-    for term in text.split():
+    for term in [text] if phrase else text.split():
         (crit.fts_terms if len(term) >= 3 else crit.like_terms).append(term)
 
 
@@ -122,7 +167,11 @@ def search_customers(session: Session, text: str | None = None, *, city=None, pr
     country for a role that may not read personal fields: company and tags may name a
     person, `CUSTOMER.private_keys`; an email or phone then matches nothing, and a `tag`
     filter is refused), or is a customer id (C-000123); a phone number or email
-    in the text is normalised first; a customer another was merged into is found by the
+    in the text is normalised first (a Gmail address as the duplicate check reads it:
+    dots and +tags aside); names and places match without the marks of Latin letters
+    ("Alvarez" finds "Álvarez", "Mueller" "Müller"); a phrase in quotes is one term, a
+    `*` at a word's start or end is dropped, and `*`/`?` inside a word, an open quote
+    or an empty phrase are refused (_query_terms); a customer another was merged into is found by the
     retired one's values too (services.merge). ltv_min/ltv_max (amounts) and sort="ltv" compare
     lifetime values in the store's currency (the bounds with the value as shown: one
     converted at a rate rounded half up to the currency's minor units, stored amounts as
@@ -148,7 +197,10 @@ def search_customers(session: Session, text: str | None = None, *, city=None, pr
         crit.text_columns = tuple(c for c in queries.TEXT_COLUMNS if c not in CUSTOMER.private_keys)
     # A customer merged into another (`customer merge`) is kept stored, retired: its
     # email, numbers and name find the customer that holds its data now.
-    retired = queries.deleted_customers_matching(session.store, crit)
+    try:
+        retired = queries.deleted_customers_matching(session.store, crit)
+    except UnicodeError:        # lone surrogates: bytes from argv that were not text (PEP 383)
+        raise ValidationFailed({"Search": "the text holds bytes that are not valid text; type it again"}) from None
     if retired:
         from .merge import kept_for
 

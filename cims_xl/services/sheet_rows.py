@@ -66,6 +66,10 @@ class Duplicate(NamedTuple):
     how: str                       # "email" or "phone"
     fields: tuple[str, ...]        # the row's field keys that match ("email", "phone", "mobile")
     deleted_on: str | None = None  # a deleted customer's: the day it was deleted (restore it instead)
+    # "" when the row is that record's person; "unsure" or "other" when the names say it
+    # may be another person who shares the number or role mailbox (duplicates.two_people),
+    # whom `cims customer add` refuses too unless --allow-duplicate
+    maybe: str = ""
 
 
 Holder = tuple[str, str, bool]     # (name, email_key, name is a company's): see duplicates.two_people
@@ -79,7 +83,10 @@ class NewRowDuplicates:
     one person, but for a role's mailbox (info@, sales@: `is_role_mailbox`) under another
     name; the same phone or mobile number (E.164, either field) is one person
     unless `two_people` says the names are two people who share it (a landline under
-    another name, or a mobile with two different emails). A contact is a duplicate only
+    another name, or a mobile with two different emails). Such a customer row (a
+    shared number or role mailbox under another name) may still be the same person:
+    as `cims customer add` refuses it, it is found too (`Duplicate.maybe`), unless
+    `allow_duplicate` (`customer add --allow-duplicate`). A contact is a duplicate only
     of a contact of the same customer. A customer a merge retired is matched as the kept
     customer (its values are the kept customer's: services.merge); another deleted customer
     is matched after the live ones (the row is refused naming it and its restore); other
@@ -90,8 +97,11 @@ class NewRowDuplicates:
     count, so the second of two rows that are one person is its duplicate.
     """
 
-    def __init__(self, session: Session, kind: str, rows: Iterable[dict]):
+    def __init__(self, session: Session, kind: str, rows: Iterable[dict], *, allow_duplicate: bool = False):
         self.kind = entity(kind).kind
+        # A new customer with another customer's phone or role mailbox under another name
+        # may be the same person: refused as `cims customer add` refuses it, unless allowed.
+        self.refuse_shared = self.kind == "customer" and not allow_duplicate
         self._emails: dict[tuple, str] = {}                  # (scope, email key) -> record id
         self._phones: dict[tuple, list[str]] = {}            # (scope, number) -> record ids
         self._who: dict[str, Holder] = {}
@@ -170,17 +180,22 @@ class NewRowDuplicates:
         """The record `values` (a validated new row) duplicates, or None."""
         key = self._email(values)
         me = self._holder(values)
+        maybe: Duplicate | None = None
         if key is not None and key in self._emails:
             held = self._emails[key]
             # a role's mailbox (info@, sales@) under another name is another person
             # sharing it, as the import decides (domain.duplicates.is_role_mailbox)
-            if not (is_role_mailbox(values.get("email")) and two_people(me, self._who.get(held), _always)):
+            verdict = two_people(me, self._who.get(held), _always) if is_role_mailbox(values.get("email")) else None
+            if not verdict:
                 return Duplicate(held, "email", ("email",), self._deleted.get(held))
+            maybe = Duplicate(held, "email", ("email",), self._deleted.get(held), verdict)
         for number, fields in self._numbers(values).items():
             for record_id in self._phones.get(number, ()):
-                if two_people(me, self._who.get(record_id), _shareable(number[1])) is None:
+                verdict = two_people(me, self._who.get(record_id), _shareable(number[1]))
+                if verdict is None:
                     return Duplicate(record_id, "phone", tuple(fields), self._deleted.get(record_id))
-        return None
+                maybe = maybe or Duplicate(record_id, "phone", tuple(fields), self._deleted.get(record_id), verdict)
+        return maybe if self.refuse_shared else None
 
     def add(self, values: dict, record_id: str) -> None:
         """Count a record just created from `values` for the rows after it."""

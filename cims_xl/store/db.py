@@ -160,6 +160,22 @@ def _disk_full(folder: Path) -> bool:
         return False
 
 
+def _search_unmark(text):
+    """SQL function cims_unmark: the spellings a search compares beyond case and marks
+    (mentions.search_spellings: "Müller" as "muller" and "mueller"), joined by U+0001,
+    which no search term holds."""
+    from ..domain.mentions import search_spellings
+
+    return "\x01".join(search_spellings(text)) if isinstance(text, str) else text
+
+
+def _email_key(text):
+    """SQL function cims_email_key: an address as the duplicate check compares it."""
+    from ..domain.duplicates import email_key
+
+    return email_key(text) if isinstance(text, str) else text
+
+
 def _search_fold(text):
     """SQL function cims_casefold: text as a search compares it (normalize.search_key)."""
     from ..domain.normalize import search_key
@@ -402,6 +418,12 @@ class Store:
         # Text folded as a free-text search compares it (normalize.search_key: "Straße"
         # as "strasse", "İstanbul" as "istanbul"), for the rows LIKE and instr() miss.
         conn.create_function("cims_casefold", 1, _search_fold, deterministic=True)
+        # Text as a search compares it with Latin marks off ("Álvarez" as "alvarez",
+        # "Müller" as "muller" and "mueller"), for the rows that hold such a letter.
+        conn.create_function("cims_unmark", 1, _search_unmark, deterministic=True)
+        # An email address as the duplicate check reads it (duplicates.email_key: Gmail's
+        # dots and +tags), for searching the Gmail addresses.
+        conn.create_function("cims_email_key", 1, _email_key, deterministic=True)
         store = cls(path, conn)
         store._key = key
         store.migrate()

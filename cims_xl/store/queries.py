@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..domain.duplicates import email_key
+from ..domain.mentions import search_spellings
 from ..domain.normalize import GREEK_VOWELS, SEARCH_FOLDS, search_key, tag_key
 from ..domain.schema import CUSTOMER, NOT_REVENUE_STATUSES, OPEN_TICKET_STATUSES, Entity
 from .db import MONEY_SCALE, Store, to_db
@@ -73,6 +76,16 @@ def _trigrams(term: str) -> str:
     return "(" + " AND ".join(_index_grams(term)) + ")"
 
 
+def _any_spelling(term: str) -> str | None:
+    """An FTS5 query for the rows holding every 3-character piece of `term` or of one of
+    its spellings without marks (mentions.search_spellings: "Müller" as "muller" or
+    "mueller"), or None when a spelling has no such piece (it cannot be narrowed)."""
+    spellings = list(dict.fromkeys([term, *search_spellings(term)])) if _LATIN.search(term) else [term]
+    if not all(_index_grams(s) for s in spellings):
+        return None
+    return "(" + " OR ".join(_trigrams(s) for s in spellings) + ")"
+
+
 def _fold_guard(folded: str) -> str | None:
     """A GLOB pattern for the text in which letters beyond ASCII may fold into `folded`
     (normalize.SEARCH_FOLDS: "*[İ]*" for "ist", "*[ßẞ]*" for "strasse"), or None when
@@ -81,7 +94,89 @@ def _fold_guard(folded: str) -> str | None:
     return f"*[{chars}]*" if chars else None
 
 
-def _any_column(term: str, params: list, columns: tuple[str, ...] = _TEXT_COLS) -> str:
+# A Latin letter, plain or marked: a term holding one may be written with other marks in
+# the row ("alvarez" in "Álvarez", "mueller" in "Müller").
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
+# Text holding a Latin letter with a mark (or a combining mark): only such text is
+# compared by its spellings without marks (cims_unmark) in SQL; the rest as written.
+MARKED_GUARD = "*[\u00c0-\u024f\u1e00-\u1eff\u0300-\u036f]*"
+# The columns that hold names and places, where a user types a word without its marks
+# ("Alvarez" for "Álvarez", "Muller" for "Müller"); emails, numbers, notes and tags are
+# compared as written (case aside), which keeps a search over them fast.
+MARKED_COLUMNS = ("name", "company", "city", "province")
+
+
+def _marked_rows(store: Store) -> list[tuple[int, dict[str, str]]]:
+    """(seq, {column: its spellings without marks joined by U+0001}) of the customers
+    (deleted ones too: a merge's retired ones are searched) whose name, company, city or
+    province holds a Latin letter with a mark: read once per change of the store (its
+    change clock) and kept on the store object, so a search compares them in Python
+    without a Python call per row in SQL."""
+    clock = store.change_clock()
+    cached = getattr(store, "_search_marked_rows", None)
+    if cached is not None and cached[0] == clock:
+        return cached[1]
+    cols = MARKED_COLUMNS
+    sql = (f"SELECT seq, {', '.join(cols)} FROM customers WHERE "
+           + " OR ".join(f"{c} GLOB ?" for c in cols))
+    rows = [(row[0], {c: "\x01".join(search_spellings(v)) for c, v in zip(cols, row[1:])
+                      if isinstance(v, str) and v})
+            for row in store.conn.execute(sql, [MARKED_GUARD] * len(cols))]
+    store._search_marked_rows = (clock, rows)
+    return rows
+
+
+def _unmarked_seqs(store: Store, term: str, columns: tuple[str, ...]) -> list[int]:
+    """Seqs of the customers with a marked letter whose `columns` hold `term` once the
+    marks are off on both sides (mentions.search_spellings)."""
+    rows = _marked_rows(store)
+    memo = store._search_marked_memo if getattr(store, "_search_marked_memo", (None,))[0] is rows else None
+    if memo is None:
+        memo = store._search_marked_memo = (rows, {})
+    key = (term, columns)
+    if key not in memo[1]:
+        mine = search_spellings(term)
+        cols = [c for c in columns if c in MARKED_COLUMNS]
+        if len(memo[1]) > 256:
+            memo[1].clear()
+        memo[1][key] = [seq for seq, texts in rows if any(sp in texts.get(c, "") for c in cols for sp in mine)]
+    return memo[1][key]
+
+
+def _unmarked(store: Store, term: str, params: list, columns: tuple[str, ...]) -> str | None:
+    """SQL true when one of `columns` holds `term` once the marks of Latin letters are
+    off on both sides, as the duplicate check and the erase read names
+    (mentions.search_spellings: "Alvarez" finds "José Álvarez"; "Muller" and "Mueller"
+    find "Müller"; "Müller" finds "Mueller"), or None when the term has no Latin letter
+    (or none of the columns is a name's or place's: MARKED_COLUMNS)."""
+    if not _LATIN.search(term) or not any(c in MARKED_COLUMNS for c in columns):
+        return None
+    import json
+
+    parts = []
+    # a row written without marks: the term's spellings without them ("Müller" as "mueller")
+    for sp in search_spellings(term):
+        if sp != search_key(term) and sp.isascii():
+            for col in columns:
+                if col in MARKED_COLUMNS:
+                    params.append(_like(sp))
+                    parts.append(f"c.{col} LIKE ? ESCAPE '\\'")
+    params.append(json.dumps(_unmarked_seqs(store, term, columns)))
+    parts.append("c.seq IN (SELECT value FROM json_each(?))")
+    return "(" + " OR ".join(parts) + ")"
+
+
+def _any_column(term: str, params: list, columns: tuple[str, ...] = _TEXT_COLS, store: Store | None = None) -> str:
+    """`_written` or (given the store) `_unmarked`: the term as written (case aside), or
+    without the marks of Latin letters on either side."""
+    if not columns:
+        return "0"
+    written = _written(term, params, columns)
+    unmarked = None if store is None else _unmarked(store, term, params, columns)
+    return written if unmarked is None else f"({written} OR {unmarked})"
+
+
+def _written(term: str, params: list, columns: tuple[str, ...] = _TEXT_COLS) -> str:
     """SQL that is true when one of the customer's text `columns` contains `term`,
     case aside as normalize.search_key folds it ("istanbul" finds "İstanbul",
     "STRASSE" finds "Straße", "οδοσ" finds "ΟΔΟΣ" and "οδος").
@@ -186,6 +281,13 @@ class CustomerCriteria:
     also_ids: list[str] = field(default_factory=list)
 
 
+# The part before @ of a Gmail address as duplicates.email_key reads it, in SQL (no Python
+# call per row): up to a "+", without dots, lower case (Gmail's are ASCII).
+_LOCAL_SQL = "substr(c.email, 1, instr(c.email, '@') - 1)"
+_GMAIL_LOCAL_SQL = (f"lower(replace(CASE WHEN instr({_LOCAL_SQL}, '+') > 0 THEN substr({_LOCAL_SQL}, 1, "
+                    f"instr({_LOCAL_SQL}, '+') - 1) ELSE {_LOCAL_SQL} END, '.', ''))")
+
+
 def _text_where(store: Store, crit: CustomerCriteria, params: list) -> list[str]:
     """The conditions of the criteria's text (ids, emails, numbers, words), ANDed; their
     parameters appended to `params`."""
@@ -194,8 +296,19 @@ def _text_where(store: Store, crit: CustomerCriteria, params: list) -> list[str]
         text_any.append("c.id = ?")
         params.append(i)
     for e in crit.emails:
-        text_any.append("c.email = ?")
-        params.append(e)
+        key = email_key(e)
+        if key.endswith("@gmail.com"):
+            # one Gmail mailbox written another way (dots, a +tag, googlemail.com), as the
+            # duplicate check reads it (duplicates.email_key)
+            # (its first letter as the key's: no address starts with a dot; LIKE's prefix
+            # can use the email index)
+            local = key.rsplit("@", 1)[0]
+            text_any.append("(c.email = ? OR (c.email LIKE ? ESCAPE '\\' AND (c.email LIKE '%@gmail.com' OR "
+                            f"c.email LIKE '%@googlemail.com') AND {_GMAIL_LOCAL_SQL} = ?))")
+            params += [e, _like(local[:1])[1:], local]
+        else:
+            text_any.append("c.email = ?")
+            params.append(e)
     for p in crit.phones:
         text_any.append("(c.phone = ? OR c.mobile = ?)")
         params += [p, p]
@@ -204,18 +317,28 @@ def _text_where(store: Store, crit: CustomerCriteria, params: list) -> list[str]
         params += [_like(d), _like(d)]
     if text_any:
         where.append("(" + " OR ".join(text_any) + ")")
-    indexed = _narrowing(store, [t for t in crit.fts_terms if not _DIGITS.match(t)])
+    indexed = [t for t in _narrowing(store, [t for t in crit.fts_terms if not _DIGITS.match(t)])
+               if _any_spelling(t) is not None]
     if indexed:
         # The index has no positions: it finds the rows holding every trigram of every
         # term; the term itself is then checked on those rows.
-        where.append("c.seq IN (SELECT rowid FROM customers_fts WHERE customers_fts MATCH ?)")
-        params.append(" AND ".join(_trigrams(t) for t in indexed))
+        fts = "c.seq IN (SELECT rowid FROM customers_fts WHERE customers_fts MATCH ?)"
+        params.append(" AND ".join(_any_spelling(t) for t in indexed))
+        if any(_LATIN.search(t) for t in indexed) and any(c in MARKED_COLUMNS for c in crit.text_columns):
+            # the index holds letters as written: a row writing a term's letters with
+            # marks ("Álvarez" for "alvarez") is a candidate too (_unmarked checks it)
+            import json
+
+            seqs = sorted({q for t in indexed for q in _unmarked_seqs(store, t, crit.text_columns)})
+            fts = f"({fts} OR c.seq IN (SELECT value FROM json_each(?)))"
+            params.append(json.dumps(seqs))
+        where.append(fts)
     for t in crit.fts_terms:
         # Digits may be part of a phone number, which the index does not hold: a scan.
-        where.append(_any_column(t, params, crit.text_columns))
+        where.append(_any_column(t, params, crit.text_columns, store))
     for t in crit.like_terms:
         # Terms too short for the trigram index (two-character Chinese names): a scan.
-        where.append(_any_column(t, params, crit.text_columns))
+        where.append(_any_column(t, params, crit.text_columns, store))
     return where
 
 
