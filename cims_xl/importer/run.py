@@ -57,6 +57,7 @@ from . import shape
 from .damaged_text import DamagedText
 from .float_exports import FloatExports, code_fields
 from .invisible_cells import CellCleaner, without_reordering
+from . import split_fields
 from .table import (HEADER_WINDOW, MergeFiller, Table, build_table, column_letter, data_rows, find_header,
                     header_text, is_blank_cell, two_row_header, units_row, with_extra_columns)
 
@@ -1185,10 +1186,19 @@ def day_first_cells(evidence: dict, mapping: mp.Mapping, table: Table, orders: d
 def _scan(*args, **kwargs) -> Scan:
     """The file's first pass (`_scan_pass`): on a big workbook with part of its evidence
     gathered in a forked copy (importer.scan_split); where that fails, in this process alone."""
-    try:
-        return _scan_pass(*args, split=True, **kwargs)
-    except scan_split.SplitFailed:
-        return _scan_pass(*args, split=False, **kwargs)
+    src = args[0]
+    for _ in range(3):
+        try:
+            try:
+                return _scan_pass(*args, split=True, **kwargs)
+            except scan_split.SplitFailed:
+                return _scan_pass(*args, split=False, **kwargs)
+        except split_fields.Reshape as again:
+            # rows whose fields moved (split_fields): read again, rejoined or without the
+            # empty field every row carries, by both passes
+            again.install(src)
+            kwargs["reshaped"] = [*kwargs.get("reshaped", ()), again.inference]
+    raise ImportRefused(f"{src.path.name}: its rows could not be read into the header's columns")
 
 
 def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
@@ -1198,7 +1208,7 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                no_header: bool = False, region_assumed: bool = False, ledger: str | None = None,
                no_header_from: str = "", area_region: str | None = None, continued: str | None = None,
                split: bool = False, date_cells: str | None = None, store_currency: str | None = None,
-               year: int | None = None) -> Scan:
+               year: int | None = None, rejoin: dict | None = None, reshaped: list | None = None) -> Scan:
     """The file's first pass: header, mapping, evidence. `mapped` (a dict) gets the
     final mapping under "mapping" as soon as it is known, for a caller whose scan stops
     on the values (dates, decimal marks) to say what else stops the import. no_header:
@@ -1426,8 +1436,11 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     grouped = (group_headings.GroupHeadings(0) if not no_header and header_values and is_blank_cell(header_values[0])
                and table.columns and table.columns[0] > 0 else None)
     long_rows = (shape.LongRows(len(header_values), list(header_values), frozenset(
-        col for col, nev in numbers.items() if kinds.get(nev.target) in ("money", "decimal")))
-        if src.format == "csv" else None)
+        col for col, nev in numbers.items() if kinds.get(nev.target) in ("money", "decimal")),
+        header_number=header_number) if src.format == "csv" else None)
+    split_rows = (split_fields.SplitFields(len(header_values), list(header_values), frozenset(
+        col for col, nev in numbers.items() if kinds.get(nev.target) in ("money", "decimal")), first_rows)
+        if src.format == "csv" and not no_header else None)
     groups: list[tuple[int, str]] = []         # group headings and totals alone in the first column
     sums = shape.SubtotalRows([col for col, nev in numbers.items() if kinds.get(nev.target) == "money"],
                               [table.columns[j] for j, c in enumerate(mapping.columns) if c.target and (
@@ -1507,6 +1520,8 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 pages.add(number, values)
                 if long_rows is not None:
                     long_rows.add(number, values)
+                if split_rows is not None:
+                    split_rows.add(number, values)
                 watch.add(number, values)
                 if lines_under is not None:
                     lines_under.add(number, values)
@@ -1625,6 +1640,9 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         footer = sorted(footer + list(headings.items()))
     padding = (long_rows.check(src.path.name, src.delimiter, {n for n, _ in footer})
                if long_rows is not None else None)
+    if split_rows is not None and (again := split_rows.decide(src.path.name, {n for n, _ in footer},
+                                                               rejoin)) is not None:
+        raise again
     if used_extra:
         table = with_extra_columns(table, used_extra)
         for c in used_extra:
@@ -1849,6 +1867,7 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                            "title, undo the import, delete the line and import again"})
     if padding is not None:
         inferences.append(padding)
+    inferences.extend(reshaped or ())
     if deleted_rows:
         inferences.append({"what": "deleted records", "decided": f"{len(deleted_rows)} row(s) marked deleted "
                            "skipped (not brought back as live records): row(s) "
@@ -3229,7 +3248,7 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                 amount_per: str | None = None, values=None, chunk_rows: int = CHUNK_ROWS,
                 calendar: str | None = None, no_header: bool | None = None, ledger: str | None = None,
                 amount_scale=None, continued: str | None = None, date_cells: str | None = None,
-                year=None, _profile_use: dict | None = None) -> ImportResult:
+                year=None, rejoin=None, _profile_use: dict | None = None) -> ImportResult:
     """Import a spreadsheet or CSV file; see the module docstring.
 
     mapping: --map values ("Source Column=Field", a list of them, or a dict);
@@ -3311,6 +3330,7 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
             raise ImportRefused(f"--amount-scale applies to orders and opportunities, not {ent.kind} records")
     continued = continued_rows.check_choice(continued)
     year = yearless_dates.check_year(year)
+    rejoin = split_fields.check_rejoin(rejoin)
     if region is not None:
         try:
             region = nz.check_region(region)
@@ -3334,7 +3354,7 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                          mapped=mapped, calendar=calendar, currency=currency, no_header=no_header,
                          region_assumed=region is None and set_region is None, ledger=ledger,
                          no_header_from=no_header_from, area_region=region or set_region,
-                         continued=continued, date_cells=date_cells, year=year,
+                         continued=continued, date_cells=date_cells, year=year, rejoin=rejoin,
                          store_currency=_store_currency(session) if has_currency(ent) else None)
 
         def derived_of(table, mapping) -> derived_amount.Derived | None:
