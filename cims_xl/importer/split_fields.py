@@ -78,12 +78,13 @@ def check_rejoin(items) -> dict | None:
     return out
 
 
-def _joined(a: str, b: str, decimal: bool) -> str:
+def _joined(a: str, b: str, decimal: bool, sep: str = ",") -> str:
+    """Two fields as the one value they were before the separator `sep` split it."""
     if decimal:
         whole = a.rstrip()
         mark = "," if "." in whole else "."       # "1.234" + "50": 1.234,50; "12" + "50": 12.50
         return f"{whole}{mark}{b.strip()}"
-    return f"{a},{b}"
+    return f"{a}{sep}{b}"
 
 
 class SplitFields:
@@ -92,8 +93,9 @@ class SplitFields:
     `decide`. `number_cols`: the money and decimal columns; `window`: the first rows,
     whose columns of 2-letter codes and of legal forms are known before the rest."""
 
-    def __init__(self, width: int, headers: list, number_cols, window: list[list]):
+    def __init__(self, width: int, headers: list, number_cols, window: list[list], delimiter: str | None = None):
         self.width = width
+        self.sep = delimiter or ","
         self.headers = list(headers)
         self.number_cols = sorted(c for c in number_cols if c < width - 1)
         self.rows = 0
@@ -102,14 +104,14 @@ class SplitFields:
         self.suspect_count = 0
         self.off = width < 3
         codes, forms = [], []
-        # the columns' values in the first rows whose last column is empty: no such split
-        # moved them
-        window = [v for v in window if len(v) < width or is_blank(v[width - 1])] or window
+        # the columns of the first rows (a split row among them): mostly 2-letter codes
+        # (State, Country), mostly legal forms alone (a Legal Form column)
         for c in range(width):
             vals = [v[c] for v in window if c < len(v) and isinstance(v[c], str) and v[c].strip()]
-            if len(vals) >= 2 and sum(1 for v in vals if _CODE.match(v)) * 5 >= 4 * len(vals):
+            coded = sum(1 for v in vals if _CODE.match(v))
+            if coded >= 2 and coded * 5 >= 3 * len(vals):
                 codes.append(c)
-            if vals and sum(1 for v in vals if form_alone(v)) * 3 >= len(vals):
+            if vals and sum(1 for v in vals if form_alone(v)) * 2 > len(vals):
                 forms.append(c)
         self.codes = frozenset(codes)
         self.forms = frozenset(forms)
@@ -181,10 +183,8 @@ class SplitFields:
         if unsure or self.suspect_count > len(self.suspects):
             shown = []
             for number, pairs, values in (unsure or found)[:EXAMPLES]:
-                cells = ", ".join(f"{self._col(c)} '{str(v).strip()}'" for c, v in enumerate(values)
-                                  if isinstance(v, str) and v.strip())
-                why = "; ".join(self._why(p, values) for p in pairs)
-                shown.append(f"row {number} ({cells}: {why})")
+                why = "; or ".join(self._why(p, values) for p in pairs)
+                shown.append(f"row {number} ({why})")
             more = len(unsure or found) - len(shown)
             first = (unsure or found)[0]
             example_col = next((self._col(c) for c, _ in first[1] if c >= 0), None) or next(
@@ -200,9 +200,9 @@ class SplitFields:
         plan: dict[int, tuple[int, str]] = {}
         for number, pairs, _values in found:
             plan[number] = named.get(number) or pairs[0]
-        width = self.width
+        width, sep = self.width, self.sep
         shown = ", ".join(
-            f"row {n}: '{self._col(c)}' '{_joined(v[c], v[c + 1], why == 'decimals').strip()}'"
+            f"row {n}: '{self._col(c)}' '{_joined(v[c], v[c + 1], why == 'decimals', self.sep).strip()}'"
             for n, (c, why), v in ((n, plan[n], v) for n, _p, v in found[:EXAMPLES]))
         more = f" and {len(found) - EXAMPLES} more" if len(found) > EXAMPLES else ""
 
@@ -212,7 +212,7 @@ class SplitFields:
                 return values
             c, why = got
             a, b = values[c], values[c + 1]
-            return [*values[:c], _joined(str(a), str(b), why == "decimals"), *values[c + 2:]]
+            return [*values[:c], _joined(str(a), str(b), why == "decimals", sep), *values[c + 2:]]
 
         others = self.rows - len(found)
         empty = others - (self.filled_last - len(found))
@@ -238,7 +238,7 @@ class SplitFields:
             return (f"'{str(values[c]).strip()}' in '{self._col(c)}' then '{str(values[c + 1]).strip()}': "
                     "a whole amount, then a 1–2 digit fragment, as an amount split at its decimal comma")
         return (f"'{str(values[c + 1]).strip()}' alone in '{self._col(c + 1)}' is a legal form, as of "
-                f"'{values[c]},{values[c + 1]}' split at its comma")
+                f"'{values[c]}{self.sep}{values[c + 1]}' split at its separator")
 
 
 def drop_field(width: int, at: int, header: str):
