@@ -468,7 +468,7 @@ def _refuse_heading_against_column(scan: "Scan", name: str) -> list[dict]:
 
 
 def settle_bare_symbols(named: _CurrencyEvidence, given: str | None,
-                        store: str | None) -> tuple[tuple[str, ...], list[dict]]:
+                        store: str | None, said: dict[str, str] | None = None) -> tuple[tuple[str, ...], list[dict]]:
     """(codes that settle the file's bare symbols, for money.read_money's `prefer`;
     inferences for the summary) on this evidence, in order: `given` (--currency) when
     the symbol may stand for it; the store's currency when the symbol may stand for it
@@ -480,7 +480,9 @@ def settle_bare_symbols(named: _CurrencyEvidence, given: str | None,
     A symbol the file's language tells apart ("¥": JPY in Japanese, CNY in simplified
     Chinese; file_language) is settled by it after --currency and before the store's
     currency; where that evidence is mixed it stops, and where there is none only the
-    store's currency settles it (no house reading)."""
+    store's currency settles it (no house reading). `said`: --value items for the currency
+    ({value_key(symbol): code}, "lei=RON"): a symbol they name is that currency, in the
+    amounts as in a Currency column, first of all."""
     prefer: set[str] = set()
     inferences: list[dict] = []
     stops: list[tuple[str, str, list[str], tuple[str, ...], list[str]]] = []
@@ -496,6 +498,15 @@ def settle_bare_symbols(named: _CurrencyEvidence, given: str | None,
                                        f"'{symbol}' is used for is legal tender (CLDR)"})
     language_note = ""
     for (symbol, header), (codes, examples) in named.bare.items():
+        if said and (code := said.get(value_key(symbol))):
+            if code not in codes and code not in money.written_alike(symbol):
+                raise ImportRefused(
+                    f"--value \"{symbol}={code}\": '{symbol}' in column '{header}' is written for "
+                    f"{', '.join(codes)}, not {code}. Nothing was imported. Give one of those, or --currency CODE.")
+            prefer.add(code)
+            inferences.append({"what": f"currency of '{symbol}' in '{header}'", "decided": code,
+                               "evidence": f"--value \"{symbol}={code}\""})
+            continue
         if given and (given in codes or given in money.written_alike(symbol)):
             continue                          # --currency: the plan's prefer has it
         others = sorted(named.found & (set(codes) | money.written_alike(symbol)))
@@ -3457,7 +3468,8 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
         stated_currency = currency or units.currency      # --currency, else a line above the header
         prefer: tuple[str, ...] = ()
         if scan.named is not None:
-            prefer, currency_inferences = settle_bare_symbols(scan.named, stated_currency, store_currency)
+            prefer, currency_inferences = settle_bare_symbols(scan.named, stated_currency, store_currency,
+                                                              (values_given or {}).get("currency"))
             said = {i["what"] for i in units.lines}      # "Amount (pence)": said with its minor unit
             scan.inferences.extend(i for i in currency_inferences if i["what"] not in said)
         file_currency = None
