@@ -2062,6 +2062,9 @@ def import_file_cmd(app: App, path, dry_run, report_path, **options):
                         "not read: titles or notes")
     if data.get("footer_rows"):
         app.out.message(f"{data['footer_rows']} footer or total row(s) skipped: not data")
+    if data.get("closed_rows"):
+        app.out.message(f"{data['closed_rows']} transaction(s) closed before payment skipped: not a sale "
+                        "(see 'closed before payment' below)")
     if data.get("other_table_rows"):
         app.out.message(f"{data['other_table_rows']} row(s) of another table below this one, or repeating "
                         "its header, not read: see 'another table' below")

@@ -57,7 +57,7 @@ from . import shape
 from .damaged_text import DamagedText
 from .float_exports import FloatExports, code_fields
 from .invisible_cells import CellCleaner, without_reordering
-from . import split_fields
+from . import split_fields, transaction_types
 from .table import (HEADER_WINDOW, MergeFiller, Table, build_table, column_letter, data_rows, find_header,
                     header_text, is_blank_cell, two_row_header, units_row, with_extra_columns)
 
@@ -86,6 +86,8 @@ class ImportResult:
     footer_rows: int = 0
     # rows of another table below the one read (shape.StackedTables), and repeated header rows: not read
     other_table_rows: int = 0
+    # a payment bill's transactions closed before they were paid (transaction_types): no sale, skipped
+    closed_rows: int = 0
     warnings: int = 0               # rows imported without an unreadable optional field
     batch: str | None = None
     dry_run: bool = False
@@ -162,7 +164,7 @@ class ImportResult:
             "file": self.file, "kind": self.kind, "sheet": self.sheet, "rows": self.rows,
             "created": self.created, "updated": self.updated, "duplicates": self.duplicates,
             "rejected": self.rejected, "blank_rows": self.blank_rows, "footer_rows": self.footer_rows,
-            "other_table_rows": self.other_table_rows,
+            "other_table_rows": self.other_table_rows, "closed_rows": self.closed_rows,
             "warnings": self.warnings,
             "batch": self.batch,
             "dry_run": self.dry_run, "header_row": self.header_row, "above_header": self.above_header, "encoding": self.encoding,
@@ -205,6 +207,7 @@ class Scan:
     mixed_shares: frozenset[str] = frozenset()      # ... written both ways: values up to 1 left empty
     footer_rows: list[int] = field(default_factory=list)
     other_rows: set[int] = field(default_factory=set)    # another table's rows, repeated headers
+    closed_rows: list[int] = field(default_factory=list)  # transactions closed before payment: no sale
     currencies: tuple[str, ...] = ()        # named plainly somewhere in the file
     calendars: dict[str, str] = field(default_factory=dict)   # date field -> calendar of its years
     compact_dates: dict[str, str] = field(default_factory=dict)   # date field -> order of "240305" (compact_dates)
@@ -1444,6 +1447,9 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     deleted_at = next((table.columns[j] for j, h in enumerate(table.headers)
                        if isinstance(h, str) and h.strip() == "deleted"), None) \
         if mp.is_own_export([h for h in table.headers if isinstance(h, str)]) else None
+    # a payment bill's transaction closed before it was paid (交易关闭, no 付款时间): no sale
+    closed_at = transaction_types.closed_columns(ent, mapping, table.columns)
+    closed_rows: list[tuple[int, str]] = []
     grouped = (group_headings.GroupHeadings(0) if not no_header and header_values and is_blank_cell(header_values[0])
                and table.columns and table.columns[0] > 0 else None)
     long_rows = (shape.LongRows(len(header_values), list(header_values), frozenset(
@@ -1520,6 +1526,9 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
             if deleted_at is not None and deleted_at < len(values) and _marked_deleted(values[deleted_at]):
                 other_rows.add(number)          # a deleted record of our own export: not brought back
                 deleted_rows.append(number)
+                continue
+            if closed_at is not None and (said := transaction_types.closed_unpaid(values, *closed_at)):
+                closed_rows.append((number, said))
                 continue
             if (other := stacked.add(number, values)) is not None:
                 if other == "repeat":
@@ -1879,6 +1888,9 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     if padding is not None:
         inferences.append(padding)
     inferences.extend(reshaped or ())
+    if closed_rows:
+        inferences.append(transaction_types.closed_inference(closed_rows, table.headers[table.columns.index(
+            closed_at[0])], table.headers[table.columns.index(closed_at[1])]))
     if deleted_rows:
         inferences.append({"what": "deleted records", "decided": f"{len(deleted_rows)} row(s) marked deleted "
                            "skipped (not brought back as live records): row(s) "
@@ -1990,6 +2002,7 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 [[] if j in secret else samples.get(c, []) for j, c in enumerate(table.columns)],
                 inferences=inferences, decimal_marks=marks, fraction_fields=fractions, mixed_shares=mixed_shares,
                 footer_rows=[n for n, _ in footer], other_rows=other_rows,
+                closed_rows=[n for n, _ in closed_rows],
                 currencies=tuple(sorted(named.found)), named=named if named.active else None,
                 amount_per=amount_per, refunds=refund_folds, refund_rows=refund_of,
                 refund_outside=refund_outside, refund_ids=refund_ids, related_rows=related_rows,
@@ -3518,7 +3531,7 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                           cell_formulas=src.format == "csv")
         result = ImportResult(file=str(path), kind=ent.kind, sheet=src.sheet, rows=scan.rows,
                               blank_rows=scan.blank_rows, footer_rows=len(scan.footer_rows),
-                              other_table_rows=len(scan.other_rows),
+                              other_table_rows=len(scan.other_rows), closed_rows=len(scan.closed_rows),
                               dry_run=dry_run, header_row=scan.table.header_row,
                               above_header=scan.table.skipped_above,
                               encoding=src.encoding, delimiter=src.delimiter,
@@ -4185,7 +4198,7 @@ def _run(src: RawSheet, scan: Scan, planner: Planner, result: ImportResult,
     filler = MergeFiller(scan.filler_merged, table.header_row - 1).keep_first(scan.merged_once)
     seen = 0
 
-    footer = set(scan.footer_rows) | scan.other_rows
+    footer = set(scan.footer_rows) | scan.other_rows | set(scan.closed_rows)
     carry_col, headings = scan.carried or (0, {})
     heading: list[str | None] = [None]
     # as the first pass cleaned them (see _scan)
