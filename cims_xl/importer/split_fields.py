@@ -38,6 +38,7 @@ _KEPT = 200              # suspect rows kept in full (a file with more stops any
 _WHOLE = re.compile(r"^\s*[-−(]?\s*(?:[^\w\s]{1,3}\s?|[A-Z]{3}\s?)?\d{1,3}(?:[' .\u00a0\u202f]?\d{3})*\s*$")
 _DECIMALS = re.compile(r"^\d{1,2}(?:\s*(?:[^\w\s]{1,3}|[A-Z]{3}))?\s*\)?\s*$")
 _CODE = re.compile(r"^\s*[A-Z]{2}\s*$")
+_NUMBER = re.compile(r"^\s*[-−+(]?[\d.,'\s]*\d[\d.,'\s]*\)?\s*%?\s*$")
 
 
 class Reshape(Exception):
@@ -93,7 +94,8 @@ class SplitFields:
     `decide`. `number_cols`: the money and decimal columns; `window`: the first rows,
     whose columns of 2-letter codes and of legal forms are known before the rest."""
 
-    def __init__(self, width: int, headers: list, number_cols, window: list[list], delimiter: str | None = None):
+    def __init__(self, width: int, headers: list, number_cols, window: list[list], delimiter: str | None = None,
+                 other_numbers=frozenset()):
         self.width = width
         self.sep = delimiter or ","
         self.headers = list(headers)
@@ -103,7 +105,7 @@ class SplitFields:
         self.suspects: list[tuple[int, list[tuple[int, str]], list]] = []    # (row, [(col, why)], values)
         self.suspect_count = 0
         self.off = width < 3
-        codes, forms = [], []
+        codes, forms, numeric = [], [], []
         # the columns of the first rows (a split row among them): mostly 2-letter codes
         # (State, Country), mostly legal forms alone (a Legal Form column)
         for c in range(width):
@@ -113,8 +115,12 @@ class SplitFields:
                 codes.append(c)
             if vals and sum(1 for v in vals if form_alone(v)) * 2 > len(vals):
                 forms.append(c)
+            if vals and sum(1 for v in vals if _NUMBER.match(v)) * 2 > len(vals):
+                numeric.append(c)       # a column of numbers: a small one there is its own value
         self.codes = frozenset(codes)
         self.forms = frozenset(forms)
+        numeric_next = set(numeric) | set(number_cols) | set(other_numbers)
+        self.number_cols = [c for c in self.number_cols if c + 1 not in numeric_next]
 
     def add(self, number: int, values: list) -> None:
         self.rows += 1
