@@ -1457,7 +1457,9 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         header_number=header_number) if src.format == "csv" else None)
     split_rows = (split_fields.SplitFields(len(header_values), list(header_values), frozenset(
         col for col, nev in numbers.items() if kinds.get(nev.target) in ("money", "decimal")), first_rows,
-        src.delimiter, frozenset(numbers)) if src.format == "csv" and not no_header else None)
+        src.delimiter, frozenset(numbers), [table.columns[j] for j, c in enumerate(mapping.columns) if c.target and (
+            c.target in ("name", "company", "address", "product") or c.target.startswith("customer_"))])
+        if src.format == "csv" and not no_header else None)
     groups: list[tuple[int, str]] = []         # group headings and totals alone in the first column
     sums = shape.SubtotalRows([col for col, nev in numbers.items() if kinds.get(nev.target) == "money"],
                               [table.columns[j] for j, c in enumerate(mapping.columns) if c.target and (

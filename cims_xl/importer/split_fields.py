@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 
-from ..domain.legal_forms import form_alone
+from ..domain.legal_forms import form_alone, might_be_form_alone
 from ..domain.normalize import is_blank
 from .errors import ImportRefused
 from .table import header_text
@@ -95,7 +95,7 @@ class SplitFields:
     whose columns of 2-letter codes and of legal forms are known before the rest."""
 
     def __init__(self, width: int, headers: list, number_cols, window: list[list], delimiter: str | None = None,
-                 other_numbers=frozenset()):
+                 other_numbers=frozenset(), name_cols=()):
         self.width = width
         self.sep = delimiter or ","
         self.headers = list(headers)
@@ -121,6 +121,11 @@ class SplitFields:
         self.forms = frozenset(forms)
         numeric_next = set(numeric) | set(number_cols) | set(other_numbers)
         self.number_cols = [c for c in self.number_cols if c + 1 not in numeric_next]
+        self.code_cols = sorted(c for c in self.codes if 0 < c < width - 1)
+        # the columns a comma splits a name or address in, followed by one that takes no
+        # legal form: where the mapping names none, every column
+        names = [c for c in (name_cols if name_cols else range(width - 1)) if c < width - 1]
+        self.name_cols = [c for c in sorted(names) if c + 1 not in self.forms and c + 1 not in self.codes]
 
     def add(self, number: int, values: list) -> None:
         self.rows += 1
@@ -141,17 +146,18 @@ class SplitFields:
             if isinstance(a, str) and isinstance(b, str) and _WHOLE.match(a) and _DECIMALS.match(b):
                 pairs.append((c, "decimals"))
         coded = None
-        for c in range(1, self.width):
-            b = values[c]
-            if not isinstance(b, str) or not b.strip():
-                continue
-            if c in self.codes and coded is None and not _CODE.match(b) and c + 1 < self.width \
-                    and isinstance(values[c + 1], str) and _CODE.match(values[c + 1]):
+        for c in self.code_cols:
+            b, after = values[c], values[c + 1]
+            if isinstance(b, str) and b.strip() and not _CODE.match(b) and isinstance(after, str) \
+                    and _CODE.match(after):
                 coded = c
-            if c not in self.forms and c not in self.codes and form_alone(b):
-                a = values[c - 1]
+                break
+        for c in self.name_cols:
+            b = values[c + 1]
+            if isinstance(b, str) and b and might_be_form_alone(b) and form_alone(b):
+                a = values[c]
                 if isinstance(a, str) and a.strip() and not form_alone(a):
-                    pairs.append((c - 1, "form"))
+                    pairs.append((c, "form"))
         if coded is not None:
             pairs = [p for p in pairs if p[0] < coded]
             if not pairs:
