@@ -37,6 +37,7 @@ _KEPT = 200              # suspect rows kept in full (a file with more stops any
 # "12", "1'234", "1.234", "€ 980": a whole amount, as the field before a split decimal comma holds it
 _WHOLE = re.compile(r"^\s*[-−(]?\s*(?:[^\w\s]{1,3}\s?|[A-Z]{3}\s?)?\d{1,3}(?:[' .\u00a0\u202f]?\d{3})*\s*$")
 _DECIMALS = re.compile(r"^\d{1,2}(?:\s*(?:[^\w\s]{1,3}|[A-Z]{3}))?\s*\)?\s*$")
+_SHORT = 40             # the longest cell the patterns below are tried on
 _CODE = re.compile(r"^\s*[A-Z]{2}\s*$")
 _NUMBER = re.compile(r"^\s*[-−+(]?[\d.,'\s]*\d[\d.,'\s]*\)?\s*%?\s*$")
 
@@ -109,13 +110,15 @@ class SplitFields:
         # the columns of the first rows (a split row among them): mostly 2-letter codes
         # (State, Country), mostly legal forms alone (a Legal Form column)
         for c in range(width):
+            # (short cells only: the patterns are tried on a few characters, never a megabyte)
             vals = [v[c] for v in window if c < len(v) and isinstance(v[c], str) and v[c].strip()]
-            coded = sum(1 for v in vals if _CODE.match(v))
+            short = [v for v in vals if len(v) <= _SHORT]
+            coded = sum(1 for v in short if _CODE.match(v))
             if coded >= 2 and coded * 5 >= 3 * len(vals):
                 codes.append(c)
-            if vals and sum(1 for v in vals if form_alone(v)) * 2 > len(vals):
+            if vals and sum(1 for v in short if form_alone(v)) * 2 > len(vals):
                 forms.append(c)
-            if vals and sum(1 for v in vals if _NUMBER.match(v)) * 2 > len(vals):
+            if vals and sum(1 for v in short if _NUMBER.match(v)) * 2 > len(vals):
                 numeric.append(c)       # a column of numbers: a small one there is its own value
         self.codes = frozenset(codes)
         self.forms = frozenset(forms)
@@ -143,13 +146,14 @@ class SplitFields:
         pairs: list[tuple[int, str]] = []
         for c in self.number_cols:
             a, b = values[c], values[c + 1]
-            if isinstance(a, str) and isinstance(b, str) and _WHOLE.match(a) and _DECIMALS.match(b):
+            if isinstance(a, str) and isinstance(b, str) and len(a) <= _SHORT and len(b) <= _SHORT \
+                    and _WHOLE.match(a) and _DECIMALS.match(b):
                 pairs.append((c, "decimals"))
         coded = None
         for c in self.code_cols:
             b, after = values[c], values[c + 1]
-            if isinstance(b, str) and b.strip() and not _CODE.match(b) and isinstance(after, str) \
-                    and _CODE.match(after):
+            if isinstance(b, str) and b.strip() and isinstance(after, str) and len(after) <= _SHORT \
+                    and _CODE.match(after) and not (len(b) <= _SHORT and _CODE.match(b)):
                 coded = c
                 break
         for c in self.name_cols:
