@@ -2147,6 +2147,11 @@ def _rich_progress(app: App):
               help="Rows holding only an address or an attention line (\"Hauptstr. 1\", \"c/o …\") right under a "
                    "record, in a file where such rows also hold other values: fold = each goes into the record "
                    "above it (an address into Address, the rest into Notes), records = each is a record of its own.")
+@click.option("--rejoin", "rejoin", multiple=True, metavar="'ROW=COLUMN'",
+              help="Rows whose values a separator inside an unquoted value split (\"Acme, Inc\", 12,50), as the "
+                   "import names them: ROW=COLUMN = in that row the field under COLUMN and the next are one value; "
+                   "COLUMN = so in every row named; none = the rows are right as the file separates them "
+                   "(repeatable).")
 @pass_app
 def import_file_cmd(app: App, path, dry_run, report_path, **options):
     """Import FILE: rows are mapped, normalised, de-duplicated and all accounted for."""
@@ -2183,6 +2188,9 @@ def import_file_cmd(app: App, path, dry_run, report_path, **options):
                         "not read: titles or notes")
     if data.get("footer_rows"):
         app.out.message(f"{data['footer_rows']} footer or total row(s) skipped: not data")
+    if data.get("closed_rows"):
+        app.out.message(f"{data['closed_rows']} transaction(s) closed before payment skipped: not a sale "
+                        "(see 'closed before payment' below)")
     if data.get("other_table_rows"):
         app.out.message(f"{data['other_table_rows']} row(s) of another table below this one, or repeating "
                         "its header, not read: see 'another table' below")
@@ -2245,6 +2253,8 @@ def import_keywords(options: dict) -> dict:
                  "continued", "date_cells", "year"):
         if name in options:
             keywords[name] = options[name]
+    if options.get("rejoin"):
+        keywords["rejoin"] = list(options["rejoin"])
     return keywords
 
 

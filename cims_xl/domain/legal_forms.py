@@ -167,3 +167,36 @@ def company_by_name(values: dict, current_type: str | None = None) -> str | None
 def typed_by_name_note(form: str) -> str:
     """What a command or the sheet's Status says when a customer became a Company by `form`."""
     return f"Type Company: the name has the legal form '{form}' (give Type Person to say otherwise)"
+
+
+@functools.lru_cache(maxsize=1)
+def _alone_keys() -> frozenset[str]:
+    """Each form's words as `might_be_form_alone` compares a cell: case-folded, no dots,
+    commas or hyphens, single spaces."""
+    return frozenset(" ".join(parts) for terms in _terms().values() for parts in terms)
+
+
+_QUICK = str.maketrans("", "", ".,-")
+
+
+def might_be_form_alone(text: str) -> bool:
+    """A fast first test for `form_alone`, one set lookup a cell (most cells fail it)."""
+    if len(text) > 30:
+        return False
+    key = " ".join(text.casefold().translate(_QUICK).split())
+    return key in _alone_keys() or text.strip() in _CJK_FORM_OF
+
+
+@functools.lru_cache(maxsize=4096)
+def form_alone(text: object) -> bool:
+    """Whether `text` is a legal form and nothing else ("Inc", " Ltd.", "GmbH", "S.A.",
+    "有限公司"): the second half of a company's name split at its comma ("Acme, Inc")."""
+    if not isinstance(text, str) or not text.strip() or len(text) > 30:
+        return False
+    text = unicodedata.normalize("NFKC", text).strip()
+    if text in _CJK_FORM_OF:
+        return True
+    parts = tuple(p for p in _plain(text).split() if p)
+    if not parts or parts not in _terms().get(len(parts), frozenset()):
+        return False
+    return _written_as_company(text.split())

@@ -320,6 +320,9 @@ def _babel_table() -> _Table:
         if noun not in cands:
             cands[noun] = set(codes)
             nouns.add(noun)
+    for key, code in _withdrawn_symbols(current, available_keys=set(cands) | set(letters)).items():
+        cands[key] = {code}
+        votes[key][code] += 1
     for word, code in _EVERYDAY.items():
         cands[_key(word)] = {code}
     for word, codes in _LOCAL_WORDS.items():
@@ -350,6 +353,43 @@ def _babel_table() -> _Table:
                      if votes[k][c] * 5 >= 4 * sum(votes[k].values()) > 0)
     return _Table({k: frozenset(v) for k, v in cands.items()}, default, sure, max(map(len, cands)),
                   {k: frozenset(v) for k, v in letters.items()}, frozenset(nouns - others))
+
+
+# Currencies withdrawn since this date are still met in records and books kept before the
+# change (Croatia's kuna until 2023, "1.234,50 kn"): their own symbol reads as them.
+_WITHDRAWN_SINCE = (2015, 1, 1)
+
+
+def _withdrawn_symbols(current: frozenset[str], available_keys: set[str]) -> dict[str, str]:
+    """{symbol key: code} for currencies a territory used since _WITHDRAWN_SINCE and no
+    longer does, as written in that territory's official languages (CLDR: "kn" HRK,
+    "лв." BGN), where no current currency is written so and the symbol has two or more
+    characters (a lone letter is no sure sign)."""
+    import datetime
+
+    from babel import localedata
+    from babel.core import get_global
+    from babel.languages import get_official_languages
+    from babel.numbers import get_territory_currencies
+
+    available = set(localedata.locale_identifiers())
+    found: dict[str, set[str]] = defaultdict(set)
+    for territory in sorted(get_global("territory_currencies")):
+        codes = [c for c in get_territory_currencies(territory, start_date=datetime.date(*_WITHDRAWN_SINCE),
+                                                     end_date=datetime.date(9999, 12, 31), tender=True)
+                 if c not in current]
+        for lang in get_official_languages(territory, de_facto=True):
+            ident = f"{lang}_{territory}" if f"{lang}_{territory}" in available else lang
+            if ident not in available:
+                continue
+            symbols = localedata.load(ident)["currency_symbols"]
+            for code in codes:
+                symbol = (symbols.get(code) or "").strip("\u200b\u200e\u200f ")
+                key = _key(symbol) if symbol else ""
+                if len(key) >= 2 and key != code.casefold() and not any(ch.isdigit() for ch in key) \
+                        and key not in available_keys:
+                    found[key].add(code)
+    return {k: next(iter(v)) for k, v in sorted(found.items()) if len(v) == 1}
 
 
 # A CLDR symbol made of two abbreviated words joined by a dot ("Bs.S", the bolívar soberano).

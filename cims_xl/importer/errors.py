@@ -128,11 +128,11 @@ class AmbiguousCurrency(ImportRefused):
                              f"{named}: '{symbol}' is used by {listed}")
             first = next((c for c in others if c in codes), None) or codes[0]
             suggest = suggest or first
-            if column in currency_columns and said is None:
+            if said is None:
                 said = f"--value \"{symbol}={first}\""
         country = (" (the Country of those rows names no country where one of them is legal tender)"
                    if has_country else "")
-        value = f", or {said} (repeatable) for what the Currency column writes" if said else ""
+        value = f", or {said} (repeatable) for what the symbol stands for wherever the file writes it" if said else ""
         super().__init__(
             "currencies are ambiguous: " + "; ".join(parts) + country + note
             + f". Nothing was imported. Say which with --currency CODE (e.g. --currency {suggest}) for the "

@@ -550,12 +550,16 @@ _CJK_COUNT = re.compile(
 # "Insgesamt 3 Kunden", "Total de 3 clientes", "Итого 3": a count and what is counted,
 # never a name ("7 Eleven Ltd" has no counted word; "7天酒店" no label, see _CJK_COUNT).
 _COUNTED = (r"(?:rows?|records?|entries|customers?|clients?|contacts?|lignes?|enregistrements?|"
+            r"transactions?|payments?|trades?|orders?|transaktionen|buchungen|zahlungen|opérations?|"
+            r"paiements?|transacciones|pagos|transazioni|pagamenti|"
             r"zeilen|datens[äa]tze?|eintr[äa]ge?|kunden|kontakte|filas?|registros?|clientes?|"
             r"linhas?|contatos?|righe|record|clienti|contatti|rekord(?:y|ów)?|klient(?:ów|y)?|"
             r"строк[аи]?|записей|записи|запись|клиент(?:ов|а)?)")
 _COUNT_LINE = re.compile(
     rf"^\s*(?:\(\s*\d[\d,.\s]*\s{_COUNTED}\s*\)"
     rf"|\d[\d,.]*\s+{_COUNTED}"
+    # a bill's sums under its records: "Received: 2 transactions", "Pending: 0 payments"
+    rf"|[^\W\d_]{{2,20}}(?:\s+[^\W\d_]{{2,20}}){{0,2}}\s*[:：]\s*\d[\d,.]*\s+{_COUNTED}(?:\s*[,;]\s*\S.*)?"
     rf"|(?:insgesamt|gesamt|total(?:\s+(?:de|des|di))?|en\s+total|in\s+total|итого|всего)\s*[:：]?\s*"
     rf"\d[\d,.]*(?:\s+{_COUNTED})?)\s*[.!]?\s*$", re.IGNORECASE)
 # Words a report tool writes under its table, anywhere in the cell: "Report generated
@@ -704,9 +708,15 @@ class FooterWatch:
         for index in range(len(self.tail) - 1, -1, -1):
             number, values, gap = self.tail[index]
             filled = [v for v in values if not is_blank(v)]
-            if not filled or holds_contact(values, is_blank, self.phone_columns):
+            if not filled:
                 break
             first = str(filled[0]).strip()[:FOOTER_TEXT_MAX]
+            if holds_contact(values, is_blank, self.phone_columns) and not (
+                    len(filled) == 1 and self.width > 2
+                    and (_FOOTER_WORDS.match(first) or _FOOTER_PHRASE.search(first))):
+                # a customer's row; a lone line saying when and by whom the list was
+                # exported ("导出时间:[…] 用户:shop@example.com") is the footer's
+                break
             # A total's label followed only by figures ("Grand Total | 2 | 1,234.50")
             # is a footer however many columns its figures fill.
             # So is a count line followed only by figures ("총 2건 | | 249000").

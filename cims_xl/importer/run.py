@@ -57,6 +57,7 @@ from . import shape
 from .damaged_text import DamagedText
 from .float_exports import FloatExports, code_fields
 from .invisible_cells import CellCleaner, without_reordering
+from . import split_fields, transaction_types
 from .table import (HEADER_WINDOW, MergeFiller, Table, build_table, column_letter, data_rows, find_header,
                     header_text, is_blank_cell, two_row_header, units_row, with_extra_columns)
 
@@ -85,6 +86,8 @@ class ImportResult:
     footer_rows: int = 0
     # rows of another table below the one read (shape.StackedTables), and repeated header rows: not read
     other_table_rows: int = 0
+    # a payment bill's transactions closed before they were paid (transaction_types): no sale, skipped
+    closed_rows: int = 0
     warnings: int = 0               # rows imported without an unreadable optional field
     batch: str | None = None
     dry_run: bool = False
@@ -161,7 +164,7 @@ class ImportResult:
             "file": self.file, "kind": self.kind, "sheet": self.sheet, "rows": self.rows,
             "created": self.created, "updated": self.updated, "duplicates": self.duplicates,
             "rejected": self.rejected, "blank_rows": self.blank_rows, "footer_rows": self.footer_rows,
-            "other_table_rows": self.other_table_rows,
+            "other_table_rows": self.other_table_rows, "closed_rows": self.closed_rows,
             "warnings": self.warnings,
             "batch": self.batch,
             "dry_run": self.dry_run, "header_row": self.header_row, "above_header": self.above_header, "encoding": self.encoding,
@@ -204,6 +207,7 @@ class Scan:
     mixed_shares: frozenset[str] = frozenset()      # ... written both ways: values up to 1 left empty
     footer_rows: list[int] = field(default_factory=list)
     other_rows: set[int] = field(default_factory=set)    # another table's rows, repeated headers
+    closed_rows: list[int] = field(default_factory=list)  # transactions closed before payment: no sale
     currencies: tuple[str, ...] = ()        # named plainly somewhere in the file
     calendars: dict[str, str] = field(default_factory=dict)   # date field -> calendar of its years
     compact_dates: dict[str, str] = field(default_factory=dict)   # date field -> order of "240305" (compact_dates)
@@ -472,7 +476,7 @@ def _refuse_heading_against_column(scan: "Scan", name: str) -> list[dict]:
 
 
 def settle_bare_symbols(named: _CurrencyEvidence, given: str | None,
-                        store: str | None) -> tuple[tuple[str, ...], list[dict]]:
+                        store: str | None, said: dict[str, str] | None = None) -> tuple[tuple[str, ...], list[dict]]:
     """(codes that settle the file's bare symbols, for money.read_money's `prefer`;
     inferences for the summary) on this evidence, in order: `given` (--currency) when
     the symbol may stand for it; the store's currency when the symbol may stand for it
@@ -484,7 +488,9 @@ def settle_bare_symbols(named: _CurrencyEvidence, given: str | None,
     A symbol the file's language tells apart ("¥": JPY in Japanese, CNY in simplified
     Chinese; file_language) is settled by it after --currency and before the store's
     currency; where that evidence is mixed it stops, and where there is none only the
-    store's currency settles it (no house reading)."""
+    store's currency settles it (no house reading). `said`: --value items for the currency
+    ({value_key(symbol): code}, "lei=RON"): a symbol they name is that currency, in the
+    amounts as in a Currency column, first of all."""
     prefer: set[str] = set()
     inferences: list[dict] = []
     stops: list[tuple[str, str, list[str], tuple[str, ...], list[str]]] = []
@@ -500,6 +506,15 @@ def settle_bare_symbols(named: _CurrencyEvidence, given: str | None,
                                        f"'{symbol}' is used for is legal tender (CLDR)"})
     language_note = ""
     for (symbol, header), (codes, examples) in named.bare.items():
+        if said and (code := said.get(value_key(symbol))):
+            if code not in codes and code not in money.written_alike(symbol):
+                raise ImportRefused(
+                    f"--value \"{symbol}={code}\": '{symbol}' in column '{header}' is written for "
+                    f"{', '.join(codes)}, not {code}. Nothing was imported. Give one of those, or --currency CODE.")
+            prefer.add(code)
+            inferences.append({"what": f"currency of '{symbol}' in '{header}'", "decided": code,
+                               "evidence": f"--value \"{symbol}={code}\""})
+            continue
         if given and (given in codes or given in money.written_alike(symbol)):
             continue                          # --currency: the plan's prefer has it
         others = sorted(named.found & (set(codes) | money.written_alike(symbol)))
@@ -1200,10 +1215,19 @@ def day_first_cells(evidence: dict, mapping: mp.Mapping, table: Table, orders: d
 def _scan(*args, **kwargs) -> Scan:
     """The file's first pass (`_scan_pass`): on a big workbook with part of its evidence
     gathered in a forked copy (importer.scan_split); where that fails, in this process alone."""
-    try:
-        return _scan_pass(*args, split=True, **kwargs)
-    except scan_split.SplitFailed:
-        return _scan_pass(*args, split=False, **kwargs)
+    src = args[0]
+    for _ in range(3):
+        try:
+            try:
+                return _scan_pass(*args, split=True, **kwargs)
+            except scan_split.SplitFailed:
+                return _scan_pass(*args, split=False, **kwargs)
+        except split_fields.Reshape as again:
+            # rows whose fields moved (split_fields): read again, rejoined or without the
+            # empty field every row carries, by both passes
+            again.install(src)
+            kwargs["reshaped"] = [*kwargs.get("reshaped", ()), again.inference]
+    raise ImportRefused(f"{src.path.name}: its rows could not be read into the header's columns")
 
 
 def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
@@ -1213,7 +1237,7 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                no_header: bool = False, region_assumed: bool = False, ledger: str | None = None,
                no_header_from: str = "", area_region: str | None = None, continued: str | None = None,
                split: bool = False, date_cells: str | None = None, store_currency: str | None = None,
-               year: int | None = None) -> Scan:
+               year: int | None = None, rejoin: dict | None = None, reshaped: list | None = None) -> Scan:
     """The file's first pass: header, mapping, evidence. `mapped` (a dict) gets the
     final mapping under "mapping" as soon as it is known, for a caller whose scan stops
     on the values (dates, decimal marks) to say what else stops the import. no_header:
@@ -1441,11 +1465,19 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     deleted_at = next((table.columns[j] for j, h in enumerate(table.headers)
                        if isinstance(h, str) and h.strip() == "deleted"), None) \
         if mp.is_own_export([h for h in table.headers if isinstance(h, str)]) else None
+    # a payment bill's transaction closed before it was paid (交易关闭, no 付款时间): no sale
+    closed_at = transaction_types.closed_columns(ent, mapping, table.columns)
+    closed_rows: list[tuple[int, str]] = []
     grouped = (group_headings.GroupHeadings(0) if not no_header and header_values and is_blank_cell(header_values[0])
                and table.columns and table.columns[0] > 0 else None)
     long_rows = (shape.LongRows(len(header_values), list(header_values), frozenset(
-        col for col, nev in numbers.items() if kinds.get(nev.target) in ("money", "decimal")))
-        if src.format == "csv" else None)
+        col for col, nev in numbers.items() if kinds.get(nev.target) in ("money", "decimal")),
+        header_number=header_number) if src.format == "csv" else None)
+    split_rows = (split_fields.SplitFields(len(header_values), list(header_values), frozenset(
+        col for col, nev in numbers.items() if kinds.get(nev.target) in ("money", "decimal")), first_rows,
+        src.delimiter, frozenset(numbers), [table.columns[j] for j, c in enumerate(mapping.columns) if c.target and (
+            c.target in ("name", "company", "address", "product") or c.target.startswith("customer_"))])
+        if src.format == "csv" and not no_header else None)
     groups: list[tuple[int, str]] = []         # group headings and totals alone in the first column
     sums = shape.SubtotalRows([col for col, nev in numbers.items() if kinds.get(nev.target) == "money"],
                               [table.columns[j] for j, c in enumerate(mapping.columns) if c.target and (
@@ -1515,6 +1547,9 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 other_rows.add(number)          # a deleted record of our own export: not brought back
                 deleted_rows.append(number)
                 continue
+            if closed_at is not None and (said := transaction_types.closed_unpaid(values, *closed_at)):
+                closed_rows.append((number, said))
+                continue
             if (other := stacked.add(number, values)) is not None:
                 if other == "repeat":
                     pages.repeat()
@@ -1525,6 +1560,8 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 pages.add(number, values)
                 if long_rows is not None:
                     long_rows.add(number, values)
+                if split_rows is not None:
+                    split_rows.add(number, values)
                 watch.add(number, values)
                 if lines_under is not None:
                     lines_under.add(number, values)
@@ -1646,6 +1683,9 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         footer = sorted(footer + list(headings.items()))
     padding = (long_rows.check(src.path.name, src.delimiter, {n for n, _ in footer})
                if long_rows is not None else None)
+    if split_rows is not None and (again := split_rows.decide(src.path.name, {n for n, _ in footer},
+                                                               rejoin)) is not None:
+        raise again
     if used_extra:
         table = with_extra_columns(table, used_extra)
         for c in used_extra:
@@ -1873,6 +1913,10 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                            "title, undo the import, delete the line and import again"})
     if padding is not None:
         inferences.append(padding)
+    inferences.extend(reshaped or ())
+    if closed_rows:
+        inferences.append(transaction_types.closed_inference(closed_rows, table.headers[table.columns.index(
+            closed_at[0])], table.headers[table.columns.index(closed_at[1])]))
     if deleted_rows:
         inferences.append({"what": "deleted records", "decided": f"{len(deleted_rows)} row(s) marked deleted "
                            "skipped (not brought back as live records): row(s) "
@@ -1986,6 +2030,7 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 [[] if j in secret else samples.get(c, []) for j, c in enumerate(table.columns)],
                 inferences=inferences, decimal_marks=marks, fraction_fields=fractions, mixed_shares=mixed_shares,
                 footer_rows=[n for n, _ in footer], other_rows=other_rows,
+                closed_rows=[n for n, _ in closed_rows],
                 currencies=tuple(sorted(named.found)), named=named if named.active else None,
                 amount_per=amount_per, refunds=refund_folds, refund_rows=refund_of,
                 refund_outside=refund_outside, refund_ids=refund_ids, related_rows=related_rows,
@@ -3299,7 +3344,7 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                 amount_per: str | None = None, values=None, chunk_rows: int = CHUNK_ROWS,
                 calendar: str | None = None, no_header: bool | None = None, ledger: str | None = None,
                 amount_scale=None, continued: str | None = None, date_cells: str | None = None,
-                year=None, _profile_use: dict | None = None) -> ImportResult:
+                year=None, rejoin=None, _profile_use: dict | None = None) -> ImportResult:
     """Import a spreadsheet or CSV file; see the module docstring.
 
     mapping: --map values ("Source Column=Field", a list of them, or a dict);
@@ -3381,6 +3426,7 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
             raise ImportRefused(f"--amount-scale applies to orders and opportunities, not {ent.kind} records")
     continued = continued_rows.check_choice(continued)
     year = yearless_dates.check_year(year)
+    rejoin = split_fields.check_rejoin(rejoin)
     if region is not None:
         try:
             region = nz.check_region(region)
@@ -3404,7 +3450,7 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                          mapped=mapped, calendar=calendar, currency=currency, no_header=no_header,
                          region_assumed=region is None and set_region is None, ledger=ledger,
                          no_header_from=no_header_from, area_region=region or set_region,
-                         continued=continued, date_cells=date_cells, year=year,
+                         continued=continued, date_cells=date_cells, year=year, rejoin=rejoin,
                          store_currency=_store_currency(session) if has_currency(ent) else None)
 
         def derived_of(table, mapping) -> derived_amount.Derived | None:
@@ -3507,7 +3553,8 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
         stated_currency = currency or units.currency      # --currency, else a line above the header
         prefer: tuple[str, ...] = ()
         if scan.named is not None:
-            prefer, currency_inferences = settle_bare_symbols(scan.named, stated_currency, store_currency)
+            prefer, currency_inferences = settle_bare_symbols(scan.named, stated_currency, store_currency,
+                                                              (values_given or {}).get("currency"))
             said = {i["what"] for i in units.lines}      # "Amount (pence)": said with its minor unit
             scan.inferences.extend(i for i in currency_inferences if i["what"] not in said)
         file_currency = None
@@ -3557,7 +3604,7 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                           cell_formulas=src.format == "csv")
         result = ImportResult(file=str(path), kind=ent.kind, sheet=src.sheet, rows=scan.rows,
                               blank_rows=scan.blank_rows, footer_rows=len(scan.footer_rows),
-                              other_table_rows=len(scan.other_rows),
+                              other_table_rows=len(scan.other_rows), closed_rows=len(scan.closed_rows),
                               dry_run=dry_run, header_row=scan.table.header_row,
                               above_header=scan.table.skipped_above,
                               encoding=src.encoding, delimiter=src.delimiter,
@@ -4224,7 +4271,7 @@ def _run(src: RawSheet, scan: Scan, planner: Planner, result: ImportResult,
     filler = MergeFiller(scan.filler_merged, table.header_row - 1).keep_first(scan.merged_once)
     seen = 0
 
-    footer = set(scan.footer_rows) | scan.other_rows
+    footer = set(scan.footer_rows) | scan.other_rows | set(scan.closed_rows)
     carry_col, headings = scan.carried or (0, {})
     heading: list[str | None] = [None]
     # as the first pass cleaned them (see _scan)

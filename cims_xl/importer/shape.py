@@ -79,6 +79,10 @@ class LongRows:
     lengths: dict[int, list] = field(default_factory=dict)
     named: int = 0               # the header's fields up to its last non-empty one
     filled_past_named: bool = False     # a value in a field past `named` (the header's own empty ones too)
+    # the places where every row one field longer than the header has an empty field
+    # (a tab-padded id): None before the first such row
+    blank_at: set | None = None
+    header_number: int = 0
 
     def __post_init__(self) -> None:
         self.named = self.width
@@ -99,6 +103,11 @@ class LongRows:
             self.filled_past_named = True
         if n <= self.width:
             return
+        if n == self.width + 1:
+            if self.blank_at is None:
+                self.blank_at = {p for p in range(n) if is_blank(values[p])}
+            elif self.blank_at:
+                self.blank_at = {p for p in self.blank_at if is_blank(values[p])}
         if all(is_blank(v) for v in values[self.width:]):
             self.reaching += 1
             if len(self.reaching_rows) < EXAMPLES:
@@ -150,6 +159,7 @@ class LongRows:
                 + self.reaching - sum(1 for n, _ in self.reaching_rows if n in skip))
         sep = delimiter or ","
         shown = "tab" if sep == "\t" else f"'{sep}'"
+        self._one_field_off(file, shown, skip)
         if long <= 0:
             if self.named < self.width and self._every_row(skip, self.width) is not None:
                 return self._padding(self.width, shown)       # `a,b,c,` on the header line too
@@ -195,6 +205,55 @@ class LongRows:
             f"{file}: {long} row(s) have more fields than the header's {self.width} and the header "
             f"has no column for them: {rows}{more}. {quotes}; if the extra fields are a column of "
             "their own, give it a heading in the first line.")
+
+    def _one_field_off(self, file: str, shown: str, skip: set[int]) -> None:
+        """Every row one field longer than the header with an empty field at one place
+        (an id padded with a separator: "T1<tab><tab>2024-03-05"), or one field shorter
+        than a header with an empty field at one place: raises split_fields.Reshape that
+        drops that field (the file is read again), or ImportRefused when the empty field
+        may be at more than one place. A trailing separator (the last place) is `_padding`'s."""
+        from .split_fields import Reshape, drop_field
+        every = self._every_row(skip, 1)
+        if every is None or self.rows < 1:
+            return
+        if every == self.width + 1 and self.blank_at and self.width not in self.blank_at:
+            places = sorted(self.blank_at)
+            what = f"every row has one field more than the header ({every} fields, the header {self.width})"
+            fix = None
+            if len(places) == 1:
+                fix = drop_field(self.width, places[0], "")
+        elif every == self.width - 1 and self.named == self.width:
+            places = [p for p in range(self.width - 1) if is_blank(self.headers[p])]
+            if not places:
+                return
+            what = (f"every row has one field fewer than the header ({every} fields, the header {self.width}, "
+                    "with an empty heading)")
+            header_number = self.header_number
+
+            def fix(number: int, values: list, at=places[0]) -> list:
+                if number == header_number and len(values) == self.width and is_blank(values[at]):
+                    return values[:at] + values[at + 1:]
+                return values
+            fix = fix if len(places) == 1 else None
+        else:
+            return
+
+        def after(p: int) -> str:
+            return (f"after column {p} '{header_text(self.headers[p - 1])}'" if 0 < p <= len(self.headers)
+                    else "before the first column")
+        if fix is None:
+            raise ImportRefused(
+                f"{file}: {what}, and the extra field is empty in every row at more than one place ("
+                + ", ".join(after(p) for p in places[:EXAMPLES]) + "), so which values belong under which "
+                "heading cannot be told. Nothing was imported. Save the file again with one field per heading "
+                f"(no {shown} padding the values), or add a heading for the extra field.")
+        raise Reshape(fix, {"what": "one field more than the header" if every > self.width
+                            else "one heading more than the rows",
+                            "decided": (f"the empty field {after(places[0])} dropped from every row"
+                                        if every > self.width else
+                                        f"the empty heading {after(places[0])} dropped"),
+                            "evidence": f"{what}; the field there is empty in every row "
+                                        f"(a {shown} padding the values), so every value is read under its heading"})
 
     def _rows_of(self, which, skip: set[int]) -> tuple[int, str]:
         """(how many, "row 3 (6 fields), row 9 (6 fields) and 2 more") of the rows whose

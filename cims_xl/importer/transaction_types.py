@@ -221,3 +221,52 @@ class DocumentTypes:
 def not_a_sale_problem(said: str, header: str | None) -> dict[str, str]:
     return {header or "Type": f"not a sale: '{said}' (a purchase, expense, payment, transfer, authorization or void "
                               "is not stored as an order; --value \"" + said.replace('"', "'") + "=sale\" to import it)"}
+
+
+# ----- transactions closed before they were paid --------------------------------------------
+
+# A payment bill's status saying the transaction was closed, or is still waiting, without
+# the buyer paying (Alipay 交易关闭, Taobao 等待买家付款, WeChat Pay 已关闭): with no payment
+# date in its row it is no sale, whatever its amount says (the amount was never received).
+CLOSED_UNPAID = frozenset(norm(w) for w in (
+    "交易关闭", "交易關閉", "已关闭", "已關閉", "关闭", "關閉", "订单关闭", "訂單關閉", "未付款", "待付款", "未支付",
+    "待支付", "等待买家付款", "等待買家付款", "等待付款", "交易取消", "买家未付款", "買家未付款",
+    "closed", "trade closed", "transaction closed", "order closed", "unpaid", "not paid", "awaiting payment",
+    "waiting for payment", "pending payment", "payment pending", "cancelled before payment",
+    "canceled before payment", "closed without payment", "geschlossen", "nicht bezahlt", "unbezahlt",
+    "fermé", "fermée", "non payé", "non payée", "cerrado", "no pagado", "未入金", "入金待ち", "取引キャンセル",
+    "미결제", "결제대기", "거래취소"))
+
+
+def closed_columns(ent, mapping, columns: list[int]) -> tuple[int, int] | None:
+    """(status column, order date column) of an orders file that maps both, else None."""
+    if ent.kind != "order":
+        return None
+    status = next((columns[j] for j, c in enumerate(mapping.columns) if c.target == "status"), None)
+    dated = next((columns[j] for j, c in enumerate(mapping.columns) if c.target == "order_date"), None)
+    return (status, dated) if status is not None and dated is not None else None
+
+
+def closed_unpaid(values: list, status: int, dated: int) -> str | None:
+    """The status as written when the row is a transaction closed (or left) unpaid: its
+    status one of CLOSED_UNPAID and its date (the payment's) empty; None otherwise."""
+    if status >= len(values):
+        return None
+    said = values[status]
+    if not isinstance(said, str) or not said.strip() or norm(said) not in CLOSED_UNPAID:
+        return None
+    day = values[dated] if dated < len(values) else None
+    if day is not None and (not isinstance(day, str) or day.strip()):
+        return None
+    return said.strip()
+
+
+def closed_inference(rows: list[tuple[int, str]], status_header: str, date_header: str) -> dict:
+    """The summary's line for the transactions skipped as closed before payment."""
+    said = Counter(s for _, s in rows)
+    shown = ", ".join(str(n) for n, _ in rows[:10]) + (", …" if len(rows) > 10 else "")
+    return {"what": "closed before payment",
+            "decided": f"{len(rows)} row(s) skipped, not a sale: row(s) {shown}",
+            "evidence": f"'{status_header}' says " + ", ".join(f"'{s}' ({n})" for s, n in said.most_common(3))
+                        + f" and '{date_header}' is empty: the transaction was closed or left without payment, "
+                          "so no money was received"}
