@@ -62,15 +62,17 @@ def test_an_unknown_status_stops_before_writing_and_the_option_named_imports_eve
     assert stored(admin) == [("Demo", "Meeting"), ("Intro", "Call")]
 
 
-def test_a_done_interaction_dated_in_the_future_is_stored_with_a_warning(admin, tmp_path):
+def test_an_interaction_dated_in_the_future_is_rejected_naming_its_date_and_the_others_are_stored(admin, tmp_path):
+    """An interaction is something that happened: a When in the future is refused on every
+    path (CLI, sheet Save, import: the row rejected, never stored), as a ticket's times."""
     later = (dt.date.today() + dt.timedelta(days=400)).isoformat()
     path = write_csv(tmp_path / "a.csv", [
         ["Subject", "Type", "Date", "Customer"],
         ["Intro", "Call", "2024-03-05", "Ann Lee"], ["Demo", "Meeting", later, "Bob Ray"]])
     result = import_file(admin, path, kind="interaction")
-    assert stored(admin) == [("Demo", "Meeting"), ("Intro", "Call")]
-    warned = {o.row: o.warnings for o in result.outcomes if o.warnings}
-    assert list(warned) == [3] and "in the future" in next(iter(warned[3].values()))
+    assert stored(admin) == [("Intro", "Call")]
+    rejected = {o.row: o.reason for o in result.outcomes if o.action == "rejected"}
+    assert list(rejected) == [3] and "in the future" in rejected[3]
 
 
 def test_a_pipedrive_activity_export_links_the_organization_before_the_person_as_the_customer(admin, tmp_path):
