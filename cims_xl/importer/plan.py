@@ -43,7 +43,7 @@ from .heading_fold import fold
 from .heading_zone import heading_tz, is_utc
 from .mapping import COMMA_AFTER, NUMBER_FIRST, Mapping, is_own_export, joined_name, name_continues, norm as header_norm, phone_slots
 from .name_variants import ScriptNamesakes, add_turned, turned_names, word_bag
-from . import refunds, row_currency, time_columns, unix_times
+from . import opt_out, refunds, row_currency, time_columns, unix_times
 from .header_currency import header_code, header_sign
 from .float_exports import is_float_whole, whole_of
 from ..domain import money
@@ -575,6 +575,14 @@ def _vcard_name(text: str, family_first: bool = False) -> str:
     return " ".join(p for p in (prefix, name, suffix) if p)
 
 
+def _parsed_bool(v: object) -> bool | None:
+    """A yes/no cell's value, None when it is blank or none (left to the field's check)."""
+    try:
+        return nz.parse_bool(v)
+    except ValueError:
+        return None
+
+
 class RowPreparer:
     """Raw cells -> values for validate_record, remembering which column fed which field."""
 
@@ -585,6 +593,8 @@ class RowPreparer:
         self.targets = [c.target for c in mapping.columns]
         self.unmapped = [i for i, c in enumerate(mapping.columns)
                          if c.target is None and c.how == "unmapped"]
+        # fields fed by an opt-out column ("Email Opt Out" -> Marketing Consent): read inverted
+        self.inverted = frozenset(c.target for c in mapping.columns if getattr(c, "inverted", False) and c.target)
         # Google's numbered phones go to Mobile or Phone by their label, row by row
         # (mapping.phone_slots); their columns are then read here, not one by one.
         self.phone_slots: list[tuple[int, int]] = []
@@ -838,7 +848,7 @@ class RowPreparer:
             if target is None:
                 continue
             kind = self.kinds.get(target, "text")
-            changes_text = kind in ("money", "decimal")
+            changes_text = kind in ("money", "decimal") or target in self.inverted
             out.append((i, target, not changes_text))
         for columns in (self.address_lines, self.phone_parts):
             if not columns:
@@ -1452,6 +1462,9 @@ class RowPreparer:
 
     def _convert(self, target: str, v: object) -> object:
         kind = self.kinds.get(target, "text")
+        if (target in self.inverted and kind == "bool" and opt_out.neutral(v)
+                and (said := _parsed_bool(v)) is not None):
+            return not said             # "Email Opt Out" 1: no consent (importer.opt_out)
         if (unit := self.options.unix_dates.get(target)) is not None and kind in ("date", "datetime"):
             return self._unix_time(target, v, unit, kind)
         if isinstance(v, ShownDateValue):
