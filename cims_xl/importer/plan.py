@@ -433,6 +433,7 @@ class Options:
     decimal_marks: dict[str, str] = field(default_factory=dict)   # field -> "." or ",", decided per column
     fraction_fields: frozenset[str] = frozenset()   # percent-points fields whose column writes 0.4 for 40 %
     mixed_shares: frozenset[str] = frozenset()      # ... whose column writes 0.25 beside 50: up to 1 is unreadable
+    discount_amount: bool = False       # the Discount column holds money off: kept in Notes (discount_reading)
     float_wholes: frozenset[str] = frozenset()      # code/id fields whose column writes 2134 as "2134.0"
     currency: str | None = None           # for rows whose file has no currency of its own
     # money field -> the factor its written numbers are multiplied by ("金额(万元)": 10000; amount_units)
@@ -593,6 +594,10 @@ class RowPreparer:
         self.targets = [c.target for c in mapping.columns]
         self.unmapped = [i for i, c in enumerate(mapping.columns)
                          if c.target is None and c.how == "unmapped"]
+        if options.discount_amount:     # money off, which the store keeps no field for: to Notes
+            self.targets = [None if t == "discount" else t for t in self.targets]
+            self.unmapped = sorted(set(self.unmapped) | {i for i, c in enumerate(mapping.columns)
+                                                         if c.target == "discount"})
         # fields fed by an opt-out column ("Email Opt Out" -> Marketing Consent): read inverted
         self.inverted = frozenset(c.target for c in mapping.columns if getattr(c, "inverted", False) and c.target)
         # Google's numbered phones go to Mobile or Phone by their label, row by row
