@@ -68,6 +68,8 @@ def test_the_share_option_stores_the_values_as_shares_of_the_price(admin, tmp_pa
     (("0.15", "0.25", "0.35"), ("0.15", "0.25", "0.35")),       # no cents written with a zero
 ])
 def test_a_column_whose_values_say_shares_is_read_so_without_the_option(admin, tmp_path, discounts, shares):
+    with pytest.raises(ImportRefused):          # without the evidence: asked
+        import_file(admin, _orders(tmp_path, write_csv, "csv", "Discount", ("0.50", "0.25", "0.10")), kind="orders")
     import_file(admin, _orders(tmp_path, write_csv, "csv", "Discount", discounts), kind="orders")
     assert [d for d, _ in _stored(admin).values()] == [Decimal(s) for s in shares]
 
@@ -77,6 +79,8 @@ def test_a_column_whose_values_say_shares_is_read_so_without_the_option(admin, t
     ("Rabatt %", ("0.005", "0.001", "0.002")),           # percent points under a % heading: 0.50 %
 ])
 def test_a_heading_saying_rate_or_percent_reads_the_values_without_asking(admin, tmp_path, header, stored):
+    with pytest.raises(ImportRefused):          # under a plain "Discount": asked
+        import_file(admin, _orders(tmp_path, write_csv, "csv", "Discount", ("0.50", "0.10", "0.20")), kind="orders")
     import_file(admin, _orders(tmp_path, write_csv, "csv", header, ("0.50", "0.10", "0.20")), kind="orders")
     assert [d for d, _ in _stored(admin).values()] == [Decimal(s) for s in stored]
 

@@ -64,6 +64,11 @@ def test_a_do_not_call_column_stays_in_notes_unless_mapped_and_then_reads_invert
     assert _consent(admin) == {"Ann Lee": None, "Bob Wu": None, "Cat Li": None}
     assert "Do Not Call" in (customers_by_name(admin)["Ann Lee"]["notes"] or "")
     assert not [i for i in result.inferences if i["what"] == "opt-out column"]
+    rows = [["Name", "Email", "Do Not Call"], ["Dan Ho", "dan@x.com", "1"], ["Eve Ng", "eve@x.com", "0"]]
+    import_file(admin, write_csv(tmp_path / "mapped.csv", rows), kind="customers",
+                mapping={"Do Not Call": "Marketing Consent"})
+    stored = _consent(admin)
+    assert (stored["Dan Ho"], stored["Eve Ng"]) == (False, True)
 
 
 @WRITERS
@@ -81,17 +86,25 @@ def test_a_heading_naming_both_opt_in_and_opt_out_stops_until_the_map_says_which
     assert _consent(admin) == {"Ann Lee": False, "Bob Wu": True, "Cat Li": False}
 
 
-def test_the_opt_in_target_reads_an_opt_out_heading_as_it_is(admin, tmp_path):
+def test_the_opt_in_target_reads_an_opt_out_heading_as_it_is_and_the_opt_out_target_any_heading_inverted(
+        admin, tmp_path):
     f = _customers(tmp_path, write_csv, "csv", "Email Opt Out")
     import_file(admin, f, kind="customers", mapping={"Email Opt Out": "Marketing Opt-In"})
     assert _consent(admin) == {"Ann Lee": True, "Bob Wu": False, "Cat Li": True}
+    rows = [["Name", "Email", "Flag"], ["Dan Ho", "dan@x.com", "1"], ["Eve Ng", "eve@x.com", "0"]]
+    import_file(admin, write_csv(tmp_path / "flag.csv", rows), kind="customers", mapping={"Flag": "Marketing Opt-Out"})
+    stored = _consent(admin)
+    assert (stored["Dan Ho"], stored["Eve Ng"]) == (False, True)
 
 
-def test_an_opt_in_column_beside_an_opt_out_one_is_read_as_it_is(admin, tmp_path):
+def test_an_opt_in_column_beside_an_opt_out_one_is_read_as_it_is_and_the_opt_out_kept_in_notes(admin, tmp_path):
     rows = [["Name", "Email", "Accepts Marketing", "Do Not Email"], ["Ann Lee", "ann@x.com", "yes", "1"],
             ["Bob Wu", "bob@x.com", "no", "0"]]
     import_file(admin, write_csv(tmp_path / "c.csv", rows), kind="customers")
     assert _consent(admin) == {"Ann Lee": True, "Bob Wu": False}
+    rows = [["Name", "Email", "Do Not Email"], ["Cat Li", "cat@x.com", "1"]]
+    import_file(admin, write_csv(tmp_path / "d.csv", rows), kind="customers")
+    assert _consent(admin)["Cat Li"] is False
 
 
 def test_an_opt_out_date_given_to_the_consent_date_stops(admin, tmp_path):
