@@ -1467,7 +1467,7 @@ class RowPreparer:
 
     def _convert(self, target: str, v: object) -> object:
         kind = self.kinds.get(target, "text")
-        if (target in self.inverted and kind == "bool" and opt_out.neutral(v)
+        if (self.inverted and target in self.inverted and kind == "bool" and opt_out.neutral(v)
                 and (said := _parsed_bool(v)) is not None):
             return not said             # "Email Opt Out" 1: no consent (importer.opt_out)
         if (unit := self.options.unix_dates.get(target)) is not None and kind in ("date", "datetime"):
