@@ -21,7 +21,10 @@ their sign, keep theirs). A file naming no currency keeps the store's, said
 (ImportResult.currency_notes), unless it is written in a language whose country uses
 another currency (file_language: a Japanese file, JPY, in a CNY store): the language
 says where the file comes from, the store where the books are kept, and neither says
-which the amounts are in, so it stops naming --currency JPY and --currency CNY.
+which the amounts are in, so it stops naming --currency JPY and --currency CNY. A file
+headed in Thai, Vietnamese, Hebrew or Greek (THB, VND, ILS, EUR) or in Cyrillic (the
+currencies of every country writing it: RUB, UAH, BYN, KZT …) stops likewise; where the
+store's currency is one of the language's, the import goes on and the summary says so.
 
 A sign several currencies share counts as the currency the file's evidence reads it as
 (issue 14, cur20): "$1,200.00" beside a bare "350.00" is one file in dollars, so the bare
