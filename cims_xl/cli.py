@@ -2143,6 +2143,10 @@ def _rich_progress(app: App):
               help="What the CR and DR marks of amounts mean (\"99.90 CR\", a Dr/Cr column): sales = a sales "
                    "ledger, CR is a credit note (negative, a refund) and DR a sale; bank = a bank statement, CR "
                    "is money received and DR money paid out (negative).")
+@click.option("--discount", type=click.Choice(["share", "amount"], case_sensitive=False),
+              help="What a Discount column of values up to 1 written with cents (\"0.50\") holds: share = a share "
+                   "of the price (0.50 = 50 %), amount = money off (kept in Notes: the store keeps a discount as a "
+                   "share).")
 @click.option("--continued-rows", "continued", type=click.Choice(["fold", "records"], case_sensitive=False),
               help="Rows holding only an address or an attention line (\"Hauptstr. 1\", \"c/o …\") right under a "
                    "record, in a file where such rows also hold other values: fold = each goes into the record "
@@ -2250,7 +2254,7 @@ def import_keywords(options: dict) -> dict:
                 "values": list(options.get("values") or ()) or None}
     for name in ("kind", "profile", "date_order", "on_duplicate", "update_mode", "region", "currency",
                  "encoding", "decimal", "amount_per", "amount_scale", "calendar", "no_header", "ledger",
-                 "continued", "date_cells", "year"):
+                 "continued", "date_cells", "year", "discount"):
         if name in options:
             keywords[name] = options[name]
     if options.get("rejoin"):

@@ -12,6 +12,7 @@ import openpyxl
 import pytest
 
 from cims_xl.importer import import_file
+from cims_xl.importer.errors import ImportRefused
 from cims_xl.services import records
 
 
@@ -60,8 +61,12 @@ def test_shares_beside_numbers_above_one_are_left_empty_never_stored_as_a_guess(
 
 @pytest.mark.parametrize("suffix", ["csv", "xlsx"])
 def test_a_column_of_shares_of_one_is_stored_as_written(admin, tmp_path, suffix):
+    # "0.50", "0.10" written with cents beside amounts with cents: 50 % or 0.50 off? asked
+    # (importer.discount_reading); --discount share settles it
     path = _write(tmp_path, suffix, "Discount", ["0.50", "0.10", "0", "0.25"])
-    import_file(admin, path, kind="orders", currency="EUR")
+    with pytest.raises(ImportRefused):
+        import_file(admin, path, kind="orders", currency="EUR")
+    import_file(admin, path, kind="orders", currency="EUR", discount="share")
     got = {k: Decimal(str(v)) for k, v in _discounts(admin).items()}
     assert got == {"D1": Decimal("0.5"), "D2": Decimal("0.1"), "D3": 0, "D4": Decimal("0.25")}
 

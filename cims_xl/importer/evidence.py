@@ -144,6 +144,8 @@ class NumberEvidence:
     fraction_seps: set[str] = field(default_factory=set)
     shares: dict[str, int] = field(default_factory=lambda: {"fraction": 0, "points": 0})
     share_examples: list[str] = field(default_factory=list)
+    # a Discount column's forms, a share of 1 or money off? (importer.discount_reading)
+    discount: object = None
     # "?" values naming no currency of their own: their separators, and the currencies a
     # bare symbol among them may be ("¥": CNY, JPY), for a --currency without minor unit
     q_seps: set[str] = field(default_factory=set)
@@ -170,6 +172,8 @@ class NumberEvidence:
     def add(self, value: object, row: list | None = None) -> None:
         if self.target in SHARE_FIELDS:
             self._share(value)
+            if self.discount is not None:
+                self.discount.add(value)
         if type(value) is not str:
             return
         mark = mark_of(value)

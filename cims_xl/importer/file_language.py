@@ -37,7 +37,16 @@ from dataclasses import dataclass, field
 
 JA, ZH_HANS, ZH_HANT, KO = "ja", "zh_Hans", "zh_Hant", "ko"
 LANGUAGES = (JA, ZH_HANS, ZH_HANT, KO)
-NAMES = {JA: "Japanese", ZH_HANS: "Chinese (simplified)", ZH_HANT: "Chinese (traditional)", KO: "Korean"}
+# languages told by an alphabet of their own (imp25c): Thai, Hebrew and Greek letters, the
+# letters only Vietnamese writes (ơ, ư and the vowels with two marks: ạ ả ấ … ỹ), and
+# Cyrillic, which many languages write (Russian, Ukrainian, Bulgarian, Serbian, Kazakh …):
+# its countries' currencies are all its home currencies
+TH, VI, HE, EL, CYRL = "th", "vi", "he", "el", "Cyrl"
+SCRIPT_LANGUAGES = (TH, VI, HE, EL, CYRL)
+ALL_LANGUAGES = LANGUAGES + SCRIPT_LANGUAGES
+NAMES = {JA: "Japanese", ZH_HANS: "Chinese (simplified)", ZH_HANT: "Chinese (traditional)", KO: "Korean",
+         TH: "Thai", VI: "Vietnamese", HE: "Hebrew", EL: "Greek",
+         CYRL: "Cyrillic (Russian, Ukrainian, Bulgarian, Serbian, Kazakh …)"}
 # the key of each language in CLDR's likely subtags (zh -> zh_Hans_CN)
 _LIKELY = {JA: "ja", ZH_HANS: "zh", ZH_HANT: "zh_Hant", KO: "ko"}
 # national encodings (Python codec names, codecs.lookup) -> the language they are made for
@@ -89,6 +98,21 @@ def _is_hangul(o: int) -> bool:
     return 0xAC00 <= o <= 0xD7A3 or 0x1100 <= o <= 0x11FF or 0x3130 <= o <= 0x318F
 
 
+def script_of(o: int) -> str | None:
+    """The alphabet-language a letter's code point says (SCRIPT_LANGUAGES), else None."""
+    if 0x0E01 <= o <= 0x0E5B:
+        return TH
+    if 0x05D0 <= o <= 0x05EA or 0xFB1D <= o <= 0xFB4F:
+        return HE
+    if 0x0386 <= o <= 0x03FF or 0x1F00 <= o <= 0x1FFF:
+        return EL
+    if 0x0400 <= o <= 0x04FF:
+        return CYRL
+    if 0x1EA0 <= o <= 0x1EF9 or o in (0x01A0, 0x01A1, 0x01AF, 0x01B0):
+        return VI
+    return None
+
+
 def _is_han(o: int) -> bool:
     return 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0xF900 <= o <= 0xFAFF or 0x20000 <= o <= 0x3134F
 
@@ -105,7 +129,7 @@ class LanguageVerdict:
     def currency_for(self, codes: Iterable[str]) -> str | None:
         """The one currency among `codes` legal tender in the language's usual country
         (CLDR: ja -> JP -> JPY; zh_Hans -> CN -> CNY), else None."""
-        if self.language is None or self.mixed:
+        if self.language is None or self.mixed or self.language not in LANGUAGES:
             return None
         hits = _home_currencies(self.language) & set(codes)
         return next(iter(hits)) if len(hits) == 1 else None
@@ -115,11 +139,14 @@ class LanguageVerdict:
         return f"{NAMES[self.language]}: " + "; ".join(self.evidence) if self.language else "; ".join(self.evidence)
 
 
-@functools.lru_cache(maxsize=8)
+@functools.lru_cache(maxsize=16)
 def _home_currencies(language: str) -> frozenset[str]:
     from babel.core import get_global
     from babel.numbers import get_territory_currencies
 
+    if language in SCRIPT_LANGUAGES:
+        return frozenset(code for territory in _script_regions(language)
+                         for code in get_territory_currencies(territory, tender=True))
     tag = get_global("likely_subtags").get(_LIKELY[language], "")
     territory = tag.rsplit("_", 1)[-1] if tag.count("_") == 2 else None
     if not territory:
@@ -138,6 +165,36 @@ def home_regions(language: str) -> frozenset[str]:
     return frozenset(territory for territory, info in get_global("territory_languages").items()
                      if len(territory) == 2 and territory.isalpha()
                      and any((info.get(k) or {}).get("official_status") == "official" for k in keys))
+
+
+@functools.lru_cache(maxsize=8)
+def _script_regions(language: str) -> frozenset[str]:
+    """The countries where a language of SCRIPT_LANGUAGES is official (CLDR's territory
+    languages, through babel): th -> TH, el -> GR, CY; Cyrl -> every country where a
+    language written in Cyrillic (CLDR likely subtags) is (RU, UA, BY, KZ, BG, RS …)."""
+    from babel.core import get_global
+
+    likely = get_global("likely_subtags")
+    if language == CYRL:
+        keys = {k for k, tag in likely.items() if "_" not in k and tag.split("_")[1:2] == ["Cyrl"]}
+    else:
+        keys = {language}
+    return frozenset(territory for territory, info in get_global("territory_languages").items()
+                     if len(territory) == 2 and territory.isalpha()
+                     and any((info.get(k) or {}).get("official_status") == "official" for k in keys))
+
+
+@functools.lru_cache(maxsize=16)
+def first_currency(language: str) -> str | None:
+    """The currency of the language's most likely country (CLDR likely subtags: ru -> RU ->
+    RUB for Cyrillic, el -> GR -> EUR), to be named first."""
+    from babel.core import get_global
+    from babel.numbers import get_territory_currencies
+
+    tag = get_global("likely_subtags").get({CYRL: "ru"}.get(language, _LIKELY.get(language, language)), "")
+    territory = tag.rsplit("_", 1)[-1] if tag.count("_") == 2 else None
+    codes = get_territory_currencies(territory, tender=True) if territory else []
+    return codes[0] if codes else None
 
 
 def home_currencies(language: str) -> frozenset[str]:
@@ -181,7 +238,15 @@ class LanguageEvidence:
         self.kana_cells = 0
         self.hangul_cells = 0
         self.calendars: dict[str, list[str]] = {}
+        # headings written in an alphabet of SCRIPT_LANGUAGES: language -> their count, examples
+        self.lettered = 0
+        self.script_headings: dict[str, int] = {}
+        self.script_examples: dict[str, list[str]] = {}
         for h in headers:
+            if isinstance(h, str) and any(ch.isalpha() for ch in h):
+                self.lettered += 1
+                if not h.isascii():
+                    self._script_heading(h[:CELL_CHARS])
             if isinstance(h, str) and not h.isascii():
                 before = self.kana_count
                 self._text(h[:CELL_CHARS], heading=True)
@@ -200,6 +265,24 @@ class LanguageEvidence:
                     if isinstance(v, dict) else list(v) if isinstance(v, list) else v)
         own.calendars = dict(self.calendars)
         return own.verdict()
+
+    def _script_heading(self, text: str) -> None:
+        """One heading's alphabet: Thai, Hebrew, Greek, Cyrillic when most of its letters
+        are; Vietnamese when it writes a letter only Vietnamese writes."""
+        letters = 0
+        counts: dict[str, int] = {}
+        for ch in text:
+            if ch.isalpha():
+                letters += 1
+                if (lang := script_of(ord(ch))) is not None:
+                    counts[lang] = counts.get(lang, 0) + 1
+        lang = VI if VI in counts else max(counts, key=counts.__getitem__) if counts else None
+        if lang is None or (lang != VI and counts[lang] * 2 < letters):
+            return
+        self.script_headings[lang] = self.script_headings.get(lang, 0) + 1
+        kept = self.script_examples.setdefault(lang, [])
+        if len(kept) < EXAMPLES:
+            kept.append(text.strip()[:30])
 
     def add(self, values: list) -> None:
         """A data row's cells (only text cells with characters beyond ASCII count)."""
@@ -275,16 +358,21 @@ class LanguageEvidence:
         for calendar, examples in self.calendars.items():
             pieces.append((frozenset({CALENDARS[calendar]}), f"dates in the {calendar} calendar (e.g. "
                            + ", ".join(f"'{e}'" for e in examples) + ")"))
+        # an alphabet of one language (or of Cyrillic) in at least a third of the headings
+        for lang, count in getattr(self, "script_headings", {}).items():
+            if count * 3 >= self.lettered:
+                pieces.append((frozenset({lang}), "its headings' letters (e.g. "
+                               + ", ".join(f"'{t}'" for t in self.script_examples[lang]) + ")"))
         if not pieces:
             return LanguageVerdict()
-        together = frozenset(LANGUAGES)
+        together = frozenset(ALL_LANGUAGES)
         for allowed, _ in pieces:
             together &= allowed
         if len(together) == 1:
             return LanguageVerdict(next(iter(together)), evidence=[why for _, why in pieces])
         if not together:
             return LanguageVerdict(None, mixed=True, evidence=[
-                f"{' or '.join(NAMES[lang] for lang in sorted(allowed))} by {why}" if not why.startswith(_NO_ONE) else why
+                f"{' or '.join(NAMES[lang].split(' (')[0] for lang in sorted(allowed))} by {why}" if not why.startswith(_NO_ONE) else why
                 for allowed, why in pieces])
         return LanguageVerdict()
 

@@ -31,6 +31,7 @@ from ..domain.schema import ENTITIES, FROM_IMPORT, Entity
 from . import header_words as hw
 from .heading_fold import fold
 from . import own_columns
+from . import opt_out
 from . import shop_orders
 from . import paid_amount
 from .errors import ImportRefused
@@ -723,11 +724,15 @@ class ColumnMap:
     target: str | None            # target key, or None when not mapped
     how: str     # "synonym", "guess", "override", "profile", "ignored", "secret" (a password), "unmapped"
     could_be: tuple[str, ...] = ()   # an ambiguous header: the target keys it could be
+    # an opt-out heading ("Email Opt Out") mapped to Marketing Consent: read inverted (opt_out)
+    inverted: bool = False
 
     def as_dict(self) -> dict:
         out = {"column": self.header, "field": self.target, "how": self.how}
         if self.could_be:
             out["could_be"] = list(self.could_be)
+        if self.inverted:
+            out["inverted"] = True
         return out
 
 
@@ -1061,6 +1066,7 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
 
     fixed: set[int] = set()
     houses_given: set[int] = set()      # --map "No=House number": joined to the street (_house_number)
+    readings: dict[int, bool] = {}          # column -> read inverted, as --map "X=Marketing Opt-Out" says
     for source, layer in (("profile", profile or {}), ("override", overrides or {})):
         for column, words in layer.items():
             i = find(column)
@@ -1073,6 +1079,12 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
             if words not in (None, "") and norm(words) in HOUSE_NUMBER_OPTION and "address" in allowed:
                 houses_given.add(i)
                 continue
+            if (reading := opt_out.target_reading(words or "")) is not None and opt_out.CONSENT in allowed:
+                assign(i, opt_out.CONSENT, source)
+                readings[i] = reading
+                fixed.add(i)
+                continue
+            readings.pop(i, None)
             assign(i, resolve_target(ent, words) if words not in (None, "") else IGNORE, source)
             fixed.add(i)
 
@@ -1259,6 +1271,7 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
     if "amount" in allowed:
         # an invoice list's amount paid so far beside the amount still owed: the total (paid_amount)
         decisions.extend(paid_amount.invoice_total(headers, chosen, ColumnMap))
+    decisions.extend(opt_out.settle(headers, chosen, taken, fixed, readings, allowed, ColumnMap))
     left = [i for i in sorted(not_own) if chosen[i].target is None and chosen[i].how == "unmapped"]
     if left:
         decisions.append({"what": "columns not the record's own",

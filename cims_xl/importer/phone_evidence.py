@@ -440,6 +440,8 @@ class AssumedRegionEvidence:
         summary): file_language's verdict on its headings, text and encoding."""
         self.language.encoding = encoding
         verdict = self.language.verdict()
+        if verdict.language in file_language.SCRIPT_LANGUAGES:     # the currency check's, not the phones'
+            return frozenset(), False, ""
         if verdict.language is not None:
             return file_language.home_regions(verdict.language), False, verdict.describe()
         if self.language.han and not verdict.mixed:
@@ -916,6 +918,7 @@ class SetRegionEvidence(AssumedRegionEvidence):
         both = valid[pointed[0]]
         if not said:        # the file's writing, weighed by its numbers (_pointing)
             lang = self.language.verdict().language
+            lang = lang if lang in file_language.LANGUAGES else None
             said = [(f"text in {file_language.NAMES[lang]}, " if lang else "") + "numbers that read there"]
         shown = "; ".join(f"'{t}': {_e164(t, self.region)} as {self.region}, "
                           + ", ".join(f"{_e164(t, r)} as {r}" for r in pointed)

@@ -21,7 +21,10 @@ their sign, keep theirs). A file naming no currency keeps the store's, said
 (ImportResult.currency_notes), unless it is written in a language whose country uses
 another currency (file_language: a Japanese file, JPY, in a CNY store): the language
 says where the file comes from, the store where the books are kept, and neither says
-which the amounts are in, so it stops naming --currency JPY and --currency CNY.
+which the amounts are in, so it stops naming --currency JPY and --currency CNY. A file
+headed in Thai, Vietnamese, Hebrew or Greek (THB, VND, ILS, EUR) or in Cyrillic (the
+currencies of every country writing it: RUB, UAH, BYN, KZT …) stops likewise; where the
+store's currency is one of the language's, the import goes on and the summary says so.
 
 A sign several currencies share counts as the currency the file's evidence reads it as
 (issue 14, cur20): "$1,200.00" beside a bare "350.00" is one file in dollars, so the bare
@@ -46,7 +49,7 @@ from typing import NamedTuple
 
 from ..domain import money
 from .errors import ImportRefused
-from .file_language import NAMES, LanguageVerdict, home_currencies
+from .file_language import NAMES, SCRIPT_LANGUAGES, LanguageVerdict, first_currency, home_currencies
 from .row_currency import by_country, row_country
 
 EXAMPLES = 3
@@ -235,7 +238,7 @@ class PlainAmounts:
         if bare and len(named) > 1:
             self._stop_several(store, named, examples, how, guessed, loose, loose_examples)
         if bare and not named:
-            self._check_language(store, language, loose, loose_examples)
+            self._check_language(store, language, loose, loose_examples, lines)
         if not bare or len(named) != 1 or set(named) == {store}:
             # no currency, or the store's, named: the store's (said by ImportResult.currency_notes)
             return PlainVerdict(None, tuple(lines), None, signs if settled else ())
@@ -292,7 +295,7 @@ class PlainAmounts:
             "amount's currency (a Currency column).")
 
     def _check_language(self, store: str | None, language: LanguageVerdict | None, loose: Counter[str],
-                        loose_examples: dict[str, list[tuple[int, str]]]) -> None:
+                        loose_examples: dict[str, list[tuple[int, str]]], lines: list[dict]) -> None:
         """Bare amounts in a file naming no currency, written in a language whose country
         uses another currency than the store's (a Japanese file in a CNY store): the
         file's language says where it comes from, the store's currency says where the
@@ -301,14 +304,36 @@ class PlainAmounts:
         if not store or language is None or language.language is None or language.mixed:
             return
         homes = home_currencies(language.language)
-        if not homes or store in homes:
+        if not homes:
             return
+        name = NAMES[language.language]
+        first = first_currency(language.language)
+        home = ([first] if first in homes else []) + sorted(homes - {first})
         header, rows = self._bare_rows(loose, loose_examples)
         bare = sum(loose.values())
-        home = sorted(homes)
+        if store in homes:
+            if len(homes) > 1 or language.language in SCRIPT_LANGUAGES:
+                lines.append({"what": "currency of amounts written without one",
+                              "decided": f"{store} (the store's)",
+                              "evidence": f"{bare} amount(s) name no currency ('{header}' {rows}); the file is "
+                                          f"written in {name} ({'; '.join(language.evidence)}), whose "
+                                          f"countries use {', '.join(home)}, the store's among them; give "
+                                          "--currency CODE to say otherwise"})
+            return
+        whose = (f"whose country's currency is {' or '.join(home)}" if len(home) == 1
+                 else f"whose countries' currencies are {', '.join(home)}")
         raise ImportRefused(
             f"column '{header}': {bare} amount(s) name no currency ({rows}), and the file is written in "
-            f"{NAMES[language.language]} ({'; '.join(language.evidence)}), whose country's currency is "
-            f"{' or '.join(home)}, while the store keeps its amounts in {store}. Nothing was imported. Give their currency with --currency CODE "
-            f"(--currency {home[0]} for {NAMES[language.language]} amounts, --currency {store} for the "
-            "store's), or write each amount's currency (a Currency column).")
+            f"{name} ({'; '.join(language.evidence)}), {whose}, while the store keeps its amounts in {store}. "
+            "Nothing was imported. Give their currency with --currency CODE "
+            f"(--currency {home[0]} for "
+            + (f"amounts of {', '.join(sorted(_first_regions(language.language)))}" if len(home) > 1
+               else f"{name} amounts")
+            + f", --currency {store} for the store's), or write each amount's currency (a Currency column).")
+
+
+def _first_regions(language: str) -> set[str]:
+    """The countries the first-named currency is for (CLDR likely subtags)."""
+    from babel.core import get_global
+    tag = get_global("likely_subtags").get({"Cyrl": "ru"}.get(language, language), "")
+    return {tag.rsplit("_", 1)[-1]} if tag.count("_") == 2 else set()

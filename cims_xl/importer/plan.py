@@ -43,7 +43,7 @@ from .heading_fold import fold
 from .heading_zone import heading_tz, is_utc
 from .mapping import COMMA_AFTER, NUMBER_FIRST, Mapping, is_own_export, joined_name, name_continues, norm as header_norm, phone_slots
 from .name_variants import ScriptNamesakes, add_turned, turned_names, word_bag
-from . import refunds, row_currency, time_columns, unix_times
+from . import opt_out, refunds, row_currency, time_columns, unix_times
 from .header_currency import header_code, header_sign
 from .float_exports import is_float_whole, whole_of
 from ..domain import money
@@ -433,6 +433,7 @@ class Options:
     decimal_marks: dict[str, str] = field(default_factory=dict)   # field -> "." or ",", decided per column
     fraction_fields: frozenset[str] = frozenset()   # percent-points fields whose column writes 0.4 for 40 %
     mixed_shares: frozenset[str] = frozenset()      # ... whose column writes 0.25 beside 50: up to 1 is unreadable
+    discount_amount: bool = False       # the Discount column holds money off: kept in Notes (discount_reading)
     float_wholes: frozenset[str] = frozenset()      # code/id fields whose column writes 2134 as "2134.0"
     currency: str | None = None           # for rows whose file has no currency of its own
     # money field -> the factor its written numbers are multiplied by ("金额(万元)": 10000; amount_units)
@@ -576,6 +577,14 @@ def _vcard_name(text: str, family_first: bool = False) -> str:
     return " ".join(p for p in (prefix, name, suffix) if p)
 
 
+def _parsed_bool(v: object) -> bool | None:
+    """A yes/no cell's value, None when it is blank or none (left to the field's check)."""
+    try:
+        return nz.parse_bool(v)
+    except ValueError:
+        return None
+
+
 class RowPreparer:
     """Raw cells -> values for validate_record, remembering which column fed which field."""
 
@@ -586,6 +595,12 @@ class RowPreparer:
         self.targets = [c.target for c in mapping.columns]
         self.unmapped = [i for i, c in enumerate(mapping.columns)
                          if c.target is None and c.how == "unmapped"]
+        if options.discount_amount:     # money off, which the store keeps no field for: to Notes
+            self.targets = [None if t == "discount" else t for t in self.targets]
+            self.unmapped = sorted(set(self.unmapped) | {i for i, c in enumerate(mapping.columns)
+                                                         if c.target == "discount"})
+        # fields fed by an opt-out column ("Email Opt Out" -> Marketing Consent): read inverted
+        self.inverted = frozenset(c.target for c in mapping.columns if getattr(c, "inverted", False) and c.target)
         # Google's numbered phones go to Mobile or Phone by their label, row by row
         # (mapping.phone_slots); their columns are then read here, not one by one.
         self.phone_slots: list[tuple[int, int]] = []
@@ -842,7 +857,7 @@ class RowPreparer:
             if target is None:
                 continue
             kind = self.kinds.get(target, "text")
-            changes_text = kind in ("money", "decimal")
+            changes_text = kind in ("money", "decimal") or target in self.inverted
             out.append((i, target, not changes_text))
         for columns in (self.address_lines, self.phone_parts):
             if not columns:
@@ -1466,6 +1481,9 @@ class RowPreparer:
 
     def _convert(self, target: str, v: object) -> object:
         kind = self.kinds.get(target, "text")
+        if (self.inverted and target in self.inverted and kind == "bool" and opt_out.neutral(v)
+                and (said := _parsed_bool(v)) is not None):
+            return not said             # "Email Opt Out" 1: no consent (importer.opt_out)
         if (unit := self.options.unix_dates.get(target)) is not None and kind in ("date", "datetime"):
             return self._unix_time(target, v, unit, kind)
         if isinstance(v, ShownDateValue):

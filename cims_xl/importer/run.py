@@ -36,7 +36,7 @@ from ..errors import InterruptedAfterSave
 from ..domain.invisible import code_key
 from . import mapping as mp
 from . import swapped_columns
-from . import (amount_notes, calendar_evidence, compact_dates, unix_times, file_language, ledger_marks, net_gross, paid_amount, parallel, plan, refunds,
+from . import (discount_reading, amount_notes, calendar_evidence, compact_dates, unix_times, file_language, ledger_marks, net_gross, paid_amount, parallel, plan, refunds,
                side_tables, continued_rows,
                row_currency, shop_orders, tag_columns)
 from . import activity_status, merged_rows, scan_split, status_heading, template_rows
@@ -204,6 +204,8 @@ class Scan:
     # money cells whose number format shows " Cr" (a credit mark or India's crore): format_marks
     format_marks: "format_marks.FormatMarks | None" = None
     fraction_fields: frozenset[str] = frozenset()   # percent-points fields written as fractions of 1
+    # the Discount column and the forms of its values (importer.discount_reading)
+    discount: tuple[str, object] | None = None
     mixed_shares: frozenset[str] = frozenset()      # ... written both ways: values up to 1 left empty
     footer_rows: list[int] = field(default_factory=list)
     other_rows: set[int] = field(default_factory=set)    # another table's rows, repeated headers
@@ -1363,6 +1365,9 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     damaged = DamagedText(table.headers, table.columns) if src.encoding is None else None
     numbers = {table.columns[j]: NumberEvidence(c.header, c.target) for j, c in enumerate(mapping.columns)
                if c.target and kinds.get(c.target) in ("money", "decimal", "int")}
+    for nev in numbers.values():
+        if nev.target == "discount":
+            nev.discount = discount_reading.DiscountForms()     # a share or money off?
     currency_cols = [table.columns[j] for j, c in enumerate(mapping.columns) if c.target == "currency"]
     for nev in numbers.values():
         if kinds.get(nev.target) == "money" and len(currency_cols) == 1:
@@ -2029,6 +2034,7 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     return Scan(table, mapping, count, stats.get("blank", 0), orders, src.merged,
                 [[] if j in secret else samples.get(c, []) for j, c in enumerate(table.columns)],
                 inferences=inferences, decimal_marks=marks, fraction_fields=fractions, mixed_shares=mixed_shares,
+                discount=next(((nev.column, nev.discount) for nev in number_cols if nev.discount is not None), None),
                 footer_rows=[n for n, _ in footer], other_rows=other_rows,
                 closed_rows=[n for n, _ in closed_rows],
                 currencies=tuple(sorted(named.found)), named=named if named.active else None,
@@ -3344,7 +3350,7 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                 amount_per: str | None = None, values=None, chunk_rows: int = CHUNK_ROWS,
                 calendar: str | None = None, no_header: bool | None = None, ledger: str | None = None,
                 amount_scale=None, continued: str | None = None, date_cells: str | None = None,
-                year=None, rejoin=None, _profile_use: dict | None = None) -> ImportResult:
+                 year=None, rejoin=None, discount: str | None = None, _profile_use: dict | None = None) -> ImportResult:
     """Import a spreadsheet or CSV file; see the module docstring.
 
     mapping: --map values ("Source Column=Field", a list of them, or a dict);
@@ -3564,6 +3570,12 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                                       _writers_language(scan.named))     # raises where it cannot tell
             file_currency = plain.currency
             scan.inferences.extend(plain.lines)
+        discount_as = None
+        if scan.discount is not None:
+            discount_as, discount_lines = discount_reading.decide(
+                scan.discount[0], scan.discount[1], (discount or "").lower() or None,
+                f"{path.name}{_sheet_words(src)}")      # raises where the values read both ways
+            scan.inferences.extend(discount_lines)
         value_inferences, probability_scale = scan.values.decide() if scan.values else ([], None)
         if "probability" in scan.fraction_fields:
             # the column's fractions are read once, with its decimal mark (evidence.fraction_fields)
@@ -3571,6 +3583,7 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
             value_inferences = [i for i in value_inferences if not i["what"].startswith("probability in ")]
         scan.inferences.extend(value_inferences)
         options = Options(on_duplicate=on_duplicate, update_mode=update_mode,
+                          discount_amount=discount_as == discount_reading.AMOUNT,
                           date_orders=scan.date_orders, calendars=scan.calendars,
                           compact_dates=scan.compact_dates,
                           unix_dates=scan.unix_dates, swapped_cells=scan.swapped_cells,

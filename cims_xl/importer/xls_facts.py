@@ -88,8 +88,10 @@ def _facts(data: memoryview, sheet_name: str) -> CellFacts | None:
             biff5 = _u16(data, off) == 0x0500
         elif typ in (FORMAT, FORMAT_BIFF5) and length >= 3:
             code = _format_code(data[off + 2:off + length], biff5)
-            if (priced := format_currency(code)) is not None and len(priced) == 4:
-                units[_u16(data, off)] = priced          # '0.0"万"' is a unit, not an id's digits
+            if (priced := format_currency(code)) is not None:
+                # '#,##0.00 [$€-407]', '"€"#,##0.00': the amount's currency, as the .xlsx
+                # reader takes it (cell_facts.currency_styles); '0.0"万"' a unit, not an id's digits
+                units[_u16(data, off)] = priced
             elif (shown := ShownFormat.of(code)) is not None:
                 formats[_u16(data, off)] = shown
             elif (when := DateFormat.of(code)) is not None:
