@@ -1,7 +1,8 @@
 """Headings that negate consent ("Email Opt Out", "Do Not Email", "Unsubscribed",
 "HasOptedOutOfEmail", "拒收营销短信", "退订", "Werbewiderspruch", "désabonné"): mapped to
 Marketing Consent, by their heading or by --map, a 1 (yes, x) under them is stored as no
-consent, and the summary says so. A heading naming both ("Opt In/Out") stops, and the
+consent and a 0 as no decision (not opting out is no consent given: GDPR Art. 4(11)), and
+the summary says so. A heading naming both ("Opt In/Out") stops, and the
 --map targets "Marketing Opt-In"/"Marketing Opt-Out" settle it (importer.opt_out)."""
 
 from __future__ import annotations
@@ -35,7 +36,8 @@ def test_an_opt_out_column_given_to_marketing_consent_is_stored_inverted_and_sai
         admin, tmp_path, writer, suffix, heading):
     f = _customers(tmp_path, writer, suffix, heading)
     result = import_file(admin, f, kind="customers", mapping={heading: "Marketing Consent"})
-    assert _consent(admin) == {"Ann Lee": False, "Bob Wu": True, "Cat Li": False}
+    # 0 under an opt-out heading is no decision, never consent (GDPR Art. 4(11), 7(1))
+    assert _consent(admin) == {"Ann Lee": False, "Bob Wu": None, "Cat Li": False}
     assert f"'{heading}' read inverted" in said_about(result, "opt-out column")
 
 
@@ -47,7 +49,7 @@ def test_an_opt_out_column_is_recognised_without_map_and_read_inverted(admin, tm
     result = import_file(admin, f, kind="customers")
     stored = _consent(admin)
     assert stored["Ann Lee"] is False and stored["Cat Li"] is False
-    assert stored["Bob Wu"] is (True if no != "" else None)
+    assert stored["Bob Wu"] is None              # not opted out: no decision, never consent
     assert "read inverted: 1 = no consent" in said_about(result, "opt-out column")
 
 
@@ -68,7 +70,7 @@ def test_a_do_not_call_column_stays_in_notes_unless_mapped_and_then_reads_invert
     import_file(admin, write_csv(tmp_path / "mapped.csv", rows), kind="customers",
                 mapping={"Do Not Call": "Marketing Consent"})
     stored = _consent(admin)
-    assert (stored["Dan Ho"], stored["Eve Ng"]) == (False, True)
+    assert (stored["Dan Ho"], stored["Eve Ng"]) == (False, None)
 
 
 @WRITERS
@@ -83,7 +85,7 @@ def test_a_heading_naming_both_opt_in_and_opt_out_stops_until_the_map_says_which
     assert f"'{heading}'" in said and "Marketing Opt-Out" in said and "Marketing Opt-In" in said
     assert customers_by_name(admin) == {}
     import_file(admin, f, kind="customers", mapping={heading: "Marketing Opt-Out"})
-    assert _consent(admin) == {"Ann Lee": False, "Bob Wu": True, "Cat Li": False}
+    assert _consent(admin) == {"Ann Lee": False, "Bob Wu": None, "Cat Li": False}
 
 
 def test_the_opt_in_target_reads_an_opt_out_heading_as_it_is_and_the_opt_out_target_any_heading_inverted(
@@ -94,7 +96,7 @@ def test_the_opt_in_target_reads_an_opt_out_heading_as_it_is_and_the_opt_out_tar
     rows = [["Name", "Email", "Flag"], ["Dan Ho", "dan@x.com", "1"], ["Eve Ng", "eve@x.com", "0"]]
     import_file(admin, write_csv(tmp_path / "flag.csv", rows), kind="customers", mapping={"Flag": "Marketing Opt-Out"})
     stored = _consent(admin)
-    assert (stored["Dan Ho"], stored["Eve Ng"]) == (False, True)
+    assert (stored["Dan Ho"], stored["Eve Ng"]) == (False, None)
 
 
 def test_an_opt_in_column_beside_an_opt_out_one_is_read_as_it_is_and_the_opt_out_kept_in_notes(admin, tmp_path):

@@ -159,7 +159,8 @@ def settle(headers: list[str], chosen: list, taken: dict[str, int], fixed: set[i
         if inverted:
             chosen[i] = column_map(c.header, CONSENT, c.how, c.could_be, True)
             lines.append({"what": "opt-out column",
-                          "decided": f"'{c.header}' read inverted: 1 = no consent",
+                          "decided": f"'{c.header}' read inverted: 1 = no consent, 0 = no decision (left empty: "
+                                     "not opting out is no consent given)",
                           "evidence": f"{why}; {label} is stored as its opposite (1, yes, true: no consent; "
                                       f"0, no, false: consent); --map \"{c.header}={OPT_IN_TARGET}\" reads it "
                                       f"as it is, --map \"{c.header}=-\" leaves it out"})

@@ -1483,7 +1483,10 @@ class RowPreparer:
         kind = self.kinds.get(target, "text")
         if (self.inverted and target in self.inverted and kind == "bool" and opt_out.neutral(v)
                 and (said := _parsed_bool(v)) is not None):
-            return not said             # "Email Opt Out" 1: no consent (importer.opt_out)
+            # "Email Opt Out" 1: no consent; 0 (not opted out) is no consent given either, only
+            # no decision: consent is a clear affirmative act (GDPR Art. 4(11), 7(1)), so the
+            # field is left empty (importer.opt_out)
+            return False if said else None
         if (unit := self.options.unix_dates.get(target)) is not None and kind in ("date", "datetime"):
             return self._unix_time(target, v, unit, kind)
         if isinstance(v, ShownDateValue):
