@@ -58,6 +58,22 @@ class Reshape(Exception):
         src._rows_factory = lambda: ((n, fix(n, v)) for n, v in factory())
 
 
+_NUMBERED = re.compile(r"^(.*?)[\s_.-]*(\d*)$")
+
+
+def _continues(first: object, second: object) -> bool:
+    """Whether the heading `second` continues `first` (SAP's Name 1 / Name 2, Address /
+    Address 2, Street 1 / Street 2): a value there is the rest of the first column's by
+    design ("Müller Maschinenbau" + "GmbH & Co. KG"), never a split."""
+    if first is None or second is None:
+        return False
+    a = _NUMBERED.match(header_text(first).strip().casefold())
+    b = _NUMBERED.match(header_text(second).strip().casefold())
+    if not (a and b) or not a.group(1) or a.group(1) != b.group(1) or not b.group(2):
+        return False
+    return not a.group(2) or int(b.group(2)) == int(a.group(2)) + 1
+
+
 def check_rejoin(items) -> dict | None:
     """--rejoin items: "none" (the rows are right as the file separates them), "COLUMN"
     (in every row the stop names, the field under COLUMN and the next are one value),
@@ -128,7 +144,9 @@ class SplitFields:
         # the columns a comma splits a name or address in, followed by one that takes no
         # legal form: where the mapping names none, every column
         names = [c for c in (name_cols if name_cols else range(width - 1)) if c < width - 1]
-        self.name_cols = [c for c in sorted(names) if c + 1 not in self.forms and c + 1 not in self.codes]
+        self.name_cols = [c for c in sorted(names) if c + 1 not in self.forms and c + 1 not in self.codes
+                          and not _continues(self.headers[c] if c < len(self.headers) else None,
+                                             self.headers[c + 1] if c + 1 < len(self.headers) else None)]
 
     def add(self, number: int, values: list) -> None:
         self.rows += 1
