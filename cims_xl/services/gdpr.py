@@ -279,14 +279,11 @@ def unfinished_erases(session: Session) -> list[str]:
 def _merged_into(session: Session, cid: str) -> list[str]:
     """Ids of the customers merged into `cid`, directly or through a chain of merges
     (B merged into A, C into B), from the merge entries of the audit trail."""
+    from .merge import merge_edges
+
     into: dict[str, list[str]] = {}
-    for drop_id, changes in session.store.iter_merge_audit():
-        try:
-            keep = (json.loads(changes or "{}").get("merged_into") or [None, None])[1]
-        except (ValueError, AttributeError, IndexError, TypeError):
-            continue
-        if isinstance(keep, str) and drop_id:
-            into.setdefault(keep, []).append(drop_id)
+    for drop_id, keep in merge_edges(session).items():
+        into.setdefault(keep, []).append(drop_id)
     found: dict[str, None] = {}
     todo = [cid]
     while todo:

@@ -185,10 +185,10 @@ def _as_text(value) -> str:
     return " ".join(str(value).split())
 
 
-def _merged_into(session: Session, customer_id: str) -> str | None:
-    """The live customer a retired customer was merged into (following a chain: C into B,
-    B into A gives A), from the merge entries of the audit trail; None when it was not
-    merged, or everything it went into is deleted too."""
+def merge_edges(session: Session) -> dict[str, str]:
+    """{retired customer id: the customer it was merged into} from the merge entries of
+    the audit trail (the retired customer's `merged_into`), one read of the trail; an
+    entry that cannot be read is left out."""
     into: dict[str, str] = {}
     for drop_id, changes in session.store.iter_merge_audit():
         try:
@@ -197,6 +197,14 @@ def _merged_into(session: Session, customer_id: str) -> str | None:
             continue
         if isinstance(keep, str) and drop_id:
             into[drop_id] = keep
+    return into
+
+
+def _merged_into(session: Session, customer_id: str) -> str | None:
+    """The live customer a retired customer was merged into (following a chain: C into B,
+    B into A gives A), from the merge entries of the audit trail; None when it was not
+    merged, or everything it went into is deleted too."""
+    into = merge_edges(session)
     seen = {customer_id}
     at = into.get(customer_id)
     while at and at not in seen:
@@ -370,14 +378,7 @@ def retired_map(session: Session) -> dict[str, str]:
     """{retired customer id: the live customer holding its data} of every customer a
     merge retired (one read of the trail's merge entries, for bulk readers such as the
     import's duplicate index)."""
-    into: dict[str, str] = {}
-    for drop_id, changes in session.store.iter_merge_audit():
-        try:
-            keep = (json.loads(changes or "{}").get("merged_into") or [None, None])[1]
-        except (ValueError, AttributeError, IndexError, TypeError):
-            continue
-        if isinstance(keep, str) and drop_id:
-            into[drop_id] = keep
+    into = merge_edges(session)
     out: dict[str, str] = {}
     live: dict[str, bool] = {}
     for drop_id in into:
