@@ -84,9 +84,9 @@ def test_the_ribbon_save_keeps_row_ids_in_the_file_before_committing(admin, book
     seen = []
     original = sync._apply
 
-    def spy(session, jobs, progress):
+    def spy(session, jobs, progress, *more, **named):
         seen.append([r["_key"] for r in table_rows(book)])    # what the file holds at commit time
-        return original(session, jobs, progress)
+        return original(session, jobs, progress, *more, **named)
 
     monkeypatch.setattr(sync, "_apply", spy)
     wb = FileWorkbook(book)

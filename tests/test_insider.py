@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import ADMIN_PASSWORD, FAST_KDF, USER_PASSWORD
 
-from cims_xl.errors import AccountDisabled, PermissionDenied
+from cims_xl.errors import AccountDisabled, Conflict, PermissionDenied
 from cims_xl.security import audit as chain
 from cims_xl.security import ledger
 from cims_xl.security import trust
@@ -482,7 +482,10 @@ def test_everything_the_product_writes_verifies_demo_import_undo_merge_erase_rfm
     merge.merge_customers(admin, ids[0], ids[1])
     gdpr.erase_customer(admin, ids[2])
     segments.update_rfm_segments(admin)
-    records.restore(admin, ids[1])
+    with pytest.raises(Conflict, match="merged into"):
+        records.restore(admin, ids[1])            # a merged customer's data is the kept one's
+    records.delete(admin, ids[3])
+    records.restore(admin, ids[3])
     result = audit_log.verify(admin)
     assert result.ok, result.problems
     assert first.created == 40
