@@ -270,7 +270,7 @@ READ_ONLY = {"auth.init_store", "auth.sign_in", "auth.sign_out", "auth.list_user
              # What the store knows of a customer a merge retired (reads the merge entries
              # about it), the message naming it, and the pure test of a contact's id.
              "merge.merged_away", "merge.merged_message", "merge.kept_for", "merge.retired_holding",
-             "merge.retired_map",
+             "merge.retired_map", "merge.merge_edges",
              "records.not_found", "gdpr.is_contact_id", "gdpr.naming_contact"}
 
 
