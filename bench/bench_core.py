@@ -117,6 +117,9 @@ def main() -> int:
             dict(text="fair 7", city="北京"),
             dict(text="138 0000 0123"),
             dict(text="user42@example42.com"),
+            dict(text="Ann.Lee+news@gmail.com"),     # a Gmail address: dots and +tags aside
+            dict(text="Alvarez"),                    # finds Álvarez (marks aside)
+            dict(text="Mueller", city="北京"),         # finds Müller
             dict(city="深圳", segment="Consumer", sort="created", descending=True),
         ]
         print()

@@ -224,7 +224,14 @@ def _same_text(col: str, value: Any, params: list) -> str:
     exact = list(dict.fromkeys([value, folded] if folded.isascii() else [value]))
     params += exact
     sql = " OR ".join(f"c.{col} = ?" for _ in exact)
-    guard = _fold_guard(folded) if folded.isascii() else "*[^ -~]*"
+    if folded.isascii():
+        guard = _fold_guard(folded)
+    elif value.lower() == value.upper():
+        # no letters with a case (深圳, القاهرة, ソウル): compared as written, as free text
+        # without a case is (_written); the column's index answers it, no row is folded
+        guard = None
+    else:
+        guard = "*[^ -~]*"
     if guard is None:
         return f"({sql})" if len(exact) > 1 else sql
     params += [guard, folded]
@@ -279,6 +286,8 @@ class CustomerCriteria:
     text_columns: tuple[str, ...] = _TEXT_COLS
     # Live customers that match the text too: a customer merged into them matches it.
     also_ids: list[str] = field(default_factory=list)
+    # (fts_terms, the ones worth asking the trigram index for): _text_where's, kept
+    narrowed: tuple[tuple[str, ...], list[str]] | None = None
 
 
 # The part before @ of a Gmail address as duplicates.email_key reads it, in SQL (no Python
@@ -317,8 +326,13 @@ def _text_where(store: Store, crit: CustomerCriteria, params: list) -> list[str]
         params += [_like(d), _like(d)]
     if text_any:
         where.append("(" + " OR ".join(text_any) + ")")
-    indexed = [t for t in _narrowing(store, [t for t in crit.fts_terms if not _DIGITS.match(t)])
-               if _any_spelling(t) is not None]
+    # the terms worth asking the index for, found once per search (the deleted customers'
+    # query and the live one ask for the same terms)
+    terms = tuple(crit.fts_terms)
+    if crit.narrowed is None or crit.narrowed[0] != terms:
+        crit.narrowed = (terms, [t for t in _narrowing(store, [t for t in terms if not _DIGITS.match(t)])
+                                 if _any_spelling(t) is not None])
+    indexed = crit.narrowed[1]
     if indexed:
         # The index has no positions: it finds the rows holding every trigram of every
         # term; the term itself is then checked on those rows.

@@ -192,4 +192,9 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
     # a partial index finds those few among many without reading the rest.
     (10, "erased people's identifiers found quickly in the audit trail (suppression list)",
      [f"CREATE INDEX ix_audit_erasures ON audit(seq) WHERE action IN {ERASURE_ACTIONS}"]),
+    # A search also looks for customers a merge retired (deleted, kept stored: their
+    # email and numbers find the customer they were merged into); a partial index holds
+    # only the deleted rows, so that look costs them, not every customer.
+    (11, "deleted customers found without reading every customer (a merged customer's values)",
+     ["CREATE INDEX ix_customers_deleted_at ON customers(deleted_at) WHERE deleted_at IS NOT NULL"]),
 ]
