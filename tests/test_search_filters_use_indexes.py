@@ -92,3 +92,20 @@ def test_a_search_asks_the_trigram_index_once_for_its_terms(people, monkeypatch)
     monkeypatch.setattr(queries, "_narrowing", lambda store, terms: asked.append(list(terms)) or real(store, terms))
     assert _names(people, text="Vogt") == {"Hans Vogt"}
     assert asked == [["Vogt"]]
+
+
+def test_a_part_of_a_phone_number_is_looked_up_in_the_numbers_indexes_not_every_row(admin):
+    records.create_many(admin, "customer", [
+        {"name": "Ann", "phone": "+14155550132"}, {"name": "Bo", "mobile": "+8613912345678"},
+        {"name": "Cy", "phone": "+442079460958", "mobile": "+447700900123"}])
+    assert _names(admin, text="555-0132") == {"Ann"}
+    assert _names(admin, text="1234 5678") == {"Bo"}
+    assert _names(admin, text="7700 900") == {"Cy"}
+    crit = queries.CustomerCriteria(digits=["5550132"])
+    params: list = []
+    cond = " AND ".join(queries._text_where(admin.store, crit, params))
+    plan = [str(row[-1]) for row in admin.store.conn.execute(
+        f"EXPLAIN QUERY PLAN SELECT count(*) FROM customers c WHERE c.deleted_at IS NULL AND {cond}", params)]
+    assert not any(p.split()[:2] == ["SCAN", "c"] for p in plan), plan      # every row read
+    assert any("COVERING INDEX ix_customers_phone" in p for p in plan)
+    assert any("COVERING INDEX ix_customers_mobile" in p for p in plan)

@@ -322,7 +322,12 @@ def _text_where(store: Store, crit: CustomerCriteria, params: list) -> list[str]
         text_any.append("(c.phone = ? OR c.mobile = ?)")
         params += [p, p]
     for d in ([] if crit.phones else crit.digits):  # a full number uses the index only
-        text_any.append("(c.phone LIKE ? ESCAPE '\\' OR c.mobile LIKE ? ESCAPE '\\')")
+        # A part of a number: read from the two numbers' own indexes (a few MB), not from
+        # every customer's row (the whole table, decrypted page by page: 110 ms against
+        # 15 at 100,000 customers, the first search of a process).
+        text_any.append("c.seq IN (SELECT seq FROM customers INDEXED BY ix_customers_phone WHERE phone IS NOT NULL "
+                        "AND phone LIKE ? ESCAPE '\\' UNION ALL SELECT seq FROM customers INDEXED BY "
+                        "ix_customers_mobile WHERE mobile LIKE ? ESCAPE '\\')")
         params += [_like(d), _like(d)]
     if text_any:
         where.append("(" + " OR ".join(text_any) + ")")
