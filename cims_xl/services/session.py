@@ -24,6 +24,11 @@ from ..security.roles import allowed, ensure_allowed
 from ..store.db import Store, utcnow
 
 DEFAULT_IDLE_TIMEOUT = 15 * 60
+# How often a session reads its user's role and status back from the store (seconds):
+# an administrator's `user disable` or `user role` in another process reaches a live
+# session (Excel's, which every worksheet function and Save keeps in use) within this
+# time, and before its next write in any case.
+USER_RECHECK_SECONDS = 1.0
 
 
 # Audit actions that change no data: a unit of work of only these saves nothing the user
@@ -103,6 +108,12 @@ class Session:
         self.idle_timeout = idle_timeout
         self._clock = clock
         self._last_used = clock()
+        # this user's row (role, disabled) as it was at sign-in, read back by `check`
+        # (_recheck_user); the session's role is the one the signed trail vouches for,
+        # which a row edited outside cims may not be (auth.sign_in ignores that edit)
+        self._user_checked_at = self._last_used
+        self.recheck_user = True
+        self._user_row = self._user_row_now(store)
         self._denials: list[AuditEvent] = []
         # Signing: the user's Ed25519 key (None: entries go unsigned, and verify says so),
         # the entries of the open unit of work, and whether heads are pinned on this
@@ -125,8 +136,16 @@ class Session:
     def is_open(self) -> bool:
         return self._store is not None
 
-    def check(self) -> None:
-        """Raise SessionExpired if closed or idle too long; otherwise mark as used."""
+    def check(self, *, recheck: bool = False) -> None:
+        """Raise SessionExpired if closed, idle too long, or if this user was disabled,
+        removed or given another role since signing in; otherwise mark as used.
+
+        The role is decided at sign-in, from the user's row as the signed trail vouches for
+        it (auth.sign_in). The row is read back at most every USER_RECHECK_SECONDS (and
+        whenever `recheck`: before each write), so an administrator's `user disable` or
+        `user role` in another process ends a session that stays in use (Excel's). Any
+        change ends it, a promotion too: the next sign-in checks the new role against the
+        trail, so a row edited outside cims never widens a live session."""
         if self._store is None:
             raise SessionExpired("you are signed out; sign in again")
         now = self._clock()
@@ -134,6 +153,23 @@ class Session:
             self.close()
             raise SessionExpired(f"signed out after {int(self.idle_timeout // 60)} minutes without use; sign in again")
         self._last_used = now
+        if self.recheck_user and (recheck or now - self._user_checked_at >= USER_RECHECK_SECONDS):
+            self._recheck_user(now)
+
+    def _user_row_now(self, store: Store) -> tuple | None:
+        row = store.conn.execute("SELECT role, disabled FROM users WHERE username = ?", (self.username,)).fetchone()
+        return None if row is None else (row[0], bool(row[1]))
+
+    def _recheck_user(self, now: float) -> None:
+        assert self._store is not None
+        row = self._user_row_now(self._store)
+        self._user_checked_at = now
+        if row == self._user_row:
+            return
+        self.close()
+        if row is None or row[1]:
+            raise SessionExpired("your account was disabled or removed since you signed in; you are signed out")
+        raise SessionExpired(f"your role was changed (to {row[0]}) since you signed in; sign in again")
 
     @property
     def store(self) -> Store:
@@ -160,7 +196,7 @@ class Session:
         self.close()
 
     def unit_of_work(self) -> UnitOfWork:
-        self.check()
+        self.check(recheck=True)        # a write: the user's role and status as they are now
         return UnitOfWork(self)
 
     # -- permissions --
@@ -306,6 +342,7 @@ class Session:
         copy = Session(store_path, store, self.username, self.role, self.data_key, idle_timeout=0,
                        signing_key=self._signing_key if signed else None)
         copy.pin_heads = False
+        copy.recheck_user = False        # the copy's users table is the backup's, not this store's
         return copy
 
     def also_sign(self, records: dict[str, str]) -> None:
