@@ -1566,11 +1566,23 @@ customer = _GROUPS["customer"]
 def customer_search(app: App, text, **filters):
     """Find customers: free text (name, company, email, phone, notes, tags, city, province, country) plus filters.
 
+    TEXT is the query the workbook's Find and CIMS_FIND take: words, "a phrase", and filters
+    written key:value (city:Berlin segment:VIP tag:vip owner:mei, ltv>=1000), the same as the
+    options. AND/OR/NOT, -key:value and a key that is no filter are refused, never searched as words.
+
     With --format json the answer is one object, {"total": N, "offset": N, "rows": [...]}:
     total counts every match, rows holds at most --limit of them from --offset.
     """
-    from .services import search
+    from .services import query_text, search
 
+    if text:
+        text, typed = query_text.parse_query(text, door="cli")
+        for key, value in typed.items():
+            given = filters.get(key)
+            if given not in (None, "") and str(given).strip().casefold() != value.strip().casefold():
+                option = "--" + key.replace("_", "-")
+                raise click.UsageError(f"{key}:{value} in the text and {option} {given} disagree; give one")
+            filters[key] = value
     page = search.search_customers(app.session(), text, **filters)
     if app.out.fmt == "json":
         app.out.emit({"total": page.total, "offset": page.offset, "rows": page.rows})

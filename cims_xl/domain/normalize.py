@@ -654,7 +654,7 @@ def _fits_numbering_plan(number: phonenumbers.PhoneNumber, national: str) -> boo
     return pattern is not None and re.fullmatch(pattern, national) is not None  # re caches
 
 
-_LOOKS_LIKE_PHONE = re.compile(r"^(?:\s*+[+＋][\d\s\-()（）－]++|[\d\s\-()（）－]++)$")
+_LOOKS_LIKE_PHONE = re.compile(r"^(?:\s*+[+＋][\d\s\-()（）－./．／]++|[\d\s\-()（）－./．／]++)$")
 
 
 @functools.cache
@@ -690,10 +690,23 @@ def after_trunk_prefix(digits: str) -> list[str]:
 
 
 def looks_like_phone(text: str) -> bool:
-    """Cheap test for search: digits, spaces, dashes, parentheses, a leading +, ≥ 7 digits."""
+    """Cheap test for search: a number or a part of one as countries write them, digits
+    with spaces, dashes, dots, slashes and parentheses ("415.555.0100", "01.23.45.67.89",
+    "030/12345678"), a leading + — at least 7 digits, or a part of at least 6 in groups
+    ("415-555"), or one with its area code in parentheses ("(415) 555"). A dot alone
+    between fewer digits is a decimal ("12.50"), not a number."""
     if not isinstance(text, str) or not _LOOKS_LIKE_PHONE.match(text):
         return False
-    return sum(ch.isdecimal() for ch in text) >= 7
+    if _DECIMAL_AMOUNT.fullmatch(text.strip()):
+        return False                 # "12.50", "123456.78": an amount
+    digits = sum(ch.isdecimal() for ch in text)
+    if digits >= 7:
+        return True
+    groups = len([g for g in re.split(r"[\s\-()（）－/／.．]+", text.strip()) if g])
+    return digits >= 3 and (any(p in text for p in "(（") or (digits >= 6 and groups >= 2))
+
+
+_DECIMAL_AMOUNT = re.compile(r"\d+[.．]\d{1,3}")      # an amount: up to 3 decimals (BHD)
 
 
 # --------------------------------------------------------------------------- email

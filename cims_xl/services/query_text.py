@@ -1,0 +1,111 @@
+"""The query language of a customer search, one for every door: the worksheet
+functions CIMS_FIND/CIMS_COUNT, the Find button and `cims customer search TEXT`.
+
+Free text (every word must match; a phrase in quotes is one term) plus filters written
+`key:value` (city:, province:, country:, segment:, tag:, owner:, source:) and lifetime
+value bounds (`ltv>=1000`, `ltv<=9.77`, `ltv=9.77`). What the language has not (AND/OR/NOT,
+a negated or `=` filter, a key that is no filter, a filter with no value) is refused with
+the form to write, never searched as words that then match nothing (a count of 0 looks
+like an answer). services.search_customers does the search.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..errors import CimsError
+
+FIND_FILTERS = ("city", "province", "country", "segment", "tag", "owner", "source")
+
+
+# A token that starts with a word of letters (any script; no digit, so "10:30" is text)
+# and a colon (":" or the full-width "："), its value not starting with a slash (a URL,
+# C:\ or D:/ paths): a filter's key.
+_KEY = re.compile(r"([^\W\d_][^\W\d]{0,23})[:：](?![/\\])(.*)", re.S)
+_TOKEN = re.compile(r'(?:[^\s"]+|"[^"]*")+')
+# "ltv>=1000", "ltv<=9.77", "ltv=9.77" in a CIMS_FIND/CIMS_COUNT query
+_LTV_BOUND = re.compile(r"(?i)^ltv\s*(>=|<=|=|>|<)\s*((?![<>=])\S.*)$")
+_LTV_OPEN = re.compile(r"(?i)^ltv\s*(>=|<=|=|>|<)$")          # "ltv>= 5": the value cut off by a space
+# Query grammar CIMS_FIND/CIMS_COUNT do not have: refused, never counted as a search for the
+# words ("OR" matching "Order Ltd", "-segment:VIP" a name containing it).
+_OPERATORS = frozenset({"AND", "OR", "NOT"})
+_NEGATED = re.compile(r"^[-!](\w+)[:：=]")
+_EQUALS_KEY = re.compile(r"^(\w+)=(.+)$")
+
+
+def parse_query(query: Any, *, door: str = "worksheet") -> tuple[str | None, dict[str, str]]:
+    """(free text, {filter: value}) of a search query (CIMS_FIND/CIMS_COUNT, the Find button,
+    `cims customer search`) ("ltv>=1000" and
+    "ltv<=9.77" bound the lifetime value, in the store's currency, compared with the
+    value as shown: a converted one rounded half up to its decimals). A query that cannot
+    mean what it says is refused (CimsError), never read as a search matching nothing
+    (0 looks like an answer): a quote left open ('"Acme'), a filter without its value
+    ("tag:", "tag: vip"), a quoted phrase with nothing in it ('""'), and a key that is
+    no filter ("name:王小明", "cty:上海", "城市：上海"), refused naming the filters,
+    closest first. Text with a colon that is no key stays text: "10:30", a URL
+    ("https://…"), a quoted phrase ('"Re: order"')."""
+    text = "" if query is None else str(query).strip()
+    if text.count('"') % 2:
+        raise CimsError(f"a quote is left open in {text[:30]!r}: close it (\"New York\") or leave it out")
+    words, filters = [], {}
+    for token in _TOKEN.findall(text):     # "New York" is one phrase; an apostrophe (O'Brien) is a letter
+        part = token.replace('"', "")
+        if not token.startswith('"'):
+            _refuse_grammar(token, text, door)
+        if not token.startswith('"') and (bound := _LTV_BOUND.match(token)) is not None:
+            # a lifetime value bound, compared with the value as shown (search_customers)
+            op, value = bound.group(1), bound.group(2).strip()
+            if op in ("<", ">"):
+                raise CimsError(f"{token}: write ltv{op}={value} (the value as shown counts: a lifetime value "
+                                f"shown {value} is {'at least' if op == '>' else 'at most'} {value})")
+            if op in (">=", "="):
+                filters["ltv_min"] = value
+            if op in ("<=", "="):
+                filters["ltv_max"] = value
+            continue
+        key = None if token.startswith('"') else _KEY.fullmatch(token)
+        if key is None:
+            if not part.strip():
+                raise CimsError("an empty quoted phrase (\"\") finds nothing: write words, or leave the query "
+                                "empty")
+            words.append(token)      # a quoted phrase stays one (services.search._query_terms)
+            continue
+        name, value = key.group(1).lower(), key.group(2).replace('"', "").strip()
+        if name not in FIND_FILTERS:
+            raise CimsError(f"no filter {key.group(1)}: (use {', '.join(k + ':' for k in _closest(name))})")
+        if not value:
+            raise CimsError(f"{key.group(1)}: has no value; write it with its value and no space, e.g. "
+                            f"{name}:{_FILTER_EXAMPLES[name]}")
+        filters[name] = value
+    return (" ".join(words) or None), filters
+
+
+def _refuse_grammar(token: str, text: str, door: str = "worksheet") -> None:
+    """CimsError for a term written in a query language these functions do not speak: an
+    operator (AND/OR/NOT in capitals, between other terms), a negated filter ("-segment:VIP"),
+    a filter written with "=" ("segment=VIP"), an "ltv>=" bound whose value a space cut off.
+    Terms are combined with AND, each filter narrows the search."""
+    if token in _OPERATORS and text.strip() != token:
+        raise CimsError(f"{token}: queries have no AND/OR/NOT; every term must match (write the terms "
+                        + ("side by side, and use two cells for an OR)" if door == "worksheet"
+                           else "side by side, and run two searches for an OR)"))
+    if (neg := _NEGATED.match(token)) is not None and neg.group(1).lower() in FIND_FILTERS:
+        raise CimsError(f"{token}: a filter cannot be negated; count all and subtract "
+                        + (f"(=CIMS_COUNT(\"\")-CIMS_COUNT(\"{token[1:]}\"))" if door == "worksheet"
+                           else f"(search without it, and with {token[1:]})"))
+    if (eq := _EQUALS_KEY.match(token)) is not None and eq.group(1).lower() in FIND_FILTERS:
+        raise CimsError(f"{token}: write it with a colon, {eq.group(1).lower()}:{eq.group(2)}")
+    if (cut := _LTV_OPEN.match(token)) is not None:
+        raise CimsError(f"{token}: give its value with no space, e.g. ltv{cut.group(1)}1000")
+
+
+def _closest(name: str) -> list[str]:
+    """The filters' keys, the ones most like `name` first."""
+    import difflib
+
+    return sorted(FIND_FILTERS, key=lambda k: -difflib.SequenceMatcher(None, name, k).ratio())
+
+
+_FILTER_EXAMPLES = {"city": "Shanghai", "province": "广东", "country": "CN", "segment": "VIP", "tag": "wholesale",
+                    "owner": "mei", "source": "Referral"}
