@@ -202,10 +202,11 @@ def _controls(b: Book, part: str, title: str, boxes: list[dict]) -> None:
         shapes.append(_shape(sid, box["kind"], [col0, 2, row0, 2, col0 + 1, 40, row0 + tall, 16],
                              f"<x:AutoFill>False</x:AutoFill><x:AutoLine>False</x:AutoLine>{fmla}",
                              box["name"]))
+        moves = "" if box.get("fixed") else ' moveWithCells="1"'
         controls.append(
             f'<mc:AlternateContent><mc:Choice Requires="x14"><control shapeId="{sid}" r:id="{rid}" '
             f'name="{box["name"]}"><controlPr defaultSize="0" autoFill="0" autoLine="0" autoPict="0">'
-            f'<anchor moveWithCells="1"><xdr:from>{_at(col0, row0)}</xdr:from><xdr:to>{_at(col0 + 1, row0 + tall)}</xdr:to>'
+            f'<anchor{moves}><xdr:from>{_at(col0, row0)}</xdr:from><xdr:to>{_at(col0 + 1, row0 + tall)}</xdr:to>'
             f'</anchor></controlPr></control></mc:Choice></mc:AlternateContent>')
         sid += 1
     b.parts[vml] = _vml(shapes)
@@ -416,6 +417,8 @@ def decorate(book: Path, *, pivot_beside: bool = False) -> dict[str, int]:
          "props": {"fmlaLink": f"${LINK}${at['Bob']}"}},
         {"name": "Drop Down 3", "kind": "Drop", "object": "Drop", "row": pick, "col": 1,
          "props": {"dropLines": "8", "fmlaLink": f"$AB${pick}", "fmlaRange": f"$B$2:$B${end}", "sel": "3"}},
+        {"name": "Button 4", "kind": "Button", "object": "Button", "row": at["Gus"], "col": BESIDE + 7,
+         "fixed": True, "props": {}},          # Format Control > Don't move or size with cells
     ])
     _ole_object(b, part, vml, at["Émile"], BESIDE + 2)
     _pivot(b, part, "Records", f'ref="A1:Z{end}" sheet="Customers"', pivot_at, names, headers)
@@ -426,7 +429,7 @@ def decorate(book: Path, *, pivot_beside: bool = False) -> dict[str, int]:
          "props": {"fmlaLink": f"Customers!${LINK}${at['Émile']}"}}])
     _pivot(b, mine_part, "ByTable", 'name="tblCustomers"', "D2", names, headers)
     b.save()
-    return {"end": end, "pick": pick, "shown": len(names)}
+    return {"end": end, "pick": pick, "shown": len(names), "button": at["Gus"]}
 
 
 # ----- reading the refreshed file ---------------------------------------------------------
@@ -577,6 +580,8 @@ def _expect(book: Path, placed: dict, moved_by: int) -> None:
     assert objects["Check Box 1"]["rows"] == objects["Check Box 1"]["box"] == (dora, dora)
     assert objects["Check Box 1"]["props"] == {"fmlaLink": f"${LINK}${at['Dora']}"}
     assert objects["Check Box 1"]["box_fmla"] == {"FmlaLink": f"${LINK}${at['Dora']}"}
+    fixed = placed["button"] - 1            # set not to move with cells: it stays where it was
+    assert objects["Button 4"]["rows"] == objects["Button 4"]["box"] == (fixed, fixed)
     assert objects["Drop Down 3"]["rows"] == objects["Drop Down 3"]["box"] == (pick - 1, pick - 1)
     assert objects["Drop Down 3"]["props"] == {"fmlaLink": f"$AB${pick}", "fmlaRange": f"$B$2:$B${end}"}
     assert objects["Drop Down 3"]["box_fmla"] == {"FmlaLink": f"$AB${pick}", "FmlaRange": f"$B$2:$B${end}"}
