@@ -312,7 +312,7 @@ def _pivot_cells(ws, at: str, names: list[str]) -> None:
     ws.cell(r + len(names) + 1, col + 1).value = len(names)
 
 
-def _drawing(b: Book, part: str, slicer_row: int, picture_row: int, headers: list[str]) -> None:
+def _drawing(b: Book, part: str, slicer_row: int, picture_row: int, small_row: int, headers: list[str]) -> None:
     """A table slicer on Name (Table Design > Insert Slicer) and a picture, anchored to
     cells: the slicer in `mc:AlternateContent` with the shape older readers show, its
     slicer and slicer cache parts and their lists in the sheet and the workbook."""
@@ -325,9 +325,9 @@ def _drawing(b: Book, part: str, slicer_row: int, picture_row: int, headers: lis
     blip = b.rel(drawing, "image", img)
     col = BESIDE + 4
 
-    def two(r0: int, body: str) -> str:
-        return (f'<xdr:twoCellAnchor editAs="oneCell"><xdr:from>{_at(col, r0)}</xdr:from>'
-                f'<xdr:to>{_at(col + 2, r0 + 5)}</xdr:to>{body}<xdr:clientData/></xdr:twoCellAnchor>')
+    def two(r0: int, body: str, tall: int = 5, edit: str = "oneCell") -> str:
+        return (f'<xdr:twoCellAnchor editAs="{edit}"><xdr:from>{_at(col, r0)}</xdr:from>'
+                f'<xdr:to>{_at(col + 2, r0 + tall)}</xdr:to>{body}<xdr:clientData/></xdr:twoCellAnchor>')
     fallback_shape = (
         '<xdr:sp macro="" textlink=""><xdr:nvSpPr><xdr:cNvPr id="0" name=""/><xdr:cNvSpPr>'
         '<a:spLocks noTextEdit="1"/></xdr:cNvSpPr></xdr:nvSpPr><xdr:spPr><a:xfrm><a:off x="0" y="0"/>'
@@ -343,18 +343,19 @@ def _drawing(b: Book, part: str, slicer_row: int, picture_row: int, headers: lis
         '</xdr:xfrm><a:graphic><a:graphicData uri="http://schemas.microsoft.com/office/drawing/2010/slicer">'
         '<sle:slicer xmlns:sle="http://schemas.microsoft.com/office/drawing/2010/slicer" name="Name"/>'
         '</a:graphicData></a:graphic></xdr:graphicFrame>')
-    picture = (
-        f'<xdr:pic><xdr:nvPicPr><xdr:cNvPr id="3" name="Picture 3"/><xdr:cNvPicPr>'
-        f'<a:picLocks noChangeAspect="1"/></xdr:cNvPicPr></xdr:nvPicPr><xdr:blipFill>'
-        f'<a:blip r:embed="{blip}"/><a:stretch><a:fillRect/></a:stretch></xdr:blipFill><xdr:spPr>'
-        f'<a:xfrm><a:off x="0" y="0"/><a:ext cx="457200" cy="304800"/></a:xfrm><a:prstGeom prst="rect">'
-        f'<a:avLst/></a:prstGeom></xdr:spPr></xdr:pic>')
+    def picture(n: int) -> str:
+        return (f'<xdr:pic><xdr:nvPicPr><xdr:cNvPr id="{n}" name="Picture {n}"/><xdr:cNvPicPr>'
+                f'<a:picLocks noChangeAspect="1"/></xdr:cNvPicPr></xdr:nvPicPr><xdr:blipFill>'
+                f'<a:blip r:embed="{blip}"/><a:stretch><a:fillRect/></a:stretch></xdr:blipFill><xdr:spPr>'
+                f'<a:xfrm><a:off x="0" y="0"/><a:ext cx="457200" cy="304800"/></a:xfrm><a:prstGeom prst="rect">'
+                f'<a:avLst/></a:prstGeom></xdr:spPr></xdr:pic>')
     b.parts[drawing] = (
         f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<xdr:wsDr xmlns:xdr="{XDR}" xmlns:a="{A}" '
         f'xmlns:r="{REL}"><mc:AlternateContent xmlns:mc="{MC}"><mc:Choice '
         f'xmlns:sle15="http://schemas.microsoft.com/office/drawing/2012/slicer" Requires="sle15">'
         f'{two(slicer_row - 1, slicer_frame)}</mc:Choice><mc:Fallback>{two(slicer_row - 1, fallback_shape)}'
-        f'</mc:Fallback></mc:AlternateContent>{two(picture_row - 1, picture)}</xdr:wsDr>').encode()
+        f'</mc:Fallback></mc:AlternateContent>{two(picture_row - 1, picture(3))}'
+        f'{two(small_row - 1, picture(4), tall=0, edit="twoCell")}</xdr:wsDr>').encode()
     rid = b.rel(part, "drawing", drawing, "application/vnd.openxmlformats-officedocument.drawing+xml")
     b.add_to_sheet(part, f'<drawing xmlns="{SML}" xmlns:r="{REL}" r:id="{rid}"/>')
     slicer = b.free("xl/slicers/slicer{n}.xml")
@@ -422,7 +423,7 @@ def decorate(book: Path, *, pivot_beside: bool = False) -> dict[str, int]:
     ])
     _ole_object(b, part, vml, at["Émile"], BESIDE + 2)
     _pivot(b, part, "Records", f'ref="A1:Z{end}" sheet="Customers"', pivot_at, names, headers)
-    _drawing(b, part, at["Carl"], at["Hana"], headers)
+    _drawing(b, part, at["Carl"], at["Hana"], at["Bob"], headers)
     mine_part = b.sheet_part("Mine")
     _controls(b, mine_part, "Mine", [
         {"name": "Check Box 1", "kind": "Checkbox", "object": "CheckBox", "row": 1, "col": 3,
@@ -490,7 +491,8 @@ def read_objects(book: Path, title: str = "Customers") -> dict:
         d = etree.fromstring(parts[p])
         for a in d.iter(f"{{{XDR}}}twoCellAnchor"):
             where = "fallback" if any(x.tag == f"{{{MC}}}Fallback" for x in a.iterancestors()) else "choice"
-            key = ("picture" if a.find(f"{{{XDR}}}pic") is not None else "slicer " + where)
+            pic = next((el.get("name") for el in a.iter(f"{{{XDR}}}cNvPr")), "")
+            key = (pic if a.find(f"{{{XDR}}}pic") is not None else "slicer " + where)
             out[key] = (int(a.find(f"{{{XDR}}}from/{{{XDR}}}row").text), int(a.find(f"{{{XDR}}}to/{{{XDR}}}row").text))
     return out
 
@@ -594,7 +596,9 @@ def _expect(book: Path, placed: dict, moved_by: int) -> None:
     carl = at["Carl"] - 1 if "Carl" in at else at["Dora"] - 1
     hana = at["Hana"] - 1
     assert objects["slicer choice"] == objects["slicer fallback"] == (carl, carl + 5)
-    assert objects["picture"] == (hana, hana + 5)
+    assert objects["Picture 3"] == (hana, hana + 5)
+    if "Bob" in at:
+        assert objects["Picture 4"] == (at["Bob"] - 1, at["Bob"] - 1)
     mine = read_objects(book, "Mine")
     assert mine["Check Box 1"]["props"] == {"fmlaLink": f"Customers!${LINK}${at['Émile']}"}
     assert mine["Check Box 1"]["box_fmla"] == {"FmlaLink": f"Customers!${LINK}${at['Émile']}"}
@@ -640,23 +644,41 @@ def test_objects_under_the_table_move_down_and_pivot_sources_grow_when_refresh_a
     validate_written(before, book)
 
 
-def test_a_control_beside_a_removed_record_is_kept_and_named_and_its_lost_link_is_said(run, admin, tmp_path):
+@pytest.mark.parametrize("removed", [["Bob"], ["Émile", "Frank", "李娜"]])
+def test_an_object_that_stood_only_on_removed_records_rows_is_kept_and_named_and_a_lost_link_is_said(
+        run, admin, tmp_path, removed):
     ids, book, placed = _start(run, admin, tmp_path, PEOPLE)
-    bob = _rows_by_name(book)["Bob"]
+    was = _rows_by_name(book)
+    top = was[removed[0]]
     before = _parts(book)
-    records.delete(admin, ids["Bob"])
+    for name in removed:
+        records.delete(admin, ids[name])
     code, out, err = run("sync", str(book), "refresh")
     assert code == 0, err
     said = out + err
     at = _rows_by_name(book)
     objects = read_objects(book)
-    assert objects["Check Box 2"]["rows"] == objects["Check Box 2"]["box"] == (bob - 1, bob - 1)
-    assert objects["Check Box 2"]["props"] == {"fmlaLink": "#REF!"}
-    assert objects["Check Box 2"]["box_fmla"] == {"FmlaLink": "#REF!"}
-    assert f"the form control 'Check Box 2' stood on row {bob}, a row Refresh removed; it was kept" in said
-    assert f"'Check Box 2' was linked to ${LINK}${bob}, on a row Refresh removed; its link is now #REF!" in said
-    _expect(book, placed, -1)
-    assert at["Carl"] == bob
+    kept = f"stood on row {top}, a row Refresh removed; it was kept and now stands on row {top}, beside another"
+    if removed == ["Bob"]:          # a check box linked to a cell on Bob's row, a picture on it
+        assert objects["Check Box 2"]["rows"] == objects["Check Box 2"]["box"] == (top - 1, top - 1)
+        assert objects["Check Box 2"]["props"] == {"fmlaLink": "#REF!"}
+        assert objects["Check Box 2"]["box_fmla"] == {"FmlaLink": "#REF!"}
+        assert f"the form control 'Check Box 2' {kept}" in said
+        assert f"'Check Box 2' was linked to ${LINK}${top}, on a row Refresh removed; its link is now #REF!" in said
+        assert objects["Picture 4"] == (top - 1, top - 1)
+        assert f"the picture 'Picture 4' {kept}" in said
+        assert at["Carl"] == top
+        _expect(book, placed, -1)
+    else:                           # the embedded object covered these three rows: kept whole
+        assert objects["ole"] == {"rows": (top - 1, top + 1), "box": (top - 1, top + 1)}
+        assert f"the embedded object (Excel.Sheet.12, shape 1100) {kept}" in said
+        assert at["Gus"] == top
+        # the check box on another sheet was linked to a cell on Émile's row
+        assert read_objects(book, "Mine")["Check Box 1"]["props"] == {"fmlaLink": "Customers!#REF!"}
+        assert (f"Mine: the form control 'Check Box 1' was linked to Customers!${LINK}${top}, on a row Refresh "
+                f"removed; its link is now #REF!") in said
+        assert said.count("#REF!") == 1 and "Picture 4" not in said and "Check Box 2" not in said
+    assert said.count("stood on row") == (2 if removed == ["Bob"] else 1)
     validate_written(before, book)
     _broken_parts_fail_the_schema_check(book)
 

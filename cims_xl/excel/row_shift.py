@@ -664,7 +664,7 @@ def _move_anchor(top: int, top_off: int, bottom: int | None, bottom_off: int, se
         return new_top, None, top_gone
     last = bottom if bottom_off > 0 or bottom == top else bottom - 1     # last row it covers
     gone = top_gone and all(_moved_row0(r, seq)[1] for r in range(top, last + 1))
-    if keep_size:
+    if keep_size or gone:       # kept whole where its rows were, never squeezed to nothing
         return new_top, new_top + (bottom - top), gone
     new_bottom, _ = _moved_row0(bottom, seq)
     return new_top, max(new_top, new_bottom), gone
