@@ -18,9 +18,14 @@ INSIDE it, as Excel's Insert Table Rows does: a range ending on that row (a tota
 
 What the model does not carry to the file (xlsx_patch keeps those parts' bytes) is
 moved in the saved package by `shift_package`: defined names, conditional formats,
-comments and their note boxes, threaded comments, pictures/charts/shapes anchored to
-cells, cell hyperlinks, x14 extensions (validations, sparklines), ignored errors,
-protected ranges, watched cells, and formulas kept outside cells on every sheet.
+comments and their note boxes, threaded comments, pictures/charts/shapes/slicers/
+timelines anchored to cells, form controls and embedded (OLE) objects with their VML
+boxes and the cells controls are linked to, pivot tables placed on the sheet and the
+ranges pivot caches read, cell hyperlinks, x14 extensions (validations, sparklines),
+ignored errors, protected ranges, watched cells, and formulas kept outside cells on
+every sheet. An object that stood only on removed rows is kept (never dropped) at the
+row that took their place and named in the notes, as is a control's link that lost its
+cell (#REF!) and a pivot table rows were inserted into or removed from.
 """
 
 from __future__ import annotations
@@ -379,12 +384,15 @@ def shift_package(pkg, changes: dict[str, list[Change]]) -> list[str]:
     """Move, in the saved package, what is anchored to the inserted/deleted rows of each
     sheet (`changes`: sheet title -> Changes in order) and that the model does not write:
     defined names, conditional formats (and their formulas), comments and their note
-    boxes, threaded comments, pictures/charts/shapes anchored to cells, cell hyperlinks
-    (and the places in the workbook links go to), x14 extensions (data validations,
-    sparklines), ignored errors, protected ranges, watched cells, a sheet filter, and
-    the formulas of validations, sparklines and chart series on every sheet. Returns
-    notes for what could not be moved (a comment or a link on a deleted row is removed
-    with it, said)."""
+    boxes, threaded comments, pictures/charts/shapes/slicers/timelines anchored to cells,
+    form controls and embedded objects (and the cells controls on every sheet are linked
+    to), pivot tables on the sheet and pivot cache ranges, cell hyperlinks (and the places
+    in the workbook links go to), x14 extensions (data validations, sparklines), ignored
+    errors, protected ranges, watched cells, a sheet filter, and the formulas of
+    validations, sparklines and chart series on every sheet. Returns notes for what
+    could not be moved as it was (a comment or a link on a deleted row is removed with
+    it; an object on deleted rows is kept and moved; a control's lost link; a pivot
+    table rows went through), which Refresh shows."""
     from .package import REL_DRAWING, SML_NS
     from .xlsx_patch import sheet_parts
 
@@ -654,7 +662,7 @@ def _moved_row0(r0: int, seq: list[Change]) -> tuple[int, bool]:
     return r - 1, removed
 
 
-def _move_anchor(top: int, top_off: int, bottom: int | None, bottom_off: int, seq: list[Change],
+def _move_anchor(top: int, bottom: int | None, bottom_off: int, seq: list[Change],
                  keep_size: bool) -> tuple[int, int | None, bool]:
     """(new top, new bottom, stood only on removed rows) of an object from row `top` to
     `bottom` (0-based; None: one-cell anchor). `keep_size`: "move but don't size with
@@ -709,7 +717,7 @@ def _shift_objects(root, title: str, seq: list[Change], notes: list[str]) -> dic
             continue
         top, bottom = int(rows[0].text), int(rows[1].text)
         bottom_off = int(offs[1].text) if offs[1] is not None and (offs[1].text or "").strip().isdigit() else 0
-        new_top, new_bottom, gone = _move_anchor(top, 0, bottom, bottom_off, seq, keep)
+        new_top, new_bottom, gone = _move_anchor(top, bottom, bottom_off, seq, keep)
         rows[0].text, rows[1].text = str(new_top), str(new_bottom)
         if gone and shape not in said:
             said.add(shape)
@@ -741,8 +749,7 @@ def _shift_vml(pkg, part: str, seq: list[Change], modes: dict[int, tuple[bool, b
             nums = [p.strip() for p in a.group(2).decode().split(",")]
             if len(nums) != 8 or not all(p.lstrip("-").isdigit() for p in nums):
                 return a.group(0)
-            top, bottom = _move_anchor(int(nums[2]), int(nums[3]), int(nums[6]), int(nums[7]), seq,
-                                       keep_size)[:2]
+            top, bottom = _move_anchor(int(nums[2]), int(nums[6]), int(nums[7]), seq, keep_size)[:2]
             nums[2], nums[6] = str(top), str(bottom)
             return a.group(1) + ", ".join(nums).encode() + a.group(3)
         return _VML_ANCHOR.sub(anchor, text, count=1)
@@ -795,8 +802,7 @@ def _shift_drawing(droot, title: str, seq: list[Change], notes: list[str]) -> No
         bottom = int(rows[1].text) if rows[1] is not None and (rows[1].text or "").strip().isdigit() else None
         off = ends[1].find(X + "rowOff") if ends[1] is not None else None
         bottom_off = int(off.text) if off is not None and (off.text or "").strip().isdigit() else 0
-        new_top, new_bottom, gone = _move_anchor(top, 0, bottom, bottom_off, seq,
-                                                 anchor.get("editAs") == "oneCell")
+        new_top, new_bottom, gone = _move_anchor(top, bottom, bottom_off, seq, anchor.get("editAs") == "oneCell")
         rows[0].text = str(new_top)
         if bottom is not None:
             rows[1].text = str(new_bottom)
