@@ -697,7 +697,7 @@ def _shift_objects(root, title: str, seq: list[Change], notes: list[str]) -> dic
     S = f"{{{SML_NS}}}"
     modes: dict[int, tuple[bool, bool]] = {}
     said: set[int] = set()
-    for obj in list(root.iter(S + "control", S + "oleObject")):
+    for obj in _outside_cells(root, S + "control", S + "oleObject"):
         anchor = obj.find(f"{S}controlPr/{S}anchor")
         if anchor is None:
             anchor = obj.find(f"{S}objectPr/{S}anchor")
@@ -728,6 +728,14 @@ def _shift_objects(root, title: str, seq: list[Change], notes: list[str]) -> dic
             notes.append(f"{title}: {what} stood on row {top + 1}, a row Refresh removed; it was kept and "
                          f"now stands on row {new_top + 1}, beside another record: move or delete it")
     return modes
+
+
+def _outside_cells(root, *tags: str) -> list:
+    """Elements of a sheet found anywhere but in its cells (a large sheetData not walked)."""
+    from .package import SML_NS
+
+    data = f"{{{SML_NS}}}sheetData"
+    return [el for top in root if top.tag != data for el in top.iter(*tags)]
 
 
 def _shift_vml(pkg, part: str, seq: list[Change], modes: dict[int, tuple[bool, bool]] | None = None) -> None:
@@ -853,7 +861,7 @@ def _shift_control_links(pkg, part: str, own: str, changes: dict[str, list[Chang
     names: dict[str, str] = {}
     sheet = pkg.xml(part) if pkg.is_parsed(part) or b"control" in pkg.read(part) else None
     if sheet is not None:
-        for ctl in sheet.iter(S + "control"):
+        for ctl in _outside_cells(sheet, S + "control"):
             names[ctl.get(_R_ID) or ""] = ctl.get("name") or ctl.get("shapeId") or ""
             pr = ctl.find(S + "controlPr")
             for attr in ("linkedCell", "listFillRange"):
