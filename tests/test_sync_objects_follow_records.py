@@ -120,6 +120,28 @@ class Book:
         before[-1].addnext(el)
         self.put(part, root)
 
+    def add_ext(self, part: str, ext: str) -> None:
+        """An Excel extension (`<ext uri>`) added to the part's extension list."""
+        root = self.xml(part)
+        lst = root.find(S + "extLst")
+        if lst is None:
+            self.add_to_sheet(part, f'<extLst xmlns="{SML}"/>') if part != "xl/workbook.xml" else \
+                root.append(etree.Element(S + "extLst"))
+            if part != "xl/workbook.xml":
+                root = self.xml(part)
+            lst = root.find(S + "extLst")
+        lst.append(etree.fromstring(ext))
+        self.put(part, root)
+
+    def defined_name(self, name: str, text: str) -> None:
+        book = self.xml("xl/workbook.xml")
+        names = book.find(S + "definedNames")
+        if names is None:
+            names = etree.Element(S + "definedNames")
+            next(c for c in book if etree.QName(c).localname == "sheets").addnext(names)
+        etree.SubElement(names, S + "definedName", name=name).text = text
+        self.put("xl/workbook.xml", book)
+
     def save(self) -> None:
         with zipfile.ZipFile(self.path, "w", zipfile.ZIP_DEFLATED) as z:
             for n, data in self.parts.items():
@@ -246,7 +268,8 @@ def _ole_object(b: Book, part: str, vml: str, row: int, col: int) -> None:
                          f'</mc:Fallback></mc:AlternateContent></oleObjects></mc:Choice></mc:AlternateContent>')
 
 
-def _pivot(b: Book, part: str, name: str, source: str, at: str, names: list[str], headers: list[str]) -> None:
+def _pivot(b: Book, part: str, name: str, source: str, at: str, names: list[str],
+           headers: list[str]) -> tuple[str, int]:
     """A pivot table (Insert > PivotTable: Name in Rows, Count of Name in Values) at `at`
     on the sheet of `part`, reading `source` (a worksheetSource's attributes), its cache
     kept without records (refreshed in Excel)."""
@@ -254,12 +277,18 @@ def _pivot(b: Book, part: str, name: str, source: str, at: str, names: list[str]
     fields = "".join(
         f'<cacheField name="{h}" numFmtId="0"><sharedItems count="{len(names)}">'
         + "".join(f'<s v="{n}"/>' for n in names) + "</sharedItems></cacheField>" if h == "Name" else
+        f'<cacheField name="{h}" numFmtId="22"><sharedItems containsSemiMixedTypes="0" containsNonDate="0" '
+        f'containsDate="1" containsString="0" minDate="2026-01-01T00:00:00" maxDate="2027-01-01T00:00:00"/>'
+        f'</cacheField>' if h == "Created" else
         f'<cacheField name="{h}" numFmtId="0"><sharedItems containsBlank="1"/></cacheField>' for h in headers)
+    pivot_cache_id = 100 + len([n for n in b.parts if n.startswith("xl/pivotCache/")])
     b.parts[cache] = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<pivotCacheDefinition '
                       f'xmlns="{SML}" xmlns:r="{REL}" saveData="0" createdVersion="6" refreshedVersion="6" '
                       f'minRefreshableVersion="3" recordCount="{len(names)}"><cacheSource type="worksheet">'
                       f'<worksheetSource {source}/></cacheSource><cacheFields count="{len(headers)}">{fields}'
-                      f'</cacheFields></pivotCacheDefinition>').encode()
+                      f'</cacheFields><extLst><ext uri="{{725AE2AE-9491-48be-B2B4-4EB974FC3084}}" '
+                      f'xmlns:x14="{X14}"><x14:pivotCacheDefinition pivotCacheId="{pivot_cache_id}"/></ext>'
+                      f'</extLst></pivotCacheDefinition>').encode()
     ct = "application/vnd.openxmlformats-officedocument.spreadsheetml."
     wb_rid = b.rel("xl/workbook.xml", "pivotCacheDefinition", cache, ct + "pivotCacheDefinition+xml")
     book = b.xml("xl/workbook.xml")
@@ -298,6 +327,7 @@ def _pivot(b: Book, part: str, name: str, source: str, at: str, names: list[str]
         f'showRowStripes="0" showColStripes="0" showLastColumn="1"/></pivotTableDefinition>').encode()
     b.rel(table, "pivotCacheDefinition", cache)
     b.rel(part, "pivotTable", table, ct + "pivotTable+xml")
+    return name, pivot_cache_id
 
 
 def _pivot_cells(ws, at: str, names: list[str]) -> None:
@@ -311,7 +341,7 @@ def _pivot_cells(ws, at: str, names: list[str]) -> None:
     ws.cell(r + len(names) + 1, col + 1).value = len(names)
 
 
-def _drawing(b: Book, part: str, slicer_row: int, picture_row: int, small_row: int) -> None:
+def _drawing(b: Book, part: str, slicer_row: int, picture_row: int, small_row: int) -> str:
     """A table slicer on Name (Table Design > Insert Slicer) and a picture, anchored to
     cells: the slicer in `mc:AlternateContent` with the shape older readers show, its
     slicer and slicer cache parts and their lists in the sheet and the workbook."""
@@ -372,20 +402,64 @@ def _drawing(b: Book, part: str, slicer_row: int, picture_row: int, small_row: i
                  "application/vnd.ms-excel.slicer+xml")
     crid = b.rel("xl/workbook.xml", "http://schemas.microsoft.com/office/2007/relationships/slicerCache", cache,
                  "application/vnd.ms-excel.slicerCache+xml")
-    b.add_to_sheet(part, f'<extLst xmlns="{SML}"><ext uri="{{3A4CF648-6AED-40f4-86FF-DC5316D8AED3}}" '
-                         f'xmlns:x14="{X14}"><x14:slicerList xmlns:r="{REL}"><x14:slicer r:id="{srid}"/>'
-                         f'</x14:slicerList></ext></extLst>')
-    book = b.xml("xl/workbook.xml")
-    names = book.find(S + "definedNames")
-    if names is None:
-        names = etree.Element(S + "definedNames")
-        next(c for c in book if etree.QName(c).localname == "sheets").addnext(names)
-    etree.SubElement(names, S + "definedName", name="Slicer_Name").text = "#N/A"
-    ext = etree.fromstring(f'<extLst xmlns="{SML}"><ext uri="{{46BE6895-7355-4a93-B00E-2C351335B9C9}}" '
-                           f'xmlns:x15="{X15}"><x15:slicerCaches xmlns:x14="{X14}" xmlns:r="{REL}">'
-                           f'<x14:slicerCache r:id="{crid}"/></x15:slicerCaches></ext></extLst>')
-    book.append(ext)
-    b.put("xl/workbook.xml", book)
+    b.add_ext(part, f'<ext xmlns="{SML}" uri="{{3A4CF648-6AED-40f4-86FF-DC5316D8AED3}}" xmlns:x14="{X14}">'
+                    f'<x14:slicerList xmlns:r="{REL}"><x14:slicer r:id="{srid}"/></x14:slicerList></ext>')
+    b.defined_name("Slicer_Name", "#N/A")
+    b.add_ext("xl/workbook.xml", f'<ext xmlns="{SML}" uri="{{46BE6895-7355-4a93-B00E-2C351335B9C9}}" '
+                                 f'xmlns:x15="{X15}"><x15:slicerCaches xmlns:x14="{X14}" xmlns:r="{REL}">'
+                                 f'<x14:slicerCache r:id="{crid}"/></x15:slicerCaches></ext>')
+    return drawing
+
+
+def _timeline(b: Book, part: str, drawing: str, row: int, pivot: tuple[str, int, str]) -> None:
+    """A timeline on the pivot table's Created dates (PivotTable Analyze > Insert Timeline),
+    anchored to cells in the sheet's drawing like the slicer, in `mc:AlternateContent`
+    with the shape older readers show; its timeline and cache parts and their lists."""
+    name, pivot_cache_id, title = pivot
+    tab = next(el.get("sheetId") for el in b.xml("xl/workbook.xml").iter(S + "sheet") if el.get("name") == title)
+    col = BESIDE + 8
+    ends = (f'<xdr:from>{_at(col, row - 1)}</xdr:from><xdr:to>{_at(col + 4, row + 5)}</xdr:to>')
+    frame = (
+        '<xdr:graphicFrame macro=""><xdr:nvGraphicFramePr><xdr:cNvPr id="5" name="Created"/>'
+        '<xdr:cNvGraphicFramePr/></xdr:nvGraphicFramePr><xdr:xfrm><a:off x="0" y="0"/><a:ext cx="0" cy="0"/>'
+        '</xdr:xfrm><a:graphic><a:graphicData uri="http://schemas.microsoft.com/office/drawing/2012/timeslicer">'
+        '<tsle:timeslicer xmlns:tsle="http://schemas.microsoft.com/office/drawing/2012/timeslicer" '
+        'name="Created"/></a:graphicData></a:graphic></xdr:graphicFrame>')
+    shape = (
+        '<xdr:sp macro="" textlink=""><xdr:nvSpPr><xdr:cNvPr id="0" name=""/><xdr:cNvSpPr>'
+        '<a:spLocks noTextEdit="1"/></xdr:cNvSpPr></xdr:nvSpPr><xdr:spPr><a:xfrm><a:off x="0" y="0"/>'
+        '<a:ext cx="3200400" cy="1143000"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom>'
+        '<a:solidFill><a:prstClr val="white"/></a:solidFill><a:ln w="1"><a:solidFill><a:prstClr val="green"/>'
+        '</a:solidFill></a:ln></xdr:spPr><xdr:txBody><a:bodyPr vertOverflow="clip" horzOverflow="clip"/>'
+        '<a:lstStyle/><a:p><a:r><a:rPr lang="en-US" sz="1100"/><a:t>Timeline: Works in Excel 2013 or higher. '
+        'Do not move or resize.</a:t></a:r></a:p></xdr:txBody></xdr:sp>')
+    anchor = (f'<mc:AlternateContent xmlns:mc="{MC}"><mc:Choice '
+              f'xmlns:tsle="http://schemas.microsoft.com/office/drawing/2012/timeslicer" Requires="tsle">'
+              f'<xdr:twoCellAnchor editAs="oneCell">{ends}{frame}<xdr:clientData/></xdr:twoCellAnchor></mc:Choice>'
+              f'<mc:Fallback><xdr:twoCellAnchor editAs="oneCell">{ends}{shape}<xdr:clientData/></xdr:twoCellAnchor>'
+              f'</mc:Fallback></mc:AlternateContent>')
+    b.parts[drawing] = b.parts[drawing].replace(b"</xdr:wsDr>", anchor.encode() + b"</xdr:wsDr>")
+    cache = b.free("xl/timelineCaches/timelineCache{n}.xml")
+    b.parts[cache] = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<timelineCacheDefinition '
+                      f'xmlns="{X15}" xmlns:x="{SML}" name="NativeTimeline_Created" sourceName="Created">'
+                      f'<pivotTables><pivotTable tabId="{tab}" name="{name}"/></pivotTables>'
+                      f'<state minimalRefreshVersion="6" lastRefreshVersion="6" pivotCacheId="{pivot_cache_id}" '
+                      f'filterType="unknown"><bounds startDate="2026-01-01T00:00:00" endDate="2027-01-01T00:00:00"/>'
+                      f'</state></timelineCacheDefinition>').encode()
+    timeline = b.free("xl/timelines/timeline{n}.xml")
+    b.parts[timeline] = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<timelines xmlns="{X15}">'
+                         f'<timeline name="Created" cache="NativeTimeline_Created" caption="Created" level="2" '
+                         f'selectionLevel="2"/></timelines>').encode()
+    crid = b.rel("xl/workbook.xml", "http://schemas.microsoft.com/office/2011/relationships/timelineCache", cache,
+                 "application/vnd.ms-excel.timelineCache+xml")
+    trid = b.rel(part, "http://schemas.microsoft.com/office/2011/relationships/timeline", timeline,
+                 "application/vnd.ms-excel.timeline+xml")
+    b.defined_name("NativeTimeline_Created", "#N/A")
+    b.add_ext("xl/workbook.xml", f'<ext xmlns="{SML}" uri="{{D0CA8CA8-9F24-4464-BF8E-62219DCF47F9}}" '
+                                 f'xmlns:x15="{X15}"><x15:timelineCacheRefs xmlns:r="{REL}">'
+                                 f'<x15:timelineCacheRef r:id="{crid}"/></x15:timelineCacheRefs></ext>')
+    b.add_ext(part, f'<ext xmlns="{SML}" uri="{{7E03D99C-DC04-49d9-9315-930204A7B6E9}}" xmlns:x15="{X15}">'
+                    f'<x15:timelineRefs xmlns:r="{REL}"><x15:timelineRef r:id="{trid}"/></x15:timelineRefs></ext>')
 
 
 def decorate(book: Path, *, pivot_beside: bool = False) -> dict[str, int]:
@@ -420,8 +494,9 @@ def decorate(book: Path, *, pivot_beside: bool = False) -> dict[str, int]:
          "fixed": True, "props": {}},          # Format Control > Don't move or size with cells
     ])
     _ole_object(b, part, vml, at["Émile"], BESIDE + 2)
-    _pivot(b, part, "Records", f'ref="A1:Z{end}" sheet="Customers"', pivot_at, names, headers)
-    _drawing(b, part, at["Carl"], at["Hana"], at["Bob"])
+    records_pivot = _pivot(b, part, "Records", f'ref="A1:Z{end}" sheet="Customers"', pivot_at, names, headers)
+    drawing = _drawing(b, part, at["Carl"], at["Hana"], at["Bob"])
+    _timeline(b, part, drawing, at["Frank"], (*records_pivot, "Customers"))
     mine_part = b.sheet_part("Mine")
     _controls(b, mine_part, "Mine", [
         {"name": "Check Box 1", "kind": "Checkbox", "object": "CheckBox", "row": 1, "col": 3,
@@ -490,7 +565,9 @@ def read_objects(book: Path, title: str = "Customers") -> dict:
         for a in d.iter(f"{{{XDR}}}twoCellAnchor"):
             where = "fallback" if any(x.tag == f"{{{MC}}}Fallback" for x in a.iterancestors()) else "choice"
             pic = next((el.get("name") for el in a.iter(f"{{{XDR}}}cNvPr")), "")
-            key = (pic if a.find(f"{{{XDR}}}pic") is not None else "slicer " + where)
+            said = etree.tostring(a)
+            kind = "timeline" if b"timeslicer" in said or b"Timeline:" in said else "slicer"
+            key = (pic if a.find(f"{{{XDR}}}pic") is not None else f"{kind} {where}")
             out[key] = (int(a.find(f"{{{XDR}}}from/{{{XDR}}}row").text), int(a.find(f"{{{XDR}}}to/{{{XDR}}}row").text))
     return out
 
@@ -552,7 +629,8 @@ def validate_written(before: dict[str, bytes], book: Path) -> list[str]:
     now = _parts(book)
     assert set(before) <= set(now)
     sheet = now[Book(book).sheet_part("Customers")]
-    assert b"slicerList" in sheet and b"<controls>" in sheet and b"<oleObjects>" in sheet
+    assert b"slicerList" in sheet and b"timelineRefs" in sheet and b"<controls>" in sheet and b"<oleObjects>" in sheet
+    assert b"slicerCaches" in now["xl/workbook.xml"] and b"timelineCacheRefs" in now["xl/workbook.xml"]
     written = [n for n, d in now.items() if before.get(n) != d and n.endswith((".xml", ".rels", ".vml"))]
     for n in written:
         validate_part(n, now[n])
@@ -594,6 +672,8 @@ def _expect(book: Path, placed: dict, moved_by: int) -> None:
     carl = at["Carl"] - 1 if "Carl" in at else at["Dora"] - 1
     hana = at["Hana"] - 1
     assert objects["slicer choice"] == objects["slicer fallback"] == (carl, carl + 5)
+    frank = at["Frank"] - 1 if "Frank" in at else at["李娜"] - 1        # the timeline's top: Frank's row
+    assert objects["timeline choice"] == objects["timeline fallback"] == (frank, frank + 6)
     assert objects["Picture 3"] == (hana, hana + 5)
     if "Bob" in at:
         assert objects["Picture 4"] == (at["Bob"] - 1, at["Bob"] - 1)
