@@ -156,9 +156,10 @@ def _png(rgb: tuple[int, int, int], w: int = 48, h: int = 32) -> bytes:
             + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
 
 
-def _at(col0: int, row0: int, tag: str = "xdr") -> str:
-    return (f"<{tag}:col>{col0}</{tag}:col><{tag}:colOff>19050</{tag}:colOff>"
-            f"<{tag}:row>{row0}</{tag}:row><{tag}:rowOff>19050</{tag}:rowOff>")
+def _at(col0: int, row0: int, row_off: int = 19050) -> str:
+    """A cell anchor's end (EMU offsets: 19050 is 2 px, 152400 is 16 px down a 20 px row)."""
+    return (f"<xdr:col>{col0}</xdr:col><xdr:colOff>19050</xdr:colOff>"
+            f"<xdr:row>{row0}</xdr:row><xdr:rowOff>{row_off}</xdr:rowOff>")
 
 
 # ----- the user's workbook --------------------------------------------------------------
@@ -228,7 +229,7 @@ def _controls(b: Book, part: str, title: str, boxes: list[dict]) -> None:
         controls.append(
             f'<mc:AlternateContent><mc:Choice Requires="x14"><control shapeId="{sid}" r:id="{rid}" '
             f'name="{box["name"]}"><controlPr defaultSize="0" autoFill="0" autoLine="0" autoPict="0">'
-            f'<anchor{moves}><xdr:from>{_at(col0, row0)}</xdr:from><xdr:to>{_at(col0 + 1, row0 + tall)}</xdr:to>'
+            f'<anchor{moves}><xdr:from>{_at(col0, row0)}</xdr:from><xdr:to>{_at(col0 + 1, row0 + tall, 152400)}</xdr:to>'
             f'</anchor></controlPr></control></mc:Choice></mc:AlternateContent>')
         sid += 1
     b.parts[vml] = _vml(shapes)
@@ -356,7 +357,7 @@ def _drawing(b: Book, part: str, slicer_row: int, picture_row: int, small_row: i
 
     def two(r0: int, body: str, tall: int = 5, edit: str = "oneCell") -> str:
         return (f'<xdr:twoCellAnchor editAs="{edit}"><xdr:from>{_at(col, r0)}</xdr:from>'
-                f'<xdr:to>{_at(col + 2, r0 + tall)}</xdr:to>{body}<xdr:clientData/></xdr:twoCellAnchor>')
+                f'<xdr:to>{_at(col + 2, r0 + tall, 152400)}</xdr:to>{body}<xdr:clientData/></xdr:twoCellAnchor>')
     fallback_shape = (
         '<xdr:sp macro="" textlink=""><xdr:nvSpPr><xdr:cNvPr id="0" name=""/><xdr:cNvSpPr>'
         '<a:spLocks noTextEdit="1"/></xdr:cNvSpPr></xdr:nvSpPr><xdr:spPr><a:xfrm><a:off x="0" y="0"/>'
