@@ -17,9 +17,11 @@ import io
 import posixpath
 import re
 import struct
+import sys
 import zipfile
 import zlib
 from pathlib import Path, PurePosixPath
+from xml.sax.saxutils import escape, quoteattr, unescape
 
 import openpyxl
 import pytest
@@ -165,15 +167,25 @@ def _at(col0: int, row0: int, row_off: int = 19050) -> str:
 # ----- the user's workbook --------------------------------------------------------------
 
 def _rows_by_name(book: Path) -> dict[str, int]:
-    ws = openpyxl.load_workbook(book)["Customers"]
+    ws = openpyxl.load_workbook(book)[DATA]
     c1, r1, c2, r2 = openpyxl.utils.cell.range_boundaries(ws.tables["tblCustomers"].ref)
     name = [ws.cell(r1, c).value for c in range(c1, c2 + 1)].index("Name") + c1
     return {ws.cell(r, name).value: r for r in range(r1 + 1, r2 + 1) if ws.cell(r, name).value}
 
 
 def _end(book: Path) -> int:
-    ws = openpyxl.load_workbook(book)["Customers"]
+    ws = openpyxl.load_workbook(book)[DATA]
     return openpyxl.utils.cell.range_boundaries(ws.tables["tblCustomers"].ref)[3]
+
+
+DATA = "Customers"                              # the data sheet's name (a test renames it)
+
+
+def _q(title: str) -> str:
+    """A sheet's name as a formula writes it."""
+    from openpyxl.utils import quote_sheetname
+
+    return quote_sheetname(title)
 
 
 BESIDE = 28                                     # AB: the first column right of the table (A:Z)
@@ -467,7 +479,7 @@ def decorate(book: Path, *, pivot_beside: bool = False) -> dict[str, int]:
     """The user's objects on the refreshed workbook. Returns where they were put."""
     at, end = _rows_by_name(book), _end(book)
     wb = openpyxl.load_workbook(book)
-    ws = wb["Customers"]
+    ws = wb[DATA]
     headers = [c.value for c in ws[1]][:26]
     names = sorted(at)
     ws.cell(at["Dora"], BESIDE).value = "called"
@@ -483,8 +495,8 @@ def decorate(book: Path, *, pivot_beside: bool = False) -> dict[str, int]:
     _pivot_cells(mine, "D2", names)
     wb.save(book)
     b = Book(book)
-    part = b.sheet_part("Customers")
-    vml = _controls(b, part, "Customers", [
+    part = b.sheet_part(DATA)
+    vml = _controls(b, part, DATA, [
         {"name": "Check Box 1", "kind": "Checkbox", "object": "CheckBox", "row": at["Dora"], "col": BESIDE,
          "props": {"checked": "Checked", "fmlaLink": f"${LINK}${at['Dora']}"}},
         {"name": "Check Box 2", "kind": "Checkbox", "object": "CheckBox", "row": at["Bob"], "col": BESIDE,
@@ -495,13 +507,13 @@ def decorate(book: Path, *, pivot_beside: bool = False) -> dict[str, int]:
          "fixed": True, "props": {}},          # Format Control > Don't move or size with cells
     ])
     _ole_object(b, part, vml, at["Émile"], BESIDE + 2)
-    records_pivot = _pivot(b, part, "Records", f'ref="A1:Z{end}" sheet="Customers"', pivot_at, names, headers)
+    records_pivot = _pivot(b, part, "Records", f'ref="A1:Z{end}" sheet={quoteattr(DATA)}', pivot_at, names, headers)
     drawing = _drawing(b, part, at["Carl"], at["Hana"], at["Bob"])
-    _timeline(b, part, drawing, at["Frank"], (*records_pivot, "Customers"))
+    _timeline(b, part, drawing, at["Frank"], (*records_pivot, DATA))
     mine_part = b.sheet_part("Mine")
     _controls(b, mine_part, "Mine", [
         {"name": "Check Box 1", "kind": "Checkbox", "object": "CheckBox", "row": 1, "col": 3,
-         "props": {"fmlaLink": f"Customers!${LINK}${at['Émile']}"}}])
+         "props": {"fmlaLink": escape(f"{_q(DATA)}!${LINK}${at['Émile']}")}}])
     _pivot(b, mine_part, "ByTable", 'name="tblCustomers"', "D2", names, headers)
     b.save()
     return {"end": end, "pick": pick, "shown": len(names), "button": at["Gus"]}
@@ -533,11 +545,12 @@ def _anchor_rows(el) -> tuple[int, int]:
     return (int(a.find(f"{{{XDR}}}from/{{{XDR}}}row").text), int(a.find(f"{{{XDR}}}to/{{{XDR}}}row").text))
 
 
-def read_objects(book: Path, title: str = "Customers") -> dict:
+def read_objects(book: Path, title: str | None = None) -> dict:
     """Each object of a sheet as the written file holds it: controls and embedded objects
     (rows of their sheet anchor and of their VML box, links), pivot tables, drawings."""
     parts = _parts(book)
     b = Book(book)
+    title = title or DATA
     part = b.sheet_part(title)
     root = etree.fromstring(parts[part])
     props = {rid: etree.fromstring(parts[p]) for rid, p in _related(parts, part, "ctrlProp").items()}
@@ -546,7 +559,7 @@ def read_objects(book: Path, title: str = "Customers") -> dict:
     for m in re.finditer(rb'<v:shape id="_x0000_s(\d+)".*?</v:shape>', parts[vml] if vml else b"", re.S):
         nums = [int(x) for x in re.search(rb"<x:Anchor>([^<]*)<", m.group(0)).group(1).split(b",")]
         fmla = dict(re.findall(rb"<x:(Fmla\w+)>([^<]*)<", m.group(0)))
-        boxes[int(m.group(1))] = ((nums[2], nums[6]), {k.decode(): v.decode() for k, v in fmla.items()})
+        boxes[int(m.group(1))] = ((nums[2], nums[6]), {k.decode(): unescape(v.decode()) for k, v in fmla.items()})
     out = {}
     for ctl in root.iter(S + "control"):
         p = props[ctl.get(R_ID)]
@@ -629,7 +642,7 @@ def validate_written(before: dict[str, bytes], book: Path) -> list[str]:
     """Every part written validates, and no part of the user's was dropped."""
     now = _parts(book)
     assert set(before) <= set(now)
-    sheet = now[Book(book).sheet_part("Customers")]
+    sheet = now[Book(book).sheet_part(DATA)]
     assert b"slicerList" in sheet and b"timelineRefs" in sheet and b"<controls>" in sheet and b"<oleObjects>" in sheet
     assert b"slicerCaches" in now["xl/workbook.xml"] and b"timelineCacheRefs" in now["xl/workbook.xml"]
     written = [n for n, d in now.items() if before.get(n) != d and n.endswith((".xml", ".rels", ".vml"))]
@@ -644,6 +657,10 @@ def _start(run, admin, tmp_path, people, **kw):
     ids = {name: records.create(admin, "customer", {"name": name})["id"] for name in people}
     book = new_workbook(tmp_path / "shop.xlsx")
     assert run("sync", str(book), "refresh")[0] == 0
+    if DATA != "Customers":                     # the user renamed the data sheet
+        wb = openpyxl.load_workbook(book)
+        wb["Customers"].title = DATA
+        wb.save(book)
     placed = decorate(book, **kw)
     return ids, book, placed
 
@@ -668,7 +685,7 @@ def _expect(book: Path, placed: dict, moved_by: int) -> None:
     emile, li_na = at["Émile"] - 1, at["李娜"] - 1
     assert objects["ole"] == {"rows": (emile, li_na), "box": (emile, li_na)}
     assert objects["pivot Records"] == {"ref": f"A{end + 6}:B{end + 6 + placed['shown'] + 1}",
-                                        "source": {"ref": f"A1:Z{end}", "sheet": "Customers"}}
+                                        "source": {"ref": f"A1:Z{end}", "sheet": DATA}}
     # the slicer's top stood on Carl's row: removed, it starts on the row that took its place
     carl = at["Carl"] - 1 if "Carl" in at else at["Dora"] - 1
     hana = at["Hana"] - 1
@@ -679,10 +696,10 @@ def _expect(book: Path, placed: dict, moved_by: int) -> None:
     if "Bob" in at:
         assert objects["Picture 4"] == (at["Bob"] - 1, at["Bob"] - 1)
     mine = read_objects(book, "Mine")
-    assert mine["Check Box 1"]["props"] == {"fmlaLink": f"Customers!${LINK}${at['Émile']}"}
-    assert mine["Check Box 1"]["box_fmla"] == {"FmlaLink": f"Customers!${LINK}${at['Émile']}"}
+    assert mine["Check Box 1"]["props"] == {"fmlaLink": f"{_q(DATA)}!${LINK}${at['Émile']}"}
+    assert mine["Check Box 1"]["box_fmla"] == {"FmlaLink": f"{_q(DATA)}!${LINK}${at['Émile']}"}
     assert mine["pivot ByTable"]["source"] == {"name": "tblCustomers"}
-    ws = openpyxl.load_workbook(book)["Customers"]
+    ws = openpyxl.load_workbook(book)[DATA]
     top = int(re.match(r"[A-Z]+(\d+)", objects["pivot Records"]["ref"]).group(1))
     last = int(objects["pivot Records"]["ref"].rsplit(":", 1)[1][1:])
     assert ws.cell(top, 1).value == "Row Labels" and ws.cell(last, 1).value == "Grand Total"
@@ -753,8 +770,8 @@ def test_an_object_that_stood_only_on_removed_records_rows_is_kept_and_named_and
         assert f"the embedded object (Excel.Sheet.12, shape 1100) {kept}" in said
         assert at["Gus"] == top
         # the check box on another sheet was linked to a cell on Émile's row
-        assert read_objects(book, "Mine")["Check Box 1"]["props"] == {"fmlaLink": "Customers!#REF!"}
-        assert (f"Mine: the form control 'Check Box 1' was linked to Customers!${LINK}${top}, on a row Refresh "
+        assert read_objects(book, "Mine")["Check Box 1"]["props"] == {"fmlaLink": f"{_q(DATA)}!#REF!"}
+        assert (f"Mine: the form control 'Check Box 1' was linked to {_q(DATA)}!${LINK}${top}, on a row Refresh "
                 f"removed; its link is now #REF!") in said
         assert said.count("#REF!") == 1 and "Picture 4" not in said and "Check Box 2" not in said
     assert said.count("stood on row") == (2 if removed == ["Bob"] else 1)
@@ -765,7 +782,7 @@ def test_an_object_that_stood_only_on_removed_records_rows_is_kept_and_named_and
 def _broken_parts_fail_the_schema_check(book: Path) -> None:
     """The negative control: the check above fails a part that is not as the schema says."""
     parts = _parts(book)
-    sheet = Book(book).sheet_part("Customers")
+    sheet = Book(book).sheet_part(DATA)
     broken = re.sub(rb"<xdr:to>.*?</xdr:to>", b"", parts[sheet], count=1)           # an anchor without its end
     with pytest.raises(AssertionError, match="does not validate"):
         validate_part(sheet, broken)
@@ -791,3 +808,18 @@ def test_a_pivot_table_beside_the_records_that_rows_were_removed_from_is_named(r
     assert now == f"{first}:AC{int(last[2:]) - len(removed)}"
     assert f"the pivot table 'Records' on {ref} stood on rows Refresh inserted or removed" in out + err
     assert f"(now {now}): refresh it in Excel" in out + err
+
+
+@pytest.mark.parametrize("title", ["Kunden & 客户's", "عملاء 2026"])
+def test_on_a_renamed_data_sheet_objects_and_a_link_to_it_from_another_sheet_follow_their_records(
+        run, admin, tmp_path, monkeypatch, title):
+    monkeypatch.setattr(sys.modules[__name__], "DATA", title)     # a name Excel quotes in formulas
+    ids, book, placed = _start(run, admin, tmp_path, PEOPLE)
+    before = _parts(book)
+    for name in ("Alice", "Carl"):
+        records.delete(admin, ids[name])
+    code, out, err = run("sync", str(book), "refresh")
+    assert code == 0, err
+    _expect(book, placed, -2)
+    assert "stood on row" not in out + err and "#REF!" not in out + err
+    validate_written(before, book)
