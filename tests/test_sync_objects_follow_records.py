@@ -823,3 +823,41 @@ def test_on_a_renamed_data_sheet_objects_and_a_link_to_it_from_another_sheet_fol
     _expect(book, placed, -2)
     assert "stood on row" not in out + err and "#REF!" not in out + err
     validate_written(before, book)
+
+
+def test_controls_kept_only_in_vml_as_excel_2007_wrote_them_follow_and_one_on_a_removed_row_is_named(
+        run, admin, tmp_path):
+    ids = {name: records.create(admin, "customer", {"name": name})["id"] for name in PEOPLE}
+    book = new_workbook(tmp_path / "old.xlsx")
+    assert run("sync", str(book), "refresh")[0] == 0
+    was = _rows_by_name(book)
+    b = Book(book)
+    part = b.sheet_part(DATA)
+    vml = b.free("xl/drawings/vmlDrawing{n}.vml")
+    b.default_type("vml", "application/vnd.openxmlformats-officedocument.vmlDrawing")
+    b.parts[vml] = _vml([_shape(1025 + i, kind, [BESIDE - 1, 2, was[who] - 1, 2, BESIDE, 40, was[who] - 1, 16],
+                                f"<x:FmlaLink>${LINK}${was[who]}</x:FmlaLink>", who)
+                         for i, (who, kind) in enumerate((("Bob", "Checkbox"), ("Dora", "Radio")))])
+    rid = b.rel(part, "vmlDrawing", vml)
+    b.add_to_sheet(part, f'<legacyDrawing xmlns="{SML}" xmlns:r="{REL}" r:id="{rid}"/>')
+    b.save()
+    before = _parts(book)
+    records.delete(admin, ids["Alice"])
+    records.delete(admin, ids["Bob"])
+    code, out, err = run("sync", str(book), "refresh")
+    assert code == 0, err
+    at = _rows_by_name(book)
+    boxes = {}
+    for m in re.finditer(rb'<v:shape id="_x0000_s(\d+)".*?</v:shape>', _parts(book)[vml], re.S):
+        nums = [int(x) for x in re.search(rb"<x:Anchor>([^<]*)<", m.group(0)).group(1).split(b",")]
+        boxes[int(m.group(1))] = (nums[2], nums[6], re.search(rb"<x:FmlaLink>([^<]*)<", m.group(0)).group(1))
+    bob = was["Bob"]
+    assert boxes == {1025: (bob - 2, bob - 2, b"#REF!"),                # rows 2 and 3 went: on row 2 now
+                     1026: (at["Dora"] - 1, at["Dora"] - 1, f"${LINK}${at['Dora']}".encode())}
+    said = out + err
+    assert f"the check box (shape 1025) stood on row {bob}, a row Refresh removed; it was kept and now stands " \
+           f"on row {bob - 1}" in said
+    assert f"a form control was linked to ${LINK}${bob}, on a row Refresh removed; its link is now #REF!" in said
+    assert "option button" not in said
+    validate_part(vml, _parts(book)[vml])
+    assert set(before) <= set(_parts(book))

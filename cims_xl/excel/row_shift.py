@@ -485,7 +485,7 @@ def shift_package(pkg, changes: dict[str, list[Change]]) -> list[str]:
         still = _shift_objects(root, title, seq, notes)
         for _rid, target in pkg.rel_targets(part, REL_VML):
             if pkg.has(target):
-                _shift_vml(pkg, target, seq, still)
+                _shift_vml(pkg, target, seq, still, title, notes)
         for _rid, target in pkg.rel_targets(part, REL_DRAWING):
             if pkg.has(target):
                 _shift_drawing(pkg.xml(target), title, seq, notes)
@@ -738,13 +738,17 @@ def _outside_cells(root, *tags: str) -> list:
     return [el for top in root if top.tag != data for el in top.iter(*tags)]
 
 
-def _shift_vml(pkg, part: str, seq: list[Change], modes: dict[int, tuple[bool, bool]] | None = None) -> None:
+def _shift_vml(pkg, part: str, seq: list[Change], modes: dict[int, tuple[bool, bool]] | None = None,
+               title: str = "", notes: list[str] | None = None) -> None:
     """The VML boxes of a sheet (not well-formed XML in every file: edited as text).
     A comment's note box: its row (x:Row, 0-based) and anchor rows follow the rows, a
     box whose row was deleted goes. A form control's or embedded object's box: its
-    anchor rows move as its `<anchor>` in the sheet does (`modes`: by shape id)."""
+    anchor rows move as its `<anchor>` in the sheet does (`modes`: by shape id); one the
+    sheet does not describe (a file from Excel 2007 or older keeps controls in VML only)
+    moves with the cells, and when it stood only on removed rows it is said in `notes`."""
     data = pkg.read(part)
     modes = modes or {}
+    notes = notes if notes is not None else []
 
     def move(r0: int) -> int | None:
         r = r0 + 1
@@ -752,12 +756,15 @@ def _shift_vml(pkg, part: str, seq: list[Change], modes: dict[int, tuple[bool, b
             r = ch.row(r) if r is not None else None
         return None if r is None else r - 1
 
-    def box(text: bytes, keep_size: bool) -> bytes:
+    def box(text: bytes, keep_size: bool, say: str | None) -> bytes:
         def anchor(a: re.Match) -> bytes:
             nums = [p.strip() for p in a.group(2).decode().split(",")]
             if len(nums) != 8 or not all(p.lstrip("-").isdigit() for p in nums):
                 return a.group(0)
-            top, bottom = _move_anchor(int(nums[2]), int(nums[6]), int(nums[7]), seq, keep_size)[:2]
+            top, bottom, gone = _move_anchor(int(nums[2]), int(nums[6]), int(nums[7]), seq, keep_size)
+            if gone and say:
+                notes.append(f"{title}: {say} stood on row {int(nums[2]) + 1}, a row Refresh removed; it was kept "
+                             f"and now stands on row {top + 1}, beside another record: move or delete it")
             nums[2], nums[6] = str(top), str(bottom)
             return a.group(1) + ", ".join(nums).encode() + a.group(3)
         return _VML_ANCHOR.sub(anchor, text, count=1)
@@ -766,11 +773,14 @@ def _shift_vml(pkg, part: str, seq: list[Change], modes: dict[int, tuple[bool, b
         text = m.group(0)
         row = _VML_ROW.search(text)
         if row is None:                 # not a note: a control or an object
-            if _VML_KIND.search(text) is None:
+            kind = _VML_KIND.search(text)
+            if kind is None:
                 return text
-            sid = _VML_SHAPE_ID.search(text)
-            moves, keep = modes.get(int(sid.group(1)) if sid else -1, (True, True))
-            return box(text, keep) if moves else text
+            sid = int(_VML_SHAPE_ID.search(text).group(1)) if _VML_SHAPE_ID.search(text) else -1
+            moves, keep = modes.get(sid, (True, True))
+            say = None if sid in modes else \
+                f"the {_CONTROL_KINDS.get(kind.group(1).decode(), 'object')} (shape {sid})"
+            return box(text, keep, say) if moves else text
         new = move(int(row.group(2)))
         if new is None:
             return b""
