@@ -266,23 +266,26 @@ def test_every_part_cims_does_not_own_keeps_its_bytes_through_refresh_save_and_r
             "xl/drawings/vmlDrawing10.vml", "xl/charts/chart91.xml", "xl/comments91.xml",
             "customXml/item1.xml", "xl/printerSettings/printerSettings1.bin", "xl/workbook.xml"} <= kept
     changed = sorted(n for n in kept if now.get(n) != before[n])
-    # Refresh inserts rows for new records as Excel does: a picture anchored to rows that
-    # moved moves with them (its anchor rows only; every other byte kept)
-    moved = [n for n in changed if n.startswith("xl/drawings/drawing") and n in now
+    # Refresh inserts rows for new records as Excel does: a picture or a form button
+    # anchored to rows that moved moves with them (its anchor rows only; every other byte kept)
+    moved = [n for n in changed if n.startswith("xl/drawings/") and n in now
              and _without_anchor_rows(now[n]) == _without_anchor_rows(before[n])
              and _anchor_rows(now[n]) >= _anchor_rows(before[n])]
     assert [n for n in changed if n not in moved] == [], f"parts CIMS does not own were changed or dropped: {changed}"
 
 
 _ANCHOR_ROW = re.compile(rb"<xdr:row>(\d+)</xdr:row>")
+# a VML box's anchor: left column, offset, top row, offset, right column, offset, bottom row, offset
+_VML_ANCHOR_ROWS = re.compile(rb"(<x:Anchor>\d+, \d+, )(\d+)(, \d+, \d+, \d+, )(\d+)")
 
 
 def _without_anchor_rows(xml: bytes) -> bytes:
-    return _ANCHOR_ROW.sub(b"<xdr:row/>", xml)
+    return _VML_ANCHOR_ROWS.sub(rb"\1\3", _ANCHOR_ROW.sub(b"<xdr:row/>", xml))
 
 
 def _anchor_rows(xml: bytes) -> list[int]:
-    return [int(r) for r in _ANCHOR_ROW.findall(xml)]
+    return [int(r) for r in _ANCHOR_ROW.findall(xml)] + [
+        int(r) for m in _VML_ANCHOR_ROWS.findall(xml) for r in (m[1], m[3])]
 
 
 def test_the_users_elements_inside_a_data_sheet_survive_and_their_relationships_resolve(after):

@@ -378,6 +378,8 @@ class FileWorkbook:
         self._snapshot = Snapshot.take(self.wb)  # what save() compares against
         # Sheet rows inserted or deleted (row_shift.Change), by sheet title, in order.
         self.row_changes: dict[str, list[Change]] = {}
+        # What the last save could not move with those rows as it was (row_shift.shift_package).
+        self.saved_notes: list[str] = []
         # Package edits save() makes after the model's changes (trust.restore: a sheet
         # shown again, the VBA project put back).
         self.after_save_edits: list[Callable[[Any], None]] = []
@@ -523,7 +525,9 @@ class FileWorkbook:
         xlsx_patch.apply(self.wb, self._snapshot, pkg)
         if self.row_changes:    # what the model does not write, moved with the rows
             from .row_shift import shift_package
-            shift_package(pkg, self.row_changes)
+            for note in shift_package(pkg, self.row_changes):
+                if note not in self.saved_notes:
+                    self.saved_notes.append(note)
         repair_package(pkg)
         for title, text in titles.items():
             patch_print_titles(pkg, title, text)

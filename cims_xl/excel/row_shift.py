@@ -18,9 +18,14 @@ INSIDE it, as Excel's Insert Table Rows does: a range ending on that row (a tota
 
 What the model does not carry to the file (xlsx_patch keeps those parts' bytes) is
 moved in the saved package by `shift_package`: defined names, conditional formats,
-comments and their note boxes, threaded comments, pictures/charts/shapes anchored to
-cells, cell hyperlinks, x14 extensions (validations, sparklines), ignored errors,
-protected ranges, watched cells, and formulas kept outside cells on every sheet.
+comments and their note boxes, threaded comments, pictures/charts/shapes/slicers/
+timelines anchored to cells, form controls and embedded (OLE) objects with their VML
+boxes and the cells controls are linked to, pivot tables placed on the sheet and the
+ranges pivot caches read, cell hyperlinks, x14 extensions (validations, sparklines),
+ignored errors, protected ranges, watched cells, and formulas kept outside cells on
+every sheet. An object that stood only on removed rows is kept (never dropped) at the
+row that took their place and named in the notes, as is a control's link that lost its
+cell (#REF!) and a pivot table rows were inserted into or removed from.
 """
 
 from __future__ import annotations
@@ -379,12 +384,15 @@ def shift_package(pkg, changes: dict[str, list[Change]]) -> list[str]:
     """Move, in the saved package, what is anchored to the inserted/deleted rows of each
     sheet (`changes`: sheet title -> Changes in order) and that the model does not write:
     defined names, conditional formats (and their formulas), comments and their note
-    boxes, threaded comments, pictures/charts/shapes anchored to cells, cell hyperlinks
-    (and the places in the workbook links go to), x14 extensions (data validations,
-    sparklines), ignored errors, protected ranges, watched cells, a sheet filter, and
-    the formulas of validations, sparklines and chart series on every sheet. Returns
-    notes for what could not be moved (a comment or a link on a deleted row is removed
-    with it, said)."""
+    boxes, threaded comments, pictures/charts/shapes/slicers/timelines anchored to cells,
+    form controls and embedded objects (and the cells controls on every sheet are linked
+    to), pivot tables on the sheet and pivot cache ranges, cell hyperlinks (and the places
+    in the workbook links go to), x14 extensions (data validations, sparklines), ignored
+    errors, protected ranges, watched cells, a sheet filter, and the formulas of
+    validations, sparklines and chart series on every sheet. Returns notes for what
+    could not be moved as it was (a comment or a link on a deleted row is removed with
+    it; an object on deleted rows is kept and moved; a control's lost link; a pivot
+    table rows went through), which Refresh shows."""
     from .package import REL_DRAWING, SML_NS
     from .xlsx_patch import sheet_parts
 
@@ -469,25 +477,19 @@ def shift_package(pkg, changes: dict[str, list[Change]]) -> list[str]:
                         el.getparent().remove(el)
                         gone.add((int(m.group(4)), _col_index(m.group(2))))
                         if rel == REL_COMMENTS:
-                            notes.append(f"{title}: the comment on {ref} was on a row Refresh removed and was "
+                            notes.append(f"{title}: the comment on {ref} was on a row that left the table and was "
                                          f"removed with it")
                     else:
                         el.set("ref", f"{m.group(2)}{r}")
+        # form controls and embedded objects: their anchors in the sheet and their VML boxes
+        still = _shift_objects(root, title, seq, notes)
         for _rid, target in pkg.rel_targets(part, REL_VML):
             if pkg.has(target):
-                _shift_vml(pkg, target, seq)
+                _shift_vml(pkg, target, seq, still, title, notes)
         for _rid, target in pkg.rel_targets(part, REL_DRAWING):
             if pkg.has(target):
-                droot = pkg.xml(target)
-                for anchor in droot:
-                    for end in ("from", "to"):
-                        row = anchor.find(f"{{{_XDR_NS}}}{end}/{{{_XDR_NS}}}row")
-                        if row is None or not (row.text or "").strip().isdigit():
-                            continue
-                        r = int(row.text) + 1
-                        for ch in seq:       # on a deleted row: to the first row after them
-                            r = ch.row(r) if ch.row(r) is not None else getattr(ch, "landing", lambda _r: ch.at)(r)
-                        row.text = str(r - 1)
+                _shift_drawing(pkg.xml(target), title, seq, notes)
+        _shift_pivot_tables(pkg, part, title, seq, notes)
     # formulas kept in the package that may point at the moved rows, on every sheet:
     # conditional formats' rules, validations' lists and limits, x14 formulas (sparkline
     # data), the place a link goes to; and the series of every chart
@@ -516,6 +518,12 @@ def shift_package(pkg, changes: dict[str, list[Change]]) -> list[str]:
             for f in croot.iter(f"{{{_C_NS}}}f", f"{{{_C15_NS}}}f"):
                 if f.text:
                     f.text = _moved_formula(f.text, None, changes)
+    # the cells form controls on every sheet are linked to (and the lists they show),
+    # and the ranges pivot caches read
+    for own, part in parts.items():
+        if pkg.has(part):
+            _shift_control_links(pkg, part, own, changes, notes)
+    _shift_pivot_caches(pkg, wb_part, changes)
     return notes
 
 
@@ -628,13 +636,119 @@ def _col_index(letters: str) -> int:
 _VML_ROW = re.compile(rb"(<(?:[\w.-]+:)?Row>)(\d+)(</(?:[\w.-]+:)?Row>)")
 _VML_ANCHOR = re.compile(rb"(<(?:[\w.-]+:)?Anchor>)([^<]*)(</(?:[\w.-]+:)?Anchor>)")
 _VML_SHAPE = re.compile(rb"<(?:[\w.-]+:)?shape\b.*?</(?:[\w.-]+:)?shape>", re.S)
+_VML_SHAPE_ID = re.compile(rb"""<(?:[\w.-]+:)?shape\b[^>]*?\bid\s*=\s*["'][^"']*?(\d+)["']""")
+_VML_KIND = re.compile(rb"""ObjectType\s*=\s*["'](\w+)["']""")
+# the cells a control is linked to, the list it shows, the cell its text comes from
+_VML_FMLA = re.compile(rb"(<((?:[\w.-]+:)?Fmla(?:Link|Range|Txbx|Group|Pict))>)([^<]*)(</\2>)")
+
+REL_CTRL_PROP = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/ctrlProp"
+REL_PIVOT_TABLE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/pivotTable"
+REL_PIVOT_CACHE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/pivotCacheDefinition"
+_CONTROL_KINDS = {"Button": "button", "Checkbox": "check box", "Drop": "drop-down", "List": "list box",
+                  "Radio": "option button", "Spin": "spin button", "Scroll": "scroll bar", "Label": "label",
+                  "GBox": "group box", "Edit": "edit box", "Dialog": "dialog frame", "Pict": "embedded object"}
 
 
-def _shift_vml(pkg, part: str, seq: list[Change]) -> None:
-    """The note boxes of comments (VML, not well-formed XML in every file: edited as
-    text): each box's row (x:Row, 0-based) and anchor rows follow the rows; a box
-    whose row was deleted goes."""
+def _moved_row0(r0: int, seq: list[Change]) -> tuple[int, bool]:
+    """Where a 0-based row of an anchor goes (a removed row: the row that takes its
+    place), and whether it was removed."""
+    r, removed = r0 + 1, False
+    for ch in seq:
+        moved = ch.row(r)
+        if moved is None:
+            removed = True
+            moved = landing(ch, r)
+        r = moved
+    return r - 1, removed
+
+
+def _move_anchor(top: int, bottom: int | None, bottom_off: int, seq: list[Change],
+                 keep_size: bool) -> tuple[int, int | None, bool]:
+    """(new top, new bottom, stood only on removed rows) of an object from row `top` to
+    `bottom` (0-based; None: one-cell anchor). `keep_size`: "move but don't size with
+    cells", the bottom keeps its distance to the top."""
+    new_top, top_gone = _moved_row0(top, seq)
+    if bottom is None:
+        return new_top, None, top_gone
+    last = bottom if bottom_off > 0 or bottom == top else bottom - 1     # last row it covers
+    gone = top_gone and all(_moved_row0(r, seq)[1] for r in range(top, last + 1))
+    if keep_size or gone:       # kept whole where its rows were, never squeezed to nothing
+        return new_top, new_top + (bottom - top), gone
+    new_bottom, _ = _moved_row0(bottom, seq)
+    return new_top, max(new_top, new_bottom), gone
+
+
+def _moves(anchor) -> tuple[bool, bool]:
+    """(moves with cells, keeps its size) of a control's or object's `<anchor>`
+    (ECMA-376 Part 1 §18.3.1.2: both default false, an object that stays where it is)."""
+    yes = ("1", "true")
+    size = anchor.get("sizeWithCells") in yes
+    return size or anchor.get("moveWithCells") in yes, not size
+
+
+def _shift_objects(root, title: str, seq: list[Change], notes: list[str]) -> dict[int, tuple[bool, bool]]:
+    """Form controls (`<controls>`) and embedded objects (`<oleObjects>`) a user put on a
+    sheet, in the sheet (most often inside `mc:AlternateContent`, as Excel 2010 writes
+    them): their `<anchor>` rows move with the rows, unless the object is set not to
+    move with cells. One that stood only on removed rows is kept, moved to the row that
+    took their place, and said. Returns {shape id: (moves, keeps size)} for the VML boxes."""
+    from .package import SML_NS
+
+    S = f"{{{SML_NS}}}"
+    modes: dict[int, tuple[bool, bool]] = {}
+    said: set[int] = set()
+    for obj in _outside_cells(root, S + "control", S + "oleObject"):
+        anchor = obj.find(f"{S}controlPr/{S}anchor")
+        if anchor is None:
+            anchor = obj.find(f"{S}objectPr/{S}anchor")
+        shape = int(obj.get("shapeId")) if (obj.get("shapeId") or "").isdigit() else None
+        if anchor is None:
+            continue
+        moves, keep = _moves(anchor)
+        if shape is not None:
+            modes[shape] = (moves, keep)
+        if not moves:
+            continue
+        # xdr:from/xdr:to as the schema has them (some writers put them in the sheet's namespace)
+        ends = [anchor.find(f"{{*}}{end}") for end in ("from", "to")]
+        rows = [e.find(f"{{{_XDR_NS}}}row") if e is not None else None for e in ends]
+        offs = [e.find(f"{{{_XDR_NS}}}rowOff") if e is not None else None for e in ends]
+        if any(r is None or not (r.text or "").strip().isdigit() for r in rows):
+            continue
+        top, bottom = int(rows[0].text), int(rows[1].text)
+        bottom_off = int(offs[1].text) if offs[1] is not None and (offs[1].text or "").strip().isdigit() else 0
+        new_top, new_bottom, gone = _move_anchor(top, bottom, bottom_off, seq, keep)
+        rows[0].text, rows[1].text = str(new_top), str(new_bottom)
+        if gone and shape not in said:
+            said.add(shape)
+            if obj.tag == S + "control":
+                what = f"the form control '{obj.get('name') or shape}'"
+            else:
+                what = f"the embedded object ({obj.get('progId') or 'OLE'}, shape {shape})"
+            notes.append(f"{title}: {what} stood on row {top + 1}, a row Refresh removed; it was kept and "
+                         f"now stands on row {new_top + 1}, beside another record: move or delete it")
+    return modes
+
+
+def _outside_cells(root, *tags: str) -> list:
+    """Elements of a sheet found anywhere but in its cells (a large sheetData not walked)."""
+    from .package import SML_NS
+
+    data = f"{{{SML_NS}}}sheetData"
+    return [el for top in root if top.tag != data for el in top.iter(*tags)]
+
+
+def _shift_vml(pkg, part: str, seq: list[Change], modes: dict[int, tuple[bool, bool]] | None = None,
+               title: str = "", notes: list[str] | None = None) -> None:
+    """The VML boxes of a sheet (not well-formed XML in every file: edited as text).
+    A comment's note box: its row (x:Row, 0-based) and anchor rows follow the rows, a
+    box whose row was deleted goes. A form control's or embedded object's box: its
+    anchor rows move as its `<anchor>` in the sheet does (`modes`: by shape id); one the
+    sheet does not describe (a file from Excel 2007 or older keeps controls in VML only)
+    moves with the cells, and when it stood only on removed rows it is said in `notes`."""
     data = pkg.read(part)
+    modes = modes or {}
+    notes = notes if notes is not None else []
 
     def move(r0: int) -> int | None:
         r = r0 + 1
@@ -642,11 +756,31 @@ def _shift_vml(pkg, part: str, seq: list[Change]) -> None:
             r = ch.row(r) if r is not None else None
         return None if r is None else r - 1
 
+    def box(text: bytes, keep_size: bool, say: str | None) -> bytes:
+        def anchor(a: re.Match) -> bytes:
+            nums = [p.strip() for p in a.group(2).decode().split(",")]
+            if len(nums) != 8 or not all(p.lstrip("-").isdigit() for p in nums):
+                return a.group(0)
+            top, bottom, gone = _move_anchor(int(nums[2]), int(nums[6]), int(nums[7]), seq, keep_size)
+            if gone and say:
+                notes.append(f"{title}: {say} stood on row {int(nums[2]) + 1}, a row Refresh removed; it was kept "
+                             f"and now stands on row {top + 1}, beside another record: move or delete it")
+            nums[2], nums[6] = str(top), str(bottom)
+            return a.group(1) + ", ".join(nums).encode() + a.group(3)
+        return _VML_ANCHOR.sub(anchor, text, count=1)
+
     def shape(m: re.Match) -> bytes:
         text = m.group(0)
         row = _VML_ROW.search(text)
-        if row is None:
-            return text
+        if row is None:                 # not a note: a control or an object
+            kind = _VML_KIND.search(text)
+            if kind is None:
+                return text
+            sid = int(_VML_SHAPE_ID.search(text).group(1)) if _VML_SHAPE_ID.search(text) else -1
+            moves, keep = modes.get(sid, (True, True))
+            say = None if sid in modes else \
+                f"the {_CONTROL_KINDS.get(kind.group(1).decode(), 'object')} (shape {sid})"
+            return box(text, keep, say) if moves else text
         new = move(int(row.group(2)))
         if new is None:
             return b""
@@ -665,3 +799,176 @@ def _shift_vml(pkg, part: str, seq: list[Change]) -> None:
     new = _VML_SHAPE.sub(shape, data)
     if new != data:
         pkg.write(part, new)
+
+
+def _shift_drawing(droot, title: str, seq: list[Change], notes: list[str]) -> None:
+    """Pictures, charts, shapes, slicers and timelines anchored to cells (a slicer's or a
+    timeline's anchor sits inside `mc:AlternateContent`, with a fallback shape for
+    older readers: both move). An anchor set to stay put (`editAs="absolute"`) stays;
+    "move but don't size" (`editAs="oneCell"`, a one-cell anchor) keeps its size. One
+    that stood only on removed rows moves to the row that took their place, said."""
+    X = f"{{{_XDR_NS}}}"
+    fallback = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+    for anchor in list(droot.iter(X + "twoCellAnchor", X + "oneCellAnchor")):
+        if anchor.get("editAs") == "absolute":
+            continue
+        ends = [anchor.find(X + end) for end in ("from", "to")]
+        rows = [e.find(X + "row") if e is not None else None for e in ends]
+        if rows[0] is None or not (rows[0].text or "").strip().isdigit():
+            continue
+        top = int(rows[0].text)
+        bottom = int(rows[1].text) if rows[1] is not None and (rows[1].text or "").strip().isdigit() else None
+        off = ends[1].find(X + "rowOff") if ends[1] is not None else None
+        bottom_off = int(off.text) if off is not None and (off.text or "").strip().isdigit() else 0
+        new_top, new_bottom, gone = _move_anchor(top, bottom, bottom_off, seq, anchor.get("editAs") == "oneCell")
+        rows[0].text = str(new_top)
+        if bottom is not None:
+            rows[1].text = str(new_bottom)
+        if gone and not any(a.tag == fallback for a in anchor.iterancestors()):
+            notes.append(f"{title}: {_drawing_kind(anchor)} stood on row {top + 1}, a row Refresh removed; it "
+                         f"was kept and now stands on row {new_top + 1}, beside another record: move or "
+                         f"delete it")
+
+
+def _drawing_kind(anchor) -> str:
+    X = f"{{{_XDR_NS}}}"
+    name = next((el.get("name") for el in anchor.iter(X + "cNvPr") if el.get("name")), "")
+    uri = next((el.get("uri") or "" for el in anchor.iter("{*}graphicData")), "")
+    if anchor.find(X + "pic") is not None:
+        kind = "picture"
+    elif "timeslicer" in uri:
+        kind = "timeline"
+    elif "slicer" in uri:
+        kind = "slicer"
+    elif "chart" in uri:
+        kind = "chart"
+    else:
+        kind = "shape"
+    return f"the {kind} '{name}'" if name else f"a {kind}"
+
+
+def _xml_text(raw: bytes) -> str:
+    from xml.sax.saxutils import unescape
+
+    return unescape(raw.decode("utf-8", "replace"), {"&quot;": '"', "&apos;": "'"})
+
+
+def _xml_bytes(text: str) -> bytes:
+    from xml.sax.saxutils import escape
+
+    return escape(text).encode()
+
+
+def _shift_control_links(pkg, part: str, own: str, changes: dict[str, list[Change]], notes: list[str]) -> None:
+    """The cells the form controls of one sheet are linked to (`fmlaLink`: the cell a
+    check box or a list writes), the lists they show (`fmlaRange`) and the cells their
+    text or group comes from, in the control's properties (`xl/ctrlProps`), in its VML
+    box, and an ActiveX control's `linkedCell`/`listFillRange`: moved with the rows of
+    any sheet. A link into removed rows becomes #REF! as in Excel, and is said."""
+    from .package import SML_NS
+
+    S = f"{{{SML_NS}}}"
+    names: dict[str, str] = {}
+    sheet = pkg.xml(part) if pkg.is_parsed(part) or b"control" in pkg.read(part) else None
+    if sheet is not None:
+        for ctl in _outside_cells(sheet, S + "control"):
+            names[ctl.get(_R_ID) or ""] = ctl.get("name") or ctl.get("shapeId") or ""
+            pr = ctl.find(S + "controlPr")
+            for attr in ("linkedCell", "listFillRange"):
+                if pr is not None and pr.get(attr):
+                    new = _moved_link(pr.get(attr), own, changes, notes, ctl.get("name") or "")
+                    pr.set(attr, new)
+    said = len(notes)
+    for rid, target in pkg.rel_targets(part, REL_CTRL_PROP):
+        if not pkg.has(target):
+            continue
+        croot = pkg.xml(target)
+        for attr in ("fmlaLink", "fmlaRange", "fmlaTxbx", "fmlaGroup"):
+            if croot.get(attr):
+                croot.set(attr, _moved_link(croot.get(attr), own, changes, notes, names.get(rid, "")))
+    for _rid, target in pkg.rel_targets(part, REL_VML):
+        if not pkg.has(target):
+            continue
+        data = pkg.read(target)
+        if b"Fmla" not in data:
+            continue
+        quiet: list[str] = []       # the control's properties said it already
+
+        def fmla(m: re.Match) -> bytes:
+            text = _xml_text(m.group(3))
+            return m.group(1) + _xml_bytes(_moved_link(text, own, changes, quiet, "")) + m.group(4)
+        new = _VML_FMLA.sub(fmla, data)
+        if len(notes) == said:
+            notes += quiet
+        if new != data:
+            pkg.write(target, new)
+
+
+def _moved_link(text: str, own: str, changes: dict[str, list[Change]], notes: list[str], name: str) -> str:
+    new = _moved_formula(text, own, changes)
+    if REF_ERROR in new and REF_ERROR not in text:
+        who = f"the form control '{name}'" if name else "a form control"
+        notes.append(f"{own}: {who} was linked to {text}, on a row Refresh removed; its link is now "
+                     f"{REF_ERROR}: link it again or delete it")
+    return new
+
+
+def _shift_pivot_tables(pkg, part: str, title: str, seq: list[Change], notes: list[str]) -> None:
+    """A pivot table placed on the sheet (its `<location ref>`) moves with its rows. Rows
+    Refresh inserted into it or removed from it (Excel refuses that edit) moved its cells
+    with the rows: its range follows, and Refresh says to refresh it in Excel."""
+    from .package import SML_NS
+
+    S = f"{{{SML_NS}}}"
+    for _rid, target in pkg.rel_targets(part, REL_PIVOT_TABLE):
+        if not pkg.has(target):
+            continue
+        proot = pkg.xml(target)
+        loc = proot.find(S + "location")
+        ref = loc.get("ref") if loc is not None else None
+        parts = (ref or "").split(":")
+        cells = [_CELL.match(p) for p in parts]
+        if not ref or not all(cells) or len(cells) > 2:
+            continue
+        r1, r2 = int(cells[0].group(4)), int(cells[-1].group(4))
+        cut = False
+        for ch in seq:
+            if ch.n > 0 and not isinstance(ch, Deletion):
+                if r1 < ch.at <= r2:
+                    cut, r2 = True, r2 + ch.n
+                elif r1 >= ch.at:
+                    r1, r2 = r1 + ch.n, r2 + ch.n
+                continue
+            span = ch.span(r1, r2)
+            if span is None:
+                top = landing(ch, r1)
+                cut, r1, r2 = True, top, top + (r2 - r1)
+            else:
+                cut = cut or span[1] - span[0] != r2 - r1
+                r1, r2 = span
+        new = ":".join(f"{m.group(1)}{m.group(2)}{m.group(3)}{r}" for m, r in zip(cells, (r1, r2)))
+        if new != ref:
+            loc.set("ref", new)
+        if cut:
+            notes.append(f"{title}: the pivot table '{proot.get('name')}' on {ref} stood on rows Refresh "
+                         f"inserted or removed; its cells moved with the records (now {new}): refresh it in "
+                         f"Excel (PivotTable Analyze > Refresh) to draw it again")
+
+
+def _shift_pivot_caches(pkg, wb_part: str, changes: dict[str, list[Change]]) -> None:
+    """A pivot cache reading a range of a sheet (`worksheetSource ref sheet`) grows and
+    shrinks with the rows, as the range of a formula does; one reading a table or a
+    defined name (`worksheetSource name`) follows them already. A source in another
+    workbook (`r:id`) is left alone."""
+    from .package import SML_NS
+
+    S = f"{{{SML_NS}}}"
+    for _rid, target in pkg.rel_targets(wb_part, REL_PIVOT_CACHE):
+        if not pkg.has(target) or b"worksheetSource" not in pkg.read(target):
+            continue
+        src = pkg.xml(target).find(f"{S}cacheSource/{S}worksheetSource")
+        if src is None or src.get(_R_ID) or not src.get("ref") or src.get("sheet") not in changes:
+            continue
+        new = _moved_ref(src.get("ref"), changes[src.get("sheet")])
+        if new and new != src.get("ref"):
+            src.set("ref", new)
