@@ -227,7 +227,8 @@ def test_pipeline_gives_open_and_weighted_amounts(admin, shop):
 def test_360_is_a_one_cell_summary_of_the_customer(admin, shop):
     text = wf.cims_360(shop[0], session=admin)
     assert text.startswith(f"{shop[0]} Alice Wang")
-    for part in ("VIP", "LTV 350.50", "3 orders, last 2024-03-01", "1 open opportunity (1,000.00 CNY)", "1 open ticket"):
+    # the orders the LTV counts: the cancelled one is neither (as the Top customers report counts them)
+    for part in ("VIP", "LTV 350.50", "2 orders, last 2024-03-01", "1 open opportunity (1,000.00 CNY)", "1 open ticket"):
         assert part in text
     assert wf.cims_360("C-999999", session=admin) == "#CIMS: no customer C-999999"
 

@@ -25,8 +25,8 @@ from typing import Any, Callable
 
 from ..domain import pipeline
 from ..domain.invisible import code_key
-from ..domain.schema import (BY_PREFIX, CUSTOMER, ENTITIES, ENUM_SYNONYMS, OPEN_STAGES, STAGES, Entity,
-                             normalize_id, source_ids)
+from ..domain.schema import (BY_PREFIX, CUSTOMER, ENTITIES, ENUM_SYNONYMS, NOT_REVENUE_STATUSES, OPEN_STAGES,
+                             STAGES, Entity, normalize_id, source_ids)
 from ..errors import CimsError, NotFound, SessionExpired
 from ..services import query_text
 from .sheet_codec import local_zone
@@ -358,6 +358,12 @@ def _record_id(cache: ReadCache, value: Any) -> tuple[Entity, str]:
     """(entity, record id) for a cell value: one of our ids (C-000123), or the id an
     imported customer had in the system it came from (kept as the tag "src:<id>").
     Our own prefixes come first: in another system's "C-12" is read as ours."""
+    if isinstance(value, (list, tuple)):
+        # a range where one cell is asked for: never "[['C-000001'], …] is not a record id"
+        cells = sum(len(v) if isinstance(v, (list, tuple)) else 1 for v in value)
+        raise CimsError(f"give one id (one cell), not a range of {cells} cells")
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)      # a number cell reaches Python as 12520.0 (xlwings): the id 12520
     rid = _norm_id(value)
     ent = _our_entity(rid)
     if ent is not None:
@@ -370,6 +376,11 @@ def _record_id(cache: ReadCache, value: Any) -> tuple[Entity, str]:
 
 def _customer_id(cache: ReadCache, value: Any) -> str:
     """A customer id for a cell value: ours as written, or an imported customer's old id."""
+    if isinstance(value, (list, tuple)):
+        cells = sum(len(v) if isinstance(v, (list, tuple)) else 1 for v in value)
+        raise CimsError(f"give one customer id (one cell), not a range of {cells} cells")
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)      # a number cell reaches Python as 12520.0 (xlwings): the id 12520
     cid = _norm_id(value)
     ent = _our_entity(cid)
     if ent is not None and ent is not CUSTOMER:
@@ -768,8 +779,10 @@ def summary_360(view: dict, tz: dt.tzinfo, money: tuple | None = None) -> str:
         # units: a computed figure, display.converted_money), then what it was made of.
         parts.append(f"LTV {converted_money(total, base)} (from {money_text(by)})")
     else:
-        parts.append(f"LTV {money_text(by) if by else _money(total, base)}")
-    orders = view.get("orders") or []
+        parts.append(f"LTV {money_text(by) if by else _money(total or 0, base) + (' ' + base if base else '')}")
+    # the orders the lifetime value counts (not cancelled, returned or draft), as the Top
+    # customers report counts them
+    orders = [o for o in view.get("orders") or [] if (o.get("status") or "") not in NOT_REVENUE_STATUSES]
     last_order = _latest(orders, "order_date")
     parts.append(f"{len(orders)} order{'s' if len(orders) != 1 else ''}"
                  + (f", last {last_order.isoformat()}" if last_order else ""))

@@ -49,8 +49,11 @@ class LifetimeValue:
     @property
     def converted(self) -> bool:
         """Whether `in_base` holds orders converted at a rate (a computed figure, shown
-        rounded to the store currency's minor units: `display.converted_money`)."""
-        return bool(set(self.by_currency) - {self.base} - set(self.unconverted))
+        rounded to the store currency's minor units: `display.converted_money`): a
+        currency some of whose orders had a rate counts, also when others of it had none
+        (100 USD before the first rate left in USD, 200 USD after it converted)."""
+        return any(total != self.unconverted.get(cur, Decimal(0))
+                   for cur, total in self.by_currency.items() if cur != self.base)
 
     @property
     def shown(self) -> dict[str, Decimal]:
