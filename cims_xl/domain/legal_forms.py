@@ -153,20 +153,81 @@ def _spaced_form(text: str) -> str | None:
     return None
 
 
+# Words that name a business without being a legal form: a shop, a trading house, a
+# studio ("山田商店", "田中商事", "上海某某贸易", "ร้านสมชาย", "Blue Sky Trading", "Bäckerei
+# Müller"). No standard lists them (CLDR and ISO 20275 list legal forms only): this is
+# cims's own list of the common ones, each a word no person's name ends (CJK, Korean)
+# or starts (Thai) with, or a whole word after (Latin) or before (German, French,
+# Spanish trades) a name. A person's name that is one of them alone is no business.
+_BUSINESS_ENDS_CJK = tuple(sorted({
+    "公司", "商店", "商事", "商行", "商会", "商會", "商社", "贸易", "貿易", "集团", "集團", "工作室", "事务所", "事務所",
+    "工厂", "工廠", "工場", "餐厅", "餐廳", "酒店", "饭店", "飯店", "超市", "药房", "藥房", "书店", "書店", "商场", "商場",
+    "批发", "批發", "门市", "門市", "旅馆", "旅館", "诊所", "診所", "百货", "百貨", "食品厂", "加工厂",
+    "상사", "상회", "상점", "식당", "마트", "약국"}, key=len, reverse=True))
+_BUSINESS_ENDS_CJK_ONE = ("店", "厂", "廠", "屋")        # one character: at least two before it
+_BUSINESS_STARTS_THAI = ("ร้าน", "ห้างร้าน", "โรงแรม", "โรงงาน")
+_BUSINESS_LAST_WORDS = frozenset({
+    "shop", "store", "stores", "trading", "traders", "bakery", "restaurant", "cafe", "café", "consulting",
+    "consultants", "studio", "studios", "services", "solutions", "enterprises", "industries", "imports", "exports",
+    "supplies", "supply", "motors", "pharmacy", "hotel", "salon", "clinic", "agency", "workshop", "boutique",
+    "handel", "werkstatt", "apotheke", "transporte", "comercial", "trading.", "shop."})
+_BUSINESS_FIRST_WORDS = frozenset({"bäckerei", "metzgerei", "apotheke", "boulangerie", "pharmacie", "boutique",
+                                   "panadería", "panaderia", "farmacia", "tienda", "taller", "ferretería",
+                                   "ferreteria", "restaurant", "café", "cafe", "hotel", "studio"})
+
+
+def business_word(name: object) -> str | None:
+    """The word of a business that is not a legal form ("商店" in "山田商店", "Trading" in
+    "Blue Sky Trading", "Bäckerei" in "Bäckerei Müller", "ร้าน" in "ร้านสมชาย"), as written;
+    None for a name without one ("John Smith", "王伟", "Shop" alone)."""
+    if not isinstance(name, str) or not name.strip():
+        return None
+    text = unicodedata.normalize("NFKC", name).strip()
+    for word in _BUSINESS_ENDS_CJK:
+        if text.endswith(word) and len(text) > len(word):
+            return word
+    for word in _BUSINESS_ENDS_CJK_ONE:
+        if text.endswith(word) and len(text) >= len(word) + 2 and not text[-2].isspace():
+            return word
+    for start in _BUSINESS_STARTS_THAI:
+        if text.startswith(start) and len(text) > len(start):
+            return start
+    tokens = [t for t in (_EDGE.sub("", w) for w in _TOKEN_GAP.split(text)) if t]
+    if len(tokens) < 2:
+        return None
+    if tokens[-1].casefold() in _BUSINESS_LAST_WORDS:
+        return tokens[-1]
+    if tokens[0].casefold() in _BUSINESS_FIRST_WORDS:
+        return tokens[0]
+    return None
+
+
 def company_by_name(values: dict, current_type: str | None = None) -> str | None:
-    """The legal form that makes a customer Company when no Type is given: `values` (a
-    new customer's fields, or an edit's changes) give no "type" and a "name" with a
-    legal form ("Acme GmbH"), and the record is not a Company already (`current_type`,
+    """The legal form (or, failing one, the business word: `business_word`) that makes a
+    customer Company when no Type is given: `values` (a new customer's fields, or an
+    edit's changes) give no "type" and a "name" with a legal form ("Acme GmbH") or a
+    business's word ("山田商店"), and the record is not a Company already (`current_type`,
     for an edit). The rule the import uses for a file without a Type column, for
     `cims customer add` and `edit` and a new row saved from the sheet; None otherwise."""
     if values.get("type") not in (None, "") or current_type == "Company":
         return None
-    return legal_form(values.get("name"))
+    return legal_form(values.get("name")) or business_word(values.get("name"))
 
 
 def typed_by_name_note(form: str) -> str:
     """What a command or the sheet's Status says when a customer became a Company by `form`."""
-    return f"Type Company: the name has the legal form '{form}' (give Type Person to say otherwise)"
+    what = "a business's word" if is_business_word(form) else "the legal form"
+    return f"Type Company: the name has {what} '{form}' (give Type Person to say otherwise)"
+
+
+@functools.lru_cache(maxsize=1)
+def _business_words() -> frozenset[str]:
+    return frozenset((*_BUSINESS_ENDS_CJK, *_BUSINESS_ENDS_CJK_ONE, *_BUSINESS_STARTS_THAI))
+
+
+def is_business_word(word: str) -> bool:
+    """Whether `word` (as `business_word` returned it) is a business's word, not a legal form."""
+    return word in _business_words() or word.casefold() in _BUSINESS_LAST_WORDS | _BUSINESS_FIRST_WORDS
 
 
 @functools.lru_cache(maxsize=1)

@@ -29,7 +29,7 @@ from ..domain.duplicates import (OTHER, UNSURE, company_core, company_key, compa
                                  email_key, is_its_company, may_be_shared, name_forms, name_key, name_match,
                                  parse_name, same_company, simplified, two_people as _two_people, is_role_mailbox,
                                  written_key)
-from ..domain.legal_forms import legal_form
+from ..domain.legal_forms import business_word, legal_form
 from ..domain.models import MAX_TEXT, NegativeValue, check_given_times_and_rules, validate_record
 from ..domain.pipeline import LEFT_EMPTY
 from ..domain.postal import restored_zeros
@@ -2576,8 +2576,10 @@ class Planner:
             # A row with only a company is the company itself.
             data["name"] = data["company"]
             data.setdefault("type", "Company")
-        if not data.get("type") and not self.prep.typed_by_file and (form := legal_form(data.get("name"))):
-            # "Acme GmbH", "上海华联有限公司": a company, where the file has no Type column
+        if not data.get("type") and not self.prep.typed_by_file and (
+                form := legal_form(data.get("name")) or business_word(data.get("name"))):
+            # "Acme GmbH", "上海华联有限公司": a company, where the file has no Type column; so
+            # is "山田商店", "Blue Sky Trading" (a business's word: legal_forms.business_word)
             data["type"] = "Company"
             self.prep.context["legal_forms"][form] += 1
         return validate(self.ent, data, ctx, self.prep, warned)
@@ -3813,8 +3815,8 @@ class CustomerLinker:
             v = data.get(target)
             if v not in (None, ""):
                 values[field_key] = v
-        if name and legal_form(name):
-            values["type"] = "Company"       # "Acme GmbH", "上海华联有限公司" (domain.legal_forms)
+        if name and (legal_form(name) or business_word(name)):
+            values["type"] = "Company"       # "Acme GmbH", "上海华联有限公司", "田中商事" (domain.legal_forms)
         if ref:
             values["tags"] = SOURCE_TAG + ref
         try:
@@ -3929,7 +3931,8 @@ class CustomerLinker:
             if self._cities is not None:
                 self._cities.add(placeholder, clean["name"])
         self.new_count += 1
-        if clean.get("type") == "Company" and (form := legal_form(clean.get("name"))):
+        if clean.get("type") == "Company" and (form := legal_form(clean.get("name"))
+                                               or business_word(clean.get("name"))):
             self.prep.context["legal_forms"][form] += 1
         if len(self.new_names) < NEW_NAMES_KEPT:
             self.new_names.append(clean["name"])

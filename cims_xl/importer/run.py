@@ -4106,15 +4106,21 @@ def _legal_forms_inference(forms: Counter, ent: Entity) -> dict:
     """The summary's line for customers typed Company by the legal form in their name."""
     from ..domain.legal_forms import form_count
 
+    from ..domain.legal_forms import is_business_word
+
     total = sum(forms.values())
     shown = ", ".join(f"'{f}' ({n})" for f, n in forms.most_common(6)) + (" …" if len(forms) > 6 else "")
     whose = "row(s)" if ent.kind == "customer" else "new customer(s)"
+    words = sum(n for f, n in forms.items() if is_business_word(f))
+    named = ("a company's legal form" if not words else "a business's word (a shop, a trading house, a studio…)"
+             if words == total else "a company's legal form or a business's word")
     return {"what": "customer type",
-            "decided": f"Company for {total:,} {whose} named with a company's legal form: {shown}",
+            "decided": f"Company for {total:,} {whose} named with {named}: {shown}",
             "evidence": f"the file has no Type column; {form_count()} legal forms of some 60 countries (cleanco's "
                         "list; 有限公司, 株式会社, 주식회사 of the Chinese, Japanese and Korean company laws), at the "
-                        "end of the name (ООО, PT before it); others stay Person (a Type or 'Is a Company' "
-                        "column says otherwise)"}
+                        "end of the name (ООО, PT before it); and business words that are no legal form "
+                        "(商店, 商事, 贸易, 工作室, ร้าน, Trading, Shop, Bäckerei…: cims's own list); others stay "
+                        "Person (a Type or 'Is a Company' column says otherwise)"}
 
 
 def _due_inference(ent: Entity, due: list) -> dict:
