@@ -329,6 +329,10 @@ class RowShift:
         for dv in list(self.ws.data_validations.dataValidation):
             new = shift_sqref(str(dv.sqref), change)
             if new != str(dv.sqref):
+                cut = [part for part in str(dv.sqref).split() if _shift_part(part, change) is None]
+                if cut:     # a drop-down (or other validation) on removed rows goes with them, said
+                    self.notes.append(f"{self.ws.title}: the drop-down (data validation) on {', '.join(cut)} "
+                                      f"was on a row Refresh removed and was removed with it")
                 if new:
                     dv.sqref = MultiCellRange(new)
                 else:

@@ -138,6 +138,7 @@ class SheetSnap:
     validations: list[str]
     widths: dict[str, Any]
     settings: dict[str, Any]
+    dv_objs: list[Any] = field(default_factory=list)   # the validation objects, in file order
 
 
 @dataclass
@@ -176,7 +177,8 @@ def sheet_snap(ws) -> SheetSnap:
         charts=list(ws._charts),
         validations=[str(dv.sqref) for dv in ws.data_validations.dataValidation],
         widths={k: (d.width, d.hidden) for k, d in ws.column_dimensions.items()},
-        settings=sheet_settings(ws))
+        settings=sheet_settings(ws),
+        dv_objs=list(ws.data_validations.dataValidation))
 
 
 def sheet_settings(ws) -> dict[str, Any]:
@@ -785,7 +787,7 @@ class Patcher:
         if changed or gone:
             self._cells(ws, part, root, changed, gone)
         if validations != before.validations:
-            self._validations(root, validations)
+            self._validations(root, ws, before)
         if widths != before.widths:
             patch_cols(root, model_changes(ws, before.widths), WORKSHEET_ORDER)
         for key in settings_changed:
@@ -824,16 +826,34 @@ class Patcher:
             sheet.add_row(r, el)
         sheet.update_dimension()
 
-    def _validations(self, root, sqrefs: list[str]) -> None:
+    def _validations(self, root, ws, before: SheetSnap) -> None:
+        """Bring the sheet's `<dataValidation>` elements in line with the model, one by one:
+        each keeps its own bytes but for its range (moved with the rows), one the model no
+        longer holds (it was on rows Refresh removed) goes, one a writer added is appended.
+        The elements are the ones openpyxl read, in the same order (`SheetSnap.dv_objs`)."""
+        now = list(ws.data_validations.dataValidation)
         dvs = root.find(S + "dataValidations")
+        items = [el for el in dvs if el.tag == S + "dataValidation"] if dvs is not None else []
+        if len(items) != len(before.dv_objs):
+            return  # the file holds validations openpyxl did not read: no element is matched blindly
+        for el, obj in zip(items, before.dv_objs):
+            if not any(obj is o for o in now):
+                dvs.remove(el)
+            elif el.get("sqref") != str(obj.sqref):
+                el.set("sqref", str(obj.sqref))
+        added = [o for o in now if not any(o is b for b in before.dv_objs)]
+        if added and dvs is None:
+            dvs = etree.Element(S + "dataValidations")
+            insert_ordered(root, dvs, WORKSHEET_ORDER)
+        for obj in added:
+            dvs.append(_sml(_openpyxl_bytes(obj.to_tree())))
         if dvs is None:
             return
-        items = [el for el in dvs if el.tag == S + "dataValidation"]
-        if len(items) != len(sqrefs):
-            return  # added or removed by someone else: leave theirs alone
-        for el, sqref in zip(items, sqrefs):
-            if el.get("sqref") != sqref:
-                el.set("sqref", sqref)
+        left = [el for el in dvs if el.tag == S + "dataValidation"]
+        if left:
+            dvs.set("count", str(len(left)))
+        else:
+            root.remove(dvs)
 
     @staticmethod
     def _setting(root, tag: str, data: bytes) -> None:
