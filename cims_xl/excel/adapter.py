@@ -378,6 +378,7 @@ class FileWorkbook:
         self._snapshot = Snapshot.take(self.wb)  # what save() compares against
         # Sheet rows inserted or deleted (row_shift.Change), by sheet title, in order.
         self.row_changes: dict[str, list[Change]] = {}
+        self.saved_notes: list[str] = []     # said by the last save (see `save`)
         # Package edits save() makes after the model's changes (trust.restore: a sheet
         # shown again, the VBA project put back).
         self.after_save_edits: list[Callable[[Any], None]] = []
@@ -523,7 +524,9 @@ class FileWorkbook:
         xlsx_patch.apply(self.wb, self._snapshot, pkg)
         if self.row_changes:    # what the model does not write, moved with the rows
             from .row_shift import shift_package
-            shift_package(pkg, self.row_changes)
+            # what went with removed rows and only the package held (the model's own
+            # removals, comments and links, are said by the row shift already)
+            self.saved_notes = [n for n in shift_package(pkg, self.row_changes) if "drop-down" in n]
         repair_package(pkg)
         for title, text in titles.items():
             patch_print_titles(pkg, title, text)

@@ -426,6 +426,9 @@ def shift_package(pkg, changes: dict[str, list[Change]]) -> list[str]:
             if sq:
                 ref.text = sq
             else:
+                if etree.QName(ref.getparent()).localname == "dataValidation":
+                    notes.append(f"{title}: the drop-down (data validation) on {ref.text} was on a row "
+                                 f"Refresh removed and was removed with it")
                 _drop_x14(ref.getparent())
         # cell ranges a user set on rows: errors shown as fine, ranges a password
         # unlocks, a sheet filter outside the tables

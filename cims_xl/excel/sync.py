@@ -1396,6 +1396,7 @@ def _sync_file(session, path: Path, action: str, *, sheets, force, progress, res
         result = refresh_book(session, book, sheets, force=force, progress=progress,
                               anyway="refresh with --force", missing=missing, notes=notes)
         book.save()
+        notes += [n for n in book.saved_notes if n not in notes]
         return {"workbook": str(path), "action": action, "sheets": result,
                 "missing": [missing_sheet_note(name) for name in missing], "restored": restored,
                 "notes": notes}

@@ -830,16 +830,20 @@ class Patcher:
         """Bring the sheet's `<dataValidation>` elements in line with the model, one by one:
         each keeps its own bytes but for its range (moved with the rows), one the model no
         longer holds (it was on rows Refresh removed) goes, one a writer added is appended.
-        The elements are the ones openpyxl read, in the same order (`SheetSnap.dv_objs`)."""
+        Each element is matched to the validation openpyxl read from it by its range as
+        read (`SheetSnap`); one nothing matches (openpyxl did not read it) is left alone."""
         now = list(ws.data_validations.dataValidation)
         dvs = root.find(S + "dataValidations")
-        items = [el for el in dvs if el.tag == S + "dataValidation"] if dvs is not None else []
-        if len(items) != len(before.dv_objs):
-            return  # the file holds validations openpyxl did not read: no element is matched blindly
-        for el, obj in zip(items, before.dv_objs):
+        pool = [el for el in dvs if el.tag == S + "dataValidation"] if dvs is not None else []
+        for obj, read in zip(before.dv_objs, before.validations):
+            cells = set(read.split())
+            el = next((e for e in pool if set((e.get("sqref") or "").split()) == cells), None)
+            if el is None:
+                continue
+            pool.remove(el)
             if not any(obj is o for o in now):
                 dvs.remove(el)
-            elif el.get("sqref") != str(obj.sqref):
+            elif set((el.get("sqref") or "").split()) != set(str(obj.sqref).split()):
                 el.set("sqref", str(obj.sqref))
         added = [o for o in now if not any(o is b for b in before.dv_objs)]
         if added and dvs is None:
