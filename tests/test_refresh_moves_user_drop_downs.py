@@ -64,3 +64,76 @@ def test_refresh_removing_records_moves_every_users_drop_down_with_its_record(ru
             assert _lists_at(ws, f"{city}{rows_after[cid]}") == [f'"{cid}-a,{cid}-b"'], cid
     assert [str(dv.sqref) for dv in ws.data_validations.dataValidation
             if dv.formula1 == '"both-a,both-b"'] == [f"Z{rows_after[ids[keep]]}"]
+    import zipfile
+
+    from test_package_preserved import _validate
+    with zipfile.ZipFile(book) as z:        # the sheets validate against ECMA-376
+        for name in z.namelist():
+            if name.startswith("xl/worksheets/sheet"):
+                _validate(name, z.read(name))
+
+
+X14 = "http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"
+XM = "http://schemas.microsoft.com/office/excel/2006/main"
+
+
+def _sheet_part(book, title: str) -> str:
+    import zipfile
+
+    from lxml import etree
+    with zipfile.ZipFile(book) as z:
+        wb = etree.fromstring(z.read("xl/workbook.xml"))
+        rels = {r.get("Id"): r.get("Target") for r in etree.fromstring(z.read("xl/_rels/workbook.xml.rels"))}
+    rid = next(s.get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id")
+               for s in wb.iter("{*}sheet") if s.get("name") == title)
+    target = rels[rid]
+    return target.lstrip("/") if target.startswith("/") else "xl/" + target
+
+
+def _add_x14_drop_downs(book, cells: dict[str, str]) -> None:
+    """Drop-downs as Excel 2010+ writes a list read from another sheet (x14, in extLst)."""
+    import zipfile
+
+    part = _sheet_part(book, "Customers")
+    with zipfile.ZipFile(book) as z:
+        items = {n: z.read(n) for n in z.namelist()}
+    dvs = "".join(f'<x14:dataValidation type="list" allowBlank="1"><x14:formula1><xm:f>Lists!$A${i + 1}:$B${i + 1}'
+                  f'</xm:f></x14:formula1><xm:sqref>{cell}</xm:sqref></x14:dataValidation>'
+                  for i, cell in enumerate(cells))
+    ext = (f'<extLst><ext uri="{{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}}" xmlns:x14="{X14}">'
+           f'<x14:dataValidations count="{len(cells)}" xmlns:xm="{XM}">{dvs}</x14:dataValidations></ext></extLst>')
+    text = items[part].decode()
+    assert "<extLst" not in text
+    items[part] = text.replace("</worksheet>", ext + "</worksheet>").encode()
+    with zipfile.ZipFile(book, "w", zipfile.ZIP_DEFLATED) as z:
+        for n, data in items.items():
+            z.writestr(n, data)
+
+
+def test_refresh_removing_a_record_moves_excel_2010_drop_downs_and_names_the_one_removed(run, admin, tmp_path):
+    ids = [records.create(admin, "customer", {"name": n})["id"] for n in NAMES]
+    book = new_workbook(tmp_path / "book.xlsx")
+    wb = openpyxl.load_workbook(book)
+    wb.create_sheet("Lists").append(["Ja", "Nein"])
+    wb.save(book)
+    assert run("sync", str(book), "refresh")[0] == 0
+    ws = openpyxl.load_workbook(book)["Customers"]
+    rows = _rows_by_id(ws)
+    city = _column(ws, "City")
+    _add_x14_drop_downs(book, {f"{city}{rows[cid]}": cid for cid in ids})
+    for cid in ids[2:4]:
+        records.delete(admin, cid)
+    code, out, err = run("sync", str(book), "refresh")
+    assert code == 0, err + out
+    import zipfile
+
+    from lxml import etree
+    with zipfile.ZipFile(book) as z:
+        root = etree.fromstring(z.read(_sheet_part(book, "Customers")))
+    placed = {dv.find(f"{{{XM}}}sqref").text: dv.find(f"{{{X14}}}formula1/{{{XM}}}f").text
+              for dv in root.iter(f"{{{X14}}}dataValidation")}
+    after = _rows_by_id(openpyxl.load_workbook(book)["Customers"])
+    expected = {f"{city}{after[cid]}": f"Lists!$A${i + 1}:$B${i + 1}" for i, cid in enumerate(ids) if cid in after}
+    assert placed == expected
+    for cid in ids[2:4]:
+        assert f"{city}{rows[cid]}" in out + err

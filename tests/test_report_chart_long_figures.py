@@ -83,4 +83,9 @@ def test_a_month_too_long_for_a_cell_is_drawn_at_its_height_by_the_sales_chart(r
         fifteen = float(Context(prec=15).create_decimal(total))        # what a chart can show
         assert drawn[0] == fifteen and drawn[2] == float(Decimal(small)) and drawn[1] in (0.0, None)
         assert abs(Decimal(repr(drawn[0])) - total) / total < Decimal("1e-14")
+        with zipfile.ZipFile(path) as z:       # the chart parts validate against ECMA-376
+            from test_package_preserved import _validate
+            for name in z.namelist():
+                if name.startswith("xl/charts/chart"):
+                    _validate(name, z.read(name))
 

@@ -130,6 +130,7 @@ def test_a_report_refresh_keeps_the_users_charts_and_moves_the_one_under_growing
     ours = [c for c in after if (c["name"] or "").startswith("CIMS report chart")]
     assert sorted(c["title"] for c in ours) == cims_titles
     assert len(after) == len(ours) + 3
+    assert _validate_parts(book) > 3
 
 
 def test_refreshing_reports_twice_keeps_one_set_of_report_charts_and_every_user_chart(run, admin, tmp_path):
@@ -147,3 +148,16 @@ def test_refreshing_reports_twice_keeps_one_set_of_report_charts_and_every_user_
     assert [c["col"] for c in after if c["title"] == "Sales by month"] == [78]   # the user's, kept
     assert len([c for c in after if c["title"].startswith("Sales by month (")]) == 1
     assert {"Mein Diagramm", "右の図"} <= {c["title"] for c in after}
+
+
+def _validate_parts(book, prefixes=("xl/drawings/drawing", "xl/charts/chart", "xl/worksheets/sheet")) -> int:
+    """Every drawing, chart and worksheet part validates against the ECMA-376 schemas."""
+    from test_package_preserved import _validate
+
+    n = 0
+    with zipfile.ZipFile(book) as z:
+        for name in z.namelist():
+            if name.startswith(prefixes) and name.endswith(".xml"):
+                _validate(name, z.read(name))
+                n += 1
+    return n
