@@ -316,14 +316,6 @@ def openpyxl_chart(ws, plan: ChartPlan):
         chart.add_data(data, titles_from_data=False)
         header = absolute_coordinate(f"{_col_letter(col)}{plan.header_row}")
         chart.series[-1].tx = SeriesLabel(strRef=StrRef(f"{quote_sheetname(ws.title)}!{header}"))
-        literal = plan.literal_values(col)
-        if literal is not None:
-            # cells of this column hold exact text (over 15 digits), which a chart reads as
-            # 0: the series is drawn from the figures themselves (ECMA-376 Part 1 §21.2.2.122 numLit)
-            from openpyxl.chart.data_source import NumData, NumDataSource, NumVal
-            chart.series[-1].val = NumDataSource(numLit=NumData(
-                formatCode="General", ptCount=len(literal),
-                pt=[NumVal(idx=i, v=v) for i, v in enumerate(literal) if v is not None]))
     cats = Reference(ws, min_col=plan.category_col, min_row=plan.first_row, max_row=plan.last_row)
     chart.set_categories(cats)
     _label_categories(chart, plan.axis)

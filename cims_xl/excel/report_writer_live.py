@@ -240,20 +240,12 @@ def _add_chart(ws, plan: ChartPlan) -> None:
     api.ChartTitle.Text = plan.title
     cats = ws.range((plan.first_row, plan.category_col), (plan.last_row, plan.category_col)).api
     collection = api.SeriesCollection()
-
-    def values(col: int):
-        # a column holding exact text (over 15 digits) is drawn from its figures (ChartPlan.literal)
-        literal = plan.literal_values(col)
-        if literal is not None:
-            return tuple(0.0 if v is None else v for v in literal)
-        return ws.range((plan.first_row, col), (plan.last_row, col)).api
-
-    collection(1).Values = values(first)
+    collection(1).Values = ws.range((plan.first_row, first), (plan.last_row, first)).api
     collection(1).XValues = cats
     for col in plan.series_cols[1:]:
         series = collection.NewSeries()
         series.Name = ws.range((plan.header_row, col)).api
-        series.Values = values(col)
+        series.Values = ws.range((plan.first_row, col), (plan.last_row, col)).api
         series.XValues = cats
     if plan.kind in ("bar", "funnel"):
         api.Axes(XL_CATEGORY).ReversePlotOrder = True   # first row on top

@@ -129,13 +129,6 @@ class ChartPlan:
     # no charted value is below 0: the value axis starts at 0, so a 12 % dip is drawn as
     # one (an axis the program starts near the smallest value makes it look like a crash)
     from_zero: bool = True
-    # ((column, values first_row..last_row), ...): a series whose cells hold a figure as
-    # exact text (over 15 digits: a chart reads such a cell as 0) is drawn from these
-    # numbers instead, rounded to 15 significant digits (what a chart can show)
-    literal: tuple[tuple[int, tuple[float | None, ...]], ...] = ()
-
-    def literal_values(self, col: int) -> tuple[float | None, ...] | None:
-        return dict(self.literal).get(col)
 
     @property
     def categories(self) -> int:
@@ -409,13 +402,11 @@ def _plan_table(t: ReportTable, out_row: int, col: int) -> TablePlan:
             totals.append(("value", _cell_value(spec)))
     chart = None
     if t.chart is not None:
-        chart = _plan_chart(t.chart, t, headers, out_row, col, header_row, len(rows), rows)
+        chart = _plan_chart(t.chart, t, headers, out_row, col, header_row, len(rows))
     note = t.note
     if long_cols:
         said = ("figures of more than 15 digits (" + ", ".join(headers[i] for i in sorted(long_cols))
                 + ") are written as exact text: a cell holds 15 digits of a number, and would show them rounded")
-        if chart is not None and chart.literal:
-            said += "; the chart draws them rounded to 15 significant digits"
         note = "; ".join(([note.rstrip(".")] if note else []) + [said])
     return TablePlan(t.name, t.title, note, out_row + TABLE_TITLE_OFFSET, header_row, col,
                      headers, rows, formats, tuple(totals), chart, row_formats=row_formats)
@@ -464,8 +455,7 @@ def _rows_exact(t: ReportTable, cols: list[str]) -> tuple[tuple[tuple, ...], dic
     return tuple(rows), long_cols
 
 
-def _plan_chart(spec: ChartSpec, t: ReportTable, headers, out_row, col, header_row, n,
-                rows: tuple[tuple, ...] = ()) -> ChartPlan:
+def _plan_chart(spec: ChartSpec, t: ReportTable, headers, out_row, col, header_row, n) -> ChartPlan:
     cols = [str(c) for c in t.data.columns]
     cat = cols.index(spec.categories) if spec.categories else 0
     series = tuple(col + cols.index(s) for s in spec.series if s in cols)
@@ -491,31 +481,7 @@ def _plan_chart(spec: ChartSpec, t: ReportTable, headers, out_row, col, header_r
                         for v in charted)
     return ChartPlan(spec.kind, spec.title, out_row + CHART_ROW_OFFSET, col, header_row,
                      header_row + 1 + first, header_row + 1 + last, col + cat, series, spec.stacked,
-                     spec.y_title, months=months, label_chars=max(widest, 1.0), from_zero=from_zero,
-                     literal=_literal_series(t, rows, picks, col, first, last))
-
-
-def _literal_series(t: ReportTable, rows, picks: list[int], col: int, first: int, last: int):
-    """((sheet column, numbers), ...) for each charted column with a cell written as exact
-    text (`_rows_exact`) among rows first..last: the figures rounded to 15 significant
-    digits, None where the cell is empty."""
-    from decimal import Context
-
-    fifteen = Context(prec=15)
-    out = []
-    for j in picks:
-        if not any(isinstance(rows[i][j], str) for i in range(first, min(last, len(rows) - 1) + 1)):
-            continue
-        values = []
-        for i in range(first, last + 1):
-            v = t.data.iat[i, j]
-            if isinstance(v, Decimal) and v.is_finite():
-                values.append(float(fifteen.create_decimal(v)))
-            else:
-                v = _cell_value(v)
-                values.append(float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None)
-        out.append((col + j, tuple(values)))
-    return tuple(out)
+                     spec.y_title, months=months, label_chars=max(widest, 1.0), from_zero=from_zero)
 
 
 def unique_headers(columns) -> tuple[str, ...]:
