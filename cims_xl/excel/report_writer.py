@@ -201,7 +201,7 @@ class OpenpyxlWriter:
                 # OOXML brk id: 0-based, the break falls left of that column (ECMA-376 18.3.1.3)
                 ws.col_breaks.append(Break(id=col - 1))
 
-    def replace_charts(self, sheet: str, charts: list[ChartPlan]) -> None:
+    def replace_charts(self, sheet: str, charts: list[ChartPlan], left_out: tuple[str, ...] = ()) -> None:
         """Replace the charts cims made on a report sheet; the user's charts stay.
 
         openpyxl keeps the charts read from the file in `ws._charts` (the user's and the
@@ -211,7 +211,7 @@ class OpenpyxlWriter:
 
         ws = self.wb[sheet]
         ws._charts = [c for c in ws._charts if getattr(c, "_cims_report_title", None) is None]
-        ws._cims_report_charts = ReportCharts(frozenset(p.title for p in charts),
+        ws._cims_report_charts = ReportCharts(frozenset([p.title for p in charts] + list(left_out)),
                                               frozenset(name for name, _ in BANDS[sheet]))
         for plan in charts:
             chart = openpyxl_chart(ws, plan)

@@ -195,13 +195,13 @@ class XlwingsWriter:
         except Exception:  # noqa: BLE001 - alignment is a nicety (macOS exposes it differently)
             pass
 
-    def replace_charts(self, sheet: str, charts: list[ChartPlan]) -> None:
+    def replace_charts(self, sheet: str, charts: list[ChartPlan], left_out: tuple[str, ...] = ()) -> None:
         """Replace the charts cims made (named with its mark, or titled as a report chart
         by a version before the mark); the user's charts on the sheet stay."""
         from .xlsx_patch import REPORT_CHART_MARK, _bare_title
 
         ws = self._sheet(sheet)
-        titles = {_bare_title(p.title) for p in charts}
+        titles = {_bare_title(t) for t in [p.title for p in charts] + list(left_out)}
         for chart in list(ws.charts):
             if _live_report_chart(chart, titles):
                 chart.delete()
