@@ -79,7 +79,7 @@ def _sheet_charts(path, sheet=SALES) -> list[dict]:
         return found
 
 
-def _add_user_charts(book, below: int) -> None:
+def _add_user_charts(book, below: int, note: bool = True) -> None:
     """Three charts of the user on the Sales report: one under the tables (with a note
     above it), one far to the right, one titled "Sales by month" drawing a sheet of theirs."""
     wb = openpyxl.load_workbook(book)
@@ -88,7 +88,8 @@ def _add_user_charts(book, below: int) -> None:
         mine.cell(i, 1, f"w{i}")
         mine.cell(i, 2, v)
     ws = wb[SALES]
-    ws[f"B{below - 1}"] = "my chart below"
+    if note:
+        ws[f"B{below - 1}"] = "my chart below"
     for title, where, kind in (("Mein Diagramm", f"B{below}", LineChart), ("右の図", "CA2", BarChart),
                                ("Sales by month", "BZ30", LineChart)):
         chart = kind()
@@ -161,3 +162,48 @@ def _validate_parts(book, prefixes=("xl/drawings/drawing", "xl/charts/chart", "x
                 _validate(name, z.read(name))
                 n += 1
     return n
+
+
+def test_the_ribbons_refresh_reports_on_a_file_keeps_the_users_chart_and_moves_it_with_the_rows(
+        admin, tmp_path, store_path):
+    from cims_xl.excel import live_session, ribbon
+    from cims_xl.excel.adapter import FileWorkbook
+
+    cid = records.create(admin, "customer", {"name": "Ελένη Παπαδοπούλου"})["id"]
+    _orders(admin, cid, 2022, 5)
+    book = new_workbook(tmp_path / "cims.xlsx")
+    fb = FileWorkbook(book)
+    fb.set_name("CIMS_StorePath", str(store_path))
+    fb.save()
+    live_session.use(admin)
+    try:
+        assert ribbon.dispatch("btnReports", FileWorkbook(book)) == "Refreshed 4 report sheet(s)."
+        bottom = _bottom(book)
+        _add_user_charts(book, bottom + 3)
+        mine = next(c for c in _sheet_charts(book) if c["title"] == "Mein Diagramm")
+        _orders(admin, cid, 2019, 20)
+        assert ribbon.dispatch("btnReports", FileWorkbook(book)) == "Refreshed 4 report sheet(s)."
+    finally:
+        live_session.use(None)
+    grown = _bottom(book) - bottom
+    assert grown > 0
+    after = next(c for c in _sheet_charts(book) if c["title"] == "Mein Diagramm")
+    assert after["bytes"] == mine["bytes"] and after["row"] == bottom + 3 + grown
+    assert openpyxl.load_workbook(book)[SALES][f"B{bottom + 2 + grown}"].value == "my chart below"
+
+
+def test_a_users_chart_alone_under_the_report_tables_moves_down_as_they_grow(run, admin, tmp_path):
+    """No cell of the user's under the tables: the chart alone makes room for the report."""
+    cid = records.create(admin, "customer", {"name": "محمد علي"})["id"]
+    _orders(admin, cid, 2023, 3)
+    book = new_workbook(tmp_path / "r.xlsx")
+    assert run("sync", str(book), "reports")[0] == 0
+    bottom = _bottom(book)
+    _add_user_charts(book, bottom + 2, note=False)
+    _orders(admin, cid, 2020, 30)
+    code, out, err = run("sync", str(book), "reports")
+    assert code == 0, err + out
+    grown = _bottom(book) - bottom
+    assert grown > 0
+    mine = next(c for c in _sheet_charts(book) if c["title"] == "Mein Diagramm")
+    assert mine["row"] == bottom + 2 + grown              # below the grown tables, not under them
