@@ -44,10 +44,12 @@ class Room:
 
 
 def plan_room(sheet: str, old_tables: Iterable[Box], new_tables: Sequence[Box],
-              cells: Iterable[tuple[int, int]]) -> Room:
+              cells: Iterable[tuple[int, int]], drawn: Iterable[tuple[int, int]] = ()) -> Room:
     """`old_tables`: the report tables' areas on the sheet now (cleared by the rebuild);
     `new_tables`: where the rebuild writes them (header row to totals row); `cells`: the
-    sheet's non-empty cells. Only cells from the tables' header row down count: what is
+    sheet's non-empty cells; `drawn`: the top-left cells of the user's pictures, shapes and
+    charts (they float over cells: they move with the rows as cells do, but never stop a
+    rebuild). Only cells from the tables' header row down count: what is
     above (titles, filters, charts) does not move with a table's length."""
     old = list(old_tables)
     if not new_tables:
@@ -59,12 +61,13 @@ def plan_room(sheet: str, old_tables: Iterable[Box], new_tables: Sequence[Box],
         return any(c1 <= c <= c2 and r1 <= r <= r2 for c1, r1, c2, r2 in boxes)
 
     mine = sorted((r, c) for r, c in cells if r >= top and not inside(r, c, old))
+    floating = [(r, c) for r, c in drawn if r >= top and not inside(r, c, old)]
     change = None
     old_bottom = max((b[3] for b in old if b[1] <= top <= b[3] or b[1] == top), default=None)
-    if old_bottom is not None and any(r > old_bottom for r, _ in mine):
+    if old_bottom is not None and any(r > old_bottom for r, _ in mine + floating):
         if new_bottom > old_bottom:
             change = Change(old_bottom + 1, new_bottom - old_bottom)
-        elif new_bottom < old_bottom and not any(new_bottom < r <= old_bottom for r, _ in mine):
+        elif new_bottom < old_bottom and not any(new_bottom < r <= old_bottom for r, _ in mine + floating):
             change = Change(new_bottom + 1, new_bottom - old_bottom)
     way = []
     for r, c in mine:

@@ -30,11 +30,14 @@ from .scratch_files import save_workbook
 class OpenpyxlWriter:
     """Writes report sheets into an openpyxl Workbook (a file, no Excel needed)."""
 
-    def __init__(self, workbook, row_changes: dict | None = None):
+    def __init__(self, workbook, row_changes: dict | None = None, drawn: dict | None = None):
         self.wb = workbook
         # Sheet rows make_room inserted or deleted, by sheet title (FileWorkbook.row_changes:
         # its save moves comments, pictures and conditional formats with them).
         self.row_changes = row_changes
+        # {sheet title: top-left cells of the user's pictures, shapes and charts}: they
+        # move with the rows under the report tables as the user's cells do
+        self.drawn = drawn or {}
 
     def make_room(self, plans) -> None:
         """Before anything is written: insert or delete whole sheet rows under the report
@@ -53,7 +56,7 @@ class OpenpyxlWriter:
             new = [(t.col, t.header_row, t.last_col, t.totals_row) for t in plan.tables]
             cells = [(r, c) for (r, c), cell in ws._cells.items()
                      if cell.value not in (None, "") or cell.comment is not None]
-            rooms.append(plan_room(plan.sheet, old, new, cells))
+            rooms.append(plan_room(plan.sheet, old, new, cells, self.drawn.get(plan.sheet, ())))
             totals.append(total_moves({n: table_boxes(refs, [n])[0] for n in names if refs.get(n)},
                                       {t.name: b for t, b in zip(plan.tables, new)}))
         refuse_if_in_the_way(rooms)
@@ -198,11 +201,22 @@ class OpenpyxlWriter:
                 # OOXML brk id: 0-based, the break falls left of that column (ECMA-376 18.3.1.3)
                 ws.col_breaks.append(Break(id=col - 1))
 
-    def replace_charts(self, sheet: str, charts: list[ChartPlan]) -> None:
+    def replace_charts(self, sheet: str, charts: list[ChartPlan], left_out: tuple[str, ...] = ()) -> None:
+        """Replace the charts cims made on a report sheet; the user's charts stay.
+
+        openpyxl keeps the charts read from the file in `ws._charts` (the user's and the
+        report's, told apart only in the file: `xlsx_patch.is_report_chart`); they stay in
+        the model, and the save drops the report's own anchors and keeps the user's bytes."""
+        from .xlsx_patch import ReportCharts
+
         ws = self.wb[sheet]
-        ws._charts = []   # openpyxl keeps charts read from the file here; the report owns them
+        ws._charts = [c for c in ws._charts if getattr(c, "_cims_report_title", None) is None]
+        ws._cims_report_charts = ReportCharts(frozenset([p.title for p in charts] + list(left_out)),
+                                              frozenset(name for name, _ in BANDS[sheet]))
         for plan in charts:
-            ws.add_chart(openpyxl_chart(ws, plan), f"{_col_letter(plan.col)}{plan.row}")
+            chart = openpyxl_chart(ws, plan)
+            chart._cims_report_title = plan.title
+            ws.add_chart(chart, f"{_col_letter(plan.col)}{plan.row}")
 
     def wrap_across(self, sheet: str, row: int, col: int, last_col: int) -> None:
         from openpyxl.styles import Alignment
@@ -387,7 +401,7 @@ def refresh_reports_file(path: str | Path, session, **kw) -> dict[str, ReportShe
     project and the ribbon of a .xlsm (openpyxl alone drops the ribbon's relationship).
     """
     book = FileWorkbook(path)
-    reports = refresh_with_writer(OpenpyxlWriter(book.wb, book.row_changes), session, **kw)
+    reports = refresh_with_writer(OpenpyxlWriter(book.wb, book.row_changes, drawn_objects(book)), session, **kw)
     book.save()
     return reports
 
@@ -430,6 +444,17 @@ def write_report_workbook(path: str | Path, session, *, date_from=None, date_to=
 
     record_report_file(session, path)
     return reports
+
+
+def drawn_objects(book: FileWorkbook) -> dict[str, list[tuple[int, int]]]:
+    """{sheet title: the top-left cells of its drawing objects that are not cims's charts}."""
+    from .package import Package
+    from .xlsx_patch import sheet_parts, user_anchor_cells
+
+    pkg = Package(book.path, book.original_bytes)
+    _wb_part, parts = sheet_parts(pkg)
+    return {title: cells for title, part in parts.items()
+            if pkg.has(part) and (cells := user_anchor_cells(pkg, part))}
 
 
 def _save(wb, path: Path) -> None:

@@ -195,12 +195,35 @@ class XlwingsWriter:
         except Exception:  # noqa: BLE001 - alignment is a nicety (macOS exposes it differently)
             pass
 
-    def replace_charts(self, sheet: str, charts: list[ChartPlan]) -> None:
+    def replace_charts(self, sheet: str, charts: list[ChartPlan], left_out: tuple[str, ...] = ()) -> None:
+        """Replace the charts cims made (named with its mark, or titled as a report chart
+        by a version before the mark); the user's charts on the sheet stay."""
+        from .xlsx_patch import REPORT_CHART_MARK, _bare_title
+
         ws = self._sheet(sheet)
+        titles = {_bare_title(t) for t in [p.title for p in charts] + list(left_out)}
         for chart in list(ws.charts):
-            chart.delete()
+            if _live_report_chart(chart, titles):
+                chart.delete()
         for plan in charts:
             _add_chart(ws, plan)
+            try:
+                ws.charts[-1].name = f"{REPORT_CHART_MARK}{plan.title}"[:255]
+            except Exception:  # noqa: BLE001 - a name Excel refuses leaves the chart unmarked
+                pass
+
+
+def _live_report_chart(chart, titles: set[str]) -> bool:
+    """Whether a chart of a live sheet is one cims made (see `xlsx_patch.is_report_chart`)."""
+    from .xlsx_patch import REPORT_CHART_MARK, _bare_title
+
+    try:
+        if (chart.name or "").startswith(REPORT_CHART_MARK):
+            return True
+        api = chart.api[1]
+        return bool(api.HasTitle) and _bare_title(str(api.ChartTitle.Text)) in titles
+    except Exception:  # noqa: BLE001 - a chart we cannot read is the user's: left alone
+        return False
 
 
 def _add_chart(ws, plan: ChartPlan) -> None:

@@ -285,9 +285,13 @@ def refresh_reports(book: WorkbookAdapter) -> str:
     refresh_before_reports(session)  # the same first step as `cims report` and `cims sync … reports`
     if hasattr(book, "wb"):  # a file: write into the open openpyxl workbook, saved by dispatch
         from ..reports.refresh import refresh_with_writer
-        from .report_writer import OpenpyxlWriter
+        from .report_writer import OpenpyxlWriter, drawn_objects
 
-        reports = refresh_with_writer(OpenpyxlWriter(book.wb), session, **report_zone_kwargs())
+        # the rows it inserts move what the model does not hold (comments, the user's
+        # charts and pictures) when the file is saved, as `cims sync FILE reports` does
+        row_changes = getattr(book, "row_changes", None)
+        drawn = drawn_objects(book) if row_changes is not None and hasattr(book, "original_bytes") else None
+        reports = refresh_with_writer(OpenpyxlWriter(book.wb, row_changes, drawn), session, **report_zone_kwargs())
     else:
         from .report_writer_live import refresh_reports_live
 

@@ -334,6 +334,10 @@ class RowShift:
         for dv in list(self.ws.data_validations.dataValidation):
             new = shift_sqref(str(dv.sqref), change)
             if new != str(dv.sqref):
+                cut = [part for part in str(dv.sqref).split() if _shift_part(part, change) is None]
+                if cut:     # a drop-down (or other validation) on removed rows goes with them, said
+                    self.notes.append(f"{self.ws.title}: the drop-down (data validation) on {', '.join(cut)} "
+                                      f"was on a row Refresh removed and was removed with it")
                 if new:
                     dv.sqref = MultiCellRange(new)
                 else:
@@ -430,6 +434,9 @@ def shift_package(pkg, changes: dict[str, list[Change]]) -> list[str]:
             if sq:
                 ref.text = sq
             else:
+                if etree.QName(ref.getparent()).localname == "dataValidation":
+                    notes.append(f"{title}: the drop-down (data validation) on {ref.text} was on a row "
+                                 f"Refresh removed and was removed with it")
                 _drop_x14(ref.getparent())
         # cell ranges a user set on rows: errors shown as fine, ranges a password
         # unlocks, a sheet filter outside the tables

@@ -14,8 +14,9 @@ package)` compares the model with it and edits, with lxml, only:
 - data validation ranges that grew with a table, column widths (`columns.patch_cols`:
   ranges split, never overlapping), row heights, merged cells and page setup
   attributes that a report sheet sets,
-- the charts of report sheets (`replace_charts`): chart anchors of that sheet's
-  drawing are replaced, other anchors (the user's pictures, shapes) are kept,
+- the charts of report sheets (`replace_charts`): the anchors of the charts cims made
+  (marked by name, or recognised by title and data: `is_report_chart`) are replaced,
+  every other anchor (the user's charts, pictures, shapes) keeps its bytes,
 - new sheets and defined names a writer created.
 
 Everything else in the package keeps its bytes. Formulas we write get a cached value
@@ -137,6 +138,7 @@ class SheetSnap:
     validations: list[str]
     widths: dict[str, Any]
     settings: dict[str, Any]
+    dv_objs: list[Any] = field(default_factory=list)   # the validation objects, in file order
 
 
 @dataclass
@@ -175,7 +177,8 @@ def sheet_snap(ws) -> SheetSnap:
         charts=list(ws._charts),
         validations=[str(dv.sqref) for dv in ws.data_validations.dataValidation],
         widths={k: (d.width, d.hidden) for k, d in ws.column_dimensions.items()},
-        settings=sheet_settings(ws))
+        settings=sheet_settings(ws),
+        dv_objs=list(ws.data_validations.dataValidation))
 
 
 def sheet_settings(ws) -> dict[str, Any]:
@@ -775,7 +778,7 @@ class Patcher:
         settings = sheet_settings(ws)
         settings_changed = [k for k, v in settings.items() if before.settings.get(k) != v]
         charts_changed = len(ws._charts) != len(before.charts) or any(
-            a is not b for a, b in zip(ws._charts, before.charts))
+            a is not b for a, b in zip(ws._charts, before.charts)) or getattr(ws, "_cims_report_charts", None) is not None
         if not (changed or gone or tables_changed or validations != before.validations
                 or widths != before.widths or settings_changed or charts_changed):
             return
@@ -784,7 +787,7 @@ class Patcher:
         if changed or gone:
             self._cells(ws, part, root, changed, gone)
         if validations != before.validations:
-            self._validations(root, validations)
+            self._validations(root, ws, before)
         if widths != before.widths:
             patch_cols(root, model_changes(ws, before.widths), WORKSHEET_ORDER)
         for key in settings_changed:
@@ -795,7 +798,7 @@ class Patcher:
         if tables_changed:
             self._tables(ws, part, root, before)
         if charts_changed:
-            self._charts(ws, part, root)
+            self._charts(ws, part, root, before)
 
     def _cells(self, ws, part: str, root, changed, gone) -> None:
         sheet = SheetCells(root)
@@ -823,16 +826,38 @@ class Patcher:
             sheet.add_row(r, el)
         sheet.update_dimension()
 
-    def _validations(self, root, sqrefs: list[str]) -> None:
+    def _validations(self, root, ws, before: SheetSnap) -> None:
+        """Bring the sheet's `<dataValidation>` elements in line with the model, one by one:
+        each keeps its own bytes but for its range (moved with the rows), one the model no
+        longer holds (it was on rows Refresh removed) goes, one a writer added is appended.
+        Each element is matched to the validation openpyxl read from it by its range as
+        read (`SheetSnap`); one nothing matches (openpyxl did not read it) is left alone."""
+        now = list(ws.data_validations.dataValidation)
         dvs = root.find(S + "dataValidations")
+        pool = [el for el in dvs if el.tag == S + "dataValidation"] if dvs is not None else []
+        for obj, read in zip(before.dv_objs, before.validations):
+            cells = set(read.split())
+            el = next((e for e in pool if set((e.get("sqref") or "").split()) == cells), None)
+            if el is None:
+                continue
+            pool.remove(el)
+            if not any(obj is o for o in now):
+                dvs.remove(el)
+            elif set((el.get("sqref") or "").split()) != set(str(obj.sqref).split()):
+                el.set("sqref", str(obj.sqref))
+        added = [o for o in now if not any(o is b for b in before.dv_objs)]
+        if added and dvs is None:
+            dvs = etree.Element(S + "dataValidations")
+            insert_ordered(root, dvs, WORKSHEET_ORDER)
+        for obj in added:
+            dvs.append(_sml(_openpyxl_bytes(obj.to_tree())))
         if dvs is None:
             return
-        items = [el for el in dvs if el.tag == S + "dataValidation"]
-        if len(items) != len(sqrefs):
-            return  # added or removed by someone else: leave theirs alone
-        for el, sqref in zip(items, sqrefs):
-            if el.get("sqref") != sqref:
-                el.set("sqref", sqref)
+        left = [el for el in dvs if el.tag == S + "dataValidation"]
+        if left:
+            dvs.set("count", str(len(left)))
+        else:
+            root.remove(dvs)
 
     @staticmethod
     def _setting(root, tag: str, data: bytes) -> None:
@@ -1004,17 +1029,22 @@ class Patcher:
         tp.set("count", str(len(tp)))
 
     # -- charts of report sheets --
-    def _charts(self, ws, part: str, root) -> None:
-        """Replace the sheet's chart anchors by the model's charts; keep every other anchor."""
+    def _charts(self, ws, part: str, root, before: SheetSnap) -> None:
+        """Write the charts a writer added to the model; when a report writer replaced its
+        charts (`ReportCharts` on the sheet), drop the anchors of the charts cims made
+        before (`is_report_chart`). Every other anchor (the user's charts, pictures,
+        shapes) keeps its bytes."""
         from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 
         pkg = self.pkg
+        report: ReportCharts | None = getattr(ws, "_cims_report_charts", None)
+        new = [c for c in ws._charts if not any(c is b for b in before.charts)]
         drawings = pkg.rel_targets(part, REL_DRAWING)
         if drawings:
             drawing_part = drawings[0][1]
             drawing = pkg.xml(drawing_part)
         else:
-            if not ws._charts:
+            if not new:
                 return
             drawing_part = pkg.free_name("xl/drawings/drawing{n}.xml")
             drawing = etree.Element(f"{{{DRAWING_NS}}}wsDr",
@@ -1026,22 +1056,24 @@ class Patcher:
             el = etree.Element(S + "drawing")
             el.set(R_ID, rid)
             insert_ordered(root, el, WORKSHEET_ORDER)
-        # drop our old chart anchors (every chart on a report sheet is the report's)
-        for anchor in list(drawing):
-            refs = anchor.findall(f".//{{{CHART_NS}}}chart")
-            if not refs:
-                continue
-            for ref in refs:
-                rid = ref.get(R_ID)
-                target = pkg.target(drawing_part, rid)
-                if target is not None:
-                    self._drop_chart(target)
-                pkg.remove_rel(drawing_part, rid)
-            drawing.remove(anchor)
-        if not ws._charts:
+        if report is not None:
+            boxes = _table_boxes(before.tables, report.tables)
+            for anchor in list(drawing):
+                refs = anchor.findall(f".//{{{CHART_NS}}}chart")
+                if not refs or not all(is_report_chart(pkg, drawing_part, anchor, ref, ws.title, boxes,
+                                                       report.titles) for ref in refs):
+                    continue
+                for ref in refs:
+                    rid = ref.get(R_ID)
+                    target = pkg.target(drawing_part, rid)
+                    if target is not None:
+                        self._drop_chart(target)
+                    pkg.remove_rel(drawing_part, rid)
+                drawing.remove(anchor)
+        if not new:
             return
         fresh = SpreadsheetDrawing()
-        fresh.charts = list(ws._charts)
+        fresh.charts = list(new)
         tree = etree.fromstring(_openpyxl_bytes_ns(fresh._write()))
         ids = [int(el.get("id")) for el in drawing.iter("{*}cNvPr") if (el.get("id") or "").isdigit()]
         next_id = max(ids, default=1) + 1
@@ -1056,6 +1088,10 @@ class Patcher:
             for nv in anchor.iter("{*}cNvPr"):
                 nv.set("id", str(next_id))
                 next_id += 1
+                if getattr(chart, "_cims_report_title", None) is not None:
+                    # cims's mark: the next rebuild replaces this chart and no other
+                    nv.set("name", f"{REPORT_CHART_MARK}{chart._cims_report_title}"[:255])
+                    nv.set("descr", chart._cims_report_title)
             drawing.append(anchor)
 
     def _drop_chart(self, chart_part: str) -> None:
@@ -1086,6 +1122,101 @@ class Patcher:
             el = etree.SubElement(names, S + "definedName")
             el.set("name", name)
             el.text = dn.attr_text
+
+
+# ----- which charts of a report sheet are cims's -------------------------------------------------
+
+REPORT_CHART_MARK = "CIMS report chart: "     # the start of the name (cNvPr) of a chart cims made
+
+
+@dataclass(frozen=True)
+class ReportCharts:
+    """What a report writer says when it replaces a sheet's charts: the titles its charts
+    have and the report tables they read (to recognise charts older versions made)."""
+    titles: frozenset[str]
+    tables: frozenset[str]
+
+
+_A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
+_TITLE_TAIL = re.compile(r"\s*\([^()]*\)\s*$")
+
+
+def _bare_title(text: str) -> str:
+    """A chart title without its currency or unit in brackets ("Forecast by month (USD)")."""
+    return _TITLE_TAIL.sub("", " ".join(text.split())).casefold()
+
+
+def _table_boxes(tables: dict[str, TableSnap], names) -> list[tuple[int, int, int, int]]:
+    from openpyxl.utils.cell import range_boundaries
+
+    return [tuple(range_boundaries(t.ref)) for name, t in tables.items() if name in names and t.ref]
+
+
+def is_report_chart(pkg: Package, drawing_part: str, anchor, ref, sheet: str, boxes, titles) -> bool:
+    """Whether a chart anchor of a report sheet holds a chart cims made: it carries cims's
+    mark (`REPORT_CHART_MARK`), or (made by a version before the mark) its title is one a
+    report chart has (brackets aside) AND every series it draws reads a report table of
+    the sheet. Anything else is the user's."""
+    from openpyxl.utils.cell import range_boundaries
+
+    for nv in anchor.iter("{*}cNvPr"):
+        if (nv.get("name") or "").startswith(REPORT_CHART_MARK):
+            return True
+    target = pkg.target(drawing_part, ref.get(R_ID))
+    if target is None or not pkg.has(target):
+        return False
+    try:
+        chart = pkg.xml(target)
+    except etree.XMLSyntaxError:
+        return False
+    title = chart.find(f"{{{CHART_NS}}}chart/{{{CHART_NS}}}title")
+    if title is None:
+        return False
+    text = "".join(t.text or "" for t in title.iter(f"{{{_A_NS}}}t"))
+    if not text:
+        text = "".join(f.text or "" for f in title.iter(f"{{{CHART_NS}}}f"))
+    if _bare_title(text) not in {_bare_title(t) for t in titles}:
+        return False
+    values = [f.text or "" for f in chart.iter(f"{{{CHART_NS}}}f")
+              if f.getparent() is not None and f.getparent().getparent() is not None
+              and etree.QName(f.getparent().getparent()).localname == "val"]
+    if not values:
+        return False
+    from .row_shift import _sheet_of
+
+    for formula in values:
+        if "!" not in formula:
+            return False
+        prefix, area = formula.rsplit("!", 1)
+        if _sheet_of(prefix + "!") != sheet:
+            return False
+        try:
+            c1, r1, c2, r2 = range_boundaries(area.replace("$", ""))
+        except ValueError:
+            return False
+        if not any(b[0] <= c1 and c2 <= b[2] and b[1] <= r1 and r2 <= b[3] for b in boxes):
+            return False
+    return True
+
+
+def user_anchor_cells(pkg: Package, sheet_part: str) -> list[tuple[int, int]]:
+    """The top-left cells (1-based row, column) of the drawing objects anchored to a
+    worksheet's cells whose anchors are not cims's report charts (marked): the user's
+    pictures, shapes and charts."""
+    out = []
+    for _rid, target in pkg.rel_targets(sheet_part, REL_DRAWING):
+        if not pkg.has(target):
+            continue
+        for anchor in pkg.xml(target):
+            if any((nv.get("name") or "").startswith(REPORT_CHART_MARK) for nv in anchor.iter("{*}cNvPr")):
+                continue
+            row = anchor.find(f"{{{DRAWING_NS}}}from/{{{DRAWING_NS}}}row")
+            col = anchor.find(f"{{{DRAWING_NS}}}from/{{{DRAWING_NS}}}col")
+            if row is not None and col is not None and (row.text or "").strip().isdigit() \
+                    and (col.text or "").strip().isdigit():
+                out.append((int(row.text) + 1, int(col.text) + 1))
+    return out
+
 
 
 def _shared_group_cells(ws, root, touched: set[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -197,6 +197,7 @@ class TablePlan:
     band_cols: int = CHART_COLS              # columns of the table's band (its note wraps across them)
     # per row, where a Currency column gives rows different decimal places (BHD 3, JPY 0)
     row_formats: tuple[tuple[str | None, ...], ...] | None = None
+    chart_left_out: str | None = None       # the title of the chart not drawn (a figure as exact text)
 
     @property
     def note_last_col(self) -> int:
@@ -403,13 +404,22 @@ def _plan_table(t: ReportTable, out_row: int, col: int) -> TablePlan:
     chart = None
     if t.chart is not None:
         chart = _plan_chart(t.chart, t, headers, out_row, col, header_row, len(rows))
+    left_out = _exact_text_charted(chart, rows, headers, col, header_row) if chart is not None else []
+    left_out_title = None
+    if left_out:
+        left_out_title = chart.title
+        chart = None        # a chart reads a cell holding text as 0: it would draw a wrong bar
     note = t.note
     if long_cols:
         said = ("figures of more than 15 digits (" + ", ".join(headers[i] for i in sorted(long_cols))
                 + ") are written as exact text: a cell holds 15 digits of a number, and would show them rounded")
+        if left_out:
+            said += ("; no chart is drawn, as a chart would draw " + ", ".join(left_out)
+                     + " as 0")
         note = "; ".join(([note.rstrip(".")] if note else []) + [said])
     return TablePlan(t.name, t.title, note, out_row + TABLE_TITLE_OFFSET, header_row, col,
-                     headers, rows, formats, tuple(totals), chart, row_formats=row_formats)
+                     headers, rows, formats, tuple(totals), chart, row_formats=row_formats,
+                     chart_left_out=left_out_title)
 
 
 def _rows_exact(t: ReportTable, cols: list[str]) -> tuple[tuple[tuple, ...], dict[int, str]]:
@@ -453,6 +463,24 @@ def _rows_exact(t: ReportTable, cols: list[str]) -> tuple[tuple[tuple, ...], dic
     else:
         long_cols = {i: "" for i in long_cols}
     return tuple(rows), long_cols
+
+
+def _exact_text_charted(chart: "ChartPlan", rows, headers, col: int, header_row: int) -> list[str]:
+    """The charted figures written as exact text (`_rows_exact`), named by category and
+    column ("2024-03 Sales"): a chart reads such a cell as 0."""
+    out = []
+    cat = chart.category_col - col
+    for r in range(chart.first_row, chart.last_row + 1):
+        i = r - header_row - 1
+        if not 0 <= i < len(rows):
+            continue
+        for sc in chart.series_cols:
+            if isinstance(rows[i][sc - col], str):
+                label = rows[i][cat]
+                if chart.months and isinstance(label, dt.date):
+                    label = f"{label:%Y-%m}"
+                out.append(f"{label} {headers[sc - col]}" if len(chart.series_cols) > 1 else f"{label}")
+    return out
 
 
 def _plan_chart(spec: ChartSpec, t: ReportTable, headers, out_row, col, header_row, n) -> ChartPlan:
@@ -579,8 +607,9 @@ class ReportWriter(Protocol):
         """Column widths of the report bands, heights of rows with wrapped text (row ->
         points) and print settings (orientation, zoom, a page break before each band)."""
 
-    def replace_charts(self, sheet: str, charts: list[ChartPlan]) -> None:
-        """Remove the sheet's charts and add these."""
+    def replace_charts(self, sheet: str, charts: list[ChartPlan], left_out: tuple[str, ...] = ()) -> None:
+        """Remove the charts cims made on the sheet (not the user's) and add these;
+        `left_out`: titles of report charts not drawn this time."""
 
     def wrap_across(self, sheet: str, row: int, col: int, last_col: int) -> None:
         """Merge row's cells col..last_col (1-based, inclusive) into one, text wrapped and
@@ -643,4 +672,5 @@ def render_sheet(writer: ReportWriter, plan: SheetPlan) -> None:
         lines = header_lines(t, plan.widths)
         heights[t.header_row] = max(heights.get(t.header_row, 0), HEADER_LINE_HEIGHT * lines)
     writer.format_sheet(s, plan.widths, plan.page, heights)
-    writer.replace_charts(s, [t.chart for t in plan.tables if t.chart is not None])
+    writer.replace_charts(s, [t.chart for t in plan.tables if t.chart is not None],
+                          tuple(t.chart_left_out for t in plan.tables if t.chart_left_out))
