@@ -204,7 +204,8 @@ def scan_sheet(z: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> SheetExt
                     max_c, min_c = max(max_c, c), min(min_c, c)
                 for found in (_CELL_ROWS.findall(chunk), _ROW_REF.findall(chunk)):
                     if found:
-                        rows = list(map(int, found))
+                        # each row's number is written once per cell: read each text once
+                        rows = list(map(int, set(found)))
                         max_r, min_r = max(max_r, max(rows)), min(min_r, min(rows))
                         check_row_number(max_r, name)
                         check_row_number(min_r, name)
