@@ -1,8 +1,8 @@
 """Stop 26: the first pass's cheaper per-row work must change nothing but the time.
 
-- The rows at the table's end, one-cell page lines, lines continuing a record and damaged
-  text are watched by the forked copy of the first pass past the split (importer.scan_split):
-  evidence only the copy saw decides as in one process.
+- The rows at the table's end, one-cell page lines and lines continuing a record are
+  watched by the forked copy of the first pass past the split (importer.scan_split):
+  evidence only the copy saw decides as in one process (damaged text, watched here, too).
 - `normalize.is_blank` tells a text by its first character (a set of the format characters)
   instead of a regular expression's call: the same answer for every character.
 - `ContinuedRows.add` stops at a row's second filled cell: the same candidates.
@@ -18,7 +18,6 @@ from hypothesis import strategies as st
 from cims_xl.domain import normalize
 from cims_xl.domain.invisible import FORMAT_CHARS, without_format
 from cims_xl.importer import ImportRefused, continued_rows, import_file, run, scan_split
-from cims_xl.importer.damaged_text import DamagedText
 from cims_xl.importer.evidence import FooterWatch
 from cims_xl.importer.shape import PageLines
 from cims_xl.services import audit_log, auth, records
@@ -93,7 +92,7 @@ def test_footers_page_lines_continued_rows_and_damaged_text_after_the_fork_decid
     src = tmp_path / "people.xlsx"
     make(src)
     fed: dict[str, int] = {}
-    for cls in (FooterWatch, PageLines, continued_rows.ContinuedRows, DamagedText):
+    for cls in (FooterWatch, PageLines, continued_rows.ContinuedRows):
         real = cls.add
 
         def add(self, number, values, _real=real, _name=cls.__name__):
@@ -123,7 +122,7 @@ def test_footers_page_lines_continued_rows_and_damaged_text_after_the_fork_decid
     assert len(forks) == 1 and passes == [True]
     # past the fork these collectors are fed in the copy only: this process saw the rows
     # before it, and what they found later (all of it below) came from the copy
-    assert set(fed) == {"FooterWatch", "PageLines", "ContinuedRows", "DamagedText"}
+    assert set(fed) == {"FooterWatch", "PageLines", "ContinuedRows"}
     assert all(count <= SPLIT_AT for count in fed.values()), fed
     said = {i["what"] for i in got[0]["inferences"]}
     assert {"text saved twice", "letters lost before the workbook", "footer", "page lines",

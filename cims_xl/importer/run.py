@@ -1603,9 +1603,9 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                     assumed_ev.add(whole)
                 if set_ev is not None:
                     set_ev.add(whole)
-            if there and damaged is not None:
-                damaged.add(number, values)
             if here:
+                if damaged is not None:
+                    damaged.add(number, values)
                 if named.active:
                     named.add(values)
                     language.add(values)
@@ -1661,8 +1661,7 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                     if c not in known_cols and not is_blank_cell(v):
                         used_extra.add(c)
         if splitter is not None and splitter.child:
-            splitter.send((phones, assumed_ev, set_ev, whole_shapes,
-                           pages, watch, lines_under, damaged))   # ends the copy
+            splitter.send((phones, assumed_ev, set_ev, whole_shapes, pages, watch, lines_under))   # ends the copy
     except BaseException as exc:
         if splitter is not None:
             if splitter.child:
@@ -1672,7 +1671,7 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 raise scan_split.SplitFailed(type(exc).__name__) from None
         raise
     if splitter is not None:
-        phones, assumed_ev, set_ev, whole_shapes, pages, watch, lines_under, damaged = splitter.receive()
+        phones, assumed_ev, set_ev, whole_shapes, pages, watch, lines_under = splitter.receive()
     note_inferences = notes.decide() if notes.active else []
     if yearless.active:
         note_inferences = yearless.decide() + note_inferences
