@@ -224,16 +224,16 @@ def test_an_error_here_after_the_fork_ends_the_copy_and_stops_as_one_process_doe
         tmp_path, monkeypatch, forks, passes):
     src = tmp_path / "people.xlsx"
     _mixed_countries(src)
-    real = run.FooterWatch.add
+    real = run.FloatExports.add
     calls = []
 
-    def add(self, number, values):
-        calls.append(number)
-        if number == 100:
+    def add(self, values):          # fed in this process only, after the fork too
+        calls.append(values)
+        if len(calls) == 100:
             raise KeyboardInterrupt
-        return real(self, number, values)
+        return real(self, values)
 
-    monkeypatch.setattr(run.FooterWatch, "add", add)
+    monkeypatch.setattr(run.FloatExports, "add", add)
     with pytest.raises(KeyboardInterrupt):
         _outcome(tmp_path, "interrupted", src)
     assert len(forks) == 1 and forks[0].pid == 0 and passes == [True]

@@ -30,15 +30,35 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["FORMAT_CHARS", "REORDERING", "code_key", "code_text", "name_without_format", "reordering_problem",
+__all__ = ["FORMAT_CHARS", "FORMAT_SET", "REORDERING", "code_key", "code_text", "name_without_format", "reordering_problem",
            "without_format"]
 
 # Every character of general category Cf (Unicode 15.0; test_invisible checks it holds
 # every Cf character of the running Python's unicodedata).
-FORMAT_CHARS = re.compile(
-    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e"
-    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f"
-    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]")
+_FORMAT_CLASS = ("\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e"
+                 "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f"
+                 "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f")
+FORMAT_CHARS = re.compile(f"[{_FORMAT_CLASS}]")
+
+
+def _class_members(spec: str) -> frozenset[str]:
+    """The characters of a regular expression's character class written as literal
+    characters and ranges "a-z" (no escapes, no negation): `_FORMAT_CLASS`."""
+    out: set[str] = set()
+    i = 0
+    while i < len(spec):
+        if i + 2 < len(spec) and spec[i + 1] == "-":
+            out.update(map(chr, range(ord(spec[i]), ord(spec[i + 2]) + 1)))
+            i += 3
+        else:
+            out.add(spec[i])
+            i += 1
+    return frozenset(out)
+
+
+# The same characters as a set: a test of one character without a regular expression's
+# call (`normalize.is_blank` asks it of the first character of every text cell).
+FORMAT_SET = _class_members(_FORMAT_CLASS)
 
 # The format characters a name may need: ZWNJ and ZWJ between two letters of a script
 # that joins (Arabic, Persian, Indic) or inside an emoji sequence, and the tag characters

@@ -27,7 +27,7 @@ from decimal import Decimal, InvalidOperation
 
 import phonenumbers
 
-from .invisible import FORMAT_CHARS, name_without_format, without_format
+from .invisible import FORMAT_CHARS, FORMAT_SET, name_without_format, without_format
 
 __all__ = [
     "AmbiguousNumber",
@@ -140,7 +140,7 @@ def is_blank(value: object) -> bool:
     if isinstance(value, str):
         text = value.strip()
         # only text that begins with a format character can be nothing else
-        return not text or (FORMAT_CHARS.match(text) is not None and not without_format(text).strip())
+        return not text or (text[0] in FORMAT_SET and not without_format(text).strip())
     if isinstance(value, float):
         return value != value
     if isinstance(value, Decimal):

@@ -122,7 +122,13 @@ class ContinuedRows:
     def add(self, number: int, values: list) -> None:
         follows = self._last is not None and number == self._last + 1
         self._last = number
-        filled = [(c, v) for c, v in enumerate(values) if not is_blank_cell(v)]
+        # the first two filled cells are all it looks at: a full record stops the count
+        filled = []
+        for c, v in enumerate(values):
+            if not is_blank_cell(v):
+                filled.append((c, v))
+                if len(filled) == 2:
+                    break
         if len(filled) >= 2:
             self._owner, self._chain = number, 0
             return

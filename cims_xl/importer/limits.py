@@ -197,15 +197,16 @@ def scan_sheet(z: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> SheetExt
                 if first and chunk:
                     dim_cells = _dimension_cells(chunk, name)
                     first = False
-                columns = _COLUMNS.findall(chunk)
-                refs += len(columns)
-                for col in set(columns):
-                    c = column_number(col, name)
-                    max_c, min_c = max(max_c, c), min(min_c, c)
-                for found in (_CELL_ROWS.findall(chunk), _ROW_REF.findall(chunk)):
-                    if found:
-                        rows = list(map(int, found))
-                        max_r, min_r = max(max_r, max(rows)), min(min_r, min(rows))
+                read = _references(chunk)
+                if read is None:          # anything unusual: the regular expressions
+                    read = _references_by_regex(chunk, name)
+                n, cols, found_rows = read
+                refs += n
+                if cols is not None:
+                    max_c, min_c = max(max_c, cols[1]), min(min_c, cols[0])
+                for found in found_rows:
+                    if found is not None:
+                        max_r, min_r = max(max_r, found[1]), min(min_r, found[0])
                         check_row_number(max_r, name)
                         check_row_number(min_r, name)
                 if b":c" in chunk:      # a namespace prefix on cells: the slower, exact count
@@ -218,6 +219,96 @@ def scan_sheet(z: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> SheetExt
         raise _damaged(name, f"its sheet {info.filename} cannot be unpacked ({exc})") from None
     used = 0 if max_r == 0 or max_c == 0 else (max_r - min_r + 1) * (max_c - min_c + 1)
     return SheetExtent(max(used, dim_cells), unreferenced=tags > refs)
+
+
+_References = tuple[int, "tuple[int, int] | None", "tuple[tuple[int, int] | None, tuple[int, int] | None]"]
+
+
+def _references_by_regex(chunk: bytes, name: str) -> _References:
+    """(references with a column, (first, last) column, ((first, last) row of the cells'
+    references, (first, last) of the rows' own)) of one block of sheet XML, by the
+    regular expressions; ImportRefused for a column beyond the grid."""
+    columns = _COLUMNS.findall(chunk)
+    cols = None
+    for col in set(columns):
+        c = column_number(col, name)
+        cols = (c, c) if cols is None else (min(cols[0], c), max(cols[1], c))
+    found_rows = []
+    for found in (_CELL_ROWS.findall(chunk), _ROW_REF.findall(chunk)):
+        # each row's number is written once per cell: read each text once
+        rows = list(map(int, set(found)))
+        found_rows.append((min(rows), max(rows)) if rows else None)
+    return len(columns), cols, (found_rows[0], found_rows[1])
+
+
+_LONGEST_REF = 10                # 3 letters (XFD) and 7 digits (1048576)
+
+
+def _references(chunk: bytes) -> _References | None:
+    """`_references_by_regex`'s answer computed on all references at once (numpy), or
+    None when a value after ' r="' is anything but letters then digits then '"' within
+    `_LONGEST_REF` characters, or a column is beyond the grid: the regular expressions
+    then read the block (and raise what they raise)."""
+    import numpy as np
+
+    size = len(chunk)
+    if size < 4:
+        return 0, None, (None, None)
+    data = np.frombuffer(chunk + bytes(_LONGEST_REF + 8), dtype=np.uint8)
+    # where ' r="' begins, at each of the four byte offsets of 32-bit words (any order)
+    mark = np.frombuffer(b' r="', dtype=np.uint32)[0]
+    found = []
+    for offset in range(4):
+        words = (size - offset) // 4
+        hits = np.flatnonzero(data[offset:offset + 4 * words].view(np.uint32) == mark)
+        found.append(hits * 4 + offset + 4)
+    at = np.concatenate(found)                        # where each value begins
+    if not len(at):
+        return 0, None, (None, None)
+    cells = [data[at + k] for k in range(_LONGEST_REF + 1)]
+    length = np.full(len(at), _LONGEST_REF + 1, dtype=np.int64)
+    for k in range(_LONGEST_REF, -1, -1):             # the value ends at its first '"'
+        length[cells[k] == 0x22] = k
+    if int(length.max()) > _LONGEST_REF:
+        return None
+    # letters (a-z as A-Z), then digits: small integers, one array per place of the value
+    letter = [((c & 0xDF) - 0x41) < 26 for c in cells[:4]]      # uint8 arithmetic wraps below 0
+    digit = [c - 0x30 for c in cells[:_LONGEST_REF]]
+    length = length.astype(np.int8)
+    letters = np.zeros(len(at), dtype=np.int8)
+    leading = np.ones(len(at), dtype=bool)
+    for k in range(4):
+        leading &= letter[k] & (k < length)
+        letters += leading
+    if int(letters.max()) > 3:
+        return None
+    number = np.zeros(len(at), dtype=np.int32)
+    bad = np.zeros(len(at), dtype=bool)
+    for k in range(_LONGEST_REF):
+        inside = (letters <= k) & (length > k)
+        bad |= inside & (digit[k] > 9)
+        number = np.where(inside, number * 10 + digit[k], number)
+    if bad.any():                                     # not letters then digits
+        return None
+    digits = length - letters
+    if int(digits.max()) > 7:
+        return None
+    lettered = letters > 0
+    refs = int(np.count_nonzero(lettered))
+    cols = None
+    if refs:
+        col = np.zeros(len(at), dtype=np.int32)
+        for k in range(3):
+            col = np.where(letters > k, col * 26 + ((cells[k] & 0xDF) - 0x40), col)
+        col = col[lettered]
+        cols = (int(col.min()), int(col.max()))
+        if cols[0] < 1 or cols[1] > MAX_COLUMNS:
+            return None
+    found_rows = []
+    for which in (lettered & (digits > 0), ~lettered & (digits > 0)):
+        rows = number[which]
+        found_rows.append((int(rows.min()), int(rows.max())) if len(rows) else None)
+    return refs, cols, (found_rows[0], found_rows[1])
 
 
 def _dimension_cells(head: bytes, name: str) -> int:

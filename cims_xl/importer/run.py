@@ -1561,15 +1561,17 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 other_rows.add(number)
                 continue
             count += 1
-            if here:
+            if there:
+                # read only after the pass: past the split the copy feeds them (scan_split)
                 pages.add(number, values)
+                watch.add(number, values)
+                if lines_under is not None:
+                    lines_under.add(number, values)
+            if here:
                 if long_rows is not None:
                     long_rows.add(number, values)
                 if split_rows is not None:
                     split_rows.add(number, values)
-                watch.add(number, values)
-                if lines_under is not None:
-                    lines_under.add(number, values)
                 if grouped is not None:
                     grouped.add(number, values)
             if (label := shape.label_row(values, table.columns[0], len(table.headers), phone_cols)) is not None:
@@ -1659,7 +1661,7 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                     if c not in known_cols and not is_blank_cell(v):
                         used_extra.add(c)
         if splitter is not None and splitter.child:
-            splitter.send((phones, assumed_ev, set_ev, whole_shapes))   # ends the copy
+            splitter.send((phones, assumed_ev, set_ev, whole_shapes, pages, watch, lines_under))   # ends the copy
     except BaseException as exc:
         if splitter is not None:
             if splitter.child:
@@ -1669,7 +1671,7 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 raise scan_split.SplitFailed(type(exc).__name__) from None
         raise
     if splitter is not None:
-        phones, assumed_ev, set_ev, whole_shapes = splitter.receive()
+        phones, assumed_ev, set_ev, whole_shapes, pages, watch, lines_under = splitter.receive()
     note_inferences = notes.decide() if notes.active else []
     if yearless.active:
         note_inferences = yearless.decide() + note_inferences

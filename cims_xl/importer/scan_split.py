@@ -5,7 +5,9 @@ The first pass reads every row once and feeds each to some forty collectors of e
 before it ends, and on a big file it ran on one core while the other idled. Once
 `SPLIT_AFTER_ROWS` rows have been read, this process forks: the copy goes on through the
 remaining rows feeding only some collectors (the phone countries: `PhoneColumnEvidence`,
-`AssumedRegionEvidence`; the shapes of values: `own_columns.Shapes`), this process feeds
+`AssumedRegionEvidence`; the shapes of values: `own_columns.Shapes`; the rows at the
+table's end, one-cell page lines and lines continuing a record: `FooterWatch`,
+`PageLines`, `ContinuedRows`), this process feeds
 all the others, and the copy sends its collectors back (pickled, through a pipe) to take
 the place of this process's.
 
