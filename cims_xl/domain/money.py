@@ -57,9 +57,17 @@ __all__ = ["FALLBACK_CURRENCY", "MoneyReading", "CurrencyError", "ShownAmount", 
 # users were in mainland China); `cims init --currency` sets it for new stores.
 FALLBACK_CURRENCY = "CNY"
 _HOUSE_LOCALES = ("zh", "en")                  # resolve ambiguous symbols, in this order
-_NAME_LOCALES = ("en", "zh", "zh_Hant")
-_EVERYDAY = {"RMB": "CNY", "RMB¥": "CNY", "块": "CNY", "圆": "CNY", "美金": "USD", "円": "JPY",
-             "日圆": "JPY", "台币": "TWD", "港币": "HKD",
+# zh_Hant_HK: the names Hong Kong writes ("澳元" AUD, "紐西蘭元", "新加坡元"), which are
+# also the short names mainland banks use
+_NAME_LOCALES = ("en", "zh", "zh_Hant", "zh_Hant_HK")
+_EVERYDAY = {"RMB": "CNY", "RMB¥": "CNY", "块": "CNY", "美金": "USD", "円": "JPY",
+             "日圆": "JPY", "台币": "TWD", "港币": "HKD", "新臺幣": "TWD", "臺幣": "TWD",
+             # The short names of the China Foreign Exchange Trade System's RMB central
+             # parity and rate tables (中国外汇交易中心, chinamoney.com.cn: "加元/人民币",
+             # "新元", "卢布") where CLDR writes the long ones (加拿大元, 新加坡元, 俄罗斯卢布);
+             # 盧布 is 卢布's traditional form. (美元, 欧元, 日元, 港元, 英镑, 澳元, 新西兰元,
+             # 新加坡元, 瑞士法郎, 韩元, 新台币, 澳门元, 泰铢: CLDR zh / zh_Hant / zh_Hant_HK.)
+             "加元": "CAD", "新元": "SGD", "卢布": "RUB", "盧布": "RUB",
              # The Bank of Korea's unit word, written after amounts ("12,000원"); CLDR has
              # only "₩" and "대한민국 원". North Korea's won is a 원 too, but is not traded:
              # an amount in KPW writes its code.
@@ -108,7 +116,18 @@ _LOCAL_WORDS: dict[str, tuple[str, ...]] = {
     # The currency's own noun in English, where CLDR's English name is "Japanese Yen",
     # "Chinese Yuan", "Renminbi" in its display names (Bank of Japan, People's Bank of
     # China write "yen", "yuan", "RMB" in English text).
-    "yen": ("JPY",), "yuan": ("CNY",), "renminbi": ("CNY",),
+    "yen": ("JPY",), "renminbi": ("CNY",),
+}
+# The unit word of the yuan, which is the unit of four currencies: the renminbi (CNY),
+# the New Taiwan dollar (新台币, Central Bank of the Republic of China: "新臺幣 … 元"),
+# the Hong Kong dollar (港元) and the pataca (澳门元); 圆/圓 are its formal forms on the
+# banknotes of each, "yuan" its word in English text. An amount written "1,200元" is in
+# one of them: the row's country, the file's language, the store's currency settle which,
+# else the import stops (run.settle_bare_symbols). Its house reading (a value read with
+# nothing else to go by, as "¥" is read CNY) is the first, said to be assumed.
+_UNIT_WORDS: dict[str, tuple[str, ...]] = {
+    "元": ("CNY", "TWD", "HKD", "MOP"), "圆": ("CNY", "TWD", "HKD", "MOP"), "圓": ("CNY", "TWD", "HKD", "MOP"),
+    "yuan": ("CNY", "TWD"),
 }
 # Number words written after an amount, powers of ten: Chinese and Japanese 万/亿, Korean
 # 만 (10⁴) and 억 (10⁸); 千/천 (10³) alone ("5千", "5천원") or before another ("1.5천만원":
@@ -327,18 +346,22 @@ def _babel_table() -> _Table:
         cands[_key(word)] = {code}
     for word, codes in _LOCAL_WORDS.items():
         cands[_key(word)] |= set(codes)
+    for word, codes in _UNIT_WORDS.items():
+        cands[_key(word)] = set(codes)
     for code in _babel_codes():                # a code is only ever itself
         cands[code.casefold()] = {code}
     for head in list(shortened):
         both = shortened[head] | cands.get(head.rstrip("."), set()) | cands.get(head.rstrip(".") + ".", set())
         cands[head] = cands[head] | both
     # (a noun that is an everyday word or a code too is read as those are)
-    others = ({_key(w) for w in _EVERYDAY} | {_key(w) for w in _LOCAL_WORDS}
+    others = ({_key(w) for w in _EVERYDAY} | {_key(w) for w in _LOCAL_WORDS} | {_key(w) for w in _UNIT_WORDS}
               | {c.casefold() for c in _babel_codes()})
     default: dict[str, str] = {}
     house = [localedata.load(i)["currency_symbols"] for i in _HOUSE_LOCALES]
+    for word, codes in _UNIT_WORDS.items():
+        default[_key(word)] = codes[0]       # the house reading, never sure (see _UNIT_WORDS)
     for key, codes in cands.items():
-        if len(codes) < 2 or key in shortened:
+        if len(codes) < 2 or key in shortened or key in default:
             continue                         # a shortened compound symbol is never settled by votes
         for symbols in house:
             hits = [c for c in sorted(codes) if _key(symbols.get(c, "")) == key]
@@ -349,8 +372,9 @@ def _babel_table() -> _Table:
             top = votes[key].most_common(1)
             if top and top[0][1] * 3 >= 2 * sum(votes[key].values()):
                 default[key] = top[0][0]
+    unit_words = {_key(w) for w in _UNIT_WORDS}
     sure = frozenset(k for k, c in default.items()
-                     if votes[k][c] * 5 >= 4 * sum(votes[k].values()) > 0)
+                     if votes[k][c] * 5 >= 4 * sum(votes[k].values()) > 0 and k not in unit_words)
     return _Table({k: frozenset(v) for k, v in cands.items()}, default, sure, max(map(len, cands)),
                   {k: frozenset(v) for k, v in letters.items()}, frozenset(nouns - others))
 
@@ -703,9 +727,60 @@ def _mark_of_tokens(tokens: list[str], readings: list[tuple[str, bool]]) -> str 
     marks: set[str | None] = set()
     table = _table()
     for tok, (code, assumed) in zip(tokens, readings):
+        if _east_asian_word(tok):
+            # "1,200元", "1,200卢布": a Chinese (Japanese, Korean) word, written with the
+            # numbers of its language (every zh, ja, ko locale writes "."), whichever
+            # currency it names (Macau's Portuguese "," and Russia's "," aside)
+            marks.add(_east_asian_mark())
+            continue
         codes = table.candidates.get(_key(tok), ()) if assumed else (code,)
         marks.update(decimal_mark_of_currency(c) for c in codes or (code,))
     return marks.pop() if len(marks) == 1 else None
+
+
+@functools.cache
+def _unit_word_keys() -> frozenset[str]:
+    return frozenset(_key(w) for w in _UNIT_WORDS)
+
+
+def _east_asian_word(token: str) -> bool:
+    """Whether a currency word is written in Chinese characters, kana or Hangul only."""
+    letters = [ch for ch in _nfkc(token) if ch.isalpha()]
+    return bool(letters) and all(unicodedata.name(ch, "").startswith(("CJK", "HIRAGANA", "KATAKANA", "HANGUL"))
+                                 for ch in letters)
+
+
+@functools.cache
+def _east_asian_mark() -> str | None:
+    """The decimal mark every CLDR Chinese, Japanese and Korean locale writes (babel), else None."""
+    from babel.localedata import locale_identifiers
+    return _agreed_mark(i for i in locale_identifiers() if i.split("_")[0] in ("zh", "ja", "ko"))
+
+
+def is_unit_word(token: str) -> bool:
+    """Whether `token` is the yuan's unit word ("元", "圆", "圓", "yuan": _UNIT_WORDS),
+    which CNY, TWD, HKD and MOP all write."""
+    return _key(token) in _unit_word_keys()
+
+
+def word_mark(value: object) -> str | None:
+    """The decimal mark of an amount whose currency is written as a Chinese, Japanese or
+    Korean word ("1,200元", "1,200美元", "1,200卢布"): the mark those languages write
+    numbers with, whichever currency the word names; None for any other value."""
+    if not isinstance(value, str):
+        return None
+    text = _nfkc(value)
+    table = _table()
+    core = text.strip().lstrip("+-( ").rstrip(")- ")
+    tok = table.suffix(core) or table.prefix(core)
+    if not tok:
+        return None
+    if _east_asian_word(tok):
+        return _east_asian_mark()
+    if is_unit_word(tok):           # "1,200 yuan": the mark every one of its currencies' homes writes
+        marks = {decimal_mark_at_home(code) for code in _UNIT_WORDS[_key(tok)]}
+        return marks.pop() if len(marks) == 1 else None
+    return None
 
 
 def names_currency(token: str) -> bool:

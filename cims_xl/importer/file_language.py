@@ -132,7 +132,17 @@ class LanguageVerdict:
         if self.language is None or self.mixed or self.language not in LANGUAGES:
             return None
         hits = _home_currencies(self.language) & set(codes)
-        return next(iter(hits)) if len(hits) == 1 else None
+        if len(hits) != 1 or self.candidates(codes) != hits:
+            return None         # "元" in traditional Chinese: TWD, HKD or MOP (Taiwan, Hong Kong, Macau)
+        return next(iter(hits))
+
+    def candidates(self, codes: Iterable[str]) -> frozenset[str]:
+        """The currencies among `codes` legal tender in a country where the language is
+        official (home_regions: traditional Chinese -> TW, HK, MO -> TWD, HKD, MOP), else
+        empty (no language, mixed evidence, or none of them)."""
+        if self.language is None or self.mixed or self.language not in LANGUAGES:
+            return frozenset()
+        return _region_currencies(self.language) & frozenset(codes)
 
     def describe(self) -> str:
         """"Japanese: kana in the headings or text (e.g. 'ステータス'); …" for the summary."""
@@ -152,6 +162,15 @@ def _home_currencies(language: str) -> frozenset[str]:
     if not territory:
         return frozenset()
     return frozenset(get_territory_currencies(territory, tender=True))
+
+
+@functools.lru_cache(maxsize=8)
+def _region_currencies(language: str) -> frozenset[str]:
+    """The currencies legal tender in every country where `language` is official (CLDR)."""
+    from babel.numbers import get_territory_currencies
+
+    return frozenset(code for territory in home_regions(language)
+                     for code in get_territory_currencies(territory, tender=True))
 
 
 @functools.lru_cache(maxsize=8)

@@ -521,7 +521,21 @@ def settle_bare_symbols(named: _CurrencyEvidence, given: str | None,
             continue                          # --currency: the plan's prefer has it
         others = sorted(named.found & (set(codes) | money.written_alike(symbol)))
         by_language = file_language.settles(codes)
-        if by_language and (code := named.language.currency_for(codes)) and set(others) <= {code}:
+        # "元" (money._UNIT_WORDS) is written alike for CNY, TWD, HKD and MOP: the store's
+        # currency, when it is one of them and the file's language does not point elsewhere
+        # (a traditional-Chinese file in a CNY store), settles it before the language does
+        unit_store = money.is_unit_word(symbol) and bool(store) and store in codes
+        if unit_store and set(others) <= {store} and store in (named.language.candidates(codes) or codes):
+            prefer.add(store)
+            inferences.append({"what": f"currency of '{symbol}' in '{header}'", "decided": store,
+                               "evidence": f"the store's currency, one of the currencies '{symbol}' is the unit of "
+                                           f"({', '.join(codes)})" + (f"; the file is written in "
+                                                                      f"{named.language.describe()}"
+                                                                      if named.language.candidates(codes) else "")
+                                           + " (--currency CODE says otherwise)"})
+            continue
+        if by_language and not unit_store and (code := named.language.currency_for(codes)) \
+                and set(others) <= {code}:
             prefer.add(code)
             inferences.append({"what": f"currency of '{symbol}' in '{header}'", "decided": code,
                                "evidence": f"the file is written in {named.language.describe()} "
@@ -541,6 +555,15 @@ def settle_bare_symbols(named: _CurrencyEvidence, given: str | None,
             language_note = ("; the file's language does not say which: "
                              + "; ".join(named.language.evidence))
             stops.append((header, symbol, examples, tuple(codes), others))
+            continue
+        spoken = named.language.candidates(codes) if by_language else frozenset()
+        if spoken and store not in spoken and set(others) <= spoken:
+            # "1,200元" under traditional-Chinese headings in a CNY store: the file's language
+            # says Taiwan, Hong Kong or Macau, the store says mainland China; neither is taken
+            language_note = (f"; the file is written in {named.language.describe()}, whose countries use "
+                             f"{', '.join(sorted(spoken))}" + (f", not the store's {store}" if store else ""))
+            stops.append((header, symbol, examples, tuple(sorted(spoken)) + tuple(sorted(set(codes) - spoken)),
+                          others))
             continue
         if store and store in codes and set(others) <= {store}:
             prefer.add(store)
