@@ -116,18 +116,18 @@ _LOCAL_WORDS: dict[str, tuple[str, ...]] = {
     # The currency's own noun in English, where CLDR's English name is "Japanese Yen",
     # "Chinese Yuan", "Renminbi" in its display names (Bank of Japan, People's Bank of
     # China write "yen", "yuan", "RMB" in English text).
-    "yen": ("JPY",), "renminbi": ("CNY",),
+    "yen": ("JPY",), "yuan": ("CNY",), "renminbi": ("CNY",),
 }
 # The unit word of the yuan, which is the unit of four currencies: the renminbi (CNY),
 # the New Taiwan dollar (新台币, Central Bank of the Republic of China: "新臺幣 … 元"),
 # the Hong Kong dollar (港元) and the pataca (澳门元); 圆/圓 are its formal forms on the
-# banknotes of each, "yuan" its word in English text. An amount written "1,200元" is in
+# banknotes of each. (In English text "yuan" stays CNY: Taiwan's, Hong Kong's and Macau's
+# central banks write "NT$", "HK$", "MOP$" in English, never "yuan".) An amount written "1,200元" is in
 # one of them: the row's country, the file's language, the store's currency settle which,
 # else the import stops (run.settle_bare_symbols). Its house reading (a value read with
 # nothing else to go by, as "¥" is read CNY) is the first, said to be assumed.
 _UNIT_WORDS: dict[str, tuple[str, ...]] = {
     "元": ("CNY", "TWD", "HKD", "MOP"), "圆": ("CNY", "TWD", "HKD", "MOP"), "圓": ("CNY", "TWD", "HKD", "MOP"),
-    "yuan": ("CNY", "TWD"),
 }
 # Number words written after an amount, powers of ten: Chinese and Japanese 万/亿, Korean
 # 만 (10⁴) and 억 (10⁸); 千/천 (10³) alone ("5千", "5천원") or before another ("1.5천만원":
