@@ -47,6 +47,19 @@ ALL_LANGUAGES = LANGUAGES + SCRIPT_LANGUAGES
 NAMES = {JA: "Japanese", ZH_HANS: "Chinese (simplified)", ZH_HANT: "Chinese (traditional)", KO: "Korean",
          TH: "Thai", VI: "Vietnamese", HE: "Hebrew", EL: "Greek",
          CYRL: "Cyrillic (Russian, Ukrainian, Bulgarian, Serbian, Kazakh …)"}
+# languages written in Latin letters, told by their heading words (importer.heading_language):
+# their names are babel's, their currencies those of the countries where each is official
+LATIN_LANGUAGES = ("de", "fr", "es", "it", "pt", "pl", "nl", "cs", "sk", "hu", "ro", "hr", "sv", "da", "nb", "fi",
+                   "tr", "id", "ms")
+
+
+def _latin_names() -> dict[str, str]:
+    from babel import Locale
+    names = Locale("en").languages
+    return {lang: names.get(lang, lang) for lang in LATIN_LANGUAGES}
+
+
+NAMES.update(_latin_names())
 # the key of each language in CLDR's likely subtags (zh -> zh_Hans_CN)
 _LIKELY = {JA: "ja", ZH_HANS: "zh", ZH_HANT: "zh_Hant", KO: "ko"}
 # national encodings (Python codec names, codecs.lookup) -> the language they are made for
@@ -154,7 +167,7 @@ def _home_currencies(language: str) -> frozenset[str]:
     from babel.core import get_global
     from babel.numbers import get_territory_currencies
 
-    if language in SCRIPT_LANGUAGES:
+    if language in SCRIPT_LANGUAGES or language in LATIN_LANGUAGES:
         return frozenset(code for territory in _script_regions(language)
                          for code in get_territory_currencies(territory, tender=True))
     tag = get_global("likely_subtags").get(_LIKELY[language], "")
@@ -198,9 +211,12 @@ def _script_regions(language: str) -> frozenset[str]:
         keys = {k for k, tag in likely.items() if "_" not in k and tag.split("_")[1:2] == ["Cyrl"]}
     else:
         keys = {language}
+    # Spanish in Mexico, English in the United States: official in fact, not by law (CLDR
+    # "de_facto_official"), counted for the languages told by their heading words
+    statuses = ("official", "de_facto_official") if language in LATIN_LANGUAGES else ("official",)
     return frozenset(territory for territory, info in get_global("territory_languages").items()
                      if len(territory) == 2 and territory.isalpha()
-                     and any((info.get(k) or {}).get("official_status") == "official" for k in keys))
+                     and any((info.get(k) or {}).get("official_status") in statuses for k in keys))
 
 
 @functools.lru_cache(maxsize=16)

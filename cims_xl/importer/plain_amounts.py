@@ -49,7 +49,7 @@ from typing import NamedTuple
 
 from ..domain import money
 from .errors import ImportRefused
-from .file_language import NAMES, SCRIPT_LANGUAGES, LanguageVerdict, first_currency, home_currencies
+from .file_language import LATIN_LANGUAGES, NAMES, SCRIPT_LANGUAGES, LanguageVerdict, first_currency, home_currencies
 from .row_currency import by_country, row_country
 
 EXAMPLES = 3
@@ -312,7 +312,7 @@ class PlainAmounts:
         header, rows = self._bare_rows(loose, loose_examples)
         bare = sum(loose.values())
         if store in homes:
-            if len(homes) > 1 or language.language in SCRIPT_LANGUAGES:
+            if len(homes) > 1 or language.language in SCRIPT_LANGUAGES or language.language in LATIN_LANGUAGES:
                 lines.append({"what": "currency of amounts written without one",
                               "decided": f"{store} (the store's)",
                               "evidence": f"{bare} amount(s) name no currency ('{header}' {rows}); the file is "

@@ -39,7 +39,7 @@ from . import swapped_columns
 from . import (discount_reading, amount_notes, calendar_evidence, compact_dates, unix_times, file_language, ledger_marks, net_gross, paid_amount, parallel, plan, refunds,
                side_tables, continued_rows,
                row_currency, shop_orders, tag_columns)
-from . import activity_status, merged_rows, scan_split, status_heading, template_rows
+from . import activity_status, heading_language, merged_rows, scan_split, status_heading, template_rows
 from .fallback_columns import Fallbacks
 from . import group_header, group_headings, header_evidence, own_columns, sheet_choice, time_columns
 from .collector import bounded_garbage, collector_paused
@@ -304,6 +304,8 @@ class _CurrencyEvidence:
         self.language: file_language.LanguageVerdict = file_language.LanguageVerdict()
         # ... as its encoding, headings and dates alone say (the writer's, not the customers')
         self.origin: file_language.LanguageVerdict = file_language.LanguageVerdict()
+        # ... as its headings' words say, for a file headed in Latin letters (heading_language)
+        self.latin: file_language.LanguageVerdict | None = None
 
     def add(self, values: list) -> None:
         n = len(values)
@@ -587,7 +589,12 @@ def _writers_language(named: _CurrencyEvidence | None) -> file_language.Language
     """The file's language when the writer's own evidence (encoding, headings, dates'
     calendars) says it and the whole file agrees: evidence for its bare amounts'
     currency (plain_amounts). Customers' names in another script alone are not."""
-    if named is None or named.origin.language is None or named.origin.language != named.language.language:
+    if named is None:
+        return None
+    if named.origin.language is None and not named.origin.mixed and named.language.language is None \
+            and not named.language.mixed:
+        return named.latin          # headings in German, French, Polish … (heading_language)
+    if named.origin.language is None or named.origin.language != named.language.language:
         return None
     return named.language
 
@@ -1421,6 +1428,8 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     named.given = (values_given or {}).get("currency", {})
     rates = paid_amount.RateCheck.of(table.headers, mapping.columns, table.columns) if named.active else None
     language = file_language.LanguageEvidence(src.encoding, table.headers) if named.active else None
+    if named.active:
+        named.latin = heading_language.latin_verdict(table.headers)
     plain = (PlainAmounts(named.money, named.code, named.headed, named.countries, named.headed_signs)
              if named.active else None)
     yen_cols = (frozenset(col for col, nev in numbers.items() if kinds.get(nev.target) == "money")
