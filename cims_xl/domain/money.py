@@ -1316,12 +1316,71 @@ def _scientific(text: str, decimal: str | None) -> Decimal | None:
     return number
 
 
+# Number words of Chinese, Japanese and Korean inside an amount: ten, hundred, thousand
+# (a section's places) and 10⁴, 10⁸ (the myriads, each closing a section)
+_SMALL_UNITS = {"十": 1, "拾": 1, "십": 1, "百": 2, "佰": 2, "백": 2, "千": 3, "仟": 3, "천": 3}
+_BIG_UNITS = {"万": 4, "萬": 4, "만": 4, "亿": 8, "億": 8, "억": 8}
+_GROUP = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)?\s*([十拾십百佰백千仟천万萬만亿億억])\s*")
+_WORDED = re.compile(r"^(?P<head>[^\d]*?)(?P<body>\d[\d.,\s十拾십百佰백千仟천万萬만亿億억]*?)(?P<last>\d+)?"
+                     r"(?P<tail>[^\d十拾십百佰백千仟천万萬만亿億억]*)$")
+
+
+def _worded_number(text: str) -> str:
+    """`text` with an amount written in number words of several parts ("1万2千円",
+    "1만2천원", "12万3千4百元", "3억 5천만원") as its digits ("12000円"); other text,
+    and one number with one word ("5千", "1.5万"), as it is (read by _read_text's
+    multiplier). Parts out of order ("2千3万") are no amount: ValueError."""
+    m = _WORDED.match(text)
+    if m is None:
+        return text
+    body, last = m["body"], m["last"]
+    groups = []
+    at = 0
+    while at < len(body):
+        g = _GROUP.match(body, at)
+        if g is None or g.end() == at:
+            return text
+        groups.append((g.group(1), g.group(2)))
+        at = g.end()
+    if len(groups) + (1 if last else 0) < 2:
+        return text                      # "5千": one number, one word
+    total, section = Decimal(0), Decimal(0)
+    big_before, small_before = 99, 99
+    for number, unit in groups:
+        value = Decimal(number.replace(",", "")) if number else None
+        if unit in _SMALL_UNITS:
+            power = _SMALL_UNITS[unit]
+            if power >= small_before:
+                raise ValueError(nz._problem("not an amount: its number words are out of order", text))
+            small_before = power
+            section += (value if value is not None else Decimal(1)) * (10 ** power)
+        else:
+            power = _BIG_UNITS[unit]
+            if power >= big_before or (value is None and section == 0) or (value is not None and section):
+                # "2千3万": 2,003万 or 2,300万 ("2千3百万")? never guessed
+                raise ValueError(nz._problem("not an amount: its number words are out of order", text))
+            big_before, small_before = power, 99
+            total += (section + (value or 0)) * (10 ** power)
+            section = Decimal(0)
+    if last:
+        places = small_before if small_before != 99 else big_before
+        if len(last) != places:
+            # "1万5" (15,000 said short, or 10,005?), "1万2千5" (12,500 or 12,005?): never guessed
+            raise ValueError(nz._problem("not an amount: the digits after its last number word do not say "
+                                         "their place; write the whole number", text))
+        section += Decimal(last)
+    total += section
+    if total != total.to_integral_value():
+        return text
+    return f"{m['head']}{int(total)}{m['tail']}"
+
+
 def _compound_words(text: str) -> str:
     """`text` with a compound amount in number words ("3억 5천만원", "1亿2000万元") written
     as its digits ("350000000원"); other text as it is."""
     m = _COMPOUND.match(text)
     if m is None or any(ch.isdigit() for ch in m["head"]):
-        return text
+        return _worded_number(text)
     power = 0
     if m["unit"]:
         power = 4 + (_MULTIPLIER_HEADS[m["unit"][0]] if len(m["unit"]) == 2 else 0)

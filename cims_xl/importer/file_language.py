@@ -232,6 +232,18 @@ def first_currency(language: str) -> str | None:
     return codes[0] if codes else None
 
 
+@functools.lru_cache(maxsize=1)
+def english_currencies() -> frozenset[str]:
+    """The currencies legal tender where English is official (CLDR, babel): USD, GBP, EUR (IE) …"""
+    from babel.core import get_global
+    from babel.numbers import get_territory_currencies
+
+    return frozenset(code for territory, info in get_global("territory_languages").items()
+                     if len(territory) == 2 and territory.isalpha()
+                     and (info.get("en") or {}).get("official_status") in ("official", "de_facto_official")
+                     for code in get_territory_currencies(territory, tender=True))
+
+
 def home_currencies(language: str) -> frozenset[str]:
     """The currencies legal tender in `language`'s usual country (CLDR: ja -> JPY,
     zh_Hans -> CNY, zh_Hant -> TWD, ko -> KRW)."""

@@ -1444,7 +1444,9 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     if marks_by_values:
         marks_at, late_marks = _marks_by_values(src, table, mapping, header_number, first_rows)
     marked_amounts = frozenset(col for col, nev in numbers.items() if nev.target == "amount")
-    notes = amount_notes.AmountNotes(money_cols, currency)
+    notes = amount_notes.AmountNotes(money_cols, currency,
+                                     named.latin.language if named.active and named.latin is not None else
+                                     heading_language.latin_verdict(table.headers).language)
     yearless = yearless_dates.YearlessDates(
         {table.columns[j]: c.header for j, c in enumerate(mapping.columns)
          if kinds.get(c.target) in ("date", "datetime")}, year)
