@@ -1111,7 +1111,8 @@ def three_decimal_reading(value: object, currency: str | None = None, *,
     """The one reading of text whose one separator stands before exactly three digits
     ("1.235", "BHD 1,235") when the amount is in a currency of three decimals (ISO 4217
     minor unit 3: BHD, KWD, OMR, JOD, TND, IQD, LYD): a "." is the decimal mark (1.235
-    BHD, the currency's own fils) and a "," groups thousands (1,235 is 1235), as
+    BHD, the currency's own fils) and a "," groups thousands (1,235 is 1235) — the other
+    way round where the currency's home writes a decimal comma (TND, LYD) — as
     `whole_currency_reading` settles it for currencies without minor unit. The currency
     is the one the value names, else `currency` (the stated Currency). None when the
     text reads one way only, or its currency is not one of three decimals: read it with
@@ -1127,6 +1128,14 @@ def three_decimal_reading(value: object, currency: str | None = None, *,
     code = reading.currency or currency
     if not code or not has_minor_unit(code) or minor_units(code) != 3:
         return None
+    mark = decimal_mark_at_home(code)
+    if mark == ",":
+        # Tunisia and Libya write a decimal comma (CLDR ar_TN, fr_TN, ar_LY): "1,234 TND" is
+        # 1.234 dinars there, as an import of the same cell reads it (importer.evidence)
+        try:
+            return read_money(value, ",", prefer=prefer)
+        except ValueError:
+            return None
     return reading
 
 
