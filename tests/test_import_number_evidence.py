@@ -11,6 +11,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
+from cims_xl.services import settings
 from cims_xl.importer import AmbiguousNumbers, import_file
 from cims_xl.services import records
 
@@ -76,6 +77,7 @@ def test_a_point_file_reads_its_quantities_with_the_point_its_amounts_show(admin
 
 
 def test_an_amount_column_of_ambiguous_values_takes_the_mark_a_quantity_column_shows(admin, tmp_path):
+    settings.set_store_currency(admin, "EUR")  # fix26m: a German file's bare amounts stop in a CNY store; its store is in EUR
     # any number column is evidence, not only amounts: "1,5" items say comma
     path = tmp_path / "fr.csv"
     path.write_text("N° commande;Client;Date;Quantité;Montant\n"
@@ -130,6 +132,7 @@ def test_the_decimal_stop_says_what_each_option_makes_of_the_columns_own_value(a
 
 
 def test_a_point_grouped_column_shows_the_readings_of_its_own_value_and_comma_settles_it(admin, tmp_path):
+    settings.set_store_currency(admin, "EUR")  # fix26m: a German file's bare amounts stop in a CNY store; its store is in EUR
     path = tmp_path / "dots.csv"
     path.write_text("Bestellung;Kunde;Datum;Betrag\nB-1;Firma A;2024-03-05;1.500\nB-2;Firma B;2024-03-06;12.750\n",
                     encoding="utf-8")

@@ -95,7 +95,7 @@ def test_the_currency_a_cell_names_is_the_one_reading_it_gives(before, number, a
 def test_the_currency_a_cell_names_is_read_in_every_writing_of_amounts():
     cases = {"USD 1,200.00": "USD", "1.200,00 €": "EUR", "C$ 5": "CAD", "HK$12": "HKD",
              "$12,345.67": None, "¥300": None, "12,345.67": None, "USD abc": None, "": None,
-             "£99.00": "GBP", "300元": "CNY", "(US$ 1,000)": "USD", "1 2 3 $": None}
+             "£99.00": "GBP", "300元": None, "300人民币": "CNY", "(US$ 1,000)": "USD", "1 2 3 $": None}
     for value, code in cases.items():
         assert money.named_currency(value) == code == _direct(value), value
     assert money.named_currency(12.5) is None

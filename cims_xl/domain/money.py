@@ -57,9 +57,17 @@ __all__ = ["FALLBACK_CURRENCY", "MoneyReading", "CurrencyError", "ShownAmount", 
 # users were in mainland China); `cims init --currency` sets it for new stores.
 FALLBACK_CURRENCY = "CNY"
 _HOUSE_LOCALES = ("zh", "en")                  # resolve ambiguous symbols, in this order
-_NAME_LOCALES = ("en", "zh", "zh_Hant")
-_EVERYDAY = {"RMB": "CNY", "RMB¥": "CNY", "块": "CNY", "圆": "CNY", "美金": "USD", "円": "JPY",
-             "日圆": "JPY", "台币": "TWD", "港币": "HKD",
+# zh_Hant_HK: the names Hong Kong writes ("澳元" AUD, "紐西蘭元", "新加坡元"), which are
+# also the short names mainland banks use
+_NAME_LOCALES = ("en", "zh", "zh_Hant", "zh_Hant_HK")
+_EVERYDAY = {"RMB": "CNY", "RMB¥": "CNY", "块": "CNY", "美金": "USD", "円": "JPY",
+             "日圆": "JPY", "台币": "TWD", "港币": "HKD", "新臺幣": "TWD", "臺幣": "TWD",
+             # The short names of the China Foreign Exchange Trade System's RMB central
+             # parity and rate tables (中国外汇交易中心, chinamoney.com.cn: "加元/人民币",
+             # "新元", "卢布") where CLDR writes the long ones (加拿大元, 新加坡元, 俄罗斯卢布);
+             # 盧布 is 卢布's traditional form. (美元, 欧元, 日元, 港元, 英镑, 澳元, 新西兰元,
+             # 新加坡元, 瑞士法郎, 韩元, 新台币, 澳门元, 泰铢: CLDR zh / zh_Hant / zh_Hant_HK.)
+             "加元": "CAD", "新元": "SGD", "卢布": "RUB", "盧布": "RUB",
              # The Bank of Korea's unit word, written after amounts ("12,000원"); CLDR has
              # only "₩" and "대한민국 원". North Korea's won is a 원 too, but is not traded:
              # an amount in KPW writes its code.
@@ -109,6 +117,17 @@ _LOCAL_WORDS: dict[str, tuple[str, ...]] = {
     # "Chinese Yuan", "Renminbi" in its display names (Bank of Japan, People's Bank of
     # China write "yen", "yuan", "RMB" in English text).
     "yen": ("JPY",), "yuan": ("CNY",), "renminbi": ("CNY",),
+}
+# The unit word of the yuan, which is the unit of four currencies: the renminbi (CNY),
+# the New Taiwan dollar (新台币, Central Bank of the Republic of China: "新臺幣 … 元"),
+# the Hong Kong dollar (港元) and the pataca (澳门元); 圆/圓 are its formal forms on the
+# banknotes of each. (In English text "yuan" stays CNY: Taiwan's, Hong Kong's and Macau's
+# central banks write "NT$", "HK$", "MOP$" in English, never "yuan".) An amount written "1,200元" is in
+# one of them: the row's country, the file's language, the store's currency settle which,
+# else the import stops (run.settle_bare_symbols). Its house reading (a value read with
+# nothing else to go by, as "¥" is read CNY) is the first, said to be assumed.
+_UNIT_WORDS: dict[str, tuple[str, ...]] = {
+    "元": ("CNY", "TWD", "HKD", "MOP"), "圆": ("CNY", "TWD", "HKD", "MOP"), "圓": ("CNY", "TWD", "HKD", "MOP"),
 }
 # Number words written after an amount, powers of ten: Chinese and Japanese 万/亿, Korean
 # 만 (10⁴) and 억 (10⁸); 千/천 (10³) alone ("5千", "5천원") or before another ("1.5천만원":
@@ -327,18 +346,22 @@ def _babel_table() -> _Table:
         cands[_key(word)] = {code}
     for word, codes in _LOCAL_WORDS.items():
         cands[_key(word)] |= set(codes)
+    for word, codes in _UNIT_WORDS.items():
+        cands[_key(word)] = set(codes)
     for code in _babel_codes():                # a code is only ever itself
         cands[code.casefold()] = {code}
     for head in list(shortened):
         both = shortened[head] | cands.get(head.rstrip("."), set()) | cands.get(head.rstrip(".") + ".", set())
         cands[head] = cands[head] | both
     # (a noun that is an everyday word or a code too is read as those are)
-    others = ({_key(w) for w in _EVERYDAY} | {_key(w) for w in _LOCAL_WORDS}
+    others = ({_key(w) for w in _EVERYDAY} | {_key(w) for w in _LOCAL_WORDS} | {_key(w) for w in _UNIT_WORDS}
               | {c.casefold() for c in _babel_codes()})
     default: dict[str, str] = {}
     house = [localedata.load(i)["currency_symbols"] for i in _HOUSE_LOCALES]
+    for word, codes in _UNIT_WORDS.items():
+        default[_key(word)] = codes[0]       # the house reading, never sure (see _UNIT_WORDS)
     for key, codes in cands.items():
-        if len(codes) < 2 or key in shortened:
+        if len(codes) < 2 or key in shortened or key in default:
             continue                         # a shortened compound symbol is never settled by votes
         for symbols in house:
             hits = [c for c in sorted(codes) if _key(symbols.get(c, "")) == key]
@@ -349,8 +372,9 @@ def _babel_table() -> _Table:
             top = votes[key].most_common(1)
             if top and top[0][1] * 3 >= 2 * sum(votes[key].values()):
                 default[key] = top[0][0]
+    unit_words = {_key(w) for w in _UNIT_WORDS}
     sure = frozenset(k for k, c in default.items()
-                     if votes[k][c] * 5 >= 4 * sum(votes[k].values()) > 0)
+                     if votes[k][c] * 5 >= 4 * sum(votes[k].values()) > 0 and k not in unit_words)
     return _Table({k: frozenset(v) for k, v in cands.items()}, default, sure, max(map(len, cands)),
                   {k: frozenset(v) for k, v in letters.items()}, frozenset(nouns - others))
 
@@ -703,9 +727,60 @@ def _mark_of_tokens(tokens: list[str], readings: list[tuple[str, bool]]) -> str 
     marks: set[str | None] = set()
     table = _table()
     for tok, (code, assumed) in zip(tokens, readings):
+        if _east_asian_word(tok):
+            # "1,200元", "1,200卢布": a Chinese (Japanese, Korean) word, written with the
+            # numbers of its language (every zh, ja, ko locale writes "."), whichever
+            # currency it names (Macau's Portuguese "," and Russia's "," aside)
+            marks.add(_east_asian_mark())
+            continue
         codes = table.candidates.get(_key(tok), ()) if assumed else (code,)
         marks.update(decimal_mark_of_currency(c) for c in codes or (code,))
     return marks.pop() if len(marks) == 1 else None
+
+
+@functools.cache
+def _unit_word_keys() -> frozenset[str]:
+    return frozenset(_key(w) for w in _UNIT_WORDS)
+
+
+def _east_asian_word(token: str) -> bool:
+    """Whether a currency word is written in Chinese characters, kana or Hangul only."""
+    letters = [ch for ch in _nfkc(token) if ch.isalpha()]
+    return bool(letters) and all(unicodedata.name(ch, "").startswith(("CJK", "HIRAGANA", "KATAKANA", "HANGUL"))
+                                 for ch in letters)
+
+
+@functools.cache
+def _east_asian_mark() -> str | None:
+    """The decimal mark every CLDR Chinese, Japanese and Korean locale writes (babel), else None."""
+    from babel.localedata import locale_identifiers
+    return _agreed_mark(i for i in locale_identifiers() if i.split("_")[0] in ("zh", "ja", "ko"))
+
+
+def is_unit_word(token: str) -> bool:
+    """Whether `token` is the yuan's unit word ("元", "圆", "圓", "yuan": _UNIT_WORDS),
+    which CNY, TWD, HKD and MOP all write."""
+    return _key(token) in _unit_word_keys()
+
+
+def word_mark(value: object) -> str | None:
+    """The decimal mark of an amount whose currency is written as a Chinese, Japanese or
+    Korean word ("1,200元", "1,200美元", "1,200卢布"): the mark those languages write
+    numbers with, whichever currency the word names; None for any other value."""
+    if not isinstance(value, str):
+        return None
+    text = _nfkc(value)
+    table = _table()
+    core = text.strip().lstrip("+-( ").rstrip(")- ")
+    tok = table.suffix(core) or table.prefix(core)
+    if not tok:
+        return None
+    if _east_asian_word(tok):
+        return _east_asian_mark()
+    if is_unit_word(tok):           # "1,200 yuan": the mark every one of its currencies' homes writes
+        marks = {decimal_mark_at_home(code) for code in _UNIT_WORDS[_key(tok)]}
+        return marks.pop() if len(marks) == 1 else None
+    return None
 
 
 def names_currency(token: str) -> bool:
@@ -1036,7 +1111,8 @@ def three_decimal_reading(value: object, currency: str | None = None, *,
     """The one reading of text whose one separator stands before exactly three digits
     ("1.235", "BHD 1,235") when the amount is in a currency of three decimals (ISO 4217
     minor unit 3: BHD, KWD, OMR, JOD, TND, IQD, LYD): a "." is the decimal mark (1.235
-    BHD, the currency's own fils) and a "," groups thousands (1,235 is 1235), as
+    BHD, the currency's own fils) and a "," groups thousands (1,235 is 1235) — the other
+    way round where the currency's home writes a decimal comma (TND, LYD) — as
     `whole_currency_reading` settles it for currencies without minor unit. The currency
     is the one the value names, else `currency` (the stated Currency). None when the
     text reads one way only, or its currency is not one of three decimals: read it with
@@ -1052,6 +1128,14 @@ def three_decimal_reading(value: object, currency: str | None = None, *,
     code = reading.currency or currency
     if not code or not has_minor_unit(code) or minor_units(code) != 3:
         return None
+    mark = decimal_mark_at_home(code)
+    if mark == ",":
+        # Tunisia and Libya write a decimal comma (CLDR ar_TN, fr_TN, ar_LY): "1,234 TND" is
+        # 1.234 dinars there, as an import of the same cell reads it (importer.evidence)
+        try:
+            return read_money(value, ",", prefer=prefer)
+        except ValueError:
+            return None
     return reading
 
 
@@ -1241,12 +1325,71 @@ def _scientific(text: str, decimal: str | None) -> Decimal | None:
     return number
 
 
+# Number words of Chinese, Japanese and Korean inside an amount: ten, hundred, thousand
+# (a section's places) and 10⁴, 10⁸ (the myriads, each closing a section)
+_SMALL_UNITS = {"十": 1, "拾": 1, "십": 1, "百": 2, "佰": 2, "백": 2, "千": 3, "仟": 3, "천": 3}
+_BIG_UNITS = {"万": 4, "萬": 4, "만": 4, "亿": 8, "億": 8, "억": 8}
+_GROUP = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)?\s*([十拾십百佰백千仟천万萬만亿億억])\s*")
+_WORDED = re.compile(r"^(?P<head>[^\d]*?)(?P<body>\d[\d.,\s十拾십百佰백千仟천万萬만亿億억]*?)(?P<last>\d+)?"
+                     r"(?P<tail>[^\d十拾십百佰백千仟천万萬만亿億억]*)$")
+
+
+def _worded_number(text: str) -> str:
+    """`text` with an amount written in number words of several parts ("1万2千円",
+    "1만2천원", "12万3千4百元", "3억 5천만원") as its digits ("12000円"); other text,
+    and one number with one word ("5千", "1.5万"), as it is (read by _read_text's
+    multiplier). Parts out of order ("2千3万") are no amount: ValueError."""
+    m = _WORDED.match(text)
+    if m is None:
+        return text
+    body, last = m["body"], m["last"]
+    groups = []
+    at = 0
+    while at < len(body):
+        g = _GROUP.match(body, at)
+        if g is None or g.end() == at:
+            return text
+        groups.append((g.group(1), g.group(2)))
+        at = g.end()
+    if len(groups) + (1 if last else 0) < 2:
+        return text                      # "5千": one number, one word
+    total, section = Decimal(0), Decimal(0)
+    big_before, small_before = 99, 99
+    for number, unit in groups:
+        value = Decimal(number.replace(",", "")) if number else None
+        if unit in _SMALL_UNITS:
+            power = _SMALL_UNITS[unit]
+            if power >= small_before:
+                raise ValueError(nz._problem("not an amount: its number words are out of order", text))
+            small_before = power
+            section += (value if value is not None else Decimal(1)) * (10 ** power)
+        else:
+            power = _BIG_UNITS[unit]
+            if power >= big_before or (value is None and section == 0) or (value is not None and section):
+                # "2千3万": 2,003万 or 2,300万 ("2千3百万")? never guessed
+                raise ValueError(nz._problem("not an amount: its number words are out of order", text))
+            big_before, small_before = power, 99
+            total += (section + (value or 0)) * (10 ** power)
+            section = Decimal(0)
+    if last:
+        places = small_before if small_before != 99 else big_before
+        if len(last) != places:
+            # "1万5" (15,000 said short, or 10,005?), "1万2千5" (12,500 or 12,005?): never guessed
+            raise ValueError(nz._problem("not an amount: the digits after its last number word do not say "
+                                         "their place; write the whole number", text))
+        section += Decimal(last)
+    total += section
+    if total != total.to_integral_value():
+        return text
+    return f"{m['head']}{int(total)}{m['tail']}"
+
+
 def _compound_words(text: str) -> str:
     """`text` with a compound amount in number words ("3억 5천만원", "1亿2000万元") written
     as its digits ("350000000원"); other text as it is."""
     m = _COMPOUND.match(text)
     if m is None or any(ch.isdigit() for ch in m["head"]):
-        return text
+        return _worded_number(text)
     power = 0
     if m["unit"]:
         power = 4 + (_MULTIPLIER_HEADS[m["unit"][0]] if len(m["unit"]) == 2 else 0)

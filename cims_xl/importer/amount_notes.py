@@ -38,7 +38,7 @@ _SUFFIXES = {"k": "千", "K": "千", "Tsd.": "千", "Tsd": "千", "tsd.": "千",
 # "3 Millionen", "1,2 milliard", "R$ 2 milhões"): CLDR's long decimal format patterns
 # (babel locale.decimal_formats['long']: "0 thousand", "0 million", "0 Millionen",
 # "0 milliard", "0 milhões", "0 lakh", "0 crore") and the common short forms (mln, lac)
-_SPELLED = {**{w: "千" for w in ("thousand", "thousands", "tausend")},
+_SPELLED = {**{w: "千" for w in ("thousand", "thousands", "tausend", "mil")},
             **{w: "百万" for w in ("million", "millions", "mln", "mio", "mio.", "millionen", "millió", "milhão",
                                    "milhões", "millón", "millones", "milione", "milioni", "miljoen", "miljoner",
                                    "miljoona", "miljonen", "milioane", "milionów", "miliony")},
@@ -48,6 +48,11 @@ _SPELLED = {**{w: "千" for w in ("thousand", "thousands", "tausend")},
             **{w: "千万" for w in ("crore", "crores")}}
 # "50L": L is lakh only in an Indian file (rupees); elsewhere it may be litres
 _LAKH_LETTER = "L"
+# "15 mil", "2,5 mil": thousand in Spanish and Portuguese (mil = 1,000; CLDR es, pt
+# "0 mil"), but "$15 mil" is English shorthand for million: read only where the file is
+# Spanish or Portuguese (its headings, or the currency of its amounts: _mil_languages)
+_MIL = "mil"
+_MIL_LANGUAGES = ("es", "pt")
 _WORDS = {"千": "thousands", "百万": "millions", "十亿": "billions", "十万": "lakhs (100,000)",
           "千万": "crores (10,000,000)"}
 _SUFFIX = re.compile(
@@ -150,9 +155,12 @@ class AmountNotes:
     """The magnitude suffixes and tax notes of an import's amount columns (`columns`:
     file column -> heading)."""
 
-    def __init__(self, columns: dict[int, str], currency: str | None = None):
+    def __init__(self, columns: dict[int, str], currency: str | None = None, language: str | None = None):
         self.columns = dict(columns)
         self.currency = currency        # the import's --currency, when given
+        self.language = language        # the language the file's headings are written in (heading_language)
+        self.mil: dict[int, list[str]] = {c: [] for c in columns}      # "15 mil" examples
+        self.mil_rows: dict[int, int] = {c: 0 for c in columns}
         self.lakh_letter: dict[int, list[str]] = {c: [] for c in columns}    # "50L" examples
         self.lakh_letter_rows: dict[int, int] = {c: 0 for c in columns}
         self.rupees: dict[int, str] = {}       # a cell of the column naming rupees ("₹ 1.2 Cr", "Rs. 500")
@@ -196,6 +204,11 @@ class AmountNotes:
                     self.indian_rows[c] += 1
                     if len(self.indian[c]) < EXAMPLES:
                         self.indian[c].append(shown)
+                if mag[1].casefold() == _MIL:
+                    self._currency_seen(c, mag[0])          # "R$ 15 mil": the currency written with it
+                    self.mil_rows[c] += 1
+                    if len(self.mil[c]) < EXAMPLES:
+                        self.mil[c].append(shown)
                 if mag[1] == _LAKH_LETTER:
                     self.lakh_letter_rows[c] += 1
                     if len(self.lakh_letter[c]) < EXAMPLES:
@@ -220,7 +233,8 @@ class AmountNotes:
     def _currency_seen(self, c: int, text: str) -> None:
         """Note the currency `text` names, and a Korean number word written without one."""
         try:
-            reading = money.read_money(text)
+            # "$15 mil" with --currency MXN: the "$" is the given currency's
+            reading = money.read_money(text, prefer=(self.currency,) if self.currency else ())
         except ValueError:
             return
         if reading.currency:
@@ -264,6 +278,32 @@ class AmountNotes:
             "that is lakh (100,000), elsewhere it may be litres, and no cell of the column names rupees. "
             "Give --currency INR if they are lakh of rupees, or write the amounts in full (5000000 for 50L). "
             "Nothing was imported.")
+
+    def _mil(self, c: int, header: str) -> str:
+        """"15 mil" is 15,000 in a Spanish or Portuguese file; in English "mil" is short for
+        million. Read as thousand where the file's headings are Spanish or Portuguese, or
+        the currency of the column's amounts (or --currency) is legal tender only where
+        one of them is official (BRL, MXN, ARS …, CLDR via babel); else the import stops."""
+        from .file_language import english_currencies, home_currencies
+
+        ours = frozenset().union(*(home_currencies(lang) for lang in _MIL_LANGUAGES))
+        english = english_currencies()
+        if self.language in _MIL_LANGUAGES:
+            return f"; 'mil' read as thousand: the file's headings are {self.language_name()}"
+        codes = set(self.named[c]) | ({self.currency} if self.currency else set())
+        if codes and all(code in ours and code not in english for code in codes):
+            return f"; 'mil' read as thousand (Spanish, Portuguese): the amounts are in {', '.join(sorted(codes))}"
+        raise ImportRefused(
+            f"column '{header}' has amounts written with 'mil' after the number "
+            f"({', '.join(repr(e) for e in self.mil[c])}, {self.mil_rows[c]} cell(s)): in Spanish and Portuguese "
+            "that is thousand (15 mil = 15,000), in English shorthand million, and neither the file's headings nor "
+            "the amounts' currency say which language it is. Give --currency CODE when they are of a Spanish- or "
+            "Portuguese-speaking country's currency (e.g. --currency BRL, --currency MXN), or write the amounts "
+            "in full (15000 for 15 mil). Nothing was imported.")
+
+    def language_name(self) -> str:
+        from .heading_language import language_name
+        return language_name(self.language) if self.language else ""
 
     def _indian_rupees(self, c: int, header: str) -> dict | None:
         """"1.5 lakh", "2 crore" without a currency: India's number words, written of rupees;
@@ -318,10 +358,13 @@ class AmountNotes:
                 lakh_why = ""
                 if self.lakh_letter_rows[c]:
                     lakh_why = self._lakh_letter(c, header)
+                if self.mil_rows[c]:
+                    lakh_why += self._mil(c, header)
                 out.append({"what": f"magnitude suffixes in '{header}'",
                             "decided": f"{self.suffix_rows[c]} amount(s) read with their suffix: k/thousand = "
                                        "thousand, M/m/mn/MM/Mio./million = million, bn/B/Mrd./billion/milliard = "
-                                       "billion, lakh/lac/L = 100,000, crore = 10,000,000 (" + shown + ")",
+                                       "billion, lakh/lac/L = 100,000, crore = 10,000,000"
+                                       + (", mil = thousand" if self.mil_rows[c] else "") + " (" + shown + ")",
                             "evidence": "an amount column, and no cell of it writes a unit after its number"
                                         + lakh_why})
             if (won := self._korean_won(c, header)) is not None:

@@ -27,7 +27,7 @@ from functools import lru_cache
 
 from babel.numbers import get_currency_precision
 
-from ..domain.money import (not_one_amount, bare_symbol, check_currency, dash_cents, decimal_mark_at_home, has_minor_unit,
+from ..domain.money import (word_mark, not_one_amount, bare_symbol, check_currency, dash_cents, decimal_mark_at_home, has_minor_unit,
                             named_currency)
 from ..domain.normalize import SHARE_SIGNS
 from .errors import AmbiguousNumbers
@@ -229,7 +229,9 @@ class NumberEvidence:
             self.q_named = True
             self.home_codes.add(row_code)
             return
-        self.home_marks.add(decimal_mark_at_home(code) if code else None)
+        # "1,200元", "1,200卢布": a currency written as a Chinese (Japanese, Korean) word is
+        # written with those languages' numbers (money.word_mark), wherever it is legal tender
+        self.home_marks.add(word_mark(value) or (decimal_mark_at_home(code) if code else None))
         if code is not None:
             self.q_named = True
             self.home_codes.add(code)
@@ -253,7 +255,7 @@ class NumberEvidence:
             return
         self._form(value, None, code)
         self.home_marks.add((POINT if COMMA in value else COMMA) if _precision(code) == 0
-                            else decimal_mark_at_home(code))
+                            else word_mark(value) or decimal_mark_at_home(code))
         self.home_codes.add(code)
         self.q_named = True
         self.counts["?"] += 1

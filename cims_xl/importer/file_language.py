@@ -47,6 +47,19 @@ ALL_LANGUAGES = LANGUAGES + SCRIPT_LANGUAGES
 NAMES = {JA: "Japanese", ZH_HANS: "Chinese (simplified)", ZH_HANT: "Chinese (traditional)", KO: "Korean",
          TH: "Thai", VI: "Vietnamese", HE: "Hebrew", EL: "Greek",
          CYRL: "Cyrillic (Russian, Ukrainian, Bulgarian, Serbian, Kazakh …)"}
+# languages written in Latin letters, told by their heading words (importer.heading_language):
+# their names are babel's, their currencies those of the countries where each is official
+LATIN_LANGUAGES = ("de", "fr", "es", "it", "pt", "pl", "nl", "cs", "sk", "hu", "ro", "hr", "sv", "da", "nb", "fi",
+                   "tr", "id", "ms")
+
+
+def _latin_names() -> dict[str, str]:
+    from babel import Locale
+    names = Locale("en").languages
+    return {lang: names.get(lang, lang) for lang in LATIN_LANGUAGES}
+
+
+NAMES.update(_latin_names())
 # the key of each language in CLDR's likely subtags (zh -> zh_Hans_CN)
 _LIKELY = {JA: "ja", ZH_HANS: "zh", ZH_HANT: "zh_Hant", KO: "ko"}
 # national encodings (Python codec names, codecs.lookup) -> the language they are made for
@@ -132,7 +145,17 @@ class LanguageVerdict:
         if self.language is None or self.mixed or self.language not in LANGUAGES:
             return None
         hits = _home_currencies(self.language) & set(codes)
-        return next(iter(hits)) if len(hits) == 1 else None
+        if len(hits) != 1 or self.candidates(codes) != hits:
+            return None         # "元" in traditional Chinese: TWD, HKD or MOP (Taiwan, Hong Kong, Macau)
+        return next(iter(hits))
+
+    def candidates(self, codes: Iterable[str]) -> frozenset[str]:
+        """The currencies among `codes` legal tender in a country where the language is
+        official (home_regions: traditional Chinese -> TW, HK, MO -> TWD, HKD, MOP), else
+        empty (no language, mixed evidence, or none of them)."""
+        if self.language is None or self.mixed or self.language not in LANGUAGES:
+            return frozenset()
+        return _region_currencies(self.language) & frozenset(codes)
 
     def describe(self) -> str:
         """"Japanese: kana in the headings or text (e.g. 'ステータス'); …" for the summary."""
@@ -144,7 +167,7 @@ def _home_currencies(language: str) -> frozenset[str]:
     from babel.core import get_global
     from babel.numbers import get_territory_currencies
 
-    if language in SCRIPT_LANGUAGES:
+    if language in SCRIPT_LANGUAGES or language in LATIN_LANGUAGES:
         return frozenset(code for territory in _script_regions(language)
                          for code in get_territory_currencies(territory, tender=True))
     tag = get_global("likely_subtags").get(_LIKELY[language], "")
@@ -152,6 +175,15 @@ def _home_currencies(language: str) -> frozenset[str]:
     if not territory:
         return frozenset()
     return frozenset(get_territory_currencies(territory, tender=True))
+
+
+@functools.lru_cache(maxsize=8)
+def _region_currencies(language: str) -> frozenset[str]:
+    """The currencies legal tender in every country where `language` is official (CLDR)."""
+    from babel.numbers import get_territory_currencies
+
+    return frozenset(code for territory in home_regions(language)
+                     for code in get_territory_currencies(territory, tender=True))
 
 
 @functools.lru_cache(maxsize=8)
@@ -179,9 +211,12 @@ def _script_regions(language: str) -> frozenset[str]:
         keys = {k for k, tag in likely.items() if "_" not in k and tag.split("_")[1:2] == ["Cyrl"]}
     else:
         keys = {language}
+    # Spanish in Mexico, English in the United States: official in fact, not by law (CLDR
+    # "de_facto_official"), counted for the languages told by their heading words
+    statuses = ("official", "de_facto_official") if language in LATIN_LANGUAGES else ("official",)
     return frozenset(territory for territory, info in get_global("territory_languages").items()
                      if len(territory) == 2 and territory.isalpha()
-                     and any((info.get(k) or {}).get("official_status") == "official" for k in keys))
+                     and any((info.get(k) or {}).get("official_status") in statuses for k in keys))
 
 
 @functools.lru_cache(maxsize=16)
@@ -195,6 +230,18 @@ def first_currency(language: str) -> str | None:
     territory = tag.rsplit("_", 1)[-1] if tag.count("_") == 2 else None
     codes = get_territory_currencies(territory, tender=True) if territory else []
     return codes[0] if codes else None
+
+
+@functools.lru_cache(maxsize=1)
+def english_currencies() -> frozenset[str]:
+    """The currencies legal tender where English is official (CLDR, babel): USD, GBP, EUR (IE) …"""
+    from babel.core import get_global
+    from babel.numbers import get_territory_currencies
+
+    return frozenset(code for territory, info in get_global("territory_languages").items()
+                     if len(territory) == 2 and territory.isalpha()
+                     and (info.get("en") or {}).get("official_status") in ("official", "de_facto_official")
+                     for code in get_territory_currencies(territory, tender=True))
 
 
 def home_currencies(language: str) -> frozenset[str]:

@@ -23,8 +23,10 @@ another currency (file_language: a Japanese file, JPY, in a CNY store): the lang
 says where the file comes from, the store where the books are kept, and neither says
 which the amounts are in, so it stops naming --currency JPY and --currency CNY. A file
 headed in Thai, Vietnamese, Hebrew or Greek (THB, VND, ILS, EUR) or in Cyrillic (the
-currencies of every country writing it: RUB, UAH, BYN, KZT …) stops likewise; where the
-store's currency is one of the language's, the import goes on and the summary says so.
+currencies of every country writing it: RUB, UAH, BYN, KZT …) stops likewise, as does a
+file headed in German, French, Spanish, Italian, Portuguese, Polish, Dutch … (its headings'
+words: heading_language; never English); where the store's currency is one of the
+language's, the import goes on and the summary says so.
 
 A sign several currencies share counts as the currency the file's evidence reads it as
 (issue 14, cur20): "$1,200.00" beside a bare "350.00" is one file in dollars, so the bare
@@ -49,7 +51,7 @@ from typing import NamedTuple
 
 from ..domain import money
 from .errors import ImportRefused
-from .file_language import NAMES, SCRIPT_LANGUAGES, LanguageVerdict, first_currency, home_currencies
+from .file_language import LATIN_LANGUAGES, NAMES, SCRIPT_LANGUAGES, LanguageVerdict, first_currency, home_currencies
 from .row_currency import by_country, row_country
 
 EXAMPLES = 3
@@ -312,7 +314,7 @@ class PlainAmounts:
         header, rows = self._bare_rows(loose, loose_examples)
         bare = sum(loose.values())
         if store in homes:
-            if len(homes) > 1 or language.language in SCRIPT_LANGUAGES:
+            if len(homes) > 1 or language.language in SCRIPT_LANGUAGES or language.language in LATIN_LANGUAGES:
                 lines.append({"what": "currency of amounts written without one",
                               "decided": f"{store} (the store's)",
                               "evidence": f"{bare} amount(s) name no currency ('{header}' {rows}); the file is "

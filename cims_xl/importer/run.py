@@ -39,7 +39,7 @@ from . import swapped_columns
 from . import (discount_reading, amount_notes, calendar_evidence, compact_dates, unix_times, file_language, ledger_marks, net_gross, paid_amount, parallel, plan, refunds,
                side_tables, continued_rows,
                row_currency, shop_orders, tag_columns)
-from . import activity_status, merged_rows, scan_split, status_heading, template_rows
+from . import activity_status, heading_language, merged_rows, scan_split, status_heading, template_rows
 from .fallback_columns import Fallbacks
 from . import group_header, group_headings, header_evidence, own_columns, sheet_choice, time_columns
 from .collector import bounded_garbage, collector_paused
@@ -304,6 +304,8 @@ class _CurrencyEvidence:
         self.language: file_language.LanguageVerdict = file_language.LanguageVerdict()
         # ... as its encoding, headings and dates alone say (the writer's, not the customers')
         self.origin: file_language.LanguageVerdict = file_language.LanguageVerdict()
+        # ... as its headings' words say, for a file headed in Latin letters (heading_language)
+        self.latin: file_language.LanguageVerdict | None = None
 
     def add(self, values: list) -> None:
         n = len(values)
@@ -521,7 +523,21 @@ def settle_bare_symbols(named: _CurrencyEvidence, given: str | None,
             continue                          # --currency: the plan's prefer has it
         others = sorted(named.found & (set(codes) | money.written_alike(symbol)))
         by_language = file_language.settles(codes)
-        if by_language and (code := named.language.currency_for(codes)) and set(others) <= {code}:
+        # "元" (money._UNIT_WORDS) is written alike for CNY, TWD, HKD and MOP: the store's
+        # currency, when it is one of them and the file's language does not point elsewhere
+        # (a traditional-Chinese file in a CNY store), settles it before the language does
+        unit_store = money.is_unit_word(symbol) and bool(store) and store in codes
+        if unit_store and set(others) <= {store} and store in (named.language.candidates(codes) or codes):
+            prefer.add(store)
+            inferences.append({"what": f"currency of '{symbol}' in '{header}'", "decided": store,
+                               "evidence": f"the store's currency, one of the currencies '{symbol}' is the unit of "
+                                           f"({', '.join(codes)})" + (f"; the file is written in "
+                                                                      f"{named.language.describe()}"
+                                                                      if named.language.candidates(codes) else "")
+                                           + " (--currency CODE says otherwise)"})
+            continue
+        if by_language and not unit_store and (code := named.language.currency_for(codes)) \
+                and set(others) <= {code}:
             prefer.add(code)
             inferences.append({"what": f"currency of '{symbol}' in '{header}'", "decided": code,
                                "evidence": f"the file is written in {named.language.describe()} "
@@ -541,6 +557,15 @@ def settle_bare_symbols(named: _CurrencyEvidence, given: str | None,
             language_note = ("; the file's language does not say which: "
                              + "; ".join(named.language.evidence))
             stops.append((header, symbol, examples, tuple(codes), others))
+            continue
+        spoken = named.language.candidates(codes) if by_language else frozenset()
+        if spoken and store not in spoken and set(others) <= spoken:
+            # "1,200元" under traditional-Chinese headings in a CNY store: the file's language
+            # says Taiwan, Hong Kong or Macau, the store says mainland China; neither is taken
+            language_note = (f"; the file is written in {named.language.describe()}, whose countries use "
+                             f"{', '.join(sorted(spoken))}" + (f", not the store's {store}" if store else ""))
+            stops.append((header, symbol, examples, tuple(sorted(spoken)) + tuple(sorted(set(codes) - spoken)),
+                          others))
             continue
         if store and store in codes and set(others) <= {store}:
             prefer.add(store)
@@ -564,7 +589,12 @@ def _writers_language(named: _CurrencyEvidence | None) -> file_language.Language
     """The file's language when the writer's own evidence (encoding, headings, dates'
     calendars) says it and the whole file agrees: evidence for its bare amounts'
     currency (plain_amounts). Customers' names in another script alone are not."""
-    if named is None or named.origin.language is None or named.origin.language != named.language.language:
+    if named is None:
+        return None
+    if named.origin.language is None and not named.origin.mixed and named.language.language is None \
+            and not named.language.mixed:
+        return named.latin          # headings in German, French, Polish … (heading_language)
+    if named.origin.language is None or named.origin.language != named.language.language:
         return None
     return named.language
 
@@ -1398,6 +1428,8 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     named.given = (values_given or {}).get("currency", {})
     rates = paid_amount.RateCheck.of(table.headers, mapping.columns, table.columns) if named.active else None
     language = file_language.LanguageEvidence(src.encoding, table.headers) if named.active else None
+    if named.active:
+        named.latin = heading_language.latin_verdict(table.headers)
     plain = (PlainAmounts(named.money, named.code, named.headed, named.countries, named.headed_signs)
              if named.active else None)
     yen_cols = (frozenset(col for col, nev in numbers.items() if kinds.get(nev.target) == "money")
@@ -1412,7 +1444,9 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     if marks_by_values:
         marks_at, late_marks = _marks_by_values(src, table, mapping, header_number, first_rows)
     marked_amounts = frozenset(col for col, nev in numbers.items() if nev.target == "amount")
-    notes = amount_notes.AmountNotes(money_cols, currency)
+    notes = amount_notes.AmountNotes(money_cols, currency,
+                                     named.latin.language if named.active and named.latin is not None else
+                                     heading_language.latin_verdict(table.headers).language)
     yearless = yearless_dates.YearlessDates(
         {table.columns[j]: c.header for j, c in enumerate(mapping.columns)
          if kinds.get(c.target) in ("date", "datetime")}, year)
