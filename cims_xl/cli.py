@@ -51,6 +51,9 @@ def _log_path() -> Path:
 def _plain(value: Any) -> Any:
     if isinstance(value, Decimal):
         return format(value, "f")
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        # JSON times are UTC ISO 8601 with "Z", whole seconds (as the report tables' rows)
+        return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     if isinstance(value, (dt.datetime, dt.date)):
         return value.isoformat()
     if isinstance(value, Path):

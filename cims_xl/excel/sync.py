@@ -27,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import re
 import stat
 import secrets
 from dataclasses import dataclass, field
@@ -415,8 +416,16 @@ def _uncomputed(layout: SheetLayout, row: SheetRow, headers: Iterable[str]) -> d
             for h in headers if isinstance(row.cells.get(h), Uncomputed)}
 
 
+# What a cell's ambiguous date asks for in an import (an order of the file's dates) is no
+# choice on a sheet: there, the date is typed year first or entered as a date cell.
+_ORDER_ASKED = re.compile(r"give the date order \((?:DMY, MDY or YMD|DMY or MDY)\) or write it as YYYY-MM-DD")
+_ON_A_SHEET = ("type it year first as YYYY-MM-DD (2026-04-03), or enter it as a date cell (Excel's date format "
+               "of your computer's region)")
+
+
 def _invalid(problems: Mapping[str, str]) -> Outcome:
     text = "; ".join(f"{h}: {r}" if h else r for h, r in problems.items())
+    text = _ORDER_ASKED.sub(_ON_A_SHEET, text)
     return Outcome(f"Invalid: {text}", bad=tuple(h for h in problems if h))
 
 
