@@ -1474,6 +1474,13 @@ def _entity_group(ent: Entity) -> click.Group:
 
                 _say_typed_by_name(app, legal_form(rec.get("name")))
             return
+        if ent.kind == "contact":
+            # the same person twice under one customer is refused, as on `contact add`
+            app.out.emit(records.update_contact(session, record_id, _with_customer_ref(session, changes),
+                                                allow_duplicate=allow, expected_version=expected_version,
+                                                context=_phone_hint(ent)))
+            _say_demoted(app, session)
+            return
         app.out.emit(records.update(session, record_id, _with_customer_ref(session, changes),
                                     expected_version=expected_version, context=_phone_hint(ent)))
         _say_demoted(app, session)
@@ -1481,6 +1488,9 @@ def _entity_group(ent: Entity) -> click.Group:
     if ent.kind == "customer":
         edit = click.option("--allow-duplicate", is_flag=True,
                             help="Change even when another customer has this email or phone.")(edit)
+    if ent.kind == "contact":
+        edit = click.option("--allow-duplicate", is_flag=True,
+                            help="Change even when another contact of the customer has this email or phone.")(edit)
 
     @group.command("delete", help=f"Delete {_a(ent.label)} (soft delete, audited).")
     @click.argument("record_id")

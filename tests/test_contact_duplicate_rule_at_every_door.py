@@ -77,3 +77,38 @@ def test_the_sheet_and_the_import_refuse_what_contact_add_refuses(admin, acme, t
     result = import_file(admin, path, kind="contacts", region="DE")
     assert (result.created, result.duplicates) == (0, 1)
     assert len(_contacts(admin, cid)) == 1
+
+
+@pytest.mark.parametrize("change", [{"email": "KARL.HUBER@gmail.com"}, {"mobile": "0151 23456789"}],
+                         ids=["email", "mobile"])
+def test_contact_edit_and_an_edited_contacts_row_refuse_becoming_the_same_person_again(admin, acme, run, tmp_path,
+                                                                                    change):
+    cid, first = acme
+    # (without an email of her own: a mobile with two people's emails is a number two people share)
+    eva = records.create(admin, "contact", {"name": "Eva Roth", "customer_id": cid})["id"]
+    (key, value), = change.items()
+    code, out, err = run("contact", "edit", eva, f"--{key}", value)
+    assert code != 0 and first in err and "--allow-duplicate" in err, out + err
+    assert records.get(admin, eva).get(key) is None
+    book = new_workbook(tmp_path / "contacts.xlsx")
+    sync.sync_file(admin, book, "refresh", sheets=["Contacts"])
+    with Editor(book, "Contacts") as ed:
+        ed.set(eva, key.title(), value)
+    sync.sync_file(admin, book, "save", sheets=["Contacts"])
+    row = next(r for r in table_rows(book, "Contacts") if r["ID"] == eva)
+    assert row["Status"].startswith(f"Duplicate of {first}"), row["Status"]
+    assert records.get(admin, eva).get(key) is None
+    code, out, err = run("contact", "edit", eva, f"--{key}", value, "--allow-duplicate")
+    assert code == 0, out + err
+
+
+def test_moving_a_contact_to_a_customer_that_has_this_person_is_refused_and_its_own_values_are_no_conflict(
+        admin, acme, run):
+    cid, first = acme
+    other = records.create(admin, "customer", {"name": "Beta AG", "country": "DE"})["id"]
+    twin = records.create_contact(admin, {**FIRST, "customer_id": other})["id"]
+    code, out, err = run("contact", "edit", twin, "--customer-id", cid)
+    assert code != 0 and first in err, out + err
+    assert records.get(admin, twin)["customer_id"] == other
+    code, out, err = run("contact", "edit", first, "--email", "Karl.Huber@gmail.com", "--title", "CFO")
+    assert code == 0, out + err

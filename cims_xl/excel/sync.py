@@ -883,6 +883,15 @@ def _apply(session, jobs: Sequence[SheetSave], progress: Progress | None, allow_
                             and (taken := _takes_anothers(session, ctx, record_id, changes)) is not None:
                         job.outcomes[index] = taken
                         continue
+                    if kind == "contact" and (said := records.contact_duplicate(session, record_id, changes)):
+                        # edited into another contact of its customer again: as `contact edit` refuses it
+                        bad = tuple(c.header for c in ctx.layout.field_columns
+                                    if c.key in changes and c.key in ("email", "phone", "mobile", "customer_id"))
+                        job.outcomes[index] = Outcome(
+                            "Duplicate of " + said.split(" is already", 1)[0] + ": not saved (" + said.split(
+                                "; nothing was", 1)[0] + "); change the cell back, or edit that contact's row "
+                            "instead", bad=bad)
+                        continue
                     rec = records._service_update_many(session, [(record_id, changes, version)],
                                                        token=records._SERVICE, action="update",
                                                        validated=True, context=ctx.validation)[0]

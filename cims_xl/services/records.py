@@ -350,6 +350,44 @@ def create_contact(session: Session, data: dict, *, allow_duplicate: bool = Fals
     return create(session, "contact", data, context=context)
 
 
+def contact_duplicate(session: Session, record_id: str, changes: dict, context: dict | None = None) -> str | None:
+    """The Conflict text when editing contact `record_id` with `changes` (an email, phone,
+    mobile or customer given) makes it another contact of the same customer again (the
+    rule of `create_contact`), else None. Its own values are never a conflict."""
+    from .sheet_rows import NewRowDuplicates
+
+    keys = ("email", "phone", "mobile", "customer_id")
+    if not any(changes.get(k) not in (None, "") for k in keys):
+        return None
+    ent = entity("contact")
+    rid = normalize_id(record_id)
+    current = session.store.fetch_record(ent, rid)
+    if current is None:
+        return None
+    given = {k: changes[k] for k in keys if k in changes}
+    clean = validate_record(ent, given, partial=True, context=for_update(_with_phone_region(session, context),
+                                                                        current))
+    if not any(clean.get(k) not in (None, "") and clean[k] != current.get(k) for k in clean):
+        return None
+    after = {**current, **clean}
+    dup = NewRowDuplicates(session, "contact", [after], itself=rid).find(after)
+    if dup is None:
+        return None
+    return (f"{dup.record_id} is already a contact of {after.get('customer_id')} with this {dup.how}; nothing was "
+            f"changed. Edit that contact (contact edit {dup.record_id}), or change it anyway with --allow-duplicate")
+
+
+def update_contact(session: Session, record_id: str, changes: dict, *, allow_duplicate: bool = False,
+                   expected_version: int | None = None, context: dict | None = None) -> dict:
+    """Change one contact (as `update`), unless it becomes another contact of its customer
+    again (`contact_duplicate`: Conflict) and `allow_duplicate` is not given."""
+    if not allow_duplicate:
+        session.ensure("update", "contact", record_id=normalize_id(record_id))
+        if (said := contact_duplicate(session, record_id, changes, context)) is not None:
+            raise Conflict(said)
+    return update(session, record_id, changes, expected_version=expected_version, context=context)
+
+
 def update_customer(session: Session, record_id: str, changes: dict, *, allow_duplicate: bool = False,
                     expected_version: int | None = None, context: dict | None = None) -> dict:
     """Change one customer (as `update`), unless the email, phone or mobile it is given
