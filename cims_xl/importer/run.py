@@ -3240,7 +3240,6 @@ class _SessionStore:
 
 # ----- the use case -----------------------------------------------------------------------
 
-@collector_paused
 def _refund_headers(ent: Entity, headers: list[str]) -> set[str]:
     """The columns of an amount refunded an order file's rows subtract (importer.refunds):
     no field takes them, but they are used, not left unmapped."""
@@ -3264,6 +3263,7 @@ def _not_refund_columns(ent: Entity, unmapped: list[str]) -> list[str]:
     return [h for h in unmapped if str(h) not in used]
 
 
+@collector_paused
 def import_file(session, path: str | Path, *, kind: str | None = None, sheet: str | int | None = None,
                 profile: str | None = None, **options) -> ImportResult:
     """Import a spreadsheet or CSV file; see `_import_file` for the options.
