@@ -364,6 +364,8 @@ def contact_duplicate(session: Session, record_id: str, changes: dict, context: 
     current = session.store.fetch_record(ent, rid)
     if current is None:
         return None
+    # Who may not change it learns nothing about who exists.
+    session.ensure("update", "contact", owner=_owner(session, ent, current), record_id=rid)
     given = {k: changes[k] for k in keys if k in changes}
     clean = validate_record(ent, given, partial=True, context=for_update(_with_phone_region(session, context),
                                                                         current))
@@ -382,7 +384,6 @@ def update_contact(session: Session, record_id: str, changes: dict, *, allow_dup
     """Change one contact (as `update`), unless it becomes another contact of its customer
     again (`contact_duplicate`: Conflict) and `allow_duplicate` is not given."""
     if not allow_duplicate:
-        session.ensure("update", "contact", record_id=normalize_id(record_id))
         if (said := contact_duplicate(session, record_id, changes, context)) is not None:
             raise Conflict(said)
     return update(session, record_id, changes, expected_version=expected_version, context=context)
