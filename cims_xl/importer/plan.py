@@ -2533,7 +2533,7 @@ class Planner:
                 state, _changes, what = refunds.refund_on_stored(refund, rec)
                 cur = refund.currency
                 if state == "apply":
-                    after = (f"it becomes Returned" if refund.what == "full"
+                    after = ("it becomes Returned" if refund.what == "full"
                              else f"it then stores the {refund.kept} {cur} kept")
                     what = (f"refund of {refund.total} {cur} not applied: {record_id} is stored with "
                             f"{rec.get('amount')} {rec.get('currency') or cur} {rec.get('status') or ''}".rstrip()
