@@ -51,6 +51,9 @@ def _log_path() -> Path:
 def _plain(value: Any) -> Any:
     if isinstance(value, Decimal):
         return format(value, "f")
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        # JSON times are UTC ISO 8601 with "Z", whole seconds (as the report tables' rows)
+        return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     if isinstance(value, (dt.datetime, dt.date)):
         return value.isoformat()
     if isinstance(value, Path):
@@ -1284,6 +1287,10 @@ def _say_demoted(app: App, session) -> None:
     for old, new in getattr(session, "demoted_primaries", []):
         app.out.message(f"{old} is no longer the primary contact: {new} is (one primary per customer)")
     session.demoted_primaries = []
+    for pid, cid, holder in getattr(session, "arrived_not_primary", []):
+        app.out.message(f"{pid} was its customer's primary contact: moved to {cid}, it is not {cid}'s primary; "
+                        f"{holder} stays (to change that: contact edit {pid} --is-primary yes)")
+    session.arrived_not_primary = []
 
 
 def _customer_ref(session, typed: str) -> str:
@@ -1382,7 +1389,13 @@ def _entity_group(ent: Entity) -> click.Group:
                                                  allow_duplicate=allow, context=_phone_hint(ent)))
             _say_typed_by_name(app, form)
             return
+        allow = values.pop("allow_duplicate", False)
         given = records.with_phone_extensions(ent.kind, _with_customer_ref(session, _given(values)))
+        if ent.kind == "contact":
+            # the same person twice under one customer is refused, as Save and the import do
+            app.out.emit(records.create_contact(session, given, allow_duplicate=allow, context=_phone_hint(ent)))
+            _say_demoted(app, session)
+            return
         logged_now = ent.kind == "interaction" and not given.get("occurred_at")
         if logged_now:
             # logged as it happens: its time is the time of logging, said so (never left unknown
@@ -1398,6 +1411,9 @@ def _entity_group(ent: Entity) -> click.Group:
     if ent.kind == "customer":
         add = click.option("--allow-duplicate", is_flag=True,
                            help="Add even when a customer with this email or phone exists.")(add)
+    if ent.kind == "contact":
+        add = click.option("--allow-duplicate", is_flag=True,
+                           help="Add even when a contact of this customer has this email or phone.")(add)
 
     @group.command("show", help=f"Show one {ent.label} by id.")
     @click.argument("record_id")
@@ -1458,6 +1474,13 @@ def _entity_group(ent: Entity) -> click.Group:
 
                 _say_typed_by_name(app, legal_form(rec.get("name")))
             return
+        if ent.kind == "contact":
+            # the same person twice under one customer is refused, as on `contact add`
+            app.out.emit(records.update_contact(session, record_id, _with_customer_ref(session, changes),
+                                                allow_duplicate=allow, expected_version=expected_version,
+                                                context=_phone_hint(ent)))
+            _say_demoted(app, session)
+            return
         app.out.emit(records.update(session, record_id, _with_customer_ref(session, changes),
                                     expected_version=expected_version, context=_phone_hint(ent)))
         _say_demoted(app, session)
@@ -1465,6 +1488,9 @@ def _entity_group(ent: Entity) -> click.Group:
     if ent.kind == "customer":
         edit = click.option("--allow-duplicate", is_flag=True,
                             help="Change even when another customer has this email or phone.")(edit)
+    if ent.kind == "contact":
+        edit = click.option("--allow-duplicate", is_flag=True,
+                            help="Change even when another contact of the customer has this email or phone.")(edit)
 
     @group.command("delete", help=f"Delete {_a(ent.label)} (soft delete, audited).")
     @click.argument("record_id")
@@ -1607,7 +1633,7 @@ def customer_merge(app: App, keep_id, drop_id):
     if app.out.fmt == "json":
         app.out.emit(result)
     else:
-        app.out.emit({k: v for k, v in result.items() if k != "same_email_contacts"})
+        app.out.emit({k: v for k, v in result.items() if k not in ("same_email_contacts", "primary_kept")})
     if result["moved_deleted"]:
         n = result["moved_deleted"]
         app.out.message(f"{n} of the {result['moved']} records moved {'is' if n == 1 else 'are'} deleted: moved too, "
@@ -1619,6 +1645,11 @@ def customer_merge(app: App, keep_id, drop_id):
         app.out.message(f"{result['merged']}'s {fields} differ from {result['kept']}'s: {result['kept']} keeps its "
                         f"own, and {result['merged']}'s are kept in {result['kept']}'s Notes (\"Merged from "
                         f"{result['merged']}: …\"); search and the duplicate check find {result['kept']} by them")
+    for moved in result.get("primary_kept") or ():
+        app.out.message(f"{moved['contact']} was {result['merged']}'s primary contact: it is now a contact of "
+                        f"{result['kept']}, not its primary; {moved['primary']} stays {result['kept']}'s primary "
+                        f"(to change that: contact edit {moved['contact']} --is-primary yes)")
+    session.arrived_not_primary = []
     for twin in result["same_email_contacts"]:
         shared = " (a role's mailbox several people share)" if twin["role_mailbox"] else ""
         app.out.message(f"{twin['contact']} has the email of {twin['same_email_as']}{shared}: both are now contacts "

@@ -81,7 +81,7 @@ def test_a_time_typed_at_the_command_line_is_shown_back_as_typed(run, monkeypatc
     code, out, err = run("--format", "json", "interaction", "add", "--customer-id", "C-000001",
                          "--kind", "Call", "--occurred-at", "2024-03-05 14:30")
     assert code == 0, err
-    assert json.loads(out)["occurred_at"] == "2024-03-05T06:30:00+00:00"
+    assert json.loads(out)["occurred_at"] == "2024-03-05T06:30:00Z"
     code, out, err = run("interaction", "list")
     assert "2024-03-05 14:30" in out and "Asia/Shanghai" in out
 
@@ -92,7 +92,7 @@ def test_a_ticket_time_typed_at_the_command_line_is_taken_in_the_display_zone(ru
     code, out, err = run("--format", "json", "ticket", "add", "--customer-id", "C-000001", "--subject", "Printer",
                          "--opened-at", "2024-03-05 09:00")
     assert code == 0, err
-    assert json.loads(out)["opened_at"] == "2024-03-05T12:00:00+00:00"
+    assert json.loads(out)["opened_at"] == "2024-03-05T12:00:00Z"
 
 
 @pytest.mark.parametrize("zone, value, words", [

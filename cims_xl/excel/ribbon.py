@@ -182,9 +182,9 @@ def save(book: WorkbookAdapter) -> str:
                                  keep_row_ids=book.save)
         maybe = counts.get("maybe_same", 0)
         if maybe and book.ui.confirm(
-                f"{maybe} new row(s) have the phone (or role mailbox) of another customer under another name: "
-                "it may be the same person (the Status column names the customer). Save them as new customers "
-                "anyway (Yes), or leave them unsaved to edit (No)?"):
+                f"{maybe} row(s) have the phone, email or role mailbox of another customer (new rows: under "
+                "another name, so it may be the same person; edited rows: a value that customer has). The Status "
+                "column names the customer. Save them anyway (Yes), or leave them unsaved to edit (No)?"):
             # the rows refused are still new: a second Save that allows them creates them
             again = sync.save_sheet(_session(), sheet, progress=book.ui.progress,
                                     before_commit=book.check_writable, keep_row_ids=book.save,

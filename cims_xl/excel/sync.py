@@ -27,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import re
 import stat
 import secrets
 from dataclasses import dataclass, field
@@ -36,7 +37,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from ..domain.legal_forms import company_by_name, typed_by_name_note
 from ..domain.models import DEFAULT_REGION, for_update, stored_fractions, validate_record
-from ..domain.schema import Entity
+from ..domain.schema import CUSTOMER, Entity
 from ..errors import CimsError, Conflict, NotFound, PermissionDenied, ValidationFailed
 from ..crashpoints import crash_point
 from ..services import records, sheet_rows
@@ -415,8 +416,16 @@ def _uncomputed(layout: SheetLayout, row: SheetRow, headers: Iterable[str]) -> d
             for h in headers if isinstance(row.cells.get(h), Uncomputed)}
 
 
+# What a cell's ambiguous date asks for in an import (an order of the file's dates) is no
+# choice on a sheet: there, the date is typed year first or entered as a date cell.
+_ORDER_ASKED = re.compile(r"give the date order \((?:DMY, MDY or YMD|DMY or MDY)\) or write it as YYYY-MM-DD")
+_ON_A_SHEET = ("type it year first as YYYY-MM-DD (2026-04-03), or enter it as a date cell (Excel's date format "
+               "of your computer's region)")
+
+
 def _invalid(problems: Mapping[str, str]) -> Outcome:
     text = "; ".join(f"{h}: {r}" if h else r for h, r in problems.items())
+    text = _ORDER_ASKED.sub(_ON_A_SHEET, text)
     return Outcome(f"Invalid: {text}", bad=tuple(h for h in problems if h))
 
 
@@ -814,6 +823,30 @@ def _duplicate(ctx: _Context, dup: "sheet_rows.Duplicate") -> Outcome:
                    f"{ctx.ent.label}'s row instead, or delete this one", bad=bad)
 
 
+def _takes_anothers(session, ctx: _Context, record_id: str, changes: Mapping[str, Any]) -> Outcome | None:
+    """An edited customer row given another customer's email, phone or mobile: not saved,
+    as `cims customer edit` refuses it (records.update_customer: the same check), with the
+    option that saves it anyway; None when the values are its own or no one else's."""
+    keys = ("email", "phone", "mobile")
+    if not any(changes.get(k) not in (None, "") for k in keys):
+        return None
+    current = session.store.fetch_record(CUSTOMER, record_id)
+    if current is None:
+        return None
+    new = {k: changes[k] for k in keys if changes.get(k) not in (None, "") and changes[k] != current.get(k)}
+    if not new:
+        return None
+    try:
+        records._ensure_no_customer_has(session, new, "changed", record_id)
+    except Conflict as exc:
+        said = exc.message.split("; nothing was", 1)[0]
+        bad = tuple(c.header for c in ctx.layout.field_columns if c.key in new)
+        return Outcome(f"{MAYBE_SAME}{said}: not saved (as `cims customer edit` refuses it). Change the cell back "
+                       "or edit that customer's row; if both really share it, save allowing duplicates (answer "
+                       "Yes when Save asks; `cims sync FILE save --allow-duplicate`)", bad=bad)
+    return None
+
+
 def _apply(session, jobs: Sequence[SheetSave], progress: Progress | None, allow_duplicate: bool = False) -> None:
     """Send every planned create/update in one unit of work; per-row refusals become statuses."""
     total = sum(len(j.creates) + len(j.updates) for j in jobs)
@@ -846,6 +879,19 @@ def _apply(session, jobs: Sequence[SheetSave], progress: Progress | None, allow_
                     _note(progress, done, total, "Saving")
             for index, (record_id, changes, version) in job.updates:
                 try:
+                    if kind == "customer" and not allow_duplicate \
+                            and (taken := _takes_anothers(session, ctx, record_id, changes)) is not None:
+                        job.outcomes[index] = taken
+                        continue
+                    if kind == "contact" and (said := records.contact_duplicate(session, record_id, changes)):
+                        # edited into another contact of its customer again: as `contact edit` refuses it
+                        bad = tuple(c.header for c in ctx.layout.field_columns
+                                    if c.key in changes and c.key in ("email", "phone", "mobile", "customer_id"))
+                        job.outcomes[index] = Outcome(
+                            "Duplicate of " + said.split(" is already", 1)[0] + ": not saved (" + said.split(
+                                "; nothing was", 1)[0] + "); change the cell back, or edit that contact's row "
+                            "instead", bad=bad)
+                        continue
                     rec = records._service_update_many(session, [(record_id, changes, version)],
                                                        token=records._SERVICE, action="update",
                                                        validated=True, context=ctx.validation)[0]

@@ -72,6 +72,10 @@ ROW_REGION = "\x00row_region"        # data key: the row's dial code cell, taken
 # cells left out), "Header: value" lines; an update adds it to the stored notes instead
 # of writing over them. Taken out of the values in Planner.plan, never written.
 KEPT_NOTES = "\x00kept_notes"
+# Kinds whose later download of the same records brings news (a payment refunded, a
+# ticket answered): a duplicate skipped says what it had that the stored record lacks.
+PROGRESSING = ("order", "ticket", "opportunity")
+ROW_REFUND = "\x00row_refund"     # a payment row's own refund (refunds.RowRefund), popped when planned
 ROW_COLUMNS = "\x00row_columns"      # data key: {field: column} where a row's own column says (Google's numbered phones)
 # Fields a row's value may come from other columns than its own ("name" from First/Last).
 _MADE_FROM = {"name": ("first_name", "middle_name", "last_name", "company"),
@@ -1953,6 +1957,7 @@ class Planner:
         # row giving it: a later row giving it to someone else is refused (_shared_source_id)
         self._source_people: dict[str, tuple[int, str, str]] = {}
         self._kept_notes: dict[int, str] = {}   # row -> its KEPT_NOTES, while its chunk is planned
+        self._row_refunds: dict[int, refunds.RowRefund] = {}   # row -> its ROW_REFUND, likewise
         # refunds of orders an earlier import stored (importer.refunds), and their writes
         self.stored_refunds = (refunds.StoredRefunds(store.orders_numbered,
                                                      lambda cid: store.fetch("customer", [cid]).get(cid))
@@ -2159,6 +2164,7 @@ class Planner:
         planned.refunds, self._refund_writes = self._refund_writes, []
         pending: dict[int, int] = {}
         to_fetch: list[str] = []
+        skipped: list[tuple[Outcome, str, dict]] = []    # duplicates of stored records, skipped
         people = self.ent.kind in ("customer", "contact")     # whose phone may be shared
         row_who = self._row_who
         more = self._more_holders
@@ -2170,6 +2176,7 @@ class Planner:
             kept = clean.pop(KEPT_NOTES, None)
             if kept:
                 self._kept_notes[number] = kept
+            row_refund = clean.pop(ROW_REFUND, None)
             match_row = match_seq = None
             how_row = how_seq = None
             shared: list[str] = []          # phones this row shares with another name
@@ -2227,6 +2234,11 @@ class Planner:
                 out = Outcome(number, "duplicate", record=record_id, matched_by=how_seq,
                               warnings=self.row_warnings.pop(number, None))
                 planned.outcomes.append(out)
+                if row_refund is not None:
+                    self._row_refunds[number] = row_refund
+                if self.options.on_duplicate != "update" and self.ent.kind in PROGRESSING:
+                    # skipped: what the stored record lacks (or a refund) is said, never implied done
+                    skipped.append((out, record_id, clean))
                 if self.options.on_duplicate == "update":
                     planned.updates.append((out, record_id, clean, -1))
                     to_fetch.append(record_id)
@@ -2268,7 +2280,10 @@ class Planner:
 
         if planned.updates:
             self._plan_updates(planned, to_fetch)
+        if skipped:
+            self._say_skipped(skipped)
         self._kept_notes.clear()
+        self._row_refunds.clear()
         self.file_index.add_many(pending)
         return planned
 
@@ -2490,55 +2505,123 @@ class Planner:
         current = self.store.fetch(self.ent.kind, ids)
         keep = []
         overwrite = self.options.update_mode == "overwrite"
-        ctx_currency = self.prep.context.get("currency")
-        skip = {"customer_id", "line_no", "order_number", "tags", "owner", "source"}
         for out, record_id, clean, _v in planned.updates:
             rec = current.get(record_id)
             if rec is None:
                 continue
-            changes = {}
-            kept = self._kept_notes.get(out.row)
-            added_to: set[str] = set()
-            for f in self.ent.fields:
-                if not f.editable or f.internal or f.key in skip:
-                    continue
-                new = clean.get(f.key)
-                if new in (None, ""):
-                    continue
-                old = rec.get(f.key)
-                if f.key == "notes" and old not in (None, "") and kept:
-                    # Text kept from columns the file does not map is added to the stored
-                    # notes: it never replaces them (the file may have no Notes column).
-                    own = "notes" in self.prep.source_of and overwrite
-                    base = new[:-len(kept)].rstrip("\n") if new.endswith(kept) else ""
-                    start = base if own and base else old
-                    added = "\n".join(line for line in kept.split("\n") if line not in start.split("\n"))
-                    new = f"{start}\n{added}" if added else start
-                    if new != old:
-                        changes[f.key] = new
-                        added_to.add(f.key)
-                    continue
-                if old not in (None, "") and not self._from_file(f.key):
-                    continue                 # the file has no column for it: nothing to overwrite with
-                if f.default is not None and new == f.default and f.key not in self.prep.source_of:
-                    continue                 # a default filled in, not a value from the file
-                if (f.key == "currency" and f.key not in self.prep.source_of
-                        and new == ctx_currency and not any(k in changes for k in ("amount", "profit"))):
-                    continue                 # the store's (or --currency) filled in; no amount changed
-                if old in (None, "") or (overwrite and old != new):
-                    changes[f.key] = new
-            if clean.get("tags") and ("tags" in self.prep.source_of or SOURCE_TAG in clean["tags"]):
-                # The file's tags are added to the stored ones, in both update modes: stored
-                # tags are never removed (src: tags and segments people rely on).
-                merged = _merge_tags(rec.get("tags"), clean.get("tags"))
-                if merged != rec.get("tags"):
-                    changes["tags"] = merged
+            changes, added_to = self._changes(out, rec, clean, overwrite)
             if changes:
                 out.action = "updated"
                 out.changed = [self.ent.field(k).header + (" (added to)" if k in added_to else "")
                                for k in changes]
                 keep.append((out, record_id, changes, rec["version"]))
         planned.updates = keep
+
+    def _say_skipped(self, skipped: list[tuple[Outcome, str, dict]]) -> None:
+        """Rows skipped as duplicates of stored records (--on-duplicate skip) of a kind a
+        later download brings news of (PROGRESSING): what this row has that the stored
+        record lacks (a ticket's first response, a payment's refund) is said as not
+        applied, with the option that applies it; never as if it were stored."""
+        current = self.store.fetch(self.ent.kind, [r for _o, r, _c in skipped])
+        for out, record_id, clean in skipped:
+            rec = current.get(record_id)
+            if rec is None:
+                continue
+            said = dict(out.warnings or {})
+            refund = self._row_refunds.pop(out.row, None)
+            if refund is not None:
+                state, _changes, what = refunds.refund_on_stored(refund, rec)
+                cur = refund.currency
+                if state == "apply":
+                    after = ("it becomes Returned" if refund.what == "full"
+                             else f"it then stores the {refund.kept} {cur} kept")
+                    what = (f"refund of {refund.total} {cur} not applied: {record_id} is stored with "
+                            f"{rec.get('amount')} {rec.get('currency') or cur} {rec.get('status') or ''}".rstrip()
+                            + f" and this row was skipped as a duplicate; --on-duplicate update applies it ({after})")
+                elif state == "already":
+                    what = f"the refund of {refund.total} {cur} is stored already: {what}"
+                else:
+                    what = f"refund of {refund.total} {cur} not applied: {what}"
+                said[refund.column] = what
+            changes, _added = self._changes(out, rec, clean, False)
+            for key in changes:
+                if key in ("notes", "tags"):
+                    continue
+                f = self.ent.field(key)
+                value = changes[key]
+                shown = value.isoformat(sep=" ", timespec="minutes") if isinstance(value, dt.datetime) else value
+                said[self.prep.source_of.get(key, f.header)] = (
+                    f"{record_id} has no {f.header}; this file's {shown} was not filled in (the row was "
+                    "skipped as a duplicate): --on-duplicate update fills it")
+            out.warnings = said or None
+
+    def _changes(self, out: Outcome, rec: dict, clean: dict, overwrite: bool) -> tuple[dict, set[str]]:
+        """The changes the row `clean` makes to its stored record `rec` (fill: empty fields
+        only; `overwrite`: every field the file has), and the fields added to. A payment's
+        refund (ROW_REFUND) is brought to the stored order in both modes
+        (refunds.refund_on_stored), and the row's warning says what was done."""
+        ctx_currency = self.prep.context.get("currency")
+        skip = {"customer_id", "line_no", "order_number", "tags", "owner", "source"}
+        changes: dict = {}
+        kept = self._kept_notes.get(out.row)
+        added_to: set[str] = set()
+        refund = self._row_refunds.get(out.row)
+        by_refund: dict = {}
+        if refund is not None:
+            state, by_refund, what = refunds.refund_on_stored(refund, rec)
+            if state == "blocked" and overwrite:
+                what = f"{refund.total} {refund.currency} refunded; {what}: the file's amount and status written"
+            elif state == "blocked":
+                what = f"refund of {refund.total} {refund.currency} not applied: {what}"
+            elif state == "already":
+                what = f"the refund of {refund.total} {refund.currency} is stored already: {what}"
+            out.warnings = {**(out.warnings or {}), refund.column: what}
+            if state == "blocked" and overwrite:
+                refund = None            # overwrite: the file's amount and status, as any other field's
+        for f in self.ent.fields:
+            if not f.editable or f.internal or f.key in skip:
+                continue
+            if refund is not None and f.key in ("amount", "status"):
+                continue                 # the refund's to decide (above), in either mode
+            new = clean.get(f.key)
+            if new in (None, ""):
+                continue
+            old = rec.get(f.key)
+            if f.key == "notes" and old not in (None, "") and kept:
+                # Text kept from columns the file does not map is added to the stored
+                # notes: it never replaces them (the file may have no Notes column).
+                own = "notes" in self.prep.source_of and overwrite
+                base = new[:-len(kept)].rstrip("\n") if new.endswith(kept) else ""
+                start = base if own and base else old
+                added = "\n".join(line for line in kept.split("\n") if line not in start.split("\n"))
+                new = f"{start}\n{added}" if added else start
+                if new != old:
+                    changes[f.key] = new
+                    added_to.add(f.key)
+                continue
+            if old not in (None, "") and not self._from_file(f.key):
+                continue                 # the file has no column for it: nothing to overwrite with
+            if f.default is not None and new == f.default and f.key not in self.prep.source_of:
+                continue                 # a default filled in, not a value from the file
+            if (f.key == "currency" and f.key not in self.prep.source_of
+                    and new == ctx_currency and not any(k in changes for k in ("amount", "profit"))):
+                continue                 # the store's (or --currency) filled in; no amount changed
+            if old in (None, "") or (overwrite and old != new):
+                changes[f.key] = new
+        if clean.get("tags") and ("tags" in self.prep.source_of or SOURCE_TAG in clean["tags"]):
+            # The file's tags are added to the stored ones, in both update modes: stored
+            # tags are never removed (src: tags and segments people rely on).
+            merged = _merge_tags(rec.get("tags"), clean.get("tags"))
+            if merged != rec.get("tags"):
+                changes["tags"] = merged
+        if refund is not None and by_refund:
+            if "notes" in by_refund:         # the refund's Notes line after what the row adds
+                notes = str(changes.get("notes", rec.get("notes")) or "")
+                by_refund["notes"] = f"{notes}\n{refund.note}" if notes else refund.note
+                if "notes" in changes:
+                    added_to.add("notes")
+            changes.update(by_refund)
+        return changes, added_to
 
     def _from_file(self, key: str) -> bool:
         """Whether the file has a column for field `key` (or for what it is made from)."""
@@ -2871,7 +2954,14 @@ class Planner:
             label = self.prep.headers[at]
         if not cells:
             return
+        charged = clean.get("amount")
         said = refunds.apply_refund(clean, cells, self._amount_mark())
+        if said is not None and said.what in ("full", "partial") and isinstance(charged, Decimal):
+            # kept for when the row is a payment stored before (a later download): the
+            # refund is brought to the stored order, or said not to be (refunds.refund_on_stored)
+            clean[ROW_REFUND] = refunds.RowRefund(
+                label, said.what, said.total, charged, clean.get("amount"), _text(clean.get("currency")) or "",
+                str(clean.get("notes") or "").split("\n")[-1])
         if said is not None and said[1] in ("full", "partial") and self.options.refund_ids.get(number):
             # the refunds applied, by id: a later download with them again does not subtract them twice
             clean["notes"] = f"{clean['notes']}\n{refunds.refund_lines(self.options.refund_ids[number])}"

@@ -480,7 +480,16 @@ def read_refund(cell: object, currency: str | None, decimal: str | None) -> mone
     return reading if reading is not None else money.read_money(cell, decimal, prefer=prefer)
 
 
-def apply_refund(clean: dict, refunded: list[object], decimal: str | None) -> tuple[str, str] | None:
+class RefundSaid(NamedTuple):
+    """What `apply_refund` did: the row's `warning`, `what` ("full", "partial", "currency",
+    "unread", "fraction") and the `total` subtracted (0 when none)."""
+
+    warning: str
+    what: str
+    total: Decimal = Decimal(0)
+
+
+def apply_refund(clean: dict, refunded: list[object], decimal: str | None) -> RefundSaid | None:
     """Subtract the amounts `refunded` (cells as written: "30.00", "-$15.00", "¥1.200")
     from the validated order `clean` (amount, currency, status, notes; changed in place),
     each read by `read_refund`. Returns (warning, what) for the row's report, or None
@@ -499,9 +508,9 @@ def apply_refund(clean: dict, refunded: list[object], decimal: str | None) -> tu
         try:
             reading = read_refund(cell, code, decimal)
         except ValueError:
-            return ("cannot read the refunded amount "
-                    f"'{_text(cell)[:40]}': the stored amount is what was charged (the refund is kept in Notes)",
-                    "unread")
+            return RefundSaid("cannot read the refunded amount "
+                              f"'{_text(cell)[:40]}': the stored amount is what was charged (the refund is kept "
+                              "in Notes)", "unread")
         if reading.amount is None or reading.amount == 0:
             continue
         if other_currency(reading.currency, code):
@@ -509,7 +518,7 @@ def apply_refund(clean: dict, refunded: list[object], decimal: str | None) -> tu
             foreign.append(other_currency_warning(f"refund {_text(cell)}", str(reading.currency), str(code)))
             continue
         if (problem := money.whole_currency_problem(reading.amount, reading.currency or code)) is not None:
-            return f"the refund '{_text(cell)[:40]}': {problem}", "fraction"
+            return RefundSaid(f"the refund '{_text(cell)[:40]}': {problem}", "fraction")
         total += abs(reading.amount)
         shown.append(_text(cell))
     amount = clean.get("amount")
@@ -519,7 +528,7 @@ def apply_refund(clean: dict, refunded: list[object], decimal: str | None) -> tu
         note = "Refund not subtracted: " + "; ".join(foreign)
         clean["notes"] = f"{notes}\n{note}" if notes else note
     if total == 0 or amount is None or amount <= 0:
-        return ("; ".join(foreign) + " (the refund is kept in Notes)", "currency") if foreign else None
+        return RefundSaid("; ".join(foreign) + " (the refund is kept in Notes)", "currency") if foreign else None
     if total >= amount:
         clean["status"] = "Returned"
         note = f"Refunded in full: {total} {currency} of {amount} {currency} charged"
@@ -540,7 +549,7 @@ def apply_refund(clean: dict, refunded: list[object], decimal: str | None) -> tu
         warning += "; " + "; ".join(foreign)
     notes = _text(clean.get("notes"))
     clean["notes"] = f"{notes}\n{note}" if notes else note
-    return warning, what
+    return RefundSaid(warning, what, total)
 
 
 REFUND_LINE = "Refund transaction: "     # Notes line naming a refund applied to the order
@@ -620,7 +629,7 @@ class StoredRefunds:
         said = apply_refund(clean, [in_heading_currency(c, code) for c in cells], mark)
         if said is None:
             return RefundOfStored("rejected", rid, {}, f"a refund of {rid} with no amount to subtract")
-        warning, what = said
+        warning, what = said.warning, said.what
         if what not in ("full", "partial"):
             return RefundOfStored("rejected", rid, {}, f"a refund of {rid}: {warning}")
         clean["notes"] = f"{clean['notes']}\n{refund_lines(own)}"
@@ -673,3 +682,67 @@ class StoredRefunds:
                  "evidence": "refund rows naming a payment this file does not have but an earlier import "
                              "stored under that number; each update is in the history and the batch's undo, "
                              "and the order's Notes name the refund transaction"}]
+
+
+class RowRefund(NamedTuple):
+    """A payment row's own refund (a refunded-amount column, a status saying so), kept for
+    when the row is a payment an earlier import stored (a later download of the same
+    export): `column` it was read from, `what` "full" | "partial", the `total` refunded
+    of the `charged` amount, the amount `kept`, the `currency` and the Notes `note`."""
+
+    column: str
+    what: str
+    total: Decimal
+    charged: Decimal
+    kept: Decimal
+    currency: str
+    note: str
+
+
+_KEPT = re.compile(r"amount stored: (-?[0-9.]+) kept")
+
+
+def _amount(v: object) -> Decimal | None:
+    try:
+        return Decimal(str(v)) if v not in (None, "") else None
+    except ArithmeticError:
+        return None
+
+
+def refund_on_stored(refund: RowRefund, rec: dict) -> tuple[str, dict, str]:
+    """What a later download's refund of a payment does to the order `rec` an earlier import
+    stored: (state, changes, what). Refunded amounts in payment exports are the total so
+    far (Stripe's Amount Refunded), so the order is brought to what the row says: a full
+    refund makes it Returned (keeping the amount charged), a partial one stores the
+    amount kept. `state` "apply" (with the `changes`), "already" (it says so already),
+    or "blocked" (the stored order is not the payment as charged, nor as an earlier refund
+    left it: someone changed it; `what` says why and what to do)."""
+    rid, cur = rec.get("id"), refund.currency
+    stored, status = _amount(rec.get("amount")), rec.get("status") or ""
+    total = f"{refund.total} {cur}"
+    if rec.get("currency") and cur and rec["currency"] != cur:
+        return "blocked", {}, (f"{rid} is stored in {rec['currency']}, this refund is in {cur}: "
+                               "not subtracted; change the order by hand")
+    if status in ("Returned", "Cancelled"):
+        return "already", {}, f"{rid} is {status} already"
+    notes = _text(rec.get("notes"))
+    earlier = {d for d in (_amount(m) for m in _KEPT.findall(notes)) if d is not None}
+    as_charged = stored is not None and (stored == refund.charged or stored in earlier)
+    if refund.what == "partial" and stored == refund.kept:
+        return "already", {}, f"{rid} stores the {refund.kept} {cur} kept already"
+    if not as_charged or (refund.what == "partial" and stored is not None and refund.kept > stored):
+        return "blocked", {}, (f"{rid}'s stored amount {stored} {cur} is neither the {refund.charged} {cur} "
+                               "charged nor what an earlier refund left, so it was changed by hand: set it "
+                               f"yourself (order edit {rid} --amount …)")
+    changes: dict = {}
+    if refund.what == "full":
+        changes["status"] = "Returned"
+        if stored != refund.charged:
+            changes["amount"] = refund.charged
+        what = f"refunded in full ({total}): {rid} is now Returned, not counted as a sale"
+    else:
+        changes["amount"] = refund.kept
+        what = f"{total} of {refund.charged} {cur} refunded: {rid} now stores the {refund.kept} {cur} kept"
+    if refund.note and refund.note not in notes.split("\n"):
+        changes["notes"] = f"{notes}\n{refund.note}" if notes else refund.note
+    return "apply", changes, what

@@ -3276,6 +3276,29 @@ class _SessionStore:
 
 # ----- the use case -----------------------------------------------------------------------
 
+def _refund_headers(ent: Entity, headers: list[str]) -> set[str]:
+    """The columns of an amount refunded an order file's rows subtract (importer.refunds):
+    no field takes them, but they are used, not left unmapped."""
+    if ent.kind != "order":
+        return set()
+    return {headers[i] for i in refunds.refund_columns(headers)}
+
+
+def _with_refund_columns(ent: Entity, rows: list[dict]) -> list[dict]:
+    """The mapping table, a refunded-amount column shown as used (subtracted from Amount)."""
+    used = _refund_headers(ent, [str(r.get("column")) for r in rows])
+    for r in rows:
+        if str(r.get("column")) in used and not r.get("field") and r.get("how") == "unmapped":
+            r["field"] = "refunded: subtracted from Amount (kept in Notes)"
+            r["how"] = "refund"
+    return rows
+
+
+def _not_refund_columns(ent: Entity, unmapped: list[str]) -> list[str]:
+    used = _refund_headers(ent, [str(h) for h in unmapped])
+    return [h for h in unmapped if str(h) not in used]
+
+
 @collector_paused
 def import_file(session, path: str | Path, *, kind: str | None = None, sheet: str | int | None = None,
                 profile: str | None = None, **options) -> ImportResult:
@@ -3657,7 +3680,8 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                               dry_run=dry_run, header_row=scan.table.header_row,
                               above_header=scan.table.skipped_above,
                               encoding=src.encoding, delimiter=src.delimiter,
-                              mapping=scan.mapping.describe(), unmapped=scan.mapping.unmapped,
+                              mapping=_with_refund_columns(ent, scan.mapping.describe()),
+                              unmapped=_not_refund_columns(ent, scan.mapping.unmapped),
                               ignored=scan.mapping.ignored, samples=scan.samples, date_orders={
                                   scan.mapping.labels.get(k, k): v for k, v in scan.date_orders.items()},
                               inferences=_inferences(src, scan, options, ent, kind_asked),
@@ -4075,7 +4099,7 @@ def _inferences(src: RawSheet, scan: Scan, options: Options, ent: Entity, kind_a
     if scan.table.skipped_above:
         out.append(_header_inference(scan.table))
     out.extend(scan.inferences)
-    unmapped = scan.mapping.unmapped
+    unmapped = _not_refund_columns(ent, scan.mapping.unmapped)
     if unmapped and ent.kind in plan.KEPT_IN:
         shown = ", ".join(f"'{h}'" for h in unmapped[:5]) + (" …" if len(unmapped) > 5 else "")
         out.append({"what": "columns no field takes",

@@ -135,7 +135,7 @@ def to_jsonable(reports: dict[str, ReportSheet]) -> dict:
     for sheet, rep in reports.items():
         out[sheet] = {
             "title": rep.title,
-            "computed_at": rep.computed_at.replace(microsecond=0).isoformat(),
+            "computed_at": _utc_text(rep.computed_at, rep.tz),     # UTC with "Z", as every JSON time
             "filters": {k: _fmt(v) if isinstance(v, (dt.date, dt.datetime)) else v
                         for k, v in rep.filters.items()},
             "tables": {t.name: _records(t.data, {c for c, f in t.formats.items() if f == DATETIME}, rep.tz)

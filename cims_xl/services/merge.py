@@ -29,7 +29,9 @@ def merge_customers(session: Session, keep_id: str, drop_id: str) -> dict:
     entry names the retired one ("merged_from"). Returns {"kept", "merged", "moved"
     (records moved), "moved_deleted" (of them soft-deleted), "filled" (fields filled),
     "kept_in_notes" (fields whose differing value went to Notes),
-    "same_email_contacts": [{"contact", "same_email_as", "role_mailbox"}]}."""
+    "same_email_contacts": [{"contact", "same_email_as", "role_mailbox"}], "primary_kept":
+    [{"contact" (the retired customer's primary, now a contact of the kept one), "primary"
+    (the kept customer's primary, which stays)}]}."""
     keep_id, drop_id = normalize_id(keep_id), normalize_id(drop_id)
     if keep_id == drop_id:
         raise ValidationFailed({"Customer": "cannot merge a customer into itself"})
@@ -48,6 +50,8 @@ def merge_customers(session: Session, keep_id: str, drop_id: str) -> dict:
     crossed_before = {kind: _crossed(session, ent, queries.children_of(store, ent, [drop_id], include_deleted=True))
                       for kind, ent in ENTITIES.items() if records._names_a_contact(ent)}
     same_email = _same_email_contacts(session, keep_id, drop_id)
+    arrived = records._arrived_not_primary(session)
+    already = len(arrived)
     with session.unit_of_work() as uow:
         for ent in ENTITIES.values():
             if not any(f.key == "customer_id" for f in ent.fields):
@@ -111,7 +115,9 @@ def merge_customers(session: Session, keep_id: str, drop_id: str) -> dict:
     return {"kept": keep_id, "merged": drop_id, "moved": moved, "moved_deleted": moved_deleted,
             "filled": sorted(k for k in fill if k != "notes"
                              or drop.get("notes") and drop["notes"] not in (keep.get("notes") or "")),
-            "kept_in_notes": list(differ), "same_email_contacts": same_email}
+            "kept_in_notes": list(differ), "same_email_contacts": same_email,
+            # the retired customer's primary contact moved as a contact: the kept one's stays
+            "primary_kept": [{"contact": pid, "primary": holder} for pid, _cid, holder in arrived[already:]]}
 
 
 _CONSENT = ("marketing_consent", "marketing_consent_at")

@@ -329,6 +329,66 @@ def create_customer(session: Session, data: dict, *, allow_duplicate: bool = Fal
     return create(session, "customer", data, context=context)
 
 
+def create_contact(session: Session, data: dict, *, allow_duplicate: bool = False,
+                   context: dict | None = None) -> dict:
+    """Create one contact, unless a contact of the same customer is this person: the same
+    email (as the import reads addresses: case, Gmail's dots and +tags) or the same phone or
+    mobile number, unless the names say two people share it (a switchboard, a role's
+    mailbox): the rule of the Contacts sheet's Save and of the import
+    (sheet_rows.NewRowDuplicates). Conflict naming it, unless `allow_duplicate`."""
+    if not allow_duplicate:
+        from .sheet_rows import NewRowDuplicates
+
+        ent = entity("contact")
+        clean = validate_record(ent, data, context=_with_zone(ent, _with_phone_region(session, context)))
+        session.ensure("create", "contact")
+        dup = NewRowDuplicates(session, "contact", [clean]).find(clean)
+        if dup is not None:
+            raise Conflict(f"{dup.record_id} is already a contact of {clean.get('customer_id')} with this {dup.how}; "
+                           f"nothing was added. Edit that contact (contact edit {dup.record_id}), or add this one "
+                           "anyway with --allow-duplicate")
+    return create(session, "contact", data, context=context)
+
+
+def contact_duplicate(session: Session, record_id: str, changes: dict, context: dict | None = None) -> str | None:
+    """The Conflict text when editing contact `record_id` with `changes` (an email, phone,
+    mobile or customer given) makes it another contact of the same customer again (the
+    rule of `create_contact`), else None. Its own values are never a conflict."""
+    from .sheet_rows import NewRowDuplicates
+
+    keys = ("email", "phone", "mobile", "customer_id")
+    if not any(changes.get(k) not in (None, "") for k in keys):
+        return None
+    ent = entity("contact")
+    rid = normalize_id(record_id)
+    current = session.store.fetch_record(ent, rid)
+    if current is None:
+        return None
+    # Who may not change it learns nothing about who exists.
+    session.ensure("update", "contact", owner=_owner(session, ent, current), record_id=rid)
+    given = {k: changes[k] for k in keys if k in changes}
+    clean = validate_record(ent, given, partial=True, context=for_update(_with_phone_region(session, context),
+                                                                        current))
+    if not any(clean.get(k) not in (None, "") and clean[k] != current.get(k) for k in clean):
+        return None
+    after = {**current, **clean}
+    dup = NewRowDuplicates(session, "contact", [after], itself=rid).find(after)
+    if dup is None:
+        return None
+    return (f"{dup.record_id} is already a contact of {after.get('customer_id')} with this {dup.how}; nothing was "
+            f"changed. Edit that contact (contact edit {dup.record_id}), or change it anyway with --allow-duplicate")
+
+
+def update_contact(session: Session, record_id: str, changes: dict, *, allow_duplicate: bool = False,
+                   expected_version: int | None = None, context: dict | None = None) -> dict:
+    """Change one contact (as `update`), unless it becomes another contact of its customer
+    again (`contact_duplicate`: Conflict) and `allow_duplicate` is not given."""
+    if not allow_duplicate:
+        if (said := contact_duplicate(session, record_id, changes, context)) is not None:
+            raise Conflict(said)
+    return update(session, record_id, changes, expected_version=expected_version, context=context)
+
+
 def update_customer(session: Session, record_id: str, changes: dict, *, allow_duplicate: bool = False,
                     expected_version: int | None = None, context: dict | None = None) -> dict:
     """Change one customer (as `update`), unless the email, phone or mobile it is given
@@ -593,6 +653,22 @@ def _one_primary(session: Session, contacts: list[dict], now: dt.datetime, batch
         session.audit([AuditEvent(now, session.username, "update", "contact", pid, batch_id,
                                   {"is_primary": [True, False]})])
         _demoted(session).append((pid, new["id"]))
+
+
+def _primary_of(session: Session, customer_id: str, other_than: str) -> str | None:
+    """The id of `customer_id`'s primary contact (other than `other_than`), or None."""
+    for pid, cid, primary in session.store.iter_column_tuples(entity("contact"), ["id", "customer_id", "is_primary"]):
+        if cid == customer_id and primary and pid != other_than:
+            return pid
+    return None
+
+
+def _arrived_not_primary(session: Session) -> list:
+    """[(contact id, the customer it moved to, that customer's primary, kept)]: primary
+    contacts moved to a customer with a primary of its own, which stay non-primary there."""
+    if not hasattr(session, "arrived_not_primary"):
+        session.arrived_not_primary = []
+    return session.arrived_not_primary
 
 
 def _demoted(session: Session) -> list:
@@ -924,6 +1000,13 @@ def _update_one(session, record_id, changes, expected_version, batch_id, context
     meta = {"updated_at": now, "updated_by": actor, "version": current["version"] + 1}
     if batch_id:
         meta["batch_id"] = batch_id
+    if (ent.kind == "contact" and current.get("is_primary") and diff.get("customer_id")
+            and values.get("is_primary") is not True
+            and (holder := _primary_of(session, diff["customer_id"], record_id)) is not None):
+        # a primary contact moved (a merge, `contact edit --customer-id`) arrives as a
+        # contact, not as the primary: the customer it joins keeps its own unless asked
+        diff["is_primary"] = False
+        _arrived_not_primary(session).append((record_id, diff["customer_id"], holder))
     if ent.kind == "contact" and (diff.get("is_primary") or (current.get("is_primary") and "customer_id" in diff)):
         _one_primary(session, [{**current, **diff}], now, batch_id)
     if not session.store.update_record(ent, record_id, {**diff, **meta}, expected_version=current["version"]):

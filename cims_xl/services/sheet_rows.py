@@ -97,8 +97,10 @@ class NewRowDuplicates:
     count, so the second of two rows that are one person is its duplicate.
     """
 
-    def __init__(self, session: Session, kind: str, rows: Iterable[dict], *, allow_duplicate: bool = False):
+    def __init__(self, session: Session, kind: str, rows: Iterable[dict], *, allow_duplicate: bool = False,
+                 itself: str | None = None):
         self.kind = entity(kind).kind
+        self.itself = itself                 # an edited record: never its own duplicate
         # A new customer with another customer's phone or role mailbox under another name
         # may be the same person: refused as `cims customer add` refuses it, unless allowed.
         self.refuse_shared = self.kind == "customer" and not allow_duplicate
@@ -149,6 +151,8 @@ class NewRowDuplicates:
             mine_e = self._email(values)
             mine_p = [k for k in self._numbers(values) if k in phones]
             if (mine_e is None or mine_e not in emails) and not mine_p:
+                continue
+            if format_id(ent, values["seq"]) == self.itself:
                 continue
             if values["deleted_at"] is not None:
                 gone[format_id(ent, values["seq"])] = values
