@@ -170,6 +170,8 @@ def _write_calls(admin):
         "records.update_many": lambda s: records.update_many(s, [(cust["id"], {"city": "x"}, None)]),
         "records.create_customer": lambda s: records.create_customer(s, {"name": "X", "email": cust["email"]}),
         "records.update_customer": lambda s: records.update_customer(s, cust["id"], {"email": "new@example.org"}),
+        "records.create_contact": lambda s: records.create_contact(s, {"customer_id": cust["id"], "name": "New One"}),
+        "records.update_contact": lambda s: records.update_contact(s, person["id"], {"title": "x"}),
         "records.delete": lambda s: records.delete(s, cust["id"]),
         "records.restore": lambda s: records.restore(s, cust["id"]),
         "merge.merge_customers": lambda s: merge.merge_customers(s, cust["id"], other["id"]),
@@ -271,7 +273,10 @@ READ_ONLY = {"auth.init_store", "auth.sign_in", "auth.sign_out", "auth.list_user
              # about it), the message naming it, and the pure test of a contact's id.
              "merge.merged_away", "merge.merged_message", "merge.kept_for", "merge.retired_holding",
              "merge.retired_map", "merge.merge_edges",
-             "records.not_found", "gdpr.is_contact_id", "gdpr.naming_contact"}
+             "records.not_found", "gdpr.is_contact_id", "gdpr.naming_contact",
+             # The query language of a search (pure), and whether an edit makes a contact
+             # another of its customer's again (reads; the edit itself is checked).
+             "query_text.parse_query", "records.contact_duplicate"}
 
 
 def _public_service_functions() -> set[str]:
