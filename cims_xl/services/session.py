@@ -157,8 +157,7 @@ class Session:
             self._recheck_user(now)
 
     def _user_row_now(self, store: Store) -> tuple | None:
-        row = store.conn.execute("SELECT role, disabled FROM users WHERE username = ?", (self.username,)).fetchone()
-        return None if row is None else (row[0], bool(row[1]))
+        return store.user_status(self.username)
 
     def _recheck_user(self, now: float) -> None:
         assert self._store is not None
