@@ -110,6 +110,27 @@ _LOCAL_WORDS: dict[str, tuple[str, ...]] = {
     # China write "yen", "yuan", "RMB" in English text).
     "yen": ("JPY",), "yuan": ("CNY",), "renminbi": ("CNY",),
 }
+# Latin abbreviations written with amounts in the Gulf, the Arab world and South Asia that
+# CLDR lists for no locale (its Arabic symbols are "ر.س.", "د.إ." …): each as the
+# currency's central bank writes it in its English (or French) publications. A mark CLDR
+# gives another currency too ("SR": CLDR's Seychelles rupee, en_SC; "LE": Sierra Leone's
+# "Le") names both, as does one two central banks write ("DH"): it is never settled by
+# the locales' votes, only by the row's Country, the store's currency, --value or
+# --currency (importer.run.settle_bare_symbols), else the import stops naming them.
+_COMMON_MARKS: dict[str, tuple[str, ...]] = {
+    # Saudi Central Bank (SAMA), Annual Statistics and Monthly Bulletin: "SR million"
+    "SR": ("SAR",),
+    # Central Bank of Egypt, English reports: "LE billion" (livre égyptienne), "L.E." on price lists
+    "LE": ("EGP",), "L.E.": ("EGP",),
+    # Qatar Central Bank, Kuwait, Bahrain, Oman and Jordan central banks, English reports:
+    # "QR million", "KD million", "BD million", "RO million" (Rial Omani), "JD million"
+    "QR": ("QAR",), "KD": ("KWD",), "BD": ("BHD",), "RO": ("OMR",), "JD": ("JOD",),
+    # Central Bank of the UAE and UAE press: "Dh"/"Dhs" (dirhams); Bank Al-Maghrib (Morocco)
+    # writes "DH" and "Dhs" for its dirham too: both
+    "Dh": ("AED", "MAD"), "Dhs": ("AED", "MAD"),
+    # Bangladesh Bank, English publications: "Tk." (taka); CLDR has only "৳"
+    "Tk": ("BDT",), "Tk.": ("BDT",),
+}
 # Number words written after an amount, powers of ten: Chinese and Japanese 万/亿, Korean
 # 만 (10⁴) and 억 (10⁸); 千/천 (10³) alone ("5千", "5천원") or before another ("1.5천만원":
 # 1.5 × 10⁷), as are 十/百 (십/백) before 万/亿 ("1.2百万": 1,200,000).
@@ -327,32 +348,55 @@ def _babel_table() -> _Table:
         cands[_key(word)] = {code}
     for word, codes in _LOCAL_WORDS.items():
         cands[_key(word)] |= set(codes)
+    for word, codes in _COMMON_MARKS.items():
+        cands[_key(word)] |= set(codes)
+    for key, codes in _undotted(cands).items():
+        cands[key] |= codes
     for code in _babel_codes():                # a code is only ever itself
         cands[code.casefold()] = {code}
     for head in list(shortened):
         both = shortened[head] | cands.get(head.rstrip("."), set()) | cands.get(head.rstrip(".") + ".", set())
         cands[head] = cands[head] | both
     # (a noun that is an everyday word or a code too is read as those are)
-    others = ({_key(w) for w in _EVERYDAY} | {_key(w) for w in _LOCAL_WORDS}
+    others = ({_key(w) for w in _EVERYDAY} | {_key(w) for w in _LOCAL_WORDS} | {_key(w) for w in _COMMON_MARKS}
               | {c.casefold() for c in _babel_codes()})
     default: dict[str, str] = {}
     house = [localedata.load(i)["currency_symbols"] for i in _HOUSE_LOCALES]
     for key, codes in cands.items():
-        if len(codes) < 2 or key in shortened:
-            continue                         # a shortened compound symbol is never settled by votes
+        if len(codes) < 2 or key in shortened or _key(key) in _COMMON_KEYS:
+            continue                         # a shortened compound symbol, a common mark: never settled by votes
         for symbols in house:
             hits = [c for c in sorted(codes) if _key(symbols.get(c, "")) == key]
             if len(hits) == 1:
                 default[key] = hits[0]
                 break
         else:
+            # the locales' votes settle a symbol only where four in five agree (C$: CAD);
+            # "Br" (ETB in 15 locales, BYN in 4) is asked about as "kr" is
             top = votes[key].most_common(1)
-            if top and top[0][1] * 3 >= 2 * sum(votes[key].values()):
+            if top and top[0][1] * 5 >= 4 * sum(votes[key].values()):
                 default[key] = top[0][0]
     sure = frozenset(k for k, c in default.items()
                      if votes[k][c] * 5 >= 4 * sum(votes[k].values()) > 0)
     return _Table({k: frozenset(v) for k, v in cands.items()}, default, sure, max(map(len, cands)),
                   {k: frozenset(v) for k, v in letters.items()}, frozenset(nouns - others))
+
+
+_COMMON_KEYS = frozenset(_key(w) for w in _COMMON_MARKS)
+
+
+def _undotted(cands: dict[str, set[str]]) -> dict[str, set[str]]:
+    """{key: codes} for CLDR symbols written as abbreviations with a closing dot in a
+    script other than Latin ("ر.س." SAR, "د.إ." AED, "ج.م." EGP, "ден." MKD), as people
+    also write them without it ("1500 ر.س"), where no symbol is written so. Latin ones
+    are left out: "Kg." (XCG) undotted is the kilogram."""
+    out: dict[str, set[str]] = {}
+    for key, codes in cands.items():
+        bare = key[:-1]
+        if (len(key) > 2 and key.endswith(".") and key[-2].isalpha() and bare not in cands
+                and not any("a" <= ch <= "z" for ch in bare)):
+            out[bare] = set(codes)
+    return out
 
 
 # Currencies withdrawn since this date are still met in records and books kept before the
