@@ -779,6 +779,29 @@ def currencies_of_lcid(lcid: int) -> tuple[str, ...]:
     return tuple(get_territory_currencies(territory, tender=True)) if territory else ()
 
 
+@functools.lru_cache(maxsize=256)
+def currencies_of_locale_tag(tag: str) -> tuple[str, ...]:
+    """The currencies legal tender today in the territory a BCP 47 language tag names, as
+    newer Excel writes it in a format's `[$¥-ja-JP]` instead of an LCID and LibreOffice in
+    a number style's language and country ("ja-JP" -> ("JPY",), "en-CA" -> ("CAD",),
+    "zh-Hans-CN" -> ("CNY",)); () for a tag naming no country ("ja", "es-419") or an
+    unknown one: a language alone is not taken for its usual country. Tag syntax:
+    babel's parse_locale; territories' currencies: CLDR."""
+    from babel.core import parse_locale
+    from babel.numbers import get_territory_currencies
+
+    try:
+        territory = parse_locale(tag.strip().replace("_", "-"), sep="-")[1]
+    except (ValueError, TypeError):
+        return ()
+    if not territory or not territory.isalpha():
+        return ()
+    try:
+        return tuple(get_territory_currencies(territory.upper(), tender=True))
+    except Exception:       # noqa: BLE001 - babel: a region CLDR has no currency data for
+        return ()
+
+
 def shown_number(value: object) -> object:
     """The number a spreadsheet shows for a stored double: a float, or the text of one
     as an .xlsx/.ods file saves it with up to 17 digits ("99.989999999999995"), becomes
