@@ -82,7 +82,7 @@ def test_the_stores_currency_settles_a_shared_mark_when_it_is_one_of_its_currenc
 
 @pytest.mark.parametrize("amount, code", [
     ("QR 1500", "QAR"), ("KD 1500", "KWD"), ("BD 1500", "BHD"), ("RO 1500", "OMR"), ("JD 1500", "JOD"),
-    ("Tk 1500", "BDT"), ("Tk. 1500", "BDT"), ("1500 Tk", "BDT"), ("L.E. 1500", "EGP"), ("1500 L.E.", "EGP"),
+    ("Tk 1500", "BDT"), ("Tk. 1500", "BDT"), ("1500 Tk", "BDT"), ("L.E. 1500", "EGP"), ("1500 L.E.", "EGP"), ("1500 L.E", "EGP"),
     ("1500 ر.س", "SAR"), ("ر.س 1500", "SAR"), ("1500 د.إ", "AED"), ("د.إ 1500", "AED"),
     ("1500 ج.م", "EGP"), ("1500 د.ك", "KWD"), ("1500 ر.ق", "QAR"), ("1500 ر.ع", "OMR"), ("1500 د.ب", "BHD"),
     ("1500 ден", "MKD"),
@@ -137,3 +137,30 @@ def test_a_row_with_an_unsettled_mark_is_named_with_both_currencies_when_typed(a
     assert set(refused.value.codes) == {"BYN", "ETB"}
     assert money.read_money("1500 Br", prefer=("BYN",)).currency == "BYN"
     assert money.read_money("SR 1500", prefer=("SAR",)).currency == "SAR"
+
+
+ARABIC_HEAD = ["رقم الطلب", "العميل", "تاريخ الطلب", "المبلغ"]
+CYRILLIC_HEAD = ["Номер заказа", "Клиент", "Дата заказа", "Сумма"]
+
+
+@pytest.mark.parametrize("head, amount, code", [
+    (ARABIC_HEAD, "SR 1500", "SAR"), (ARABIC_HEAD, "LE 1500", "EGP"), (ARABIC_HEAD, "1500 LE", "EGP"),
+    (CYRILLIC_HEAD, "1500 Br", "BYN"), (CYRILLIC_HEAD, "Br 1500", "BYN"),
+])
+def test_headings_in_a_script_whose_countries_use_one_of_the_marks_currencies_settle_it_and_say_so(
+        admin, tmp_path, head, amount, code):
+    f = write_csv(tmp_path / "o.csv", [head, ["A-0", "Buyer", "2025-01-05", amount]])
+    result = import_file(admin, f, kind="orders")
+    assert _orders(admin) == {"A-0": (Decimal("1500"), code)}
+    said = [i for i in result.inferences if i["what"].startswith("currency of")]
+    assert said and said[0]["decided"] == code and "headings are written in" in said[0]["evidence"]
+
+
+@pytest.mark.parametrize("head, amount", [(ARABIC_HEAD, "1500 Dhs"), (CYRILLIC_HEAD, "SR 1500"),
+                                          (CYRILLIC_HEAD, "LE 1500")])
+def test_headings_whose_script_is_written_where_both_or_neither_currency_is_used_settle_nothing(
+        admin, tmp_path, head, amount):
+    f = write_csv(tmp_path / "o.csv", [head, ["A-0", "Buyer", "2025-01-05", amount]])
+    with pytest.raises(AmbiguousCurrency, match="Nothing was imported"):
+        import_file(admin, f, kind="orders")
+    assert _orders(admin) == {}

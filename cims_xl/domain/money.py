@@ -121,7 +121,7 @@ _COMMON_MARKS: dict[str, tuple[str, ...]] = {
     # Saudi Central Bank (SAMA), Annual Statistics and Monthly Bulletin: "SR million"
     "SR": ("SAR",),
     # Central Bank of Egypt, English reports: "LE billion" (livre égyptienne), "L.E." on price lists
-    "LE": ("EGP",), "L.E.": ("EGP",),
+    "LE": ("EGP",), "L.E.": ("EGP",), "L.E": ("EGP",),
     # Qatar Central Bank, Kuwait, Bahrain, Oman and Jordan central banks, English reports:
     # "QR million", "KD million", "BD million", "RO million" (Rial Omani), "JD million"
     "QR": ("QAR",), "KD": ("KWD",), "BD": ("BHD",), "RO": ("OMR",), "JD": ("JOD",),
