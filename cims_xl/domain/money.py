@@ -22,9 +22,11 @@ as currencies: next to a number they are more often something else.
 A symbol several currencies use (``$``, ``¥``, ``£``, ``kr``) is resolved, in order,
 by: the one currency among them the caller names (``prefer``: the row's Currency
 column, the other currencies of the file, ``--currency``); the house locales
-(Chinese, then English: ``¥`` is CNY, ``$`` is USD); a two-thirds majority of the
-locales that use the symbol (``C$`` is CAD). Otherwise the value is refused and the
-codes listed. A reading resolved without four locales in five agreeing (``$`` is USD
+(Chinese, then English: ``¥`` is CNY, ``$`` is USD); four in five of the locales that
+use the symbol (``C$`` is CAD; ``Br``, ETB in 15 locales and BYN in 4, is not settled so).
+Otherwise the value is refused and the codes listed. Short marks CLDR has for no locale
+(``SR``, ``LE``, ``QR``, ``KD``, ``Dhs``: `_COMMON_MARKS`, each with its source) are read
+too, and never settled by votes. A reading resolved without four locales in five agreeing (``$`` is USD
 in two thirds of them, ``¥`` is JPY in most) is *assumed* and says so
 (``MoneyReading.assumed``) so that an import summary can tell the user.
 """
