@@ -22,9 +22,11 @@ as currencies: next to a number they are more often something else.
 A symbol several currencies use (``$``, ``¥``, ``£``, ``kr``) is resolved, in order,
 by: the one currency among them the caller names (``prefer``: the row's Currency
 column, the other currencies of the file, ``--currency``); the house locales
-(Chinese, then English: ``¥`` is CNY, ``$`` is USD); a two-thirds majority of the
-locales that use the symbol (``C$`` is CAD). Otherwise the value is refused and the
-codes listed. A reading resolved without four locales in five agreeing (``$`` is USD
+(Chinese, then English: ``¥`` is CNY, ``$`` is USD); four in five of the locales that
+use the symbol (``C$`` is CAD; ``Br``, ETB in 15 locales and BYN in 4, is not settled so).
+Otherwise the value is refused and the codes listed. Short marks CLDR has for no locale
+(``SR``, ``LE``, ``QR``, ``KD``, ``Dhs``: `_COMMON_MARKS`, each with its source) are read
+too, and never settled by votes. A reading resolved without four locales in five agreeing (``$`` is USD
 in two thirds of them, ``¥`` is JPY in most) is *assumed* and says so
 (``MoneyReading.assumed``) so that an import summary can tell the user.
 """
@@ -128,6 +130,27 @@ _LOCAL_WORDS: dict[str, tuple[str, ...]] = {
 # nothing else to go by, as "¥" is read CNY) is the first, said to be assumed.
 _UNIT_WORDS: dict[str, tuple[str, ...]] = {
     "元": ("CNY", "TWD", "HKD", "MOP"), "圆": ("CNY", "TWD", "HKD", "MOP"), "圓": ("CNY", "TWD", "HKD", "MOP"),
+}
+# Latin abbreviations written with amounts in the Gulf, the Arab world and South Asia that
+# CLDR lists for no locale (its Arabic symbols are "ر.س.", "د.إ." …): each as the
+# currency's central bank writes it in its English (or French) publications. A mark CLDR
+# gives another currency too ("SR": CLDR's Seychelles rupee, en_SC; "LE": Sierra Leone's
+# "Le") names both, as does one two central banks write ("DH"): it is never settled by
+# the locales' votes, only by the row's Country, the store's currency, --value or
+# --currency (importer.run.settle_bare_symbols), else the import stops naming them.
+_COMMON_MARKS: dict[str, tuple[str, ...]] = {
+    # Saudi Central Bank (SAMA), Annual Statistics and Monthly Bulletin: "SR million"
+    "SR": ("SAR",),
+    # Central Bank of Egypt, English reports: "LE billion" (livre égyptienne), "L.E." on price lists
+    "LE": ("EGP",), "L.E.": ("EGP",), "L.E": ("EGP",),
+    # Qatar Central Bank, Kuwait, Bahrain, Oman and Jordan central banks, English reports:
+    # "QR million", "KD million", "BD million", "RO million" (Rial Omani), "JD million"
+    "QR": ("QAR",), "KD": ("KWD",), "BD": ("BHD",), "RO": ("OMR",), "JD": ("JOD",),
+    # Central Bank of the UAE and UAE press: "Dh"/"Dhs" (dirhams); Bank Al-Maghrib (Morocco)
+    # writes "DH" and "Dhs" for its dirham too: both
+    "Dh": ("AED", "MAD"), "Dhs": ("AED", "MAD"),
+    # Bangladesh Bank, English publications: "Tk." (taka); CLDR has only "৳"
+    "Tk": ("BDT",), "Tk.": ("BDT",),
 }
 # Number words written after an amount, powers of ten: Chinese and Japanese 万/亿, Korean
 # 만 (10⁴) and 억 (10⁸); 千/천 (10³) alone ("5千", "5천원") or before another ("1.5천만원":
@@ -346,6 +369,10 @@ def _babel_table() -> _Table:
         cands[_key(word)] = {code}
     for word, codes in _LOCAL_WORDS.items():
         cands[_key(word)] |= set(codes)
+    for word, codes in _COMMON_MARKS.items():
+        cands[_key(word)] |= set(codes)
+    for key, codes in _undotted(cands).items():
+        cands[key] |= codes
     for word, codes in _UNIT_WORDS.items():
         cands[_key(word)] = set(codes)
     for code in _babel_codes():                # a code is only ever itself
@@ -355,28 +382,48 @@ def _babel_table() -> _Table:
         cands[head] = cands[head] | both
     # (a noun that is an everyday word or a code too is read as those are)
     others = ({_key(w) for w in _EVERYDAY} | {_key(w) for w in _LOCAL_WORDS} | {_key(w) for w in _UNIT_WORDS}
+              | {_key(w) for w in _COMMON_MARKS}
               | {c.casefold() for c in _babel_codes()})
     default: dict[str, str] = {}
     house = [localedata.load(i)["currency_symbols"] for i in _HOUSE_LOCALES]
     for word, codes in _UNIT_WORDS.items():
         default[_key(word)] = codes[0]       # the house reading, never sure (see _UNIT_WORDS)
     for key, codes in cands.items():
-        if len(codes) < 2 or key in shortened or key in default:
-            continue                         # a shortened compound symbol is never settled by votes
+        if len(codes) < 2 or key in shortened or key in default or _key(key) in _COMMON_KEYS:
+            continue                         # a shortened compound symbol, a unit word, a common mark: never settled by votes
         for symbols in house:
             hits = [c for c in sorted(codes) if _key(symbols.get(c, "")) == key]
             if len(hits) == 1:
                 default[key] = hits[0]
                 break
         else:
+            # the locales' votes settle a symbol only where four in five agree (C$: CAD);
+            # "Br" (ETB in 15 locales, BYN in 4) is asked about as "kr" is
             top = votes[key].most_common(1)
-            if top and top[0][1] * 3 >= 2 * sum(votes[key].values()):
+            if top and top[0][1] * 5 >= 4 * sum(votes[key].values()):
                 default[key] = top[0][0]
     unit_words = {_key(w) for w in _UNIT_WORDS}
     sure = frozenset(k for k, c in default.items()
                      if votes[k][c] * 5 >= 4 * sum(votes[k].values()) > 0 and k not in unit_words)
     return _Table({k: frozenset(v) for k, v in cands.items()}, default, sure, max(map(len, cands)),
                   {k: frozenset(v) for k, v in letters.items()}, frozenset(nouns - others))
+
+
+_COMMON_KEYS = frozenset(_key(w) for w in _COMMON_MARKS)
+
+
+def _undotted(cands: dict[str, set[str]]) -> dict[str, set[str]]:
+    """{key: codes} for CLDR symbols written as abbreviations with a closing dot in a
+    script other than Latin ("ر.س." SAR, "د.إ." AED, "ج.م." EGP, "ден." MKD), as people
+    also write them without it ("1500 ر.س"), where no symbol is written so. Latin ones
+    are left out: "Kg." (XCG) undotted is the kilogram."""
+    out: dict[str, set[str]] = {}
+    for key, codes in cands.items():
+        bare = key[:-1]
+        if (len(key) > 2 and key.endswith(".") and key[-2].isalpha() and bare not in cands
+                and not any("a" <= ch <= "z" for ch in bare)):
+            out[bare] = set(codes)
+    return out
 
 
 # Currencies withdrawn since this date are still met in records and books kept before the
@@ -808,6 +855,29 @@ def currencies_of_lcid(lcid: int) -> tuple[str, ...]:
     except (ValueError, UnknownLocaleError):
         return ()
     return tuple(get_territory_currencies(territory, tender=True)) if territory else ()
+
+
+@functools.lru_cache(maxsize=256)
+def currencies_of_locale_tag(tag: str) -> tuple[str, ...]:
+    """The currencies legal tender today in the territory a BCP 47 language tag names, as
+    newer Excel writes it in a format's `[$¥-ja-JP]` instead of an LCID and LibreOffice in
+    a number style's language and country ("ja-JP" -> ("JPY",), "en-CA" -> ("CAD",),
+    "zh-Hans-CN" -> ("CNY",)); () for a tag naming no country ("ja", "es-419") or an
+    unknown one: a language alone is not taken for its usual country. Tag syntax:
+    babel's parse_locale; territories' currencies: CLDR."""
+    from babel.core import parse_locale
+    from babel.numbers import get_territory_currencies
+
+    try:
+        territory = parse_locale(tag.strip().replace("_", "-"), sep="-")[1]
+    except (ValueError, TypeError):
+        return ()
+    if not territory or not territory.isalpha():
+        return ()
+    try:
+        return tuple(get_territory_currencies(territory.upper(), tender=True))
+    except Exception:       # noqa: BLE001 - babel: a region CLDR has no currency data for
+        return ()
 
 
 def shown_number(value: object) -> object:

@@ -124,7 +124,7 @@ def format_currency(code: str) -> tuple[str, tuple[str, ...]] | None:
             scaled = _currency_and_scale(token, literal, lcid, rest)
             if scaled is not None:
                 return scaled
-            return token, money.currencies_of_lcid(lcid) if lcid else ()
+            return token, _locale_currencies(lcid)
         if token and (unit := read_unit(token)) is not None and unit.scale != 1 and (
                 unit.codes or unit.scale_word.casefold() in FORMAT_WORDS | _FORMAT_LETTERS):
             # '0.0"万元"', '#,##0"千円"': the number is in 10,000s / 1,000s of the currency,
@@ -132,8 +132,8 @@ def format_currency(code: str) -> tuple[str, tuple[str, ...]] | None:
             # 1200000 as 1,200K€, the cell holds the amount)
             divided = re.search(r"[0#?],+(?![0#?])", re.sub(r'"[^"]*"', "", rest))
             if divided:
-                return (unit.currency, money.currencies_of_lcid(lcid) if lcid else ()) if unit.codes else None
-            return unit.currency or "", money.currencies_of_lcid(lcid) if lcid else (), unit.scale, token
+                return (unit.currency, _locale_currencies(lcid)) if unit.codes else None
+            return unit.currency or "", _locale_currencies(lcid), unit.scale, token
     return None
 
 
@@ -145,7 +145,7 @@ _LAKH_LETTERS = frozenset({"l", "lac", "lacs", "lakh", "lakhs", "lk"})
 _RUPEE_SIGNS = frozenset({"₹", "rs", "rs.", "inr"})
 
 
-def _currency_and_scale(token: str, literal: str, lcid: int | None, rest: str) -> tuple | None:
+def _currency_and_scale(token: str, literal: str, lcid: int | str | None, rest: str) -> tuple | None:
     """(token, locale currencies, scale, as shown) for a format showing a currency sign and
     a short scale suffix ('[$₹]#,##0.00" L"', '[$€]0.0"K"'), else None. A format that
     divides the number for display ('#,##0,"K"') shows the amount itself: None."""
@@ -156,16 +156,26 @@ def _currency_and_scale(token: str, literal: str, lcid: int | None, rest: str) -
     if word in _FORMAT_LETTERS or word in FORMAT_WORDS:
         scale = read_unit(extra).scale if read_unit(extra) is not None else None
     elif word in _LAKH_LETTERS and (token.casefold() in _RUPEE_SIGNS
-                                    or "INR" in (money.currencies_of_lcid(lcid) if lcid else ())):
+                                    or "INR" in (_locale_currencies(lcid))):
         scale = Decimal("1e5")
     else:
         return None
     if scale is None or scale == 1 or re.search(r"[0#?],+(?![0#?])", re.sub(r'"[^"]*"', "", rest)):
         return None
-    return token, money.currencies_of_lcid(lcid) if lcid else (), scale, f"{token} {extra}"
+    return token, _locale_currencies(lcid), scale, f"{token} {extra}"
 
 
-def _shown_literal(section: str) -> tuple[str, int | None, str, str] | None:
+def _locale_currencies(locale: int | str | None) -> tuple[str, ...]:
+    """The currencies of the country a format's locale names: an LCID ([$$-1009]) or a
+    BCP 47 tag ([$$-en-CA]); () for none."""
+    if not locale:
+        return ()
+    if isinstance(locale, str):
+        return money.currencies_of_locale_tag(locale)
+    return money.currencies_of_lcid(locale)
+
+
+def _shown_literal(section: str) -> tuple[str, int | str | None, str, str] | None:
     """(the [$SYMBOL-LCID] symbol, its LCID, the literal text the section shows, the
     section without brackets) of one number-format section; None for a date, time or
     text section (letters outside quotes)."""
@@ -176,7 +186,8 @@ def _shown_literal(section: str) -> tuple[str, int | None, str, str] | None:
             try:
                 lcid = int(tail.split(",")[0], 16)
             except ValueError:
-                pass
+                # "[$¥-ja-JP]": a BCP 47 tag where older files write the LCID (411)
+                lcid = tail.split(",")[0].strip() or None
         token = token or sym.strip()
     rest = re.sub(r"\[[^\]]*\]", "", section)
     literal, i = [], 0
@@ -205,7 +216,7 @@ def _shown_literal(section: str) -> tuple[str, int | None, str, str] | None:
 _FORMAT_MARK = re.compile(r"(?<![^\W\d_])(CR|DR)\.?(?![^\W\d_])", re.IGNORECASE)
 
 
-def _marked_format(sections: list[tuple[str, int | None, str, str]]) -> tuple | None:
+def _marked_format(sections: list[tuple[str, int | str | None, str, str]]) -> tuple | None:
     """(currency token or "", locale currencies, None, "Cr|Dr") for a format whose
     sections show a Cr or Dr mark: the marks of the sections for positive, negative and
     zero numbers, "|" between them ("" for a section showing none); else None."""
@@ -219,7 +230,7 @@ def _marked_format(sections: list[tuple[str, int | None, str, str]]) -> tuple | 
         token, lcid = token or bracket or (rest if rest and money.names_currency(rest) else ""), lcid or at
     if not any(marks):
         return None
-    return token, money.currencies_of_lcid(lcid) if lcid else (), None, "|".join(marks)
+    return token, _locale_currencies(lcid), None, "|".join(marks)
 
 
 def format_text(code: str) -> tuple[str, bool] | None:

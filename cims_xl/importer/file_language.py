@@ -257,6 +257,59 @@ def settles(codes: Iterable[str]) -> bool:
     return len({c for c in codes if any(c in _home_currencies(lang) for lang in homes)}) >= 2
 
 
+# The scripts whose headings say where a file was written, for a short currency mark two
+# currencies share ("SR": SAR, SCR; "Br": BYN, ETB; importer.run.settle_bare_symbols): the
+# Arabic script (Arabic, Persian, Urdu …) and Cyrillic. Kept apart from the file's verdict
+# (SCRIPT_LANGUAGES), which weighs bare amounts: only a shared mark is settled on it.
+MARK_SCRIPTS = {"Arab": "the Arabic script (Arabic, Persian, Urdu …)",
+                "Cyrl": "Cyrillic (Russian, Ukrainian, Belarusian, Kazakh …)"}
+
+
+def _mark_script_of(o: int) -> str | None:
+    if 0x0600 <= o <= 0x06FF or 0x0750 <= o <= 0x077F or 0xFB50 <= o <= 0xFDFF or 0xFE70 <= o <= 0xFEFF:
+        return "Arab"
+    if 0x0400 <= o <= 0x04FF:
+        return "Cyrl"
+    return None
+
+
+def heading_script(headers: Iterable[object]) -> tuple[str, list[str]] | None:
+    """(script of MARK_SCRIPTS, a few headings) when at least a third of the headings with
+    letters are written mostly in it ("المبلغ", "Сумма"), else None."""
+    lettered, found = 0, {}
+    for h in headers:
+        if not isinstance(h, str) or not any(ch.isalpha() for ch in h):
+            continue
+        lettered += 1
+        letters = [ch for ch in h[:CELL_CHARS] if ch.isalpha()]
+        counts: dict[str, int] = {}
+        for ch in letters:
+            if (script := _mark_script_of(ord(ch))) is not None:
+                counts[script] = counts.get(script, 0) + 1
+        if counts and (script := max(counts, key=counts.__getitem__)) and counts[script] * 2 >= len(letters):
+            found.setdefault(script, []).append(h.strip()[:30])
+    for script, examples in found.items():
+        if len(examples) * 3 >= lettered:
+            return script, examples[:EXAMPLES]
+    return None
+
+
+@functools.lru_cache(maxsize=4)
+def script_currencies(script: str) -> frozenset[str]:
+    """The currencies legal tender in the countries where an official language is written
+    in `script` by default (CLDR likely subtags and territory languages, through babel):
+    Arab -> SAR, AED, EGP, IRR, PKR …; Cyrl -> RUB, UAH, BYN, KZT …"""
+    from babel.core import get_global
+    from babel.numbers import get_territory_currencies
+
+    likely = get_global("likely_subtags")
+    keys = {k for k, tag in likely.items() if "_" not in k and tag.split("_")[1:2] == [script]}
+    regions = {territory for territory, info in get_global("territory_languages").items()
+               if len(territory) == 2 and territory.isalpha()
+               and any((info.get(k) or {}).get("official_status") == "official" for k in keys)}
+    return frozenset(code for territory in regions for code in get_territory_currencies(territory, tender=True))
+
+
 def home_languages(codes: Iterable[str]) -> str:
     """"Japanese (JPY) or Chinese (simplified) (CNY)": the languages whose usual country
     has one of `codes` as legal tender, for a message."""

@@ -43,6 +43,13 @@ _T = "{%s}" % _TABLE
 _O = "{%s}" % _OFFICE
 _ROW, _CELL, _COVERED, _TABLE_EL = _T + "table-row", _T + "table-cell", _T + "covered-table-cell", _T + "table"
 _COLUMN = _T + "table-column"
+# number styles (OpenDocument 1.2 Part 1, 16.27.7 number:currency-style, 16.27.8
+# number:currency-symbol with number:language / number:country, 19.351 number:country)
+# and the cell styles that use them (style:data-style-name, 19.476)
+_STYLE_NS = "{urn:oasis:names:tc:opendocument:xmlns:style:1.0}"
+_NUMBER_NS = "{urn:oasis:names:tc:opendocument:xmlns:datastyle:1.0}"
+_CURRENCY_STYLE, _CURRENCY_SYMBOL = _NUMBER_NS + "currency-style", _NUMBER_NS + "currency-symbol"
+_CELL_STYLE, _STYLE_MAP = _STYLE_NS + "style", _STYLE_NS + "map"
 # table:visibility of a row or column (OpenDocument 1.2 Part 1, 19.740): "collapse"
 # (hidden by the user) and "filter" (hidden by a filter) are not shown
 _NOT_SHOWN = ("collapse", "filter")
@@ -70,7 +77,7 @@ def read_ods_facts(path: Path, sheet_name: str) -> CellFacts | None:
             and b'value-type="currency"' not in data and b"-spanned" not in data):
         return CellFacts(serial_offset=offset) if offset else None
     try:
-        facts = _facts(data, sheet_name)
+        facts = _facts(data, sheet_name, _StyleLocales(_styles_part(path)) if b'value-type="currency"' in data else None)
     except Exception:   # noqa: BLE001 - lxml's XMLSyntaxError and friends: no facts
         facts = None
     if offset:
@@ -97,10 +104,67 @@ def _serial_offset(data: bytes) -> int:
     return (null - dt.date(1899, 12, 30)).days
 
 
-def _facts(data: bytes, sheet_name: str) -> CellFacts | None:
+def _styles_part(path: Path) -> bytes:
+    """styles.xml (the document's common styles, where LibreOffice keeps the number styles
+    of currency formats), or b"" when it is missing or over FACTS_LIMIT."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            info = z.getinfo("styles.xml")
+            return z.read(info) if info.file_size <= FACTS_LIMIT else b""
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return b""
+
+
+class _StyleLocales:
+    """The country a currency cell's style names: its cell style (style:style, in
+    content.xml's automatic styles or styles.xml) uses a number style whose currency
+    symbol carries number:language / number:country ("¥" with ja / JP: LibreOffice's
+    "¥ Japanese" format), or one that style maps to (style:map). The currencies of that
+    country settle the symbol as an .xlsx format's [$¥-411] does."""
+
+    def __init__(self, styles: bytes = b""):
+        self.data: dict[str, str] = {}            # number style -> locale tag ("ja-JP")
+        self.maps: dict[str, list[str]] = {}      # number style -> the styles it maps to
+        self.cells: dict[str, str] = {}           # cell style -> its number style
+        if styles:
+            from lxml import etree
+            try:
+                for _event, el in etree.iterparse(io.BytesIO(styles), events=("end",), huge_tree=False,
+                                                  resolve_entities=False, no_network=True):
+                    self.note(el)
+            except Exception:   # noqa: BLE001 - lxml's XMLSyntaxError: no locales from it
+                pass
+
+    def note(self, el) -> None:
+        """One style element at its end (others are passed over)."""
+        if el.tag == _CURRENCY_STYLE and (name := el.get(_STYLE_NS + "name")):
+            for sym in el.iter(_CURRENCY_SYMBOL):
+                tag = sym.get(_NUMBER_NS + "rfc-language-tag") or "-".join(
+                    x for x in (sym.get(_NUMBER_NS + "language"), sym.get(_NUMBER_NS + "script"),
+                                sym.get(_NUMBER_NS + "country")) if x)
+                if tag:
+                    self.data[name] = tag
+                    break
+            self.maps[name] = [m.get(_STYLE_NS + "apply-style-name") for m in el.iter(_STYLE_MAP)
+                               if m.get(_STYLE_NS + "apply-style-name")]
+        elif el.tag == _CELL_STYLE and (name := el.get(_STYLE_NS + "name")) \
+                and (data := el.get(_STYLE_NS + "data-style-name")):
+            self.cells[name] = data
+
+    def currencies(self, cell_style: str | None) -> tuple[str, ...]:
+        """The currencies of the country the cell style's currency format names, else ()."""
+        data = self.cells.get(cell_style or "")
+        if data is None:
+            return ()
+        tag = self.data.get(data) or next((self.data[m] for m in self.maps.get(data, ()) if m in self.data), "")
+        return money.currencies_of_locale_tag(tag) if tag else ()
+
+
+def _facts(data: bytes, sheet_name: str, locales: _StyleLocales | None = None) -> CellFacts | None:
     from lxml import etree
 
     facts = CellFacts()
+    column_styles: dict[int, str] = {}        # column -> its default cell style (table:default-cell-style-name)
     inside = False
     row = 0                  # rows before the current one (the current one is row + 1)
     col = 0
@@ -118,6 +182,8 @@ def _facts(data: bytes, sheet_name: str) -> CellFacts | None:
                 el.clear()
             continue
         if not inside:
+            if locales is not None and event == "end" and tag in (_CURRENCY_STYLE, _CELL_STYLE):
+                locales.note(el)          # content.xml's automatic styles
             continue
         if tag == _ROW:
             if event == "start":
@@ -134,6 +200,8 @@ def _facts(data: bytes, sheet_name: str) -> CellFacts | None:
                 repeat = int(el.get(_T + "number-columns-repeated") or 1)
                 if el.get(_T + "visibility") in _NOT_SHOWN:
                     facts.hidden_cols.extend(range(columns, columns + min(repeat, MAX_REPEAT)))
+                if locales is not None and (default := el.get(_T + "default-cell-style-name")):
+                    column_styles.update((c, default) for c in range(columns, columns + min(repeat, MAX_REPEAT)))
                 columns += repeat
             continue
         if event != "end" or tag not in (_CELL, _COVERED):
@@ -143,7 +211,8 @@ def _facts(data: bytes, sheet_name: str) -> CellFacts | None:
         across = int(el.get(_T + "number-columns-spanned") or 1)
         if (down > 1 or across > 1) and tag == _CELL and len(facts.merged) < MERGED_MAX:
             facts.merged.append(((row, col), (row + min(down, MAX_SPAN) - 1, col + min(across, MAX_REPEAT) - 1)))
-        fact = _cell_fact(el, row + 1, facts)
+        fact = _cell_fact(el, row + 1, facts, locales.currencies(el.get(_T + "style-name") or column_styles.get(col))
+                          if locales is not None and el.get(_O + "value-type") == "currency" else ())
         if el.get(_O + "value-type") == "float" and not isinstance(fact, money.ShownAmount) \
                 and (shown := _text(el)) and (unread := shown_text(shown) or (
                     "%" if _PERCENT_TEXT.match(shown) else None)) is not None:
@@ -172,9 +241,10 @@ def _text(el) -> str:
     return "\n".join("".join(p.itertext()) for p in el if p.tag.endswith("}p")).strip()
 
 
-def _cell_fact(el, row: int, facts: CellFacts):
+def _cell_fact(el, row: int, facts: CellFacts, locale: tuple[str, ...] = ()):
     """An Unreadable (error), a ShownAmount (a currency cell) or a ShownText for this
-    cell, else None."""
+    cell, else None. `locale`: the currencies of the country the cell's currency format
+    names (_StyleLocales)."""
     vtype = el.get(_O + "value-type")
     formula = el.get(_T + "formula")
     if el.get("{%s}value-type" % _CALCEXT) == "error" or (
@@ -183,7 +253,7 @@ def _cell_fact(el, row: int, facts: CellFacts):
         facts.errors += 1
         return error_cell(_text(el))
     if vtype == "currency":
-        return _currency_cell(el)
+        return _currency_cell(el, locale)
     if vtype in ("date", "time"):
         # a date cell: the text its style shows ("12-Oct"), for text fields (cells.DateText)
         text = _text(el)
@@ -282,11 +352,13 @@ def _decimals(digits: str) -> int:
 _NOT_SYMBOL = re.compile(r"[\d\s.,'\u00a0\u202f+\-\u2212()]+")
 
 
-def _currency_cell(el) -> "money.ShownAmount | None":
+def _currency_cell(el, locale: tuple[str, ...] = ()) -> "money.ShownAmount | None":
     """The amount of a currency cell with its currency: the ISO 4217 code the cell
     names (office:currency, OpenDocument 1.2 Part 1, 19.369), else the symbol or code
     its shown text writes beside the digits ("1.234,50 €"); None when the cell has no
-    number or shows no currency (the number is then read as any number cell)."""
+    number or shows no currency (the number is then read as any number cell). A symbol
+    several currencies share ("¥") is settled by `locale`, the currencies of the country
+    the cell's currency format names ("¥ Japanese": JPY)."""
     value = el.get(_O + "value")
     if not value:
         return None
@@ -296,7 +368,7 @@ def _currency_cell(el) -> "money.ShownAmount | None":
             return money.ShownAmount(value, code.upper(), (code.upper(),))
         token = " ".join(_NOT_SYMBOL.sub(" ", _text(el)).split())
         if token and money.names_currency(token):
-            return money.ShownAmount(value, token, ())
+            return money.ShownAmount(value, token, locale)
     except (ArithmeticError, ValueError):
         return None
     return None

@@ -275,6 +275,7 @@ class _CurrencyEvidence:
                       if c.target and kinds.get(c.target) == "money"]
         self.code = [columns[j] for j, c in enumerate(mapping.columns) if c.target == "currency"]
         self.code_headers = {columns[j]: c.header for j, c in enumerate(mapping.columns) if c.target == "currency"}
+        self.headers = [c.header for c in mapping.columns]     # their script settles a shared mark (SR, Br)
         self.found: set[str] = set()
         # column heading -> the codes its own cells write ("USD 50" beside "100 Dollars")
         self.found_in: dict[str, set[str]] = {}
@@ -572,6 +573,10 @@ def settle_bare_symbols(named: _CurrencyEvidence, given: str | None,
             inferences.append({"what": f"currency of '{symbol}' in '{header}'", "decided": store,
                                "evidence": "the store's currency; the file names no other currency "
                                            f"'{symbol}' is used for (--currency CODE says otherwise)"})
+        elif (scripted := _settled_by_script(named, codes, others)) is not None:
+            prefer.add(scripted[0])
+            inferences.append({"what": f"currency of '{symbol}' in '{header}'", "decided": scripted[0],
+                               "evidence": scripted[1]})
         elif others or _no_default(symbol) or by_language:
             house = () if _no_default(symbol) else (money.currency_of_token(symbol)[0],)
             stops.append((header, symbol, examples, (*house, *(c for c in codes if c not in house)), others))
@@ -583,6 +588,25 @@ def settle_bare_symbols(named: _CurrencyEvidence, given: str | None,
         raise AmbiguousCurrency(stops, frozenset(named.code_headers.values()), bool(named.countries),
                                 note=language_note)
     return tuple(sorted(prefer)), inferences
+
+
+def _settled_by_script(named: _CurrencyEvidence, codes, others) -> tuple[str, str] | None:
+    """(code, the summary's evidence) when the file's headings are written in a script
+    (file_language.MARK_SCRIPTS: Arabic, Cyrillic) in whose countries exactly one of a
+    shared mark's currencies is legal tender ("SR": SAR, not the Seychelles' SCR, under
+    Arabic headings; "Br": BYN, not ETB, under Cyrillic ones), and the file names no other
+    of them; else None."""
+    found = file_language.heading_script(getattr(named, "headers", ()))
+    if found is None:
+        return None
+    script, examples = found
+    hits = file_language.script_currencies(script) & set(codes)
+    if len(hits) != 1 or not set(others) <= hits:
+        return None
+    code = next(iter(hits))
+    return code, (f"the file's headings are written in {file_language.MARK_SCRIPTS[script]} (e.g. "
+                  + ", ".join(f"'{e}'" for e in examples) + f"), where {code} is the one of "
+                  f"{', '.join(sorted(codes))} in use (--currency CODE says otherwise)")
 
 
 def _writers_language(named: _CurrencyEvidence | None) -> file_language.LanguageVerdict | None:
