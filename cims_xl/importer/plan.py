@@ -56,9 +56,18 @@ FOUR_DP = Decimal("0.0001")
 MULTI_SEPARATOR = " ::: "      # Google Contacts' separator between several values of one field
 # How other programs put several addresses or numbers in one cell: Outlook's "; ",
 # a comma, one per line (a quoted cell with line breaks), " | " or " / ".
-_SEVERAL_EMAILS = re.compile(r"[\s;,|/]+")
-_SEVERAL_PHONES = re.compile(r"\s*(?:[;,|\n\r]|\s/\s)\s*")
-_SEVERAL_HINT = frozenset(";,|/\n\r")
+# East Asian text writes the list marks full width or as the enumeration comma
+# ("a@x.com；b@x.com", "13800138000、13900139000"); a trailing one ("a@x.com;", an
+# Outlook copy) ends a list of one.
+_SEVERAL_EMAILS = re.compile(r"[\s;,|/；，、]+")
+_SEVERAL_PHONES = re.compile(r"\s*(?:[;,|\n\r；，、]|\s/\s)\s*")
+_SEVERAL_HINT = frozenset(";,|/\n\r；，、< ")
+# Numbers written one after the other with only spaces between ("13800138000 13900139000"):
+# each piece a whole number (7 digits or more, no spaces inside), never the groups of one.
+_SPACED_PHONE = re.compile(r"\+?\(?\d[\d().\-]*")
+# An alternative ending after a slash ("030 1234567/8", "0512-6512345/46", "089 123456 / 78",
+# "030 1234567/8-9"): the office's other line, whose number differs in its last digits.
+_ALTERNATIVE_ENDING = re.compile(r"(?P<number>.*\d)\s*/\s*(?P<alt>\d{1,2}(?:\s*-\s*\d{1,2})?)\s*")
 _SEVERAL_HINT_RX = re.compile("[" + re.escape("".join(sorted(_SEVERAL_HINT))) + "]")     # the same, faster on a cell
 _SYSTEM_LABEL = re.compile(r"^\s*\*\s+\w")       # Google's system labels: "* myContacts", "* starred"
 _MOBILE_LABEL = re.compile(r"mobile|cell|handy|móvil|movil|portable|celular|手机|携帯|휴대", re.I)
@@ -703,6 +712,7 @@ class RowPreparer:
                         "field_zones": dict(self.field_zones), "zone_headed": Counter(),
                         # name column -> cells written "Name <address>" (the address to Email)
                         "name_mailboxes": Counter(), "display_names": Counter(),
+                        "phone_alternatives": Counter(),
                         # house number column -> rows whose number stayed in Notes (no street, no country)
                         "house_apart": Counter(),
                         # (id column, value) -> cells that are dates (date cells, or text such as "12-Oct")
@@ -1450,12 +1460,28 @@ class RowPreparer:
             extra.append(f"{header}: " + " | ".join((f'"{name}"' if "," in name else name) + f" <{addr}>" if name else addr
                                                for name, addr in boxes[1:]))
             return parts[0]
-        if self._several_columns[i] == "email":
+        email = self._several_columns[i] == "email"
+        if not email and (alt := _ALTERNATIVE_ENDING.fullmatch(text.strip())) \
+                and sum(c.isdigit() for c in alt["number"]) >= 6:
+            # "030 1234567/8": the number, and another ending to it (…568) for a second line;
+            # the field holds one number, the whole text goes to Notes, counted for the summary
+            header = self.headers[i]
+            self.context["phone_alternatives"][header] += 1
+            extra.append(f"{header}: {text.strip()}")
+            return alt["number"].strip()
+        if email:
             parts = [p for p in _SEVERAL_EMAILS.split(text.strip()) if p]
-            ok = len(parts) > 1 and all(p.count("@") == 1 for p in parts)
+            whole = [p.count("@") == 1 for p in parts]
         else:
             parts = [p for p in _SEVERAL_PHONES.split(text.strip()) if p]
-            ok = len(parts) > 1 and all(sum(c.isdigit() for c in p) >= 6 for p in parts)
+            whole = [sum(c.isdigit() for c in p) >= 6 for p in parts]
+            if len(parts) == 1 and " " in parts[0]:
+                spaced = parts[0].split()
+                if all(_SPACED_PHONE.fullmatch(p) and sum(c.isdigit() for c in p) >= 7 for p in spaced):
+                    parts, whole = spaced, [True] * len(spaced)
+        ok = len(parts) > 1 and all(whole)
+        if len(parts) == 1 and all(whole) and parts[0] != text.strip():
+            return parts[0]             # "a@x.com;": a separator with nothing after it
         if not ok:
             return text
         if self._several_columns[i] != "email" and nz.fax_labelled(parts[0]):

@@ -3687,6 +3687,14 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                 "decided": "the number in the field (E.164 holds no extension), the whole text in Notes",
                 "evidence": "; ".join(f"'{c}': {k} cell(s)" for c, k in _in_file_order(planner.prep.extensions,
                                                                                     planner.prep.headers))})
+        if alternatives := planner.prep.context.get("phone_alternatives"):
+            result.inferences.append({
+                "what": "phone numbers with another ending",
+                "decided": "the number before the slash in the field, the whole text in Notes",
+                "evidence": "; ".join(f"'{c}': {k} cell(s)" for c, k in _in_file_order(alternatives,
+                                                                                    planner.prep.headers))
+                + " end with '/' and 1-2 digits ('030 1234567/8': …567 and …568), another line's "
+                  "ending, not more digits of the number"})
         if placeholders := planner.prep.context.get("placeholders"):
             result.inferences.append(_placeholders_inference(placeholders, planner.prep.headers))
         if forms := planner.prep.context.get("legal_forms"):
