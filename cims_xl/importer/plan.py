@@ -726,7 +726,7 @@ class RowPreparer:
                         # address name -> rows that took it, having none of the first one
                         "address_fallback": Counter(),
                         # postal code column -> codes given back the zeros a spreadsheet dropped
-                        "zeros_restored": Counter(), "zeros_examples": Counter(),
+                        "zeros_restored": Counter(), "zeros_examples": Counter(), "separators_restored": Counter(),
                         # (column, text) -> cells holding a placeholder for "no value" ("N/A", "-")
                         "placeholders": Counter(),
                         # legal form -> customers typed Company by it (domain.legal_forms)
@@ -1260,6 +1260,8 @@ class RowPreparer:
         header = self.source_of[key]
         counts = self.context["zeros_restored"]
         counts[header] += 1
+        if restored.count("-") + restored.count(" ") > text.count("-") + text.count(" "):
+            self.context["separators_restored"][header] += 1     # "1234" -> "01-234" (PL)
         # the three smallest codes per column: the same whichever process prepared which chunk
         examples = self.context["zeros_examples"]
         examples[(header, text, restored, region)] += 1

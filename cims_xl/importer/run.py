@@ -1040,14 +1040,18 @@ def _own_sheet_of(ent: Entity) -> str | None:
     return lay.sheet if lay is not None else None
 
 
-def _zeros_inference(counts: Counter, examples: Counter) -> dict:
-    """The summary's line for postal codes given back the leading zeros a spreadsheet
-    dropped (domain.postal): per column the count and up to three examples."""
+def _zeros_inference(counts: Counter, examples: Counter, separators: Counter | None = None) -> dict:
+    """The summary's line for postal codes given back the leading zeros (and the separator)
+    a spreadsheet dropped (domain.postal): per column the count and up to three examples."""
     parts = []
     for header, n in counts.items():
         shown = [f"'{t}' → '{r}' ({c})" for h, t, r, c in sorted(examples) if h == header][:3]
         parts.append(f"'{header}': {n} code(s) such as {', '.join(shown)}")
-    return {"what": "postal codes", "decided": "leading zeros put back",
+    if separators:
+        parts.append("separator put back in " + ", ".join(f"{k} code(s) of '{h}'" for h, k in separators.items())
+                     + " (written as the country's codes are: 02134-1234, 01-234, 01310-100)")
+    return {"what": "postal codes", "decided": "leading zeros and separators put back" if separators
+            else "leading zeros put back",
             "evidence": "; ".join(parts) + ": digits (and a suffix the format allows) short of the postal code format of the row's "
                         "country (Google's address data), as when a spreadsheet keeps a code as a number"}
 
@@ -3791,7 +3795,8 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
         if invalid := planner.prep.context.get("invalid_here"):
             result.inferences.append(_invalid_here_inference(invalid, options.region, scan.mapping))
         if zeros := planner.prep.context.get("zeros_restored"):
-            result.inferences.append(_zeros_inference(zeros, planner.prep.context["zeros_examples"]))
+            result.inferences.append(_zeros_inference(zeros, planner.prep.context["zeros_examples"],
+                                                      planner.prep.context.get("separators_restored")))
         if planner.prep.name_parts:
             result.inferences.append({
                 "what": "first and last names",
