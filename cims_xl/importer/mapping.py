@@ -1764,6 +1764,20 @@ def is_area_code(header: str) -> bool:
     return norm(header) in _AREA_CODES
 
 
+# Headings of a phone's country calling code written as its own part ("Country Code",
+# Xero's "PhoneCountryCode", "Dial Code", 国际区号); a mobile's is its own number's part.
+_DIAL_PARTS = frozenset(norm(w) for w in (
+    "country code", "phone country code", "telephone country code", "tel country code", "dial code",
+    "dialing code", "calling code", "country calling code", "international code", "intl code",
+    "country prefix", "国际区号", "国家代码", "国家区号", "國際區號", "國碼", "国码"))
+_MOBILE_PART = re.compile(r"mobile|cell|handy|móvil|movil|celular|手机|携帯|휴대", re.I)
+
+
+def is_dial_part(header: str) -> bool:
+    """Does the heading name a phone's country calling code ("Country Code", "PhoneCountryCode")?"""
+    return norm(header) in _DIAL_PARTS
+
+
 def _phone_parts(ent: Entity, headers: list[str], chosen: list["ColumnMap"], taken: dict[str, int],
                  fixed: set[int], shapes: dict) -> tuple[list[dict], tuple[int, ...]]:
     """A phone number written in parts is one number: an area code column beside the
@@ -1805,8 +1819,15 @@ def _phone_parts(ent: Entity, headers: list[str], chosen: list["ColumnMap"], tak
             why = f"'{headers[areas[0]]}' is the area code of the number in '{headers[lead]}'"
     if not order:
         return [], ()
+    dial = next((i for i, h in enumerate(headers) if i not in order and free(i) and is_dial_part(h)
+                 and not _MOBILE_PART.search(h) and digit_groups(i)), None)
+    if dial is not None:
+        # "Country Code" 7 + "Area Code" 495 + "Phone" 1234567 (Xero, QuickBooks, CRMs): the
+        # number with its country code, +7 495 1234567, never a trunk prefix of the file's region
+        order = (dial, *order)
+        why += f"; '{headers[dial]}' holds its country calling code (joined as +code)"
     if lead is None:
-        taken[target] = order[0]
+        taken[target] = order[0 if dial is None else 1]
     for i in order:
         chosen[i] = ColumnMap(headers[i], target, chosen[i].how if chosen[i].target == target else "synonym")
     shown = " + ".join(f"'{headers[i]}'" for i in order)

@@ -3990,21 +3990,36 @@ def phone_parts_view(mapping, columns: list[int], area_prefix: str = ""):
     evidence (region, validity) weighs whole numbers, as they are stored; else None."""
     if not mapping.phone_parts:
         return None
-    from .mapping import is_area_code
+    from .mapping import is_area_code, is_dial_part
 
     cols = [columns[j] for j in mapping.phone_parts]
-    lead = next((columns[j] for j in mapping.phone_parts if not is_area_code(mapping.columns[j].header)), cols[0])
+    dials = frozenset(columns[j] for j in mapping.phone_parts if is_dial_part(mapping.columns[j].header))
+    lead = next((columns[j] for j in mapping.phone_parts if not is_area_code(mapping.columns[j].header)
+                 and columns[j] not in dials), cols[0])
     areas = frozenset(columns[j] for j in mapping.phone_parts if is_area_code(mapping.columns[j].header))
 
     def joined(values: list) -> list:
         text = ""
+        dialled = None
         parts = [(c, values[c]) for c in cols if c < len(values) and values[c] is not None
                  and not is_blank_cell(values[c])]
         for c, v in parts:
             part = cell_text(v).strip()
             if len(parts) > 1 and not any(ch.isdigit() for ch in part):
                 continue                        # "N/A", "-" in one part: no digits of the number
-            if area_prefix and c in areas and part.isdigit() and not part.startswith(area_prefix):
+            if c in dials:
+                code = _dial_digits(part)
+                if code is not None:
+                    # "+7", "7", "007": the number is written with its country code, read
+                    # there (a trunk prefix is that country's, never the file's region's)
+                    dialled = region_for_dial_code(code)
+                    text = "+" + code
+                continue
+            if dialled is not None and c in areas and part.isdigit() and _keeps_zero(dialled) \
+                    and not part.startswith("0"):
+                part = "0" + part               # Italy's "6" for Rome's "06": the 0 follows +39
+            elif dialled is None and area_prefix and c in areas and part.isdigit() \
+                    and not part.startswith(area_prefix):
                 part = area_prefix + part       # "3" typed as a number for "03" (importer.area_codes)
             text = _joined_phone_parts(text, part) if text else part
         out = list(values)
@@ -4016,6 +4031,44 @@ def phone_parts_view(mapping, columns: list[int], area_prefix: str = ""):
         return out
 
     return joined
+
+
+def _dial_digits(text: str) -> str | None:
+    """The country calling code a cell of a "Country Code" column gives ("+44", "44", "0044",
+    "1-284"), as digits; None for one that is not a calling code (an ISO code "GB")."""
+    text = text.strip()
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if not digits or any(ch.isalpha() for ch in text):
+        return None
+    if text.startswith("00"):
+        digits = digits[2:]
+    return digits if 1 <= len(digits) <= 4 and region_for_dial_code(digits) else None
+
+
+@functools.lru_cache(maxsize=256)
+def _keeps_zero(region: str | None) -> bool:
+    """Whether the region's fixed-line numbers begin with 0 after the country code (Italy,
+    San Marino, Vatican: +39 06 …), phonenumbers' metadata: an area code typed as a
+    number lost that 0."""
+    from phonenumbers import PhoneMetadata
+
+    meta = PhoneMetadata.metadata_for_region(region) if region else None
+    pattern = meta.fixed_line.national_number_pattern if meta is not None and meta.fixed_line else ""
+    return bool(pattern) and all(alt.startswith("0") for alt in _top_level(pattern))
+
+
+def _top_level(pattern: str) -> list[str]:
+    """A regular expression's top-level alternatives ("0(?:1|2)|0(?:3)" -> two)."""
+    out, depth, start = [], 0, 0
+    for k, ch in enumerate(pattern):
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            out.append(pattern[start:k])
+            start = k + 1
+    return out + [pattern[start:]]
 
 
 def _cjk(ch: str) -> bool:

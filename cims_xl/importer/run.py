@@ -3886,6 +3886,8 @@ def _area_code_evidence(mapping: mp.Mapping, columns: list[int]):
     from .area_codes import AreaCodeEvidence
 
     j = next((j for j in mapping.phone_parts if mp.is_area_code(mapping.columns[j].header)), None)
+    if any(mp.is_dial_part(mapping.columns[k].header) for k in mapping.phone_parts):
+        return None     # numbers written with their country code: no trunk prefix to put back
     return None if j is None else AreaCodeEvidence(mapping.columns[j].header, columns[j])
 
 
