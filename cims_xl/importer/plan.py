@@ -622,7 +622,8 @@ class RowPreparer:
         self.address_lines = mapping.address_lines
         self.house_numbers = mapping.house_numbers
         self.phone_parts = mapping.phone_parts
-        self._phone_parts = frozenset(mapping.phone_parts[1:])
+        self.mobile_parts = mapping.mobile_parts
+        self._phone_parts = frozenset(mapping.phone_parts[1:]) | frozenset(mapping.mobile_parts[1:])
         # a number in parts is read whole: its parts joined in order, an area code typed as
         # a number read as its digits ("6", never "6.0") with the trunk prefix the file lost
         self._parts_view = phone_parts_view(mapping, list(range(len(mapping.columns))), options.area_prefix)
@@ -869,7 +870,7 @@ class RowPreparer:
             kind = self.kinds.get(target, "text")
             changes_text = kind in ("money", "decimal") or target in self.inverted
             out.append((i, target, not changes_text))
-        for columns in (self.address_lines, self.phone_parts):
+        for columns in (self.address_lines, self.phone_parts, self.mobile_parts):
             if not columns:
                 continue
             # the lines of the street address, the parts of a phone number, joined in their
@@ -3984,53 +3985,68 @@ def _joined_phone_parts(before: object, part: object) -> str:
 
 
 def phone_parts_view(mapping, columns: list[int], area_prefix: str = ""):
-    """For a file whose phone number is written in parts (mapping.phone_parts): a function
-    giving a copy of a row with the parts joined into one cell (the first part that is not
-    an area code: "Phone" of "Area Code" + "Phone"), the other parts blank, so the phone
-    evidence (region, validity) weighs whole numbers, as they are stored; else None."""
-    if not mapping.phone_parts:
+    """For a file whose phone or mobile number is written in parts (mapping.phone_parts,
+    mapping.mobile_parts): a function giving a copy of a row with the parts joined into one
+    cell (the first part that is neither an area code nor a country code: "Phone" of
+    "Country Code" + "Area Code" + "Phone"), the other parts blank, so the phone evidence
+    (region, validity) weighs whole numbers, as they are stored; else None. A country code
+    part writes the number as +code area number."""
+    if not mapping.phone_parts and not mapping.mobile_parts:
         return None
-    from .mapping import is_area_code, is_dial_part
+    from .mapping import is_area_code, is_dial_part, is_mobile_area
 
-    cols = [columns[j] for j in mapping.phone_parts]
-    dials = frozenset(columns[j] for j in mapping.phone_parts if is_dial_part(mapping.columns[j].header))
-    lead = next((columns[j] for j in mapping.phone_parts if not is_area_code(mapping.columns[j].header)
-                 and columns[j] not in dials), cols[0])
-    areas = frozenset(columns[j] for j in mapping.phone_parts if is_area_code(mapping.columns[j].header))
+    groups = []
+    for group in (mapping.phone_parts, mapping.mobile_parts):
+        if not group:
+            continue
+        heads = {columns[j]: mapping.columns[j].header for j in group}
+        cols = [columns[j] for j in group]
+        dials = frozenset(c for c, h in heads.items() if is_dial_part(h))
+        areas = frozenset(c for c, h in heads.items() if is_area_code(h) or is_mobile_area(h))
+        lead = next((c for c in cols if c not in areas and c not in dials), cols[0])
+        groups.append((cols, dials, areas, lead))
 
     def joined(values: list) -> list:
-        text = ""
-        dialled = None
-        parts = [(c, values[c]) for c in cols if c < len(values) and values[c] is not None
-                 and not is_blank_cell(values[c])]
-        for c, v in parts:
-            part = cell_text(v).strip()
-            if len(parts) > 1 and not any(ch.isdigit() for ch in part):
-                continue                        # "N/A", "-" in one part: no digits of the number
-            if c in dials:
-                code = _dial_digits(part)
-                if code is not None:
-                    # "+7", "7", "007": the number is written with its country code, read
-                    # there (a trunk prefix is that country's, never the file's region's)
-                    dialled = region_for_dial_code(code)
-                    text = "+" + code
-                continue
-            if dialled is not None and c in areas and part.isdigit() and _keeps_zero(dialled) \
-                    and not part.startswith("0"):
-                part = "0" + part               # Italy's "6" for Rome's "06": the 0 follows +39
-            elif dialled is None and area_prefix and c in areas and part.isdigit() \
-                    and not part.startswith(area_prefix):
-                part = area_prefix + part       # "3" typed as a number for "03" (importer.area_codes)
-            text = _joined_phone_parts(text, part) if text else part
         out = list(values)
-        for c in cols:
-            if c < len(out):
-                out[c] = None
-        if lead < len(out):
-            out[lead] = text or None
+        for cols, dials, areas, lead in groups:
+            text = _joined_group(values, cols, dials, areas, area_prefix)
+            for c in cols:
+                if c < len(out):
+                    out[c] = None
+            if lead < len(out):
+                out[lead] = text or None
         return out
 
     return joined
+
+
+def _joined_group(values: list, cols: list[int], dials: frozenset[int], areas: frozenset[int],
+                  area_prefix: str) -> str:
+    """One number's parts of a row joined (phone_parts_view)."""
+    text = ""
+    dialled = None
+    parts = [(c, values[c]) for c in cols if c < len(values) and values[c] is not None
+             and not is_blank_cell(values[c])]
+    for c, v in parts:
+        part = cell_text(v).strip()
+        if len(parts) > 1 and not any(ch.isdigit() for ch in part):
+            continue                        # "N/A", "-" in one part: no digits of the number
+        if c in dials:
+            code = _dial_digits(part)
+            if code is not None and len(parts) > 1:
+                # "+7", "7", "007": the number is written with its country code, read
+                # there (a trunk prefix is that country's, never the file's region's)
+                dialled = region_for_dial_code(code)
+                text = "+" + code
+            continue
+        if dialled is not None and c in areas and part.isdigit() and _keeps_zero(dialled) \
+                and not part.startswith("0"):
+            part = "0" + part               # Italy's "6" for Rome's "06": the 0 follows +39
+        elif dialled is None and area_prefix and c in areas and part.isdigit() \
+                and not part.startswith(area_prefix):
+            part = area_prefix + part       # "3" typed as a number for "03" (importer.area_codes)
+        text = _joined_phone_parts(text, part) if text else part
+    return text
 
 
 def _dial_digits(text: str) -> str | None:
