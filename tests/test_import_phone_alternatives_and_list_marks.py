@@ -111,3 +111,14 @@ def test_an_unquoted_display_name_is_the_name_of_a_row_without_one(admin, tmp_pa
     assert result.created == 2, [o.problems for o in result.outcomes]
     person = _people(admin)[name]
     assert person["email"] == cell.split("<")[1].rstrip(">")
+
+
+def test_a_number_before_a_slash_that_is_not_valid_is_left_empty_and_its_text_kept_once(admin, tmp_path):
+    # Shenzhen numbers have eight digits after 0755: …1234567/8 joined would pass as valid
+    rows = [["Name", "Phone", "Country"], ["Ann Lee", "0755-1234567/8", "China"]]
+    result = import_file(admin, write_table(tmp_path, "csv", rows, "short"))
+    assert result.created == 1
+    ann = _people(admin)["Ann Lee"]
+    assert ann["phone"] is None
+    assert ann["notes"] == "Phone: 0755-1234567/8"
+    assert [o.warnings for o in result.outcomes if o.warnings]

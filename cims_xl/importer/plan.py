@@ -1812,7 +1812,9 @@ def _with_notes(data: dict, extra: list[str], key: str = "notes") -> None:
             # a line the row's notes hold already (a phone with an extension that was then
             # left empty, kept once for each reason) is not written twice
             have = set(cell_text(notes).split("\n"))
-            extra = [line for line in extra if line not in have]
+            extra = [line for line in extra if line not in have
+                     # "Phone: 0755-1234567" left empty, its line "Phone: 0755-1234567/8" kept already
+                     and not any(h.startswith(line) and h[len(line):].lstrip()[:1] == "/" for h in have)]
             if not extra:
                 return
         text = "\n".join(extra)
