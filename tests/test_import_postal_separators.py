@@ -51,3 +51,26 @@ def test_the_given_region_decides_for_a_file_without_a_country_column(admin, tmp
     assert result.created == 1
     (ann,) = records.list_records(admin, "customer")
     assert ann["postal_code"] == right
+
+
+@pytest.mark.parametrize("heading, codes, region, right", [
+    ("Zip", [2134, 90210], "US", ["02134", "90210"]),
+    ("Kod pocztowy", [1234, 12345], "PL", ["01-234", "12-345"]),
+    ("CEP", [1310100, 20040002], "BR", ["01310-100", "20040002"]),    # fits as written: kept
+    ("Postal Code", [21341234, 90210], "US", ["02134-1234", "90210"]),
+])
+def test_codes_of_different_lengths_and_no_country_stop_naming_the_column_and_region(admin, tmp_path, heading,
+                                                                                     codes, region, right):
+    from cims_xl.importer.errors import ImportRefused
+
+    rows = [["Name", "Email", heading]] + [[f"P{k}", f"p{k}@x.com", code] for k, code in enumerate(codes)]
+    path = write_table(tmp_path, "xlsx", rows, "nocountry")
+    with pytest.raises(ImportRefused) as stop:
+        import_file(admin, path)
+    message = str(stop.value)
+    assert f"column '{heading}'" in message and f"'{codes[0]}'" in message and "--region" in message
+    assert records.list_records(admin, "customer") == []
+    result = import_file(admin, path, region=region)
+    assert result.created == len(codes)
+    stored = {c["name"]: c["postal_code"] for c in records.list_records(admin, "customer")}
+    assert stored == {f"P{k}": r for k, r in enumerate(right)}
