@@ -60,14 +60,15 @@ MULTI_SEPARATOR = " ::: "      # Google Contacts' separator between several valu
 # ("a@x.com；b@x.com", "13800138000、13900139000"); a trailing one ("a@x.com;", an
 # Outlook copy) ends a list of one.
 _SEVERAL_EMAILS = re.compile(r"[\s;,|/；，、]+")
-_SEVERAL_PHONES = re.compile(r"\s*(?:[;,|\n\r；，、]|\s/\s)\s*")
+# (never starting inside a run of spaces it could extend to the left: linear time on a long run)
+_SEVERAL_PHONES = re.compile(r"(?:(?<!\s)\s+)?(?:[;,|\n\r；，、]|\s/\s)\s*")
 _SEVERAL_HINT = frozenset(";,|/\n\r；，、< ")
 # Numbers written one after the other with only spaces between ("13800138000 13900139000"):
 # each piece a whole number (7 digits or more, no spaces inside), never the groups of one.
 _SPACED_PHONE = re.compile(r"\+?\(?\d[\d().\-]*")
 # An alternative ending after a slash ("030 1234567/8", "0512-6512345/46", "089 123456 / 78",
 # "030 1234567/8-9"): the office's other line, whose number differs in its last digits.
-_ALTERNATIVE_ENDING = re.compile(r"(?P<number>.*\d)\s*/\s*(?P<alt>\d{1,2}(?:\s*-\s*\d{1,2})?)\s*")
+_ALTERNATIVE_ENDING = re.compile(r"(?P<number>.*\d)\s*+/\s*+(?P<alt>\d{1,2}(?:\s*+-\s*+\d{1,2})?)\s*+")
 _SEVERAL_HINT_RX = re.compile("[" + re.escape("".join(sorted(_SEVERAL_HINT))) + "]")     # the same, faster on a cell
 _SYSTEM_LABEL = re.compile(r"^\s*\*\s+\w")       # Google's system labels: "* myContacts", "* starred"
 _MOBILE_LABEL = re.compile(r"mobile|cell|handy|móvil|movil|portable|celular|手机|携帯|휴대", re.I)
