@@ -3924,8 +3924,8 @@ def _area_region_of_file(ent: Entity, mapping: mp.Mapping, columns: list[int], a
 class _PostalLengths:
     """The lengths of a postal code column's digits-only codes, for a file that names no
     country (no Country column, no region given, set or decided by the file): codes of
-    different lengths (2134 and 90210; 1234 and 12345) are codes a spreadsheet kept as
-    numbers, whose lost leading zeros and separator (02134, 01-234, 02134-1234) only the
+    different lengths (2134 and 90210; 1234 and 12345), none beginning with 0, are codes a
+    spreadsheet kept as numbers, whose lost leading zeros and separator (02134, 01-234, 02134-1234) only the
     country's format could put back (domain.postal). The import stops before writing,
     naming the column, examples and --region."""
 
@@ -3936,6 +3936,7 @@ class _PostalLengths:
             (c.header, columns[j]) for j, c in enumerate(mapping.columns)
             if c.target in ("postal_code", "customer_postal_code") and j < len(columns)]
         self.seen: dict[str, dict[int, str]] = {}      # column -> digits count -> first code
+        self.kept: set[str] = set()                    # columns with a code that begins with 0
 
     def add(self, values: list) -> None:
         for header, col in self.cols:
@@ -3946,11 +3947,14 @@ class _PostalLengths:
             if text.endswith(".0") and text[:-2].isdigit():
                 text = text[:-2]                    # a float cell of a workbook: 2134.0
             if text.isascii() and text.isdigit():
-                self.seen.setdefault(header, {}).setdefault(len(text), text)
+                if text[0] == "0":
+                    self.kept.add(header)           # a code that kept its zero: not kept as a number
+                else:
+                    self.seen.setdefault(header, {}).setdefault(len(text), text)
 
     def refuse(self, src) -> None:
         for header, lengths in self.seen.items():
-            if len(lengths) < 2:
+            if len(lengths) < 2 or header in self.kept:
                 continue
             shown = ", ".join(f"'{lengths[n]}'" for n in sorted(lengths)[:4])
             raise ImportRefused(
