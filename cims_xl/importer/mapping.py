@@ -756,6 +756,8 @@ class Mapping:
     address_lines: tuple[int, ...] = ()
     # A phone number in parts (area code + number, 電話番号1/2/3): its columns in order (_phone_parts)
     phone_parts: tuple[int, ...] = ()
+    # A mobile number in parts (Xero's MobileCountryCode + MobileAreaCode + MobileNumber)
+    mobile_parts: tuple[int, ...] = ()
     # A house number column joined to the street (_house_number): column -> "after" (street
     # number), "before" (number street) or "country" (by the row's country); a Dutch
     # addition column -> "suffix" (joined to the number)
@@ -1240,6 +1242,8 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
     decisions.extend(house_decisions)
     part_decisions, phone_parts = _phone_parts(ent, headers, chosen, taken, fixed | set(not_own), shapes)
     decisions.extend(part_decisions)
+    part_decisions, mobile_parts = _mobile_parts(ent, headers, chosen, taken, fixed | set(not_own), shapes)
+    decisions.extend(part_decisions)
     slots = phone_slots(headers) if {"phone", "mobile"} <= set(allowed) else []
     if slots and not any(v in fixed for v, _label in slots):
         decisions.append({"what": "phone labels",
@@ -1280,7 +1284,7 @@ def build_mapping(ent: Entity, headers: list[str], overrides: dict[str, str] | N
                           + " (--map \"Column=Field\" says otherwise)"})
     return Mapping(ent, chosen, allowed, decisions=decisions, address_groups=address_groups,
                    family_first=family_first, address_lines=address_lines, name_continuation=continuation,
-                   phone_parts=phone_parts, house_numbers=house_numbers)
+                   phone_parts=phone_parts, mobile_parts=mobile_parts, house_numbers=house_numbers)
 
 
 _FAMILY_FIRST = frozenset(f for w in hw.FAMILY_NAME_FIRST for f in _forms(w))
@@ -1764,6 +1768,60 @@ def is_area_code(header: str) -> bool:
     return norm(header) in _AREA_CODES
 
 
+# Headings of a phone's country calling code written as its own part ("Country Code",
+# Xero's "PhoneCountryCode", "Dial Code", 国际区号); a mobile's is its own number's part.
+_DIAL_PARTS = frozenset(norm(w) for w in (
+    "country code", "phone country code", "telephone country code", "tel country code", "dial code",
+    "dialing code", "calling code", "country calling code", "international code", "intl code",
+    "country prefix", "国际区号", "国家代码", "国家区号", "國際區號", "國碼", "国码"))
+_MOBILE_PART = re.compile(r"mobile|cell|handy|móvil|movil|celular|手机|携帯|휴대", re.I)
+
+
+_MOBILE_DIALS = frozenset(norm(w) for w in ("mobile country code", "mobile phone country code", "cell country code",
+                                             "cell phone country code", "mobile dial code"))
+_MOBILE_AREAS = frozenset(norm(w) for w in ("mobile area code", "mobile phone area code", "cell area code",
+                                            "cell phone area code"))
+_DIAL_PARTS = _DIAL_PARTS | _MOBILE_DIALS
+
+
+def is_mobile_area(header: str) -> bool:
+    """Does the heading name a mobile number's area code ("MobileAreaCode")?"""
+    return norm(header) in _MOBILE_AREAS
+
+
+def _mobile_parts(ent: Entity, headers: list[str], chosen: list["ColumnMap"], taken: dict[str, int],
+                  fixed: set[int], shapes: dict) -> tuple[list[dict], tuple[int, ...]]:
+    """A mobile number written in parts, as Xero writes it (MobileCountryCode +
+    MobileAreaCode + MobileNumber): (the summary's decision, the columns in order), as
+    _phone_parts does for the phone."""
+    lead = taken.get("mobile")
+    if lead is None or "mobile" not in targets(ent):
+        return [], ()
+
+    def free(i: int) -> bool:
+        if i in fixed or chosen[i].how != "unmapped" or chosen[i].could_be:
+            return False
+        got = shapes.get(i)
+        return got is None or (not got.counts.get("phone") and got.letterless == sum(got.counts.values()))
+
+    dial = next((i for i, h in enumerate(headers) if norm(h) in _MOBILE_DIALS and free(i)), None)
+    area = next((i for i, h in enumerate(headers) if norm(h) in _MOBILE_AREAS and free(i)), None)
+    if dial is None and area is None:
+        return [], ()
+    order = tuple(i for i in (dial, area, lead) if i is not None)
+    for i in order:
+        chosen[i] = ColumnMap(headers[i], "mobile", chosen[i].how if chosen[i].target == "mobile" else "synonym")
+    shown = " + ".join(f"'{headers[i]}'" for i in order)
+    return [{"what": "mobile in parts", "decided": f"{shown} joined into one number, in that order, before it is read",
+             "evidence": "the headings name the country calling code (joined as +code), the area code and the "
+                         "number of one mobile number (--map \"Column=-\" leaves a part out)"}], order
+
+
+def is_dial_part(header: str) -> bool:
+    """Does the heading name a phone's country calling code ("Country Code", "PhoneCountryCode")?"""
+    return norm(header) in _DIAL_PARTS
+
+
 def _phone_parts(ent: Entity, headers: list[str], chosen: list["ColumnMap"], taken: dict[str, int],
                  fixed: set[int], shapes: dict) -> tuple[list[dict], tuple[int, ...]]:
     """A phone number written in parts is one number: an area code column beside the
@@ -1805,8 +1863,15 @@ def _phone_parts(ent: Entity, headers: list[str], chosen: list["ColumnMap"], tak
             why = f"'{headers[areas[0]]}' is the area code of the number in '{headers[lead]}'"
     if not order:
         return [], ()
+    dial = next((i for i, h in enumerate(headers) if i not in order and free(i) and is_dial_part(h)
+                 and not _MOBILE_PART.search(h) and digit_groups(i)), None)
+    if dial is not None:
+        # "Country Code" 7 + "Area Code" 495 + "Phone" 1234567 (Xero, QuickBooks, CRMs): the
+        # number with its country code, +7 495 1234567, never a trunk prefix of the file's region
+        order = (dial, *order)
+        why += f"; '{headers[dial]}' holds its country calling code (joined as +code)"
     if lead is None:
-        taken[target] = order[0]
+        taken[target] = order[0 if dial is None else 1]
     for i in order:
         chosen[i] = ColumnMap(headers[i], target, chosen[i].how if chosen[i].target == target else "synonym")
     shown = " + ".join(f"'{headers[i]}'" for i in order)

@@ -56,9 +56,19 @@ FOUR_DP = Decimal("0.0001")
 MULTI_SEPARATOR = " ::: "      # Google Contacts' separator between several values of one field
 # How other programs put several addresses or numbers in one cell: Outlook's "; ",
 # a comma, one per line (a quoted cell with line breaks), " | " or " / ".
-_SEVERAL_EMAILS = re.compile(r"[\s;,|/]+")
-_SEVERAL_PHONES = re.compile(r"\s*(?:[;,|\n\r]|\s/\s)\s*")
-_SEVERAL_HINT = frozenset(";,|/\n\r")
+# East Asian text writes the list marks full width or as the enumeration comma
+# ("a@x.com；b@x.com", "13800138000、13900139000"); a trailing one ("a@x.com;", an
+# Outlook copy) ends a list of one.
+_SEVERAL_EMAILS = re.compile(r"[\s;,|/；，、]+")
+# (never starting inside a run of spaces it could extend to the left: linear time on a long run)
+_SEVERAL_PHONES = re.compile(r"(?:(?<!\s)\s+)?(?:[;,|\n\r；，、]|\s/\s)\s*")
+_SEVERAL_HINT = frozenset(";,|/\n\r；，、< ")
+# Numbers written one after the other with only spaces between ("13800138000 13900139000"):
+# each piece a whole number (7 digits or more, no spaces inside), never the groups of one.
+_SPACED_PHONE = re.compile(r"\+?\(?\d[\d().\-]*")
+# An alternative ending after a slash ("030 1234567/8", "0512-6512345/46", "089 123456 / 78",
+# "030 1234567/8-9"): the office's other line, whose number differs in its last digits.
+_ALTERNATIVE_ENDING = re.compile(r"(?P<number>.*\d)\s*+/\s*+(?P<alt>\d{1,2}(?:\s*+-\s*+\d{1,2})?)\s*+")
 _SEVERAL_HINT_RX = re.compile("[" + re.escape("".join(sorted(_SEVERAL_HINT))) + "]")     # the same, faster on a cell
 _SYSTEM_LABEL = re.compile(r"^\s*\*\s+\w")       # Google's system labels: "* myContacts", "* starred"
 _MOBILE_LABEL = re.compile(r"mobile|cell|handy|móvil|movil|portable|celular|手机|携帯|휴대", re.I)
@@ -617,7 +627,8 @@ class RowPreparer:
         self.address_lines = mapping.address_lines
         self.house_numbers = mapping.house_numbers
         self.phone_parts = mapping.phone_parts
-        self._phone_parts = frozenset(mapping.phone_parts[1:])
+        self.mobile_parts = mapping.mobile_parts
+        self._phone_parts = frozenset(mapping.phone_parts[1:]) | frozenset(mapping.mobile_parts[1:])
         # a number in parts is read whole: its parts joined in order, an area code typed as
         # a number read as its digits ("6", never "6.0") with the trunk prefix the file lost
         self._parts_view = phone_parts_view(mapping, list(range(len(mapping.columns))), options.area_prefix)
@@ -707,6 +718,7 @@ class RowPreparer:
                         "field_zones": dict(self.field_zones), "zone_headed": Counter(),
                         # name column -> cells written "Name <address>" (the address to Email)
                         "name_mailboxes": Counter(), "display_names": Counter(),
+                        "phone_alternatives": Counter(),
                         # house number column -> rows whose number stayed in Notes (no street, no country)
                         "house_apart": Counter(),
                         # (id column, value) -> cells that are dates (date cells, or text such as "12-Oct")
@@ -720,7 +732,7 @@ class RowPreparer:
                         # address name -> rows that took it, having none of the first one
                         "address_fallback": Counter(),
                         # postal code column -> codes given back the zeros a spreadsheet dropped
-                        "zeros_restored": Counter(), "zeros_examples": Counter(),
+                        "zeros_restored": Counter(), "zeros_examples": Counter(), "separators_restored": Counter(),
                         # (column, text) -> cells holding a placeholder for "no value" ("N/A", "-")
                         "placeholders": Counter(),
                         # legal form -> customers typed Company by it (domain.legal_forms)
@@ -863,7 +875,7 @@ class RowPreparer:
             kind = self.kinds.get(target, "text")
             changes_text = kind in ("money", "decimal") or target in self.inverted
             out.append((i, target, not changes_text))
-        for columns in (self.address_lines, self.phone_parts):
+        for columns in (self.address_lines, self.phone_parts, self.mobile_parts):
             if not columns:
                 continue
             # the lines of the street address, the parts of a phone number, joined in their
@@ -1254,6 +1266,8 @@ class RowPreparer:
         header = self.source_of[key]
         counts = self.context["zeros_restored"]
         counts[header] += 1
+        if restored.count("-") + restored.count(" ") > text.count("-") + text.count(" "):
+            self.context["separators_restored"][header] += 1     # "1234" -> "01-234" (PL)
         # the three smallest codes per column: the same whichever process prepared which chunk
         examples = self.context["zeros_examples"]
         examples[(header, text, restored, region)] += 1
@@ -1454,12 +1468,28 @@ class RowPreparer:
             extra.append(f"{header}: " + " | ".join((f'"{name}"' if "," in name else name) + f" <{addr}>" if name else addr
                                                for name, addr in boxes[1:]))
             return parts[0]
-        if self._several_columns[i] == "email":
+        email = self._several_columns[i] == "email"
+        if not email and (alt := _ALTERNATIVE_ENDING.fullmatch(text.strip())) \
+                and sum(c.isdigit() for c in alt["number"]) >= 6:
+            # "030 1234567/8": the number, and another ending to it (…568) for a second line;
+            # the field holds one number, the whole text goes to Notes, counted for the summary
+            header = self.headers[i]
+            self.context["phone_alternatives"][header] += 1
+            extra.append(f"{header}: {text.strip()}")
+            return alt["number"].strip()
+        if email:
             parts = [p for p in _SEVERAL_EMAILS.split(text.strip()) if p]
-            ok = len(parts) > 1 and all(p.count("@") == 1 for p in parts)
+            whole = [p.count("@") == 1 for p in parts]
         else:
             parts = [p for p in _SEVERAL_PHONES.split(text.strip()) if p]
-            ok = len(parts) > 1 and all(sum(c.isdigit() for c in p) >= 6 for p in parts)
+            whole = [sum(c.isdigit() for c in p) >= 6 for p in parts]
+            if len(parts) == 1 and " " in parts[0]:
+                spaced = parts[0].split()
+                if all(_SPACED_PHONE.fullmatch(p) and sum(c.isdigit() for c in p) >= 7 for p in spaced):
+                    parts, whole = spaced, [True] * len(spaced)
+        ok = len(parts) > 1 and all(whole)
+        if len(parts) == 1 and all(whole) and parts[0] != text.strip():
+            return parts[0]             # "a@x.com;": a separator with nothing after it
         if not ok:
             return text
         if self._several_columns[i] != "email" and nz.fax_labelled(parts[0]):
@@ -1787,7 +1817,9 @@ def _with_notes(data: dict, extra: list[str], key: str = "notes") -> None:
             # a line the row's notes hold already (a phone with an extension that was then
             # left empty, kept once for each reason) is not written twice
             have = set(cell_text(notes).split("\n"))
-            extra = [line for line in extra if line not in have]
+            extra = [line for line in extra if line not in have
+                     # "Phone: 0755-1234567" left empty, its line "Phone: 0755-1234567/8" kept already
+                     and not any(h.startswith(line) and h[len(line):].lstrip()[:1] == "/" for h in have)]
             if not extra:
                 return
         text = "\n".join(extra)
@@ -4049,38 +4081,106 @@ def _joined_phone_parts(before: object, part: object) -> str:
 
 
 def phone_parts_view(mapping, columns: list[int], area_prefix: str = ""):
-    """For a file whose phone number is written in parts (mapping.phone_parts): a function
-    giving a copy of a row with the parts joined into one cell (the first part that is not
-    an area code: "Phone" of "Area Code" + "Phone"), the other parts blank, so the phone
-    evidence (region, validity) weighs whole numbers, as they are stored; else None."""
-    if not mapping.phone_parts:
+    """For a file whose phone or mobile number is written in parts (mapping.phone_parts,
+    mapping.mobile_parts): a function giving a copy of a row with the parts joined into one
+    cell (the first part that is neither an area code nor a country code: "Phone" of
+    "Country Code" + "Area Code" + "Phone"), the other parts blank, so the phone evidence
+    (region, validity) weighs whole numbers, as they are stored; else None. A country code
+    part writes the number as +code area number."""
+    if not mapping.phone_parts and not mapping.mobile_parts:
         return None
-    from .mapping import is_area_code
+    from .mapping import is_area_code, is_dial_part, is_mobile_area
 
-    cols = [columns[j] for j in mapping.phone_parts]
-    lead = next((columns[j] for j in mapping.phone_parts if not is_area_code(mapping.columns[j].header)), cols[0])
-    areas = frozenset(columns[j] for j in mapping.phone_parts if is_area_code(mapping.columns[j].header))
+    groups = []
+    for group in (mapping.phone_parts, mapping.mobile_parts):
+        if not group:
+            continue
+        heads = {columns[j]: mapping.columns[j].header for j in group}
+        cols = [columns[j] for j in group]
+        dials = frozenset(c for c, h in heads.items() if is_dial_part(h))
+        areas = frozenset(c for c, h in heads.items() if is_area_code(h) or is_mobile_area(h))
+        lead = next((c for c in cols if c not in areas and c not in dials), cols[0])
+        groups.append((cols, dials, areas, lead))
 
     def joined(values: list) -> list:
-        text = ""
-        parts = [(c, values[c]) for c in cols if c < len(values) and values[c] is not None
-                 and not is_blank_cell(values[c])]
-        for c, v in parts:
-            part = cell_text(v).strip()
-            if len(parts) > 1 and not any(ch.isdigit() for ch in part):
-                continue                        # "N/A", "-" in one part: no digits of the number
-            if area_prefix and c in areas and part.isdigit() and not part.startswith(area_prefix):
-                part = area_prefix + part       # "3" typed as a number for "03" (importer.area_codes)
-            text = _joined_phone_parts(text, part) if text else part
         out = list(values)
-        for c in cols:
-            if c < len(out):
-                out[c] = None
-        if lead < len(out):
-            out[lead] = text or None
+        for cols, dials, areas, lead in groups:
+            text = _joined_group(values, cols, dials, areas, area_prefix)
+            for c in cols:
+                if c < len(out):
+                    out[c] = None
+            if lead < len(out):
+                out[lead] = text or None
         return out
 
     return joined
+
+
+def _joined_group(values: list, cols: list[int], dials: frozenset[int], areas: frozenset[int],
+                  area_prefix: str) -> str:
+    """One number's parts of a row joined (phone_parts_view)."""
+    text = ""
+    dialled = None
+    parts = [(c, values[c]) for c in cols if c < len(values) and values[c] is not None
+             and not is_blank_cell(values[c])]
+    for c, v in parts:
+        part = cell_text(v).strip()
+        if len(parts) > 1 and not any(ch.isdigit() for ch in part):
+            continue                        # "N/A", "-" in one part: no digits of the number
+        if c in dials:
+            code = _dial_digits(part)
+            if code is not None and len(parts) > 1:
+                # "+7", "7", "007": the number is written with its country code, read
+                # there (a trunk prefix is that country's, never the file's region's)
+                dialled = region_for_dial_code(code)
+                text = "+" + code
+            continue
+        if dialled is not None and c in areas and part.isdigit() and _keeps_zero(dialled) \
+                and not part.startswith("0"):
+            part = "0" + part               # Italy's "6" for Rome's "06": the 0 follows +39
+        elif dialled is None and area_prefix and c in areas and part.isdigit() \
+                and not part.startswith(area_prefix):
+            part = area_prefix + part       # "3" typed as a number for "03" (importer.area_codes)
+        text = _joined_phone_parts(text, part) if text else part
+    return text
+
+
+def _dial_digits(text: str) -> str | None:
+    """The country calling code a cell of a "Country Code" column gives ("+44", "44", "0044",
+    "1-284"), as digits; None for one that is not a calling code (an ISO code "GB")."""
+    text = text.strip()
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if not digits or any(ch.isalpha() for ch in text):
+        return None
+    if text.startswith("00"):
+        digits = digits[2:]
+    return digits if 1 <= len(digits) <= 4 and region_for_dial_code(digits) else None
+
+
+@functools.lru_cache(maxsize=256)
+def _keeps_zero(region: str | None) -> bool:
+    """Whether the region's fixed-line numbers begin with 0 after the country code (Italy,
+    San Marino, Vatican: +39 06 …), phonenumbers' metadata: an area code typed as a
+    number lost that 0."""
+    from phonenumbers import PhoneMetadata
+
+    meta = PhoneMetadata.metadata_for_region(region) if region else None
+    pattern = meta.fixed_line.national_number_pattern if meta is not None and meta.fixed_line else ""
+    return bool(pattern) and all(alt.startswith("0") for alt in _top_level(pattern))
+
+
+def _top_level(pattern: str) -> list[str]:
+    """A regular expression's top-level alternatives ("0(?:1|2)|0(?:3)" -> two)."""
+    out, depth, start = [], 0, 0
+    for k, ch in enumerate(pattern):
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            out.append(pattern[start:k])
+            start = k + 1
+    return out + [pattern[start:]]
 
 
 def _cjk(ch: str) -> bool:

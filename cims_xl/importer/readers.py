@@ -32,6 +32,7 @@ import re
 import sys
 import unicodedata
 import zipfile
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
@@ -1323,14 +1324,33 @@ def _sniff_delimiter(text: str) -> str:
             continue
         if not counts:
             continue
+        score = _table_below_preamble(counts)
         header = counts[0]
-        if header <= 1:
-            continue
-        consistent = sum(1 for c in counts if c == header) / len(counts)
-        score = consistent * 10 + min(header, 50) / 50
+        if header > 1:
+            consistent = sum(1 for c in counts if c == header) / len(counts)
+            score = max(score, consistent * 10 + min(header, 50) / 50)
         if score > best_score:
             best, best_score = cand, score
     return best
+
+
+def _table_below_preamble(counts: list[int]) -> float:
+    """The score of a table that starts below title lines (a bank statement's
+    "Kontoauszug", "Konto: DE89…", a blank line, then "Datum;Kunde;…"): its width is the
+    one most lines have (two or more fields, on two lines or more), and it is weighed by
+    how many of the lines from its first one have it and by the share of the file it
+    covers, so a separator met on a few lines never outweighs one every row has. -1 when
+    no such width."""
+    widths = Counter(c for c in counts if c > 1)
+    if not widths:
+        return -1.0
+    width, seen = max(widths.items(), key=lambda kv: (kv[1], kv[0]))
+    if seen < 2:
+        return -1.0
+    start = counts.index(width)
+    below = counts[start:]
+    consistent = sum(1 for c in below if c == width) / len(below)
+    return consistent * len(below) / len(counts) * 10 + min(width, 50) / 50
 
 
 if sys.version_info < (3, 11):  # pragma: no cover

@@ -1094,14 +1094,18 @@ def _own_sheet_of(ent: Entity) -> str | None:
     return lay.sheet if lay is not None else None
 
 
-def _zeros_inference(counts: Counter, examples: Counter) -> dict:
-    """The summary's line for postal codes given back the leading zeros a spreadsheet
-    dropped (domain.postal): per column the count and up to three examples."""
+def _zeros_inference(counts: Counter, examples: Counter, separators: Counter | None = None) -> dict:
+    """The summary's line for postal codes given back the leading zeros (and the separator)
+    a spreadsheet dropped (domain.postal): per column the count and up to three examples."""
     parts = []
     for header, n in counts.items():
         shown = [f"'{t}' → '{r}' ({c})" for h, t, r, c in sorted(examples) if h == header][:3]
         parts.append(f"'{header}': {n} code(s) such as {', '.join(shown)}")
-    return {"what": "postal codes", "decided": "leading zeros put back",
+    if separators:
+        parts.append("separator put back in " + ", ".join(f"{k} code(s) of '{h}'" for h, k in separators.items())
+                     + " (written as the country's codes are: 02134-1234, 01-234, 01310-100)")
+    return {"what": "postal codes", "decided": "leading zeros and separators put back" if separators
+            else "leading zeros put back",
             "evidence": "; ".join(parts) + ": digits (and a suffix the format allows) short of the postal code format of the row's "
                         "country (Google's address data), as when a spreadsheet keeps a code as a number"}
 
@@ -1495,6 +1499,9 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     # trunk prefix back (a column mixing both stops the import: AreaCodeEvidence.decide)
     phone_view = plan.phone_parts_view(mapping, table.columns, trunk_prefix(area_region))
     area_ev = _area_code_evidence(mapping, table.columns) if area_region else None
+    postal_ev = _PostalLengths(mapping, table.columns) if region_assumed else None
+    if postal_ev is not None and not postal_ev.cols:
+        postal_ev = None
     assumed_ev = _assumed_region_evidence(ent, mapping, table.columns, phone_region) if region_assumed else None
     # the store's region, set: most numbers no numbers of it stop the import (phone_evidence)
     set_ev = _assumed_region_evidence(ent, mapping, table.columns, phone_region, set_region=True) \
@@ -1652,6 +1659,8 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                     same_numbers.add(number, values)
             if here and area_ev is not None:
                 area_ev.add(values)
+            if here and postal_ev is not None:
+                postal_ev.add(values)
             if there:
                 # a number in parts is weighed whole (mapping._phone_parts)
                 whole = phone_view(values) if phone_view is not None else values
@@ -2040,6 +2049,8 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     if file_region is not None:
         phones, assumed_ev = [], None
         inferences.append(file_region[1])
+    if postal_ev is not None and file_region is None:
+        postal_ev.refuse(src)                       # codes that lost zeros, and no country to say which
     foreign: dict[str, tuple[str, ...]] = {}
     for pev in phones:
         j = table.columns.index(pev.column) if pev.column in table.columns else None
@@ -3771,6 +3782,14 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                 "decided": "the number in the field (E.164 holds no extension), the whole text in Notes",
                 "evidence": "; ".join(f"'{c}': {k} cell(s)" for c, k in _in_file_order(planner.prep.extensions,
                                                                                     planner.prep.headers))})
+        if alternatives := planner.prep.context.get("phone_alternatives"):
+            result.inferences.append({
+                "what": "phone numbers with another ending",
+                "decided": "the number before the slash in the field, the whole text in Notes",
+                "evidence": "; ".join(f"'{c}': {k} cell(s)" for c, k in _in_file_order(alternatives,
+                                                                                    planner.prep.headers))
+                + " end with '/' and 1-2 digits ('030 1234567/8': …567 and …568), another line's "
+                  "ending, not more digits of the number"})
         if placeholders := planner.prep.context.get("placeholders"):
             result.inferences.append(_placeholders_inference(placeholders, planner.prep.headers))
         if forms := planner.prep.context.get("legal_forms"):
@@ -3867,7 +3886,8 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
         if invalid := planner.prep.context.get("invalid_here"):
             result.inferences.append(_invalid_here_inference(invalid, options.region, scan.mapping))
         if zeros := planner.prep.context.get("zeros_restored"):
-            result.inferences.append(_zeros_inference(zeros, planner.prep.context["zeros_examples"]))
+            result.inferences.append(_zeros_inference(zeros, planner.prep.context["zeros_examples"],
+                                                      planner.prep.context.get("separators_restored")))
         if planner.prep.name_parts:
             result.inferences.append({
                 "what": "first and last names",
@@ -3957,6 +3977,8 @@ def _area_code_evidence(mapping: mp.Mapping, columns: list[int]):
     from .area_codes import AreaCodeEvidence
 
     j = next((j for j in mapping.phone_parts if mp.is_area_code(mapping.columns[j].header)), None)
+    if any(mp.is_dial_part(mapping.columns[k].header) for k in mapping.phone_parts):
+        return None     # numbers written with their country code: no trunk prefix to put back
     return None if j is None else AreaCodeEvidence(mapping.columns[j].header, columns[j])
 
 
@@ -3981,6 +4003,51 @@ def _area_region_of_file(ent: Entity, mapping: mp.Mapping, columns: list[int], a
         region = ranked[0][0]
         return region, f"the file's places are in {region}: {', '.join(probe.against_examples[region])}"
     return assumed, f"{assumed} is the store's assumed region"
+
+
+class _PostalLengths:
+    """The lengths of a postal code column's digits-only codes, for a file that names no
+    country (no Country column, no region given, set or decided by the file): codes of
+    different lengths (2134 and 90210; 1234 and 12345), none beginning with 0, are codes a
+    spreadsheet kept as numbers, whose lost leading zeros and separator (02134, 01-234, 02134-1234) only the
+    country's format could put back (domain.postal). The import stops before writing,
+    naming the column, examples and --region."""
+
+    def __init__(self, mapping: mp.Mapping, columns: list[int]):
+        has_country = any(c.target in ("country", "customer_country") or (c.target is None and plan.is_country_header(c.header))
+                          for c in mapping.columns)
+        self.cols = [] if has_country else [
+            (c.header, columns[j]) for j, c in enumerate(mapping.columns)
+            if c.target in ("postal_code", "customer_postal_code") and j < len(columns)]
+        self.seen: dict[str, dict[int, str]] = {}      # column -> digits count -> first code
+        self.kept: set[str] = set()                    # columns with a code that begins with 0
+
+    def add(self, values: list) -> None:
+        for header, col in self.cols:
+            v = values[col] if col < len(values) else None
+            if v is None or is_blank_cell(v):
+                continue
+            text = cell_text(v).strip()
+            if text.endswith(".0") and text[:-2].isdigit():
+                text = text[:-2]                    # a float cell of a workbook: 2134.0
+            if text.isascii() and text.isdigit():
+                if text[0] == "0":
+                    self.kept.add(header)           # a code that kept its zero: not kept as a number
+                else:
+                    self.seen.setdefault(header, {}).setdefault(len(text), text)
+
+    def refuse(self, src) -> None:
+        for header, lengths in self.seen.items():
+            if len(lengths) < 2 or header in self.kept:
+                continue
+            shown = ", ".join(f"'{lengths[n]}'" for n in sorted(lengths)[:4])
+            raise ImportRefused(
+                f"{src.path.name}{_sheet_words(src)}: the postal codes in column '{header}' are digits of "
+                f"different lengths ({shown}), and nothing says their country: a code kept as a number loses "
+                "its leading zeros and its separator (02134 → 2134 in the US, 01-234 → 1234 in Poland, "
+                "02134-1234 → 21341234), which only the country's format can put back. Nothing was imported. "
+                "Give --region CC (e.g. --region US) or set the store's region (`cims settings region CC`), "
+                "or add a Country column; codes that fit the country's format are kept as written.")
 
 
 def _refuse_unordered_house_numbers(src, mapping, columns: list[int], first_rows: list, region_assumed: bool) -> None:
