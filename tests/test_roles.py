@@ -173,6 +173,8 @@ def _write_calls(admin):
         "records.delete": lambda s: records.delete(s, cust["id"]),
         "records.restore": lambda s: records.restore(s, cust["id"]),
         "merge.merge_customers": lambda s: merge.merge_customers(s, cust["id"], other["id"]),
+        # what a merge would move, shown before its [y/N] question: a viewer is refused first
+        "merge.merge_preview": lambda s: merge.merge_preview(s, cust["id"], other["id"]),
         "batches.new_batch": lambda s: batches.new_batch(s, "customer", "file.xlsx"),
         "batches.undo_batch": lambda s: batches.undo_batch(s, "B-000001"),
         "batches.finish_batch": None,  # only reachable after new_batch, which is checked
