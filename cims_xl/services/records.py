@@ -18,7 +18,7 @@ from ..domain.schema import (CUSTOMER, ENTITIES, FROM_IMPORT, Entity, computed_p
                              kind_of_id, normalize_id)
 from ..errors import CimsError, Conflict, NotFound, PermissionDenied, ValidationFailed
 from ..security.audit import BULK_MAX, AuditEvent, record_changes
-from ..security.roles import CUSTOMER_OWNED, owner_matters
+from ..security.roles import CUSTOMER_OWNED, RECORDED_TIMES, owner_matters
 from ..store.db import to_db, utcnow
 from .session import Session
 from .suppression import EDIT_REFUSED, ensure_not_erased, erased_list
@@ -911,6 +911,10 @@ def _update_one(session, record_id, changes, expected_version, batch_id, context
         if "erased" not in cache:
             cache["erased"] = erased_list(session)
         ensure_not_erased(session, [diff], EDIT_REFUSED, listed=cache["erased"])
+    rewrites = tuple(k for k, _h in RECORDED_TIMES.get(ent.kind, ()) if k in diff and current.get(k) is not None)
+    if rewrites:
+        # a recorded time, once set, is a manager's to change (it decides an SLA)
+        session.ensure("update", ent.kind, record_id=record_id, rewrites=rewrites)
     if action == "update" and not imported:
         _check_typed_times(ent, diff, {**current, **diff}, now, context)
     computed = _apply_rules(session, ent, current, diff, now)
