@@ -109,7 +109,7 @@ def test_on_the_sheet_support_cannot_save_a_changed_recorded_time_but_saves_a_st
     book = new_workbook(tmp_path / "wang.xlsx")
     sync.sync_file(wang, book, "refresh")
     with Editor(book, "Tickets") as ed:
-        ed.set(late, "Opened", dt.datetime(2026, 2, 2, 18, 0))      # the sheet's local time: 10:00 UTC
+        ed.set(late, "Opened", dt.datetime(2026, 2, 2, 9, 30))      # later (in UTC) or earlier: a change
         ed.set(fresh, "Ticket Status", "Open")
     sync.sync_file(wang, book, "save")
     status = row_of(book, late, "Tickets")["Status"]

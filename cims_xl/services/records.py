@@ -911,12 +911,13 @@ def _update_one(session, record_id, changes, expected_version, batch_id, context
         if "erased" not in cache:
             cache["erased"] = erased_list(session)
         ensure_not_erased(session, [diff], EDIT_REFUSED, listed=cache["erased"])
-    rewrites = tuple(k for k, _h in RECORDED_TIMES.get(ent.kind, ()) if k in diff and current.get(k) is not None)
-    if rewrites:
-        # a recorded time, once set, is a manager's to change (it decides an SLA)
-        session.ensure("update", ent.kind, record_id=record_id, rewrites=rewrites)
     if action == "update" and not imported:
         _check_typed_times(ent, diff, {**current, **diff}, now, context)
+    rewrites = tuple(k for k, _h in RECORDED_TIMES.get(ent.kind, ()) if k in diff and current.get(k) is not None)
+    if rewrites:
+        # a recorded time, once set, is a manager's to change (it decides an SLA); a time
+        # no one may type (in the future, before the opening) is refused as such first
+        session.ensure("update", ent.kind, record_id=record_id, rewrites=rewrites)
     computed = _apply_rules(session, ent, current, diff, now)
     diff.update({k: v for k, v in computed.items() if current.get(k) != v})
     _check_refs(session, ent, [diff])
