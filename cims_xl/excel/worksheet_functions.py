@@ -452,7 +452,12 @@ _NEGATED = re.compile(r"^[-!](\w+)[:：=]")
 _EQUALS_KEY = re.compile(r"^(\w+)=(.+)$")
 
 
-def _parse_query(query: Any) -> tuple[str | None, dict[str, str]]:
+# Filters that read what only a role seeing personal data may search by (a tag may name
+# a person: services.search refuses it): never suggested to other roles.
+PERSONAL_FILTERS = frozenset({"tag"})
+
+
+def _parse_query(query: Any, usable: tuple[str, ...] = FIND_FILTERS) -> tuple[str | None, dict[str, str]]:
     """(free text, {filter: value}) of a CIMS_FIND/CIMS_COUNT query ("ltv>=1000" and
     "ltv<=9.77" bound the lifetime value, in the store's currency, compared with the
     value as shown: a converted one rounded half up to its decimals). A query that cannot
@@ -490,7 +495,7 @@ def _parse_query(query: Any) -> tuple[str | None, dict[str, str]]:
             continue
         name, value = key.group(1).lower(), key.group(2).replace('"', "").strip()
         if name not in FIND_FILTERS:
-            raise CimsError(f"no filter {key.group(1)}: (use {', '.join(k + ':' for k in _closest(name))})")
+            raise CimsError(f"no filter {key.group(1)}: (use {', '.join(k + ':' for k in _closest(name, usable))})")
         if not value:
             raise CimsError(f"{key.group(1)}: has no value; write it with its value and no space, e.g. "
                             f"{name}:{_FILTER_EXAMPLES[name]}")
@@ -515,11 +520,11 @@ def _refuse_grammar(token: str, text: str) -> None:
         raise CimsError(f"{token}: give its value with no space, e.g. ltv{cut.group(1)}1000")
 
 
-def _closest(name: str) -> list[str]:
-    """The filters' keys, the ones most like `name` first."""
+def _closest(name: str, usable: tuple[str, ...] = FIND_FILTERS) -> list[str]:
+    """The filters' keys the role may use, the ones most like `name` first."""
     import difflib
 
-    return sorted(FIND_FILTERS, key=lambda k: -difflib.SequenceMatcher(None, name, k).ratio())
+    return sorted(usable, key=lambda k: -difflib.SequenceMatcher(None, name, k).ratio())
 
 
 _FILTER_EXAMPLES = {"city": "Shanghai", "province": "广东", "country": "CN", "segment": "VIP", "tag": "wholesale",
@@ -545,7 +550,8 @@ def _find_fields(cache: ReadCache, fields: Any) -> list[str]:
 def _search(cache: ReadCache, query: Any, limit: int):
     from ..services.search import search_customers
 
-    text, filters = _parse_query(query)
+    usable = FIND_FILTERS if cache.personal else tuple(f for f in FIND_FILTERS if f not in PERSONAL_FILTERS)
+    text, filters = _parse_query(query, usable)
     if text and not cache.personal:
         # Free text looks in names, emails and phones, which this role may not read: a
         # count or list of what it may read would look like a real answer, and is not.
