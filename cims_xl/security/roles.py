@@ -147,6 +147,9 @@ def ensure_allowed(*, role: str, actor: str, action: str, kind: str | None = Non
         elif owner == actor:
             text = (f"{actor} ({role}) may not take {which} over (Owner {actor}): only a manager or "
                     "administrator changes an Owner (ask a manager)")
+        elif owner is None:
+            text = (f"{actor} ({role}) may not clear the Owner of {which}: only a manager or "
+                    "administrator changes an Owner (ask a manager)")
         else:
             text = (f"{actor} ({role}) may not hand {which} over to {owner}: only a manager or "
                     "administrator changes an Owner (ask a manager to change Owner)")
