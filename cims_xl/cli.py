@@ -1620,16 +1620,40 @@ def customer_search(app: App, text, **filters):
         app.out.message(page.note)
 
 
+def _merge_question(preview: dict) -> str:
+    """"Merge C-2 (Name, email) into C-1 (Name)? It moves 3 orders, 1 ticket; C-2 is retired. A merge has no undo"."""
+    def who(side: dict) -> str:
+        named = ", ".join(v for v in (side["name"], side["email"]) if v)
+        return f"{side['id']}" + (f" ({named})" if named else "")
+
+    moves = preview["moves"]
+    parts = []
+    for kind, n in moves.items():
+        label = ENTITIES[kind].label
+        parts.append(f"{n} {label if n == 1 else ENTITIES[kind].plural}")
+    what = f"its {', '.join(parts)} move to {preview['kept']['id']}" if parts else "it has no records to move"
+    return shown(f"Merge {who(preview['merged'])} into {who(preview['kept'])}? {what}; "
+                 f"{preview['merged']['id']} is retired. A merge has no undo")
+
+
 @customer.command("merge")
 @click.argument("keep_id")
 @click.argument("drop_id")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation (a merge has no undo).")
 @pass_app
-def customer_merge(app: App, keep_id, drop_id):
-    """Merge DROP_ID into KEEP_ID: its contacts, orders and other records move, deleted ones too; blanks are filled."""
+def customer_merge(app: App, keep_id, drop_id, yes):
+    """Merge DROP_ID into KEEP_ID: its contacts, orders and other records move, deleted ones too; blanks are filled.
+
+    Asks first, naming the customer that is retired and what moves (a merge has no undo);
+    --yes in scripts, and without a terminal --yes is needed."""
     from .services import merge
 
     session = app.session()
-    result = merge.merge_customers(session, _customer_ref(session, keep_id), _customer_ref(session, drop_id))
+    keep_id, drop_id = _customer_ref(session, keep_id), _customer_ref(session, drop_id)
+    preview = merge.merge_preview(session, keep_id, drop_id)      # the role, both customers, first
+    _refuse_without_terminal(yes, "customer merge")
+    _confirm(yes, _merge_question(preview))
+    result = merge.merge_customers(session, keep_id, drop_id)
     if app.out.fmt == "json":
         app.out.emit(result)
     else:

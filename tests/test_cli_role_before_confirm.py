@@ -24,18 +24,19 @@ def world(store_path, admin, tmp_path):
     auth.add_user(admin, "gone", "sales", USER_PASSWORD, kdf=FAST_KDF)
     auth.disable_user(admin, "gone")
     cid = records.create(admin, "customer", {"name": "محمد علي"})["id"]
+    other = records.create(admin, "customer", {"name": "Mohammed Ali"})["id"]
     made = backup_svc.backup(admin, str(tmp_path / "backups"))
     admin.close()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CIMS_", "PYTHONIO"))}
     env.update({"CIMS_STORE": str(store_path), "CIMS_LOG_DIR": str(tmp_path / "logs"),
                 "CIMS_TRUST_DIR": os.environ["CIMS_TRUST_DIR"], "COLUMNS": "120", "TERM": "xterm"})
-    return {"env": env, "cid": cid, "backup": str(made), "store": store_path}
+    return {"env": env, "cid": cid, "other": other, "backup": str(made), "store": store_path}
 
 
 def _commands(w) -> list[list[str]]:
     """Every command that asks a question or a new password, as a non-administrator runs it."""
     return [["audit", "accept"], ["gdpr", "erase", w["cid"]], ["restore", w["backup"]],
-            ["customer", "delete", w["cid"]],
+            ["customer", "delete", w["cid"]], ["customer", "merge", w["cid"], w["other"]],
             ["user", "add", "newbie", "--role", "sales"], ["user", "enable", "gone"],
             ["user", "passwd", "admin"], ["user", "role", "lina", "admin"], ["rekey"]]
 

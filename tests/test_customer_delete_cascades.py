@@ -138,7 +138,7 @@ def test_the_cli_delete_names_what_goes_with_it_and_restore_brings_it_back(run, 
     code, out, err = run("customer", "show", cid)
     assert code != 0 and "deleted on" in err and f"customer restore {cid}" in err
     new = records.create(admin, "customer", {"name": "Berg (new)", "type": "Company"})["id"]
-    code, out, err = run("customer", "merge", new, cid)
+    code, out, err = run("customer", "merge", new, cid, "--yes")
     assert code != 0 and "deleted on" in err and f"customer restore {cid}" in err
     code, out, err = run("--format", "json", "customer", "restore", cid)
     assert code == 0, err

@@ -98,7 +98,7 @@ def test_reading_or_changing_a_merged_away_id_names_the_customer_it_was_merged_i
 def test_the_cli_shows_exports_and_tells_the_history_of_a_merged_away_id(run, tmp_path):
     assert run("customer", "add", "--name", "ACME Ltd", "--type", "Company", "--city", "London")[0] == 0
     assert run("customer", "add", "--name", "ACME Limited", "--type", "Company", "--city", "Leeds")[0] == 0
-    assert run("customer", "merge", "C-000001", "C-000002")[0] == 0
+    assert run("customer", "merge", "C-000001", "C-000002", "--yes")[0] == 0
     code, out, err = run("--format", "json", "customer", "show", "C-000002")
     assert code == 0, err
     assert json.loads(out)["id"] == "C-000001"

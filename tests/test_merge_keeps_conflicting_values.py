@@ -175,7 +175,7 @@ def test_the_cli_merge_lists_the_fields_kept_in_notes_and_says_where(run):
                "--city", "北京")[0] == 0
     assert run("customer", "add", "--name", "李娜", "--email", "lina@qq.com", "--mobile", "137 0000 1111",
                "--city", "上海")[0] == 0
-    code, out, err = run("--format", "json", "customer", "merge", "C-000001", "C-000002")
+    code, out, err = run("--format", "json", "customer", "merge", "C-000001", "C-000002", "--yes")
     assert code == 0, err
     assert json.loads(out)["kept_in_notes"] == ["name", "email", "mobile", "city"]
     assert "C-000002's Name, Email, Mobile, City differ from C-000001's" in err

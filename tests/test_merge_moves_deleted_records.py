@@ -127,7 +127,7 @@ def test_the_gdpr_export_of_the_kept_customer_holds_the_moved_deleted_records_wi
         admin, store_path, run, tmp_path):
     keep, drop, name, email = two_customers(admin, PEOPLE[1])
     made = every_kind_live_and_deleted(admin, drop, name, email)
-    code, out, err = run("customer", "merge", keep, drop)
+    code, out, err = run("customer", "merge", keep, drop, "--yes")
     assert code == 0, err
     target = tmp_path / "person.json"
     code, out, err = run("gdpr", "export", keep, "--out", str(target))
@@ -189,7 +189,7 @@ def test_the_cli_merge_counts_the_deleted_records_names_same_email_contacts_and_
     keep, drop, name, email = two_customers(admin, PEOPLE[3])
     q = records.create(admin, "contact", {"customer_id": keep, "name": name, "email": email})["id"]
     made = every_kind_live_and_deleted(admin, drop, name, email)
-    code, out, err = run("--format", "json", "customer", "merge", keep, drop)
+    code, out, err = run("--format", "json", "customer", "merge", keep, drop, "--yes")
     assert code == 0, err
     result = json.loads(out)
     assert result["moved"] == 10 and result["moved_deleted"] == 5

@@ -26,7 +26,7 @@ EXPECTED = {
     # Contacts, interactions and orders belong to their customer's owner.
     "sales": {"customer": (Y, N, N, Y, N), "contact": (Y, N, N, Y, N), "interaction": (Y, N, N, Y, N),
               "order": (Y, N, N, Y, N), "opportunity": (Y, N, N, Y, N), "ticket": (N, N, N, N, N)},
-    "support": {"customer": (N, N, N, N, N), "contact": (N, N, N, N, N), "interaction": (Y, Y, Y, Y, N),
+    "support": {"customer": (N, N, N, N, N), "contact": (N, N, N, N, N), "interaction": (Y, N, Y, Y, N),
                 "order": (N, N, N, N, N), "opportunity": (N, N, N, N, N), "ticket": (Y, Y, Y, Y, N)},
     "viewer": {k: (N, N, N, N, N) for k in KINDS},
 }
@@ -175,6 +175,8 @@ def _write_calls(admin):
         "records.delete": lambda s: records.delete(s, cust["id"]),
         "records.restore": lambda s: records.restore(s, cust["id"]),
         "merge.merge_customers": lambda s: merge.merge_customers(s, cust["id"], other["id"]),
+        # what a merge would move, shown before its [y/N] question: a viewer is refused first
+        "merge.merge_preview": lambda s: merge.merge_preview(s, cust["id"], other["id"]),
         "batches.new_batch": lambda s: batches.new_batch(s, "customer", "file.xlsx"),
         "batches.undo_batch": lambda s: batches.undo_batch(s, "B-000001"),
         "batches.finish_batch": None,  # only reachable after new_batch, which is checked
@@ -229,7 +231,7 @@ READ_ONLY = {"auth.init_store", "auth.sign_in", "auth.sign_out", "auth.list_user
              "records.changes_since", "records.customer_of", "search.search_customers",
              "search.customer_360", "search.customer_id_for", "search.lifetime_value", "search.lifetime_values",
              "search.lifetime_values_by_currency", "settings.store_currency", "settings.assumed_region", "settings.currency_region", "settings.fx_rates", "settings.money_settings", "settings.sla_targets", "batches.list_batches", "frames.load_frame",
-             "frames.stage_history_frame", "backup.list_backups", "backup.verify_backup",
+             "frames.stage_history_frame", "frames.ticket_time_edits_frame", "backup.list_backups", "backup.verify_backup",
              "backup.default_backup_dir", "backup.read_manifest", "audit_log.trust_fingerprints", "sheet_rows.records_for_rows",
              # No session: the backup's administrator password is checked (a new machine),
              # and sign-in's own recovery of a restore cut short.

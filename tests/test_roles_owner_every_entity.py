@@ -1,8 +1,7 @@
 """One rule for every record with an Owner of its own (customers, opportunities,
 interactions): a salesperson records them in her own name and may not hand them to
 someone else, whether she adds the record, edits it, or does so on the command line.
-A manager may; support writes interactions for anyone (their role does not depend on
-owners). Each refusal names the rule, and the store keeps the owner it had."""
+A manager may; support, who writes interactions, is held to the same rule. Each refusal names the rule, and the store keeps the owner it had."""
 
 from __future__ import annotations
 
@@ -47,9 +46,13 @@ def test_a_salesperson_adding_a_record_in_another_users_name_is_refused(admin, w
     mine = records.create(lina, kind, {**_data(kind, cid), "owner": "lina"})
     assert records.get(admin, mine["id"])["owner"] == "lina"
     if kind == "interaction":
-        # support writes interactions for anyone: their role does not depend on owners
-        made = records.create(session_as("support", "sam"), kind, {**_data(kind, cid), "owner": "mei"})
-        assert records.get(admin, made["id"])["owner"] == "mei"
+        # support records interactions in their own name too (README: only a manager or
+        # administrator writes in another user's name)
+        sam = session_as("support", "sam")
+        with pytest.raises(PermissionDenied, match="may not create interaction records for mei"):
+            records.create(sam, kind, {**_data(kind, cid), "owner": "mei"})
+        made = records.create(sam, kind, _data(kind, cid))
+        assert records.get(admin, made["id"])["owner"] == "sam"
 
 
 @pytest.mark.parametrize("kind", OWNED)

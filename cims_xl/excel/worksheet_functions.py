@@ -449,9 +449,15 @@ def cims_get(record_id: Any, field: Any, *, session=None) -> Any:
     return _map(record_id, one)
 
 
-def _parse_query(query: Any) -> tuple[str | None, dict[str, str]]:
-    """(free text, {filter: value}) of a CIMS_FIND/CIMS_COUNT query: services.query_text."""
-    return query_text.parse_query(query)
+# Filters that read what only a role seeing personal data may search by (a tag may name
+# a person: services.search refuses it): never suggested to other roles.
+PERSONAL_FILTERS = frozenset({"tag"})
+
+
+def _parse_query(query: Any, usable: tuple[str, ...] = FIND_FILTERS) -> tuple[str | None, dict[str, str]]:
+    """(free text, {filter: value}) of a CIMS_FIND/CIMS_COUNT query: services.query_text;
+    `usable`: the filters a refused key's message suggests (the role's)."""
+    return query_text.parse_query(query, usable=usable)
 
 
 def _find_fields(cache: ReadCache, fields: Any) -> list[str]:
@@ -473,7 +479,8 @@ def _find_fields(cache: ReadCache, fields: Any) -> list[str]:
 def _search(cache: ReadCache, query: Any, limit: int):
     from ..services.search import search_customers
 
-    text, filters = _parse_query(query)
+    usable = FIND_FILTERS if cache.personal else tuple(f for f in FIND_FILTERS if f not in PERSONAL_FILTERS)
+    text, filters = _parse_query(query, usable)
     if text and not cache.personal:
         # Free text looks in names, emails and phones, which this role may not read: a
         # count or list of what it may read would look like a real answer, and is not.

@@ -154,6 +154,8 @@ class _Context:
         self.raw = {k: _frame(frames, k) for k in ("customer", "order", "opportunity", "ticket")}
         self.raw["order"] = order_places(self.raw["order"], self.raw["customer"])
         self.history = frames.get("stage_history")
+        # tickets whose recorded times were changed after being set (services.frames)
+        self.time_edits = frames.get("ticket_time_edits")
         self._customers = None
         self._orders = None
 
@@ -1225,7 +1227,7 @@ def service_report(ctx: _Context) -> ReportSheet:
         (st.isin(("Resolved", "Closed")) & ~m["resolved"] & ~m["resolution_known"])
     unknown_note = _left_out("tickets answered or resolved at a time nobody recorded (unknown, not now), "
                              "counted in neither the hours nor Within Target", m.loc[unknown & ~early, "id"])
-    times_note = "; ".join(n for n in (times_note, unknown_note) if n) or None
+    times_note = "; ".join(n for n in (times_note, unknown_note, _times_edited(ctx, m)) if n) or None
     tables = [
         open_by_age(m),
         service_by(m, "priority", "Priority", "tblServiceByPriority", order=PRIORITIES, note=times_note),
@@ -1234,6 +1236,31 @@ def service_report(ctx: _Context) -> ReportSheet:
         open_tickets(ctx, m, t),
     ]
     return _sheet(ctx, SERVICE, "Service desk", tables)
+
+
+def _times_edited(ctx: _Context, m: pd.DataFrame) -> str | None:
+    """A note naming the tickets (of this report) whose recorded times were changed after
+    they were set: "Times edited after they were recorded: 1 ticket (T-000001: Opened,
+    First Response); its figures use the edited times, see its history"."""
+    edits = ctx.time_edits
+    if edits is None or not len(edits) or not len(m):
+        return None
+    edits = edits[edits["ticket_id"].isin(set(m["id"]))]
+    if not len(edits):
+        return None
+    fields: dict[str, list[str]] = {}
+    for tid, field in zip(edits["ticket_id"], edits["field"]):
+        have = fields.setdefault(str(tid), [])
+        if field not in have:
+            have.append(field)
+    ids = sorted(fields)
+    shown = ", ".join(f"{t}: {', '.join(fields[t])}" for t in ids[:MAX_LISTED_IDS])
+    if len(ids) > MAX_LISTED_IDS:
+        shown += f" and {len(ids) - MAX_LISTED_IDS:,} more"
+    n = len(ids)
+    return (f"Times edited after they were recorded: {n:,} ticket{'s' if n != 1 else ''} ({shown}); "
+            f"{'its' if n == 1 else 'their'} figures use the edited times (`cims ticket history ID` shows "
+            "who changed them from what)")
 
 
 def open_by_age(m: pd.DataFrame) -> ReportTable:

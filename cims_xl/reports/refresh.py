@@ -39,9 +39,10 @@ KINDS = tuple(REPORT_COLUMNS)
 
 def load_frames(session) -> dict[str, pd.DataFrame]:
     """Every frame the reports read, from the store (role-checked by the frames service)."""
-    from ..services.frames import load_frame, stage_history_frame
+    from ..services.frames import load_frame, stage_history_frame, ticket_time_edits_frame
     frames = {kind: load_frame(session, kind, list(cols), exact_money=True) for kind, cols in REPORT_COLUMNS.items()}
     frames["stage_history"] = stage_history_frame(session)
+    frames["ticket_time_edits"] = ticket_time_edits_frame(session)
     return frames
 
 

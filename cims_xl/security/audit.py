@@ -391,6 +391,39 @@ def _check_bulk(key: bytes, entity: str | None, changes_s: str | None, digests_s
     return None
 
 
+def marker_rewrites(key: bytes, entity_id: str | None, changes_s: str | None,
+                    digests_s: str | None) -> set[str]:
+    """The records of one stored entry whose values were replaced by the erase marker
+    after the entry was written: a personal value reads as the marker while its keyed
+    digest is of another value. Text a user typed or imported that reads like the marker
+    keeps the digest of that very text, so it is never taken for a rewrite (and a value
+    without a digest is MACed as stored: an erase never rewrites it)."""
+    found: set[str] = set()
+    if is_bulk(entity_id):
+        doc = loads(digests_s or "{}")
+        personal, digests = doc.get("personal", {}), doc.get("digest", {})
+        for rid, values in personal.items():
+            if (isinstance(values, dict) and ERASED in values.values()
+                    and record_digest(key, values) != digests.get(rid)):
+                found.add(rid)
+        return found
+    if not entity_id:
+        return found
+    changes, digests = loads(changes_s or "{}"), loads(digests_s or "{}")
+    marker = None
+    for f, pair in changes.items():
+        d = digests.get(f)
+        if not (isinstance(pair, list) and isinstance(d, list) and len(pair) == len(d) == 2):
+            continue
+        for i in (0, 1):
+            if pair[i] == ERASED:
+                marker = marker or value_digest(key, ERASED)
+                if d[i] != marker:
+                    found.add(entity_id)
+                    return found
+    return found
+
+
 def erase_values(changes_s: str, digests_s: str | None, fields: Iterable[str]) -> str:
     """Replace the personal values of `fields` in one entry's changes with the marker."""
     changes = loads(changes_s or "{}")

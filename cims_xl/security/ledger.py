@@ -47,7 +47,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from ..domain.schema import ENTITIES, SOURCE_TAG
-from .audit import ERASED, GENESIS, canonical, entry_records, is_bulk, loads, write_mac
+from .audit import ERASED, GENESIS, canonical, entry_records, is_bulk, loads, marker_rewrites, write_mac
 from .roles import allowed
 from .trust import COPY_HINT, fingerprint
 
@@ -287,6 +287,9 @@ class Replay:
     erased_seen: dict[str, int] = field(default_factory=dict)      # record id -> first entry holding [erased]
     erased_ok: set = field(default_factory=set)                    # records an administrator erased
     erased_customers: set = field(default_factory=set)             # customers an administrator erased
+    # The audit key: with it a value reading `[erased]` counts as erased only when its keyed
+    # digest is of another value (audit.marker_rewrites), never when a user typed that text.
+    audit_key: bytes | None = None
     currency: str | None = None                                    # None: the trail does not say
     sla: Any = None
     region: str | None = None                                      # the phone region set (settings.region)
@@ -640,6 +643,7 @@ class Replay:
         is_admin = role == "admin"
         if action == "gdpr.erase" and is_admin and entity_id:
             self.erased_customers.add(entity_id)
+        rewritten: set | None = None
         for rid, fields in per_record.items():
             if not isinstance(fields, dict):
                 continue
@@ -647,7 +651,14 @@ class Replay:
                 if is_admin:
                     self.erased_ok.add(rid)
             elif any(isinstance(p, list) and ERASED in p for p in fields.values()):
-                self.erased_seen.setdefault(rid, seq)
+                if rewritten is None:
+                    try:
+                        rewritten = (set(per_record) if self.audit_key is None else
+                                     marker_rewrites(self.audit_key, entity_id, changes_s, digests_s))
+                    except (ValueError, TypeError, AttributeError):
+                        rewritten = set(per_record)
+                if rid in rewritten:
+                    self.erased_seen.setdefault(rid, seq)
             if action == "create" and signed and rid in self.records and not self.records[rid].removed:
                 self.problems.append(f"entry #{seq}: {actor} wrote a creation of {rid}, which already exists "
                                      "(its history and owner would be taken over)")

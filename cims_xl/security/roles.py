@@ -5,7 +5,7 @@
 | admin   | everything, incl. users, keys, backups, restore, audit, erase |
 | manager | read/write/delete all business data, import, export, reports |
 | sales   | read; create customers; edit the customers and opportunities they own; create and edit the contacts, interactions and orders of customers they own; no export (a report written to a file is one) |
-| support | read customers; tickets and interactions create/edit |
+| support | read customers; tickets and interactions create/edit (interactions in their own name; Owner unchanged) |
 | viewer  | read only, without personal fields (also in history and search); no export |
 
 This table is the only place that decides; services call it before any write
@@ -69,6 +69,33 @@ def allowed(*, role: str, action: str, kind: str | None = None, owner: str | Non
     return False
 
 
+# Who may write a record in another user's name (create it with their Owner) or change
+# a record's Owner: a manager or an administrator (README). Every other role that may
+# write such a record at all (sales: customers, opportunities, interactions under her
+# customers; support: interactions) writes it as its own and never hands it over or
+# takes it over. A ticket's Assignee is not an owner: support assigns tickets.
+NAMING_ROLES = frozenset({"admin", "manager"})
+
+
+def may_name_owner(*, role: str, actor: str | None, owner: str | None, creating: bool) -> bool:
+    """May a user with `role` give a record (with an Owner of its own) the Owner `owner`:
+    when `creating` it, or by changing the Owner it has (`owner` is the new one)?"""
+    if role in NAMING_ROLES:
+        return True
+    return creating and owner in (None, actor)
+
+
+# A ticket's recorded times feed its SLA: once set, only a manager or an administrator
+# changes one (support may fill in an empty one, e.g. a reply sent by phone). Header names.
+RECORDED_TIMES = {"ticket": (("opened_at", "Opened"), ("first_response_at", "First Response"),
+                             ("resolved_at", "Resolved"), ("closed_at", "Closed"))}
+
+
+def may_rewrite_recorded_times(role: str) -> bool:
+    """May a user with `role` change a recorded time (RECORDED_TIMES) that is already set?"""
+    return role in NAMING_ROLES
+
+
 def owner_matters(role: str, kind: str) -> bool:
     """Does `allowed` for this role and kind depend on the record's owner? (Callers
     skip looking the owner up when it does not.)"""
@@ -86,12 +113,49 @@ def describe(action: str, kind: str | None) -> str:
 
 def ensure_allowed(*, role: str, actor: str, action: str, kind: str | None = None,
                    owner: str | None = None, record_id: str | None = None, hand_over: bool = False,
-                   moved_to: str | None = None, own_owner: bool = False) -> None:
+                   moved_to: str | None = None, own_owner: bool = False, rewrites: tuple = ()) -> None:
     """Raise PermissionDenied (the caller audits it) unless allowed. `hand_over`: the
     check is of the new owner an update gives the record (its own owner was checked):
     the refusal then names that rule, not editing as such. `moved_to`: the check is of
     the customer an update moves a contact, interaction or order to (`owner` is that
     customer's; the record itself may be edited): the refusal names that rule."""
+    if rewrites and action == "update" and not may_rewrite_recorded_times(role) and allowed(
+            role=role, action=action, kind=kind, owner=owner, actor=actor):
+        # `rewrites`: the recorded times (RECORDED_TIMES keys) the update changes once set
+        label = ENTITIES[kind].label if kind else "record"
+        which = f"{label} {record_id}" if record_id else f"this {label}"
+        headers = dict(RECORDED_TIMES.get(kind or "", ()))
+        named = [headers.get(k, k) for k in rewrites]
+        listed = " and ".join(named) if len(named) < 3 else ", ".join(named[:-1]) + " and " + named[-1]
+        every = ", ".join(h for _k, h in RECORDED_TIMES.get(kind or "", ()))
+        text = (f"{actor} ({role}) may not change the {listed} of {which}: once recorded, a {label}'s times "
+                f"({every}) are changed only by a manager or administrator, as they decide whether its "
+                f"SLA was met (an empty one you may fill in; ask a manager to correct a recorded one)")
+        err = PermissionDenied(text)
+        err.audit = {"action": action, "kind": kind, "record_id": record_id}  # type: ignore[attr-defined]
+        raise err
+    if ((own_owner and action == "create") or (hand_over and action == "update")) and not may_name_owner(
+            role=role, actor=actor, owner=owner, creating=action == "create") and allowed(
+            role=role, action=action, kind=kind, owner=owner, actor=actor):
+        # the role may write the record: what is refused is another user's name on it (the
+        # refusals below, when the role may not, say why in their own words)
+        label = ENTITIES[kind].label if kind else "record"
+        which = f"{label} {record_id}" if record_id else f"this {label}"
+        if action == "create":
+            text = (f"{actor} ({role}) may not create {label} records for {owner}: a {role} user records "
+                    f"them in their own name (leave the owner out, or ask a manager to assign it)")
+        elif owner == actor:
+            text = (f"{actor} ({role}) may not take {which} over (Owner {actor}): only a manager or "
+                    "administrator changes an Owner (ask a manager)")
+        elif owner is None:
+            text = (f"{actor} ({role}) may not clear the Owner of {which}: only a manager or "
+                    "administrator changes an Owner (ask a manager)")
+        else:
+            text = (f"{actor} ({role}) may not hand {which} over to {owner}: only a manager or "
+                    "administrator changes an Owner (ask a manager to change Owner)")
+        err = PermissionDenied(text)
+        err.audit = {"action": action, "kind": kind, "record_id": record_id}  # type: ignore[attr-defined]
+        raise err
     if not allowed(role=role, action=action, kind=kind, owner=owner, actor=actor):
         text = f"{actor} ({role}) may not {describe(action, kind)}"
         if (hand_over and action == "update" and kind and owner != actor

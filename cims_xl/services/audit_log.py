@@ -131,6 +131,7 @@ def _check_trail_lenient(session: Session, store):
             unread.append(f"the signature of the write ending at entry #{last} was changed outside cims "
                           "(its values are not what cims writes)")
     replay = ledger.Replay(store_id, signed_from, sigs, pin, head_problem=session.trust_problem)
+    replay.audit_key = session.audit_key
     replay.slot_keys = {name: slot.get("sign_public") for name, slot in kf.doc["slots"].items()
                         if isinstance(slot, dict) and isinstance(slot.get("sign_public"), str)}
     head = read("the trail's newest entry (meta audit_head)",

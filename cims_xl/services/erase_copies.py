@@ -21,6 +21,8 @@ such (security.ledger.CopyErase) until an administrator runs `audit accept`.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import json
 import zipfile
 from pathlib import Path
@@ -82,7 +84,7 @@ def erase_copies(session: Session, cid: str) -> dict[str, list[str]]:
     removed, left = _workbook_leftovers(session)
     missed.extend(left)
     return {"copies_erased": erased, "copies_not_reached": missed, "copies_unsigned": unsigned,
-            "exports_not_reached": exports, "workbooks_to_refresh": synced_workbooks(session),
+            "exports_not_reached": exports, "workbooks_to_refresh": synced_workbooks(session, _first_written(session, cid)),
             "leftovers_removed": removed,
             "copies_removed": [str(p) for p in swept if p.is_absolute() and not p.name.startswith(".cims-rows-")
                                and not p.name.startswith(".cims-sst-")]}
@@ -93,10 +95,24 @@ def erase_copies(session: Session, cid: str) -> dict[str, list[str]]:
 WORKBOOK_FILE_ACTION = "workbook.file"
 
 
-def synced_workbooks(session: Session) -> list[str]:
+# A file's modification time may be rounded (FAT: 2 s): a workbook written this close
+# before a person was first written is still taken to hold them.
+_MTIME_SLACK = 2.0
+
+
+def synced_workbooks(session: Session, since: str | None = None) -> list[str]:
     """The workbooks `cims sync` wrote (the audit trail's `workbook.file` paths) that are
     still where it wrote them, each once (a path recorded as given and resolved is one
-    workbook): they may still hold an erased person until their next Refresh."""
+    workbook): they may still hold an erased person until their next Refresh. With
+    `since` (the audit time the person was first written), only those changed since
+    then: a workbook last written (refreshed, saved, edited) before the person was in
+    the store cannot hold their rows, and naming it would teach people to ignore the list."""
+    floor = None
+    if since:
+        try:
+            floor = dt.datetime.fromisoformat(since.replace("Z", "+00:00")).timestamp() - _MTIME_SLACK
+        except ValueError:
+            floor = None        # an unreadable time: every workbook is named, as before
     seen: dict[Path, str] = {}
     for row in session.store.iter_audit_actions((WORKBOOK_FILE_ACTION,)):
         path = (json.loads(row[7] or "{}").get("path") or [None, None])[1]
@@ -104,12 +120,26 @@ def synced_workbooks(session: Session) -> list[str]:
             continue
         try:
             real = Path(path).resolve()
-            there = real.is_file()
+            there = real.is_file() and (floor is None or real.stat().st_mtime >= floor)
         except OSError:
             continue
         if there:
             seen.setdefault(real, path)
     return sorted(seen.values())
+
+
+def _first_written(session: Session, cid: str) -> str | None:
+    """The audit time of the first entry about `cid` or a customer merged into it (whose
+    rows are its own now, as are those of one merged into that one …), None when the
+    trail has none."""
+    from .merge import merge_edges
+
+    edges = merge_edges(session)
+    ids = {cid}
+    while more := {old for old, kept in edges.items() if kept in ids} - ids:
+        ids |= more
+    times = [row[1] for rid in ids for row in session.store.iter_audit(entity_id=rid, limit=1)]
+    return min(times) if times else None
 
 
 def _workbook_leftovers(session: Session) -> tuple[list[str], list[str]]:

@@ -60,3 +60,34 @@ def stage_history_frame(session: Session) -> pd.DataFrame:
                                                   "changed_at", "changed_by"])
     df["changed_at"] = pd.to_datetime(df["changed_at"], format="%Y-%m-%dT%H:%M:%SZ", utc=True)
     return df
+
+
+def ticket_time_edits_frame(session: Session) -> pd.DataFrame:
+    """The recorded times of tickets (Opened, First Response, Resolved, Closed) that were
+    changed after they were set, from the audit trail: one row per change (ticket_id,
+    field header, at, actor). Setting an empty time is no edit, nor is a reopen's
+    clearing of Resolved and Closed (the status change in the same entry); anything
+    else is (the Service report names those tickets: their SLA may read as met because
+    of it). No personal value: ids, field names, users."""
+    import json
+
+    from ..security.roles import RECORDED_TIMES
+
+    session.ensure("read", "ticket")
+    times = RECORDED_TIMES["ticket"]
+    rows = []
+    for _seq, at, actor, rid, changes_s in session.store.iter_audit_entity_changes("ticket", ("update", "undo")):
+        try:
+            changes = json.loads(changes_s or "{}")
+        except ValueError:
+            continue
+        if not isinstance(changes, dict):
+            continue
+        for key, header in times:
+            pair = changes.get(key)
+            if not (isinstance(pair, list) and len(pair) == 2) or pair[0] is None or pair[0] == pair[1]:
+                continue
+            if pair[1] is None and "status" in changes:
+                continue            # a reopen clears them: the clock's own doing
+            rows.append((rid, header, at, actor))
+    return pd.DataFrame.from_records(rows, columns=["ticket_id", "field", "at", "actor"])

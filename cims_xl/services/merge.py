@@ -13,6 +13,31 @@ from . import records
 from .session import Session
 
 
+def merge_preview(session: Session, keep_id: str, drop_id: str) -> dict:
+    """What `merge_customers` would do, found before anyone is asked to confirm (a merge
+    has no undo): the role first (PermissionDenied), then both customers (NotFound),
+    never one into itself. Changes nothing. Returns {"kept": {"id", "name", "email"},
+    "merged": {...}, "moves": {kind: number of its records that move, deleted ones
+    too}}; the names and emails only for a role that may merge (which reads them)."""
+    keep_id, drop_id = normalize_id(keep_id), normalize_id(drop_id)
+    if keep_id == drop_id:
+        raise ValidationFailed({"Customer": "cannot merge a customer into itself"})
+    session.ensure("merge", "customer", record_id=drop_id)
+    found = {}
+    for role, rid in (("kept", keep_id), ("merged", drop_id)):
+        rec = session.store.fetch_record(CUSTOMER, rid)
+        if rec is None:
+            raise records.not_found(session, CUSTOMER, rid)
+        found[role] = {"id": rid, "name": rec.get("name"), "email": rec.get("email")}
+    moves = {}
+    for ent in ENTITIES.values():
+        if any(f.key == "customer_id" for f in ent.fields):
+            n = len(queries.children_of(session.store, ent, [drop_id], include_deleted=True))
+            if n:
+                moves[ent.kind] = n
+    return {**found, "moves": moves}
+
+
 def merge_customers(session: Session, keep_id: str, drop_id: str) -> dict:
     """Merge `drop_id` into `keep_id`: every record under the retired customer moves to
     the kept one, soft-deleted ones too (contacts, interactions, orders, opportunities,

@@ -34,7 +34,8 @@ _NEGATED = re.compile(r"^[-!](\w+)[:：=]")
 _EQUALS_KEY = re.compile(r"^(\w+)=(.+)$")
 
 
-def parse_query(query: Any, *, door: str = "worksheet") -> tuple[str | None, dict[str, str]]:
+def parse_query(query: Any, *, door: str = "worksheet",
+                usable: tuple[str, ...] = FIND_FILTERS) -> tuple[str | None, dict[str, str]]:
     """(free text, {filter: value}) of a search query (CIMS_FIND/CIMS_COUNT, the Find button,
     `cims customer search`) ("ltv>=1000" and
     "ltv<=9.77" bound the lifetime value, in the store's currency, compared with the
@@ -73,7 +74,7 @@ def parse_query(query: Any, *, door: str = "worksheet") -> tuple[str | None, dic
             continue
         name, value = key.group(1).lower(), key.group(2).replace('"', "").strip()
         if name not in FIND_FILTERS:
-            raise CimsError(f"no filter {key.group(1)}: (use {', '.join(k + ':' for k in _closest(name))})")
+            raise CimsError(f"no filter {key.group(1)}: (use {', '.join(k + ':' for k in _closest(name, usable))})")
         if not value:
             raise CimsError(f"{key.group(1)}: has no value; write it with its value and no space, e.g. "
                             f"{name}:{_FILTER_EXAMPLES[name]}")
@@ -100,11 +101,11 @@ def _refuse_grammar(token: str, text: str, door: str = "worksheet") -> None:
         raise CimsError(f"{token}: give its value with no space, e.g. ltv{cut.group(1)}1000")
 
 
-def _closest(name: str) -> list[str]:
-    """The filters' keys, the ones most like `name` first."""
+def _closest(name: str, usable: tuple[str, ...] = FIND_FILTERS) -> list[str]:
+    """The filters' keys the role may use (`usable`), the ones most like `name` first."""
     import difflib
 
-    return sorted(FIND_FILTERS, key=lambda k: -difflib.SequenceMatcher(None, name, k).ratio())
+    return sorted(usable, key=lambda k: -difflib.SequenceMatcher(None, name, k).ratio())
 
 
 _FILTER_EXAMPLES = {"city": "Shanghai", "province": "广东", "country": "CN", "segment": "VIP", "tag": "wholesale",

@@ -18,7 +18,7 @@ from ..domain.schema import (CUSTOMER, ENTITIES, FROM_IMPORT, Entity, computed_p
                              kind_of_id, normalize_id)
 from ..errors import CimsError, Conflict, NotFound, PermissionDenied, ValidationFailed
 from ..security.audit import BULK_MAX, AuditEvent, record_changes
-from ..security.roles import CUSTOMER_OWNED, owner_matters
+from ..security.roles import CUSTOMER_OWNED, RECORDED_TIMES, owner_matters
 from ..store.db import to_db, utcnow
 from .session import Session
 from .suppression import EDIT_REFUSED, ensure_not_erased, erased_list
@@ -989,6 +989,11 @@ def _update_one(session, record_id, changes, expected_version, batch_id, context
         ensure_not_erased(session, [diff], EDIT_REFUSED, listed=cache["erased"])
     if action == "update" and not imported:
         _check_typed_times(ent, diff, {**current, **diff}, now, context)
+    rewrites = tuple(k for k, _h in RECORDED_TIMES.get(ent.kind, ()) if k in diff and current.get(k) is not None)
+    if rewrites:
+        # a recorded time, once set, is a manager's to change (it decides an SLA); a time
+        # no one may type (in the future, before the opening) is refused as such first
+        session.ensure("update", ent.kind, record_id=record_id, rewrites=rewrites)
     computed = _apply_rules(session, ent, current, diff, now)
     diff.update({k: v for k, v in computed.items() if current.get(k) != v})
     _check_refs(session, ent, [diff])

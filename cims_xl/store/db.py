@@ -1310,6 +1310,14 @@ class Store:
         yield from _rows(self.conn.execute(f"SELECT {', '.join(self.AUDIT_COLS)} FROM audit "
                                            f"WHERE action IN ({marks}) ORDER BY seq", tuple(actions)))
 
+    def iter_audit_entity_changes(self, entity: str, actions: tuple[str, ...]) -> Iterator[tuple]:
+        """(seq, at, actor, entity_id, changes) of the entries about single records of
+        `entity` with these actions, oldest first (a ticket's edited times: services.frames)."""
+        marks = ", ".join("?" * len(actions))
+        yield from _rows(self.conn.execute(
+            f"SELECT seq, at, actor, entity_id, changes FROM audit WHERE entity = ? AND action IN ({marks}) "
+            "AND entity_id NOT LIKE '*%' ORDER BY seq", (entity, *actions)))
+
     def iter_audit_physical(self) -> Iterator[tuple]:
         """Audit rows in storage order (rowid), to detect reordering."""
         yield from _rows(self.conn.execute(f"SELECT {', '.join(self.AUDIT_COLS)} FROM audit ORDER BY rowid"))
