@@ -2946,7 +2946,7 @@ def _check_mapping(ent: Entity, m: mp.Mapping, src: RawSheet, also: str | None =
         if not any(has(t) for t in mp.CUSTOMER_NAME_SOURCES):
             missing.append(("Name", "Name"))
     else:
-        if not any(has(t) for t in mp.CUSTOMER_LINKS):
+        if not mp.links_customer(m):
             missing.append(("Customer (a customer id or name column)", "Customer Name"))
         for f in ent.fields:
             if f.required and f.key != "customer_id" and f.default is None and not has(f.key):
