@@ -131,7 +131,7 @@ def _apply_rules(session: Session, ent: Entity, before: dict | None, after: dict
         return sla.apply_ticket_change(before, after, now, sla_targets, imported=imported)
     if ent.kind == "opportunity":
         from ..domain import pipeline
-        return pipeline.apply_opportunity_change(before, after, now)
+        return pipeline.apply_opportunity_change(before, after, now, imported=imported)
     if ent.kind == "interaction":
         from ..domain import sla
         # it happened: a When in the future is refused (naming it), never stored
@@ -913,7 +913,7 @@ def _update_one(session, record_id, changes, expected_version, batch_id, context
         ensure_not_erased(session, [diff], EDIT_REFUSED, listed=cache["erased"])
     if action == "update" and not imported:
         _check_typed_times(ent, diff, {**current, **diff}, now, context)
-    computed = _apply_rules(session, ent, current, diff, now)
+    computed = _apply_rules(session, ent, current, diff, now, imported=imported)
     diff.update({k: v for k, v in computed.items() if current.get(k) != v})
     _check_refs(session, ent, [diff])
     if action != "merge":     # a merge moves contacts and the records naming them together
