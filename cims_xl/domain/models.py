@@ -1069,7 +1069,7 @@ def _headers(kind: str) -> dict[str, str]:
 def check_given_times_and_rules(ent: Entity, values: dict, context: dict | None = None) -> None:
     """ValidationFailed for a row (an import's) whose values cims would not store as given:
     a time where the event must have happened (a ticket's Opened, First Response, Resolved,
-    Closed; an interaction's When; a won or lost deal's Closed) later than now (beyond
+    Closed; an interaction's When; an order's Order Date; a won or lost deal's Closed) later than now (beyond
     `sla.CLOCK_SKEW`), or a probability given with Won or Lost other than the rule's 100
     or 0. The same rules the services apply on every write (`sla.apply_ticket_change`,
     `pipeline.apply_opportunity_change`), checked where an import can name the row."""
@@ -1083,6 +1083,8 @@ def check_given_times_and_rules(ent: Entity, values: dict, context: dict | None 
         sla.check_not_future(None, values, now, sla._EVENT_TIMES, zone)
     elif ent.kind == "interaction":
         sla.check_not_future(None, values, now, (("occurred_at", ent.field("occurred_at").header),), zone)
+    elif ent.kind == "order":
+        sla.check_not_future(None, values, now, (("order_date", ent.field("order_date").header),), zone)
     elif ent.kind == "opportunity" and values.get("stage") in ("Won", "Lost"):
         from .pipeline import default_probability
         rule = default_probability(values["stage"])

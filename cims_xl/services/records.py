@@ -132,6 +132,11 @@ def _apply_rules(session: Session, ent: Entity, before: dict | None, after: dict
     if ent.kind == "opportunity":
         from ..domain import pipeline
         return pipeline.apply_opportunity_change(before, after, now, imported=imported)
+    if ent.kind == "order":
+        from ..domain import sla
+        # an order is placed when it is: an Order Date after today (beyond CLOCK_SKEW) is refused
+        sla.check_not_future(before, after, now, (("order_date", ent.field("order_date").header),))
+        return {}
     if ent.kind == "interaction":
         from ..domain import sla
         # it happened: a When in the future is refused (naming it), never stored
