@@ -14,6 +14,7 @@ from collections import Counter
 import datetime as dt
 import functools
 import inspect
+import math
 import re
 from decimal import Decimal
 from typing import Annotated, Any, NamedTuple, Optional
@@ -767,6 +768,7 @@ def validate_record(ent: Entity, data: dict, *, partial: bool = False,
     by_header = _headers(ent.kind)
     raw: dict[str, Any] = {key: (None if isinstance(v, float) and v != v else v)   # NaN, numpy floats too
                            for k, v in data.items() if (key := by_header.get(k)) is not None}
+    _refuse_containers(ent, raw)
     context = _with_row_region(raw, context)
     if context and context.get("amount_scales"):
         _scale_numbers(raw, context["amount_scales"], context)
@@ -1000,13 +1002,96 @@ def stored_fractions(ent: Entity, rec: dict) -> dict[str, str]:
             if (problem := mn.whole_currency_problem(rec.get(key), code)) is not None}
 
 
+# The Python types a validated value of each field kind has (None: empty, everywhere).
+_WRITTEN_TYPES: dict[str, tuple[type, ...]] = {
+    "text": (str,), "name": (str,), "email": (str,), "phone": (str,), "enum": (str,), "user": (str,),
+    "ref": (str,), "tags": (str,), "date": (dt.date,), "datetime": (dt.datetime,),
+    "money": (Decimal, int, float), "decimal": (Decimal, int, float), "int": (int,), "bool": (bool,),
+}
+_KIND_WORDS = {"date": "a date", "datetime": "a date and time", "money": "an amount", "decimal": "a number",
+               "int": "a whole number", "bool": "yes or no", "email": "an email address",
+               "phone": "a phone number", "ref": "a record id", "user": "a user name"}
+
+
+def _finite(value: float | Decimal) -> bool:
+    return value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)
+
+
+def _kind_of_value(value: object) -> str:
+    """What a value is, as a message names it (never the value itself: it may be personal)."""
+    if isinstance(value, (float, Decimal)) and not _finite(value):
+        return "a number that is not finite (NaN or infinity)"
+    words = {dict: "a mapping (dict)", list: "a list", tuple: "a tuple", set: "a set", frozenset: "a set",
+             bytes: "bytes", bytearray: "bytes", bool: "True/False", int: "a whole number", float: "a number",
+             Decimal: "a number", str: "text", dt.datetime: "a date and time", dt.date: "a date",
+             dt.time: "a time of day without a date", dt.timedelta: "a duration"}
+    return words.get(type(value), f"a Python {type(value).__name__}")
+
+
+_NO_VALUE_TYPES = (dict, list, tuple, set, frozenset, bytes, bytearray, memoryview)
+
+
+def _refuse_containers(ent: Entity, raw: dict) -> None:
+    """ValidationFailed naming each field given a Python value no field holds (a dict, a
+    list, bytes, a bare object): never stored as its repr ("{'a': 1}") nor failing deep
+    inside with an AttributeError. What it was is said, never the value."""
+    problems = {}
+    for key, value in raw.items():
+        if isinstance(value, _NO_VALUE_TYPES) or type(value) is object:
+            f = ent.field(key)
+            word = _KIND_WORDS.get(f.kind, "text")
+            problems[f.header] = f"{_kind_of_value(value)} is not {word}: give {word} or leave it empty"
+    if problems:
+        raise ValidationFailed(problems)
+
+
+def check_written_types(ent: Entity, values: dict) -> None:
+    """ValidationFailed naming each field whose value is not of the Python type its kind
+    stores (`_WRITTEN_TYPES`: text is str, a date a datetime.date, an amount a finite
+    number, …) and what it was ("Consent Date: a mapping (dict) is not a date"), for
+    values written without full validation (the private routes `check_written` guards):
+    never an AttributeError or a database error from deep inside, nothing written. The
+    value itself is never in the message."""
+    from .pipeline import LEFT_EMPTY
+
+    problems = {}
+    for key, value in values.items():
+        if value is None or value is LEFT_EMPTY:
+            continue
+        try:
+            f = ent.field(key)
+        except KeyError:
+            continue            # not a field (a service's own key): not for this check
+        allowed = _WRITTEN_TYPES.get(f.kind)
+        if allowed is None:
+            continue
+        fits = isinstance(value, allowed) and not (f.kind in ("int", "money", "decimal") and isinstance(value, bool))
+        if fits and isinstance(value, (float, Decimal)) and not _finite(value):
+            fits = False
+        if not fits:
+            problems[f.header] = (f"{_kind_of_value(value)} is not {_KIND_WORDS.get(f.kind, 'text')}: "
+                                  f"give {_KIND_WORDS.get(f.kind, 'text')} or leave it empty")
+        elif isinstance(value, int) and not isinstance(value, bool) and not -2**63 <= value < 2**63:
+            problems[f.header] = "a whole number too large to store: give a number within range"
+        elif f.kind == "enum" and f.strict and f.choices and value not in f.choices:
+            problems[f.header] = f"not one of its values; give one of {', '.join(f.choices)}"
+    if problems:
+        raise ValidationFailed(problems)
+
+
 def check_written(ent: Entity, values: dict, current: dict | None = None) -> None:
     """The domain's invariants, checked cheaply on values written without full
     validation (`services.records`' private routes with validated=True: the import, a workbook Save):
-    an order's amount and quantity and a deal's amount never negative
+    each value of its field's Python type (`check_written_types`), an order's amount and
+    quantity and a deal's amount never negative
     (`refuse_negative`), and no amount with a fraction its currency has not (1.5 JPY,
     `stored_fractions`). An update (`current` the record as stored) is checked on the
     fields it changes, its amounts against the currency the record will have."""
+    check_written_types(ent, values)
+    if ent.kind == "opportunity" and current is None and not values.get("stage"):
+        # a validated deal has its stage (its default at least): its history records it
+        raise ValidationFailed({ent.field("stage").header: "required: give one of "
+                                + ", ".join(ent.field("stage").choices)})
     refuse_negative(ent, values)
     keys = _MONEY_KEYS.get(ent.kind, ())
     if not keys or not any(k in values for k in (*keys, "currency")):

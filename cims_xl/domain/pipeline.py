@@ -29,6 +29,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from .schema import OPEN_STAGES, STAGE_PROBABILITY, STAGES
+from ..errors import ValidationFailed
 
 CLOSED_STAGES = ("Won", "Lost")
 
@@ -89,6 +90,11 @@ def stage_change(before: dict | None, after: dict) -> tuple[str | None, str] | N
     return None
 
 
+class ProbabilityOutOfRange(ValidationFailed, ValueError):
+    """A probability outside 0-100, named for the user as every refused value is (and a
+    ValueError to callers of earlier versions)."""
+
+
 def apply_opportunity_change(before: dict | None, after: dict, now: dt.datetime,
                              *, tz: ZoneInfo = DEFAULT_TZ, imported: bool = False) -> dict:
     """The computed fields (probability, probability_manual, closed_at) for a write.
@@ -120,7 +126,7 @@ def apply_opportunity_change(before: dict | None, after: dict, now: dt.datetime,
         else:
             prob = int(prob)
             if not 0 <= prob <= 100:
-                raise ValueError(f"probability must be between 0 and 100 (got {prob})")
+                raise ProbabilityOutOfRange({"Probability %": f"probability must be between 0 and 100 (got {prob})"})
             manual = prob != default
     else:
         prob = old_prob

@@ -903,6 +903,10 @@ def _update_one(session, record_id, changes, expected_version, batch_id, context
     for f in ent.fields:
         if f.required and f.key in values and values[f.key] in (None, ""):
             raise ValidationFailed({f.header: "required"})
+    if ent.kind == "opportunity" and "stage" in values and values["stage"] in (None, ""):
+        # a deal is always at a stage (its history records each move): emptied, it is refused
+        raise ValidationFailed({ent.field("stage").header: "cannot be emptied; give one of "
+                                + ", ".join(ent.field("stage").choices)})
     if expected_version is not None and int(expected_version) != current["version"]:
         when = current["updated_at"].strftime("%Y-%m-%d %H:%M UTC")
         raise Conflict(f"{record_id} was changed by {current['updated_by']} at {when} "
