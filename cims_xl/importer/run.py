@@ -1365,9 +1365,10 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     damaged = DamagedText(table.headers, table.columns) if src.encoding is None else None
     numbers = {table.columns[j]: NumberEvidence(c.header, c.target) for j, c in enumerate(mapping.columns)
                if c.target and kinds.get(c.target) in ("money", "decimal", "int")}
-    for nev in numbers.values():
+    for col, nev in numbers.items():
         if nev.target == "discount":
-            nev.discount = discount_reading.DiscountForms()     # a share or money off?
+            # a share or money off? number cells weighed as Excel shows them ("0.00": "0.50")
+            nev.discount = discount_reading.DiscountForms(getattr(src, "places", {}).get(col))
     currency_cols = [table.columns[j] for j, c in enumerate(mapping.columns) if c.target == "currency"]
     for nev in numbers.values():
         if kinds.get(nev.target) == "money" and len(currency_cols) == 1:
