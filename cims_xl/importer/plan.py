@@ -48,6 +48,7 @@ from .header_currency import header_code, header_sign
 from .float_exports import is_float_whole, whole_of
 from ..domain import money
 from .shop_orders import OrderLines
+from .continued_rows import attention_inside
 from .table import is_blank_cell
 from .plain_amounts import plain_text
 from .values import CHECKED, deal_status_stage, share_to_percent, value_key
@@ -134,6 +135,8 @@ _EXCEL_DATE_TEXT = re.compile(r"\s*(?:\d{1,2}[-/ ](?:jan|feb|mar|apr|may|jun|jul
                               r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?[-/ ]\d{1,4})\s*$",
                               re.IGNORECASE)
 _NAME_MAILBOX_FIELDS = {"name": "email", "customer_name": "customer_email", "contact_name": "contact_email"}
+# Name and company fields whose cells may hold an attention line after the name (continued_rows)
+_ATTENTION_FIELDS = frozenset({"name", "company", "customer_name", "customer_company", "contact_name"})
 # A time of day written in UTC: Z, +00:00 / +0000, or UTC / GMT (with +0 at most) at its end.
 _UTC_INSTANT = re.compile(r"\d(?::\d\d(?:[.,]\d+)?)?\s*(?:Z|[+-]00:?00|\(?(?:UTC|GMT)(?:[+-]0{1,2}(?::?00)?)?\)?)$",
                           re.IGNORECASE)
@@ -703,6 +706,8 @@ class RowPreparer:
                         "field_zones": dict(self.field_zones), "zone_headed": Counter(),
                         # name column -> cells written "Name <address>" (the address to Email)
                         "name_mailboxes": Counter(), "display_names": Counter(),
+                        # name or company column -> cells holding an attention line after the name
+                        "attention_parts": Counter(),
                         # house number column -> rows whose number stayed in Notes (no street, no country)
                         "house_apart": Counter(),
                         # (id column, value) -> cells that are dates (date cells, or text such as "12-Oct")
@@ -887,6 +892,7 @@ class RowPreparer:
                        or i in self.adr_columns or i in self._several_columns
                        or (self.has_notes and kind == "phone") or kind == "money"
                        or target in _ID_DATE_FIELDS or target in _NAME_MAILBOX_FIELDS
+                       or (self.has_notes and target in _ATTENTION_FIELDS)
                        or (target in self.options.unix_dates and kind in ("date", "datetime"))
                        or (i in self._utc_headed and tz) or (tz and kind == "date"))
             out.append((i, target, text_as_is, self._placeholders.get(target), special))
@@ -994,6 +1000,12 @@ class RowPreparer:
                         v = box["name"].strip()
                         mailboxes.append((i, target, box["addr"]))
                         self.context["name_mailboxes"][self.headers[i]] += 1
+                    if target in _ATTENTION_FIELDS and self.has_notes and (cut := attention_inside(v)) is not None:
+                        # "Acme GmbH\nz. Hd. Frau Meier": the name is the text before the attention
+                        # line, which goes to Notes as a folded attention row does (continued_rows)
+                        v, attention = cut
+                        extra.append(f"{self.headers[i]}: {attention}")
+                        self.context["attention_parts"][self.headers[i]] += 1
                     if target in self.options.unix_dates and self.kinds.get(target) in ("date", "datetime"):
                         # "1709600000" in a column of Unix times (importer.unix_times)
                         data[target] = self._unix_time(target, v, self.options.unix_dates[target], self.kinds[target])

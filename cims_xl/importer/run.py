@@ -3721,6 +3721,13 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                            "has none (to Notes when it has another)",
                 "evidence": "; ".join(f"'{c}': {k} cell(s) written 'Name <address>'"
                                       for c, k in _in_file_order(boxes, planner.prep.headers))})
+        if parts := planner.prep.context.get("attention_parts"):
+            result.inferences.append({
+                "what": "attention lines inside names",
+                "decided": "the name is the text before the attention line; the attention line (the person "
+                           "it is for) goes to Notes",
+                "evidence": "; ".join(f"'{c}': {k} cell(s) with 'z. Hd.', 'c/o', 'Attn', 'À l'attention de' or "
+                                      "the like after the name" for c, k in _in_file_order(parts, planner.prep.headers))})
         if utc := planner.prep.context.get("utc_dates"):
             moved = planner.prep.context["utc_dates_moved"]
             result.inferences.append({
