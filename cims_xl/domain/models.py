@@ -1037,7 +1037,7 @@ def _refuse_containers(ent: Entity, raw: dict) -> None:
     inside with an AttributeError. What it was is said, never the value."""
     problems = {}
     for key, value in raw.items():
-        if isinstance(value, _NO_VALUE_TYPES) or type(value) is object:
+        if type(value) in _NO_VALUE_TYPES or type(value) is object:     # (cims's own NamedTuples are read)
             f = ent.field(key)
             word = _KIND_WORDS.get(f.kind, "text")
             problems[f.header] = f"{_kind_of_value(value)} is not {word}: give {word} or leave it empty"
