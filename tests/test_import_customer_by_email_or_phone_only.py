@@ -113,3 +113,15 @@ def test_a_tickets_file_with_the_requesters_email_only_is_linked_to_that_custome
     result = import_file(admin, path, kind="tickets")
     assert (result.created, result.rejected, result.customers_created) == (1, 0, 0)
     assert linked_owners(admin, "ticket", "subject") == {"Login fails": "Anna Berg"}
+
+
+def test_an_email_two_stored_customers_share_links_neither_and_creates_no_third(admin, tmp_path):
+    records.create_customer(admin, {"name": "Info Desk North", "email": "info@acme.example"})
+    records.create_customer(admin, {"name": "Info Desk South", "email": "INFO@acme.example"}, allow_duplicate=True)
+    path = write_table(tmp_path, "csv", [["Order No", "Email", "Order Date", "Amount"],
+                                         ["1", "info@acme.example", "2024-03-05", "10"]])
+    result = import_file(admin, path, kind="orders", decimal="point")
+    assert (result.created, result.rejected, result.customers_created) == (0, 1, 0)
+    problem = rejected_problems(result)[2]
+    assert "Info Desk North" in problem and "Info Desk South" in problem and "Customer ID" in problem
+    assert len(records.list_records(admin, "customer")) == 2

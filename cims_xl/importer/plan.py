@@ -3843,6 +3843,22 @@ class CustomerLinker:
         if rid is None and len(phone) >= 7:
             rid, how = self._by_row_phone(None)
         if rid is None:
+            # an email (or phone) several stored customers share tells none of them: refused
+            # naming them, never a new customer beside them
+            several = (self._by_email.get(email, []) if email else []) or (
+                list(dict.fromkeys(r for r, digits in self._by_phone.get(phone[-7:], ())
+                                   if digits.endswith(phone) or phone.endswith(digits))) if len(phone) >= 7 else [])
+            if len(several) > 1:
+                column = self.prep.source_of.get("customer_email" if email else "customer_phone", "Customer")
+                shown = ", ".join(f"{r} ({self._names.get(r, '')})" for r in several[:4])
+                self.ambiguous += 1
+                if len(self.ambiguous_examples) < 3:
+                    self.ambiguous_examples.append(f"'{column}': {shown}")
+                raise ValidationFailed({column: (
+                    f"no customer id or name in this row, and its {'email' if email else 'phone'} is that of "
+                    f"{len(several)} customers: {shown}; not linked. Give the row a Customer ID or name column, "
+                    "or merge them first (cims customer merge)")})
+        if rid is None:
             rid, how = self._new_by_contact(email, phone)
         if rid is not None:
             self.seen[key] = rid
