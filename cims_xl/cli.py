@@ -1402,8 +1402,14 @@ def _entity_group(ent: Entity) -> click.Group:
             # without a word)
             from .store.db import utcnow
             given["occurred_at"] = utcnow().replace(microsecond=0)
-        app.out.emit(records.create(session, ent.kind, given, context=_phone_hint(ent)))
+        made = records.create(session, ent.kind, given, context=_phone_hint(ent))
+        app.out.emit(made)
         _say_demoted(app, session)
+        if ent.kind == "opportunity" and made.get("stage") in ("Won", "Lost") and made.get("closed_at") is None:
+            # added already won or lost: when it closed is not known (never "today")
+            app.out.message("Closed: left empty, the day it closed is not known (a deal added already "
+                            f"{made['stage']}); give --expected-close with the day it closed, or add it open "
+                            "and move it to Won or Lost when it closes")
         if logged_now:
             app.out.message("When: not given, so it is now (the time of logging); give --occurred-at "
                             "for an interaction that happened earlier")

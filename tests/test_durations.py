@@ -23,8 +23,11 @@ def test_a_deal_created_already_won_in_the_past_has_no_negative_days_to_close(ad
                                                        "stage": "Won", "amount": "100",
                                                        "expected_close": past.isoformat(), "owner": "admin"})
     assert typed_late["closed_at"] == past
+    # won now (moved from an open stage today): it closes today (a deal created already Won
+    # without a close date has none: tests/test_deal_close_dates_never_invented.py)
     normal = records.create(admin, "opportunity", {"customer_id": cust["id"], "name": "Today",
-                                                   "stage": "Won", "amount": "50", "owner": "admin"})
+                                                   "stage": "Proposal", "amount": "50", "owner": "admin"})
+    normal = records.update(admin, normal["id"], {"stage": "Won"})
     assert normal["closed_at"] == today
     t = build_for_session(admin)[PIPELINE].table("tblWinRateByOwner")
     days = t.data["Avg Days to Close"].dropna()

@@ -46,7 +46,7 @@ def test_a_validated_opportunity_with_a_negative_amount_is_refused(sales, admin)
     with pytest.raises(ValidationFailed, match="Amount"):
         records._service_create_many(session, "opportunity", [{"customer_id": cid, "name": "Deal",
                                                                "amount": Decimal("-1"), "currency": "CNY",
-                                                               "stage": "Prospecting"}],
+                                                               "stage": "Qualified"}],
                                      token=records._SERVICE, validated=True)
     assert records.list_records(admin, "opportunity") == []
 

@@ -14,6 +14,7 @@ from collections import Counter
 import datetime as dt
 import functools
 import inspect
+import math
 import re
 from decimal import Decimal
 from typing import Annotated, Any, NamedTuple, Optional
@@ -767,6 +768,7 @@ def validate_record(ent: Entity, data: dict, *, partial: bool = False,
     by_header = _headers(ent.kind)
     raw: dict[str, Any] = {key: (None if isinstance(v, float) and v != v else v)   # NaN, numpy floats too
                            for k, v in data.items() if (key := by_header.get(k)) is not None}
+    _refuse_containers(ent, raw)
     context = _with_row_region(raw, context)
     if context and context.get("amount_scales"):
         _scale_numbers(raw, context["amount_scales"], context)
@@ -1000,13 +1002,96 @@ def stored_fractions(ent: Entity, rec: dict) -> dict[str, str]:
             if (problem := mn.whole_currency_problem(rec.get(key), code)) is not None}
 
 
+# The Python types a validated value of each field kind has (None: empty, everywhere).
+_WRITTEN_TYPES: dict[str, tuple[type, ...]] = {
+    "text": (str,), "name": (str,), "email": (str,), "phone": (str,), "enum": (str,), "user": (str,),
+    "ref": (str,), "tags": (str,), "date": (dt.date,), "datetime": (dt.datetime,),
+    "money": (Decimal, int, float), "decimal": (Decimal, int, float), "int": (int,), "bool": (bool,),
+}
+_KIND_WORDS = {"date": "a date", "datetime": "a date and time", "money": "an amount", "decimal": "a number",
+               "int": "a whole number", "bool": "yes or no", "email": "an email address",
+               "phone": "a phone number", "ref": "a record id", "user": "a user name"}
+
+
+def _finite(value: float | Decimal) -> bool:
+    return value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)
+
+
+def _kind_of_value(value: object) -> str:
+    """What a value is, as a message names it (never the value itself: it may be personal)."""
+    if isinstance(value, (float, Decimal)) and not _finite(value):
+        return "a number that is not finite (NaN or infinity)"
+    words = {dict: "a mapping (dict)", list: "a list", tuple: "a tuple", set: "a set", frozenset: "a set",
+             bytes: "bytes", bytearray: "bytes", bool: "True/False", int: "a whole number", float: "a number",
+             Decimal: "a number", str: "text", dt.datetime: "a date and time", dt.date: "a date",
+             dt.time: "a time of day without a date", dt.timedelta: "a duration"}
+    return words.get(type(value), f"a Python {type(value).__name__}")
+
+
+_NO_VALUE_TYPES = (dict, list, tuple, set, frozenset, bytes, bytearray, memoryview)
+
+
+def _refuse_containers(ent: Entity, raw: dict) -> None:
+    """ValidationFailed naming each field given a Python value no field holds (a dict, a
+    list, bytes, a bare object): never stored as its repr ("{'a': 1}") nor failing deep
+    inside with an AttributeError. What it was is said, never the value."""
+    problems = {}
+    for key, value in raw.items():
+        if type(value) in _NO_VALUE_TYPES or type(value) is object:     # (cims's own NamedTuples are read)
+            f = ent.field(key)
+            word = _KIND_WORDS.get(f.kind, "text")
+            problems[f.header] = f"{_kind_of_value(value)} is not {word}: give {word} or leave it empty"
+    if problems:
+        raise ValidationFailed(problems)
+
+
+def check_written_types(ent: Entity, values: dict) -> None:
+    """ValidationFailed naming each field whose value is not of the Python type its kind
+    stores (`_WRITTEN_TYPES`: text is str, a date a datetime.date, an amount a finite
+    number, …) and what it was ("Consent Date: a mapping (dict) is not a date"), for
+    values written without full validation (the private routes `check_written` guards):
+    never an AttributeError or a database error from deep inside, nothing written. The
+    value itself is never in the message."""
+    from .pipeline import LEFT_EMPTY
+
+    problems = {}
+    for key, value in values.items():
+        if value is None or value is LEFT_EMPTY:
+            continue
+        try:
+            f = ent.field(key)
+        except KeyError:
+            continue            # not a field (a service's own key): not for this check
+        allowed = _WRITTEN_TYPES.get(f.kind)
+        if allowed is None:
+            continue
+        fits = isinstance(value, allowed) and not (f.kind in ("int", "money", "decimal") and isinstance(value, bool))
+        if fits and isinstance(value, (float, Decimal)) and not _finite(value):
+            fits = False
+        if not fits:
+            problems[f.header] = (f"{_kind_of_value(value)} is not {_KIND_WORDS.get(f.kind, 'text')}: "
+                                  f"give {_KIND_WORDS.get(f.kind, 'text')} or leave it empty")
+        elif isinstance(value, int) and not isinstance(value, bool) and not -2**63 <= value < 2**63:
+            problems[f.header] = "a whole number too large to store: give a number within range"
+        elif f.kind == "enum" and f.strict and f.choices and value not in f.choices:
+            problems[f.header] = f"not one of its values; give one of {', '.join(f.choices)}"
+    if problems:
+        raise ValidationFailed(problems)
+
+
 def check_written(ent: Entity, values: dict, current: dict | None = None) -> None:
     """The domain's invariants, checked cheaply on values written without full
     validation (`services.records`' private routes with validated=True: the import, a workbook Save):
-    an order's amount and quantity and a deal's amount never negative
+    each value of its field's Python type (`check_written_types`), an order's amount and
+    quantity and a deal's amount never negative
     (`refuse_negative`), and no amount with a fraction its currency has not (1.5 JPY,
     `stored_fractions`). An update (`current` the record as stored) is checked on the
     fields it changes, its amounts against the currency the record will have."""
+    check_written_types(ent, values)
+    if ent.kind == "opportunity" and current is None and not values.get("stage"):
+        # a validated deal has its stage (its default at least): its history records it
+        raise ValidationFailed({ent.field("stage").header: "required: give one of "
+                                + ", ".join(ent.field("stage").choices)})
     refuse_negative(ent, values)
     keys = _MONEY_KEYS.get(ent.kind, ())
     if not keys or not any(k in values for k in (*keys, "currency")):
@@ -1069,7 +1154,7 @@ def _headers(kind: str) -> dict[str, str]:
 def check_given_times_and_rules(ent: Entity, values: dict, context: dict | None = None) -> None:
     """ValidationFailed for a row (an import's) whose values cims would not store as given:
     a time where the event must have happened (a ticket's Opened, First Response, Resolved,
-    Closed; an interaction's When; a won or lost deal's Closed) later than now (beyond
+    Closed; an interaction's When; an order's Order Date; a won or lost deal's Closed) later than now (beyond
     `sla.CLOCK_SKEW`), or a probability given with Won or Lost other than the rule's 100
     or 0. The same rules the services apply on every write (`sla.apply_ticket_change`,
     `pipeline.apply_opportunity_change`), checked where an import can name the row."""
@@ -1083,6 +1168,8 @@ def check_given_times_and_rules(ent: Entity, values: dict, context: dict | None 
         sla.check_not_future(None, values, now, sla._EVENT_TIMES, zone)
     elif ent.kind == "interaction":
         sla.check_not_future(None, values, now, (("occurred_at", ent.field("occurred_at").header),), zone)
+    elif ent.kind == "order":
+        sla.check_not_future(None, values, now, (("order_date", ent.field("order_date").header),), zone)
     elif ent.kind == "opportunity" and values.get("stage") in ("Won", "Lost"):
         from .pipeline import default_probability
         rule = default_probability(values["stage"])

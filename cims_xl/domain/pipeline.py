@@ -29,6 +29,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from .schema import OPEN_STAGES, STAGE_PROBABILITY, STAGES
+from ..errors import ValidationFailed
 
 CLOSED_STAGES = ("Won", "Lost")
 
@@ -89,14 +90,26 @@ def stage_change(before: dict | None, after: dict) -> tuple[str | None, str] | N
     return None
 
 
+class ProbabilityOutOfRange(ValidationFailed, ValueError):
+    """A probability outside 0-100, named for the user as every refused value is (and a
+    ValueError to callers of earlier versions)."""
+
+
 def apply_opportunity_change(before: dict | None, after: dict, now: dt.datetime,
-                             *, tz: ZoneInfo = DEFAULT_TZ) -> dict:
+                             *, tz: ZoneInfo = DEFAULT_TZ, imported: bool = False) -> dict:
     """The computed fields (probability, probability_manual, closed_at) for a write.
 
     `before` is the stored record (None on create); `after` is either the full record
     as it will be written or only the changed fields (a key that is absent keeps its
     stored value). `now` is the time of the write (aware; naive is taken as UTC);
     `closed_at` is its date in `tz`.
+
+    A close date nobody gave is never invented (tests/test_times_never_invented.py): only a
+    deal moved to Won or Lost now (an update from an open stage, not an import's history:
+    `imported`) closes today. A deal created already Won or Lost closed when it did: on the
+    close date given, else on its (past) Expected Close as the file or person wrote it
+    (a CRM's "Close Date" is both), else on a day nobody knows: left empty, and reports
+    count it as unknown, naming it.
     """
     stage = _value(before, after, "stage") or STAGES[0]
     default = default_probability(stage)
@@ -113,7 +126,7 @@ def apply_opportunity_change(before: dict | None, after: dict, now: dt.datetime,
         else:
             prob = int(prob)
             if not 0 <= prob <= 100:
-                raise ValueError(f"probability must be between 0 and 100 (got {prob})")
+                raise ProbabilityOutOfRange({"Probability %": f"probability must be between 0 and 100 (got {prob})"})
             manual = prob != default
     else:
         prob = old_prob
@@ -138,13 +151,16 @@ def apply_opportunity_change(before: dict | None, after: dict, now: dt.datetime,
         entering = before is None or before.get("stage") != stage
         given = ("closed_at" in after and after["closed_at"] is not None
                  and (before is None or after["closed_at"] != before.get("closed_at")))
-        if not given and (entering or closed_at is None):
-            closed_at = _local_date(now, tz)
+        if not given and entering:
+            today = _local_date(now, tz)
             expected = _value(before, after, "expected_close")
-            if before is None and isinstance(expected, dt.date) and expected < closed_at:
-                # Created already won or lost (an import of past deals): it closed on
-                # its close date, not today.
-                closed_at = expected
+            if before is None or imported:
+                # Created already won or lost (past deals typed in or imported), or an
+                # import's history: it closed on its past close date, else on a day
+                # nobody recorded (empty), never today.
+                closed_at = expected if isinstance(expected, dt.date) and expected <= today else None
+            else:
+                closed_at = today       # moved to Won or Lost now: it closes now
     else:
         closed_at = None
 

@@ -68,6 +68,9 @@ class CellFacts:
     # number cells whose format shows text that is no scale, currency or mark the importer
     # reads ('0.0" pts"', '#,##0" 件"': `format_text`): col -> [(row, the text, the cell as shown)]
     format_texts: dict[int, list[tuple[int, str, str]]] = field(default_factory=dict)
+    # number cells shown with a fixed number of decimals ("0.00", "#,##0.00": `fixed_places`):
+    # col -> {places: cells}, so a column's numbers are weighed as Excel shows them ("0.50")
+    places: dict[int, dict[int, int]] = field(default_factory=dict)
 
 
 _SECTION = re.compile(r'(?:"[^"]*"|\\.|[^;])+')
@@ -432,6 +435,17 @@ class ShownFormat:
 # Built-in number formats that a fact reader may read (ECMA-376 Part 1, 18.8.30): the
 # percentages. (The built-in currency formats show the reader's locale: not read.)
 _BUILTIN_FORMATS = {9: "0%", 10: "0.00%"}
+# ... and the plain numbers with two decimals (`fixed_places` alone reads them)
+_BUILTIN_PLACES = {2: "0.00", 4: "#,##0.00"}
+_FIXED = re.compile(r"#?,?#*0*\.(0+)")
+
+
+def fixed_places(code: str) -> int | None:
+    """The decimals a plain number format always shows ("0.00", "#,##0.00", "0.000": 2, 2,
+    3); None for any other format (General, percentages, currencies, text, sections)."""
+    code = _LOCALE_ONLY.sub("", code or "").strip()
+    m = _FIXED.fullmatch(code)
+    return len(m.group(1)) if m else None
 
 
 def _style_maps(z: zipfile.ZipFile, *readers) -> list[dict[int, object]]:
@@ -451,7 +465,7 @@ def _style_maps(z: zipfile.ZipFile, *readers) -> list[dict[int, object]]:
         return empty
     local = lambda tag: tag.rsplit("}", 1)[-1]  # noqa: E731
     by_format: list[dict[int, object]] = [{} for _ in readers]
-    for number, code in {**_BUILTIN_FORMATS, **BUILTIN_DATE_FORMATS}.items():   # used by id, not in numFmts
+    for number, code in {**_BUILTIN_FORMATS, **BUILTIN_DATE_FORMATS, **_BUILTIN_PLACES}.items():   # used by id
         for found, read in zip(by_format, readers):
             fact = read(code)
             if fact:
@@ -492,8 +506,8 @@ def read_facts(path: Path, sheet_name: str) -> CellFacts | None:
         return None
     try:
         with zipfile.ZipFile(path) as z:
-            padded, priced, dated, texted = _style_maps(z, ShownFormat.of, format_currency, DateFormat.of,
-                                                        format_texts_by_sign)
+            padded, priced, dated, texted, fixed = _style_maps(z, ShownFormat.of, format_currency, DateFormat.of,
+                                                               format_texts_by_sign, fixed_places)
             data = z.read(info)
             recalc_1904 = _workbook_flags(z)
             recalc = recalc_1904[0]
@@ -501,7 +515,7 @@ def read_facts(path: Path, sheet_name: str) -> CellFacts | None:
         return None
     offset = 1462 if recalc_1904[1] else 0
     hidden_rows, hidden_cols = _hidden(data)
-    if not padded and not priced and not dated and not texted and b"<f" not in data and b":f" not in data and b't="e"' not in data:
+    if not padded and not priced and not dated and not texted and not fixed and b"<f" not in data and b":f" not in data and b't="e"' not in data:
         return (CellFacts(serial_offset=offset, hidden_rows=hidden_rows, hidden_cols=hidden_cols)
                 if offset or hidden_rows or hidden_cols else None)
     facts = CellFacts(serial_offset=offset, hidden_rows=hidden_rows, hidden_cols=hidden_cols)
@@ -538,6 +552,10 @@ def read_facts(path: Path, sheet_name: str) -> CellFacts | None:
         if style is None or t != b"n":
             continue
         index = int(style.group(1))
+        if (places := fixed.get(index)) is not None:
+            count = facts.places.setdefault(col, {})
+            count[places] = count.get(places, 0) + 1
+            continue
         if index in priced:
             try:
                 facts.amounts.setdefault(row, {})[col] = money.ShownAmount(
@@ -574,7 +592,7 @@ def read_facts(path: Path, sheet_name: str) -> CellFacts | None:
         if text is not None:
             facts.shown.setdefault(row, {})[col] = ShownText(text, fmt.value(float(number)), float(number))
     return (facts if facts.shown or facts.formulas or facts.amounts or facts.serial_offset
-            or facts.hidden_rows or facts.hidden_cols or facts.format_texts else None)
+            or facts.hidden_rows or facts.hidden_cols or facts.format_texts or facts.places else None)
 
 
 def _serial_date(serial: float):

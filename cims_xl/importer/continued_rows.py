@@ -91,6 +91,37 @@ def kind_of(text: str) -> str | None:
     return None
 
 
+# An attention part inside a name or company cell ("Acme GmbH\nz. Hd. Frau Meier", "Beta
+# Ltd, Attn: John Smith", "Delta Inc c/o Bob Roe"): after a line break or a comma, any
+# marker an attention line starts with; after a space only the markers no name holds
+# ("Skin Care of London", "Pay Attention GmbH" are names).
+_MARKERS_ANYWHERE = (r"z\.\s*hdn?\.|zu\s+h(?:ä|ae)nden\b|c\s*/\s*o\b|attn\b[.:]?|attention\s*:|"
+                     r"à\s+l['’]\s*att(?:ention\b|\.)|a\s+l['’]\s*attention\b|all['’]\s*att(?:enzione\b|\.)|"
+                     r"ter\s+attentie\s+van\b|aos\s+cuidados\b|à\s+atenção\b|a\s+la\s+atención\b")
+_MARKERS_AFTER_BREAK = _MARKERS_ANYWHERE + r"|c\.\s*o\.|care\s+of\b|attention\b|t\.\s*a\.\s*v\.?|a\s*/\s*a\b"
+# (a separator of one character looked behind: linear on cells of long runs of spaces)
+_INNER_ATTENTION = re.compile(rf"(?<=[\s,;，；])(?:{_MARKERS_AFTER_BREAK})", re.IGNORECASE)
+_ANYWHERE = re.compile(rf"(?:{_MARKERS_ANYWHERE})", re.IGNORECASE)
+_BREAKS = ("\n", "\r", ",", ";", "，", "；")
+
+
+def attention_inside(text: str) -> tuple[str, str] | None:
+    """(the name, the attention part) of a name or company cell that holds an attention
+    line after the name ("Acme GmbH\nz. Hd. Frau Meier" -> ("Acme GmbH", "z. Hd. Frau
+    Meier")); None when it holds none, or nothing before it."""
+    text = unicodedata.normalize("NFC", str(text))
+    for m in _INNER_ATTENTION.finditer(text):
+        before = text[:m.start()].rstrip(" \t")
+        if not before.endswith(_BREAKS) and not _ANYWHERE.fullmatch(m.group(0)):
+            continue                      # "Skin Care of London": a name, not "care of"
+        name = before.strip(" \t\r\n,;，；")
+        part = " ".join(text[m.start():].strip(" \t\r\n,;，；").split())
+        if not name or not part or not any(ch.isalpha() for ch in name):
+            return None
+        return " ".join(name.split()), part
+    return None
+
+
 def split_attention(text: str) -> tuple[str, str]:
     """(address part, the rest) of an attention line: "z. Hd. Frau Meier, Elbchaussee 5"
     -> ("Elbchaussee 5", "z. Hd. Frau Meier")."""

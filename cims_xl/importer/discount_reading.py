@@ -7,8 +7,10 @@ the whole column:
 
 - a share: a cell written with a % sign or formatted as a percentage ("15%"), a heading
   saying so ("Discount %", "Discount Rate", "折扣率"), a value written as shares are and
-  money is not: one decimal or more than two ("0.2", "0.125"), or a number cell;
-- money off: a cell naming a currency ("$0.50", "0,50 €");
+  money is not: one decimal or more than two ("0.2", "0.125");
+- money off: a cell naming a currency ("$0.50", "0,50 €") or formatted as money;
+- a number cell (.xlsx) is weighed as the text Excel shows for it, by the same rule: 0.5
+  formatted "0.00" is "0.50" (cents), in General "0.5";
 - neither said: every value written with two decimals, cents as money writes them, and
   some with a trailing zero ("0.50", "0.10"): the import stops before writing, naming the
   column, examples and --discount share|amount.
@@ -24,6 +26,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from decimal import Decimal
+
+from ..domain.money import ShownAmount
 from .errors import ImportRefused
 
 EXAMPLES = 3
@@ -37,9 +42,13 @@ _PERCENT_HEADING = re.compile(r"%|％|\b(?:rate|percent|percentage|pct|satz|proz
 class DiscountForms:
     """The forms a Discount column's values are written in (`add`, per cell)."""
 
-    __slots__ = ("percent", "money", "above", "loose", "cents", "trailing", "examples")
+    __slots__ = ("percent", "money", "above", "loose", "cents", "trailing", "examples", "places")
 
-    def __init__(self) -> None:
+    def __init__(self, places: dict[int, int] | None = None) -> None:
+        # the column's number cells shown with fixed decimals ({places: cells}, .xlsx
+        # formats such as "0.00": cell_facts.fixed_places); a number cell is weighed as
+        # the text Excel shows for it, by the same rule as a text cell
+        self.places = next(iter(places)) if places and len(places) == 1 else None
         self.percent = 0        # "15%", a percent-formatted cell
         self.money = 0          # "$0.50", "0,50 €"
         self.above = 0          # a value above 1
@@ -51,12 +60,21 @@ class DiscountForms:
     def add(self, value: object) -> None:
         if isinstance(value, bool) or value is None:
             return
-        if isinstance(value, (int, float)):
+        if isinstance(value, ShownAmount):
+            if value > 1:
+                self.above += 1
+            elif value:
+                self.money += 1         # a number cell formatted as money ("$0.50")
+            return
+        if isinstance(value, (int, float, Decimal)):
             if value > 1:
                 self.above += 1
             elif value != int(value):
-                self.loose += 1         # a number cell: no cents written
-            return
+                # a number cell, as Excel shows it: with its format's decimals ("0.00":
+                # "0.50", money's two), else as General does ("0.5")
+                value = f"{value:.{self.places}f}" if self.places is not None else f"{float(value):.10g}"
+            else:
+                return
         if not isinstance(value, str) or not value.strip():
             return
         text = value.strip()

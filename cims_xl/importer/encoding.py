@@ -114,6 +114,9 @@ DOS_BIAS = 0.3               # ... and a DOS one this much, and it is no rival t
 LANGUAGE_WEIGHT = 0.5        # the whole file's words fitting one language
 COUNTRY_WEIGHT = 1.0         # each row's words fitting its country's language
 PAIRS_WEIGHT = 0.3           # accented letters beside the letters their language writes them beside
+LATIN_RUNS_WEIGHT = 1.0      # accented letters in runs of three the common words of their language hold
+#                              (CP850 "Straße" read as Windows-1252 is "Straáe": "aáe" is in no language's words)
+RUNS_WORDS = 3               # ... weighed on this many different words or more
 CJK_PAIRS_WEIGHT = 1.0       # CJK characters beside the ones their language's words put them beside
 SCRIPT_WORDS_WEIGHT = 1.0    # Cyrillic, Greek, Hebrew, Arabic letters beside the ones their words put them beside
 #                              (see SCRIPT_WORDS_REACH below)
@@ -561,7 +564,7 @@ def _weigh(sample: bytes, complete: bool, file_name: str) -> Encoding:
     margin = THIN_CLOSE[words > 3] if thin else CLOSE
     rivals = [r for r in readings[1:] if r[4] != best[4] and (
         r[0] - best[0] < CLOSE or r[3] not in CJK and r[0] - best[0] < margin)
-        and not (thin and r[3] in DOS and best[3] not in DOS)]
+        and not (thin and r[3] in DOS and best[3] not in DOS and not _dos_words_fit(r[4], best[4]))]
     minor = ""
     if best[3] in CANDIDATES:
         # A regional reading as plausible as a common one, that reads almost every word
@@ -847,7 +850,7 @@ def _refinement(name: str, text: str, countries: _CountryColumn) -> float:
     lines = [_latin_words(line) for line in text.split("\n")]
     words = [w for line in lines for w in line]
     return ((1.0 - _alphabet_fit(words)) + LANGUAGE_WEIGHT * (1.0 - _language_fit(lines))
-            + PAIRS_WEIGHT * (1.0 - _pairs_fit(text))
+            + PAIRS_WEIGHT * (1.0 - _pairs_fit(text)) + LATIN_RUNS_WEIGHT * (1.0 - _latin_runs_fit(text))
             + COUNTRY_WEIGHT * (1.0 - countries.fit(text)) + (1.0 - _voweled(text)))
 
 
@@ -1012,6 +1015,89 @@ def _word_pairs(word: str) -> float | None:
             known = _cldr_pairs(lang)
             best = max(best, sum(p in known for p in pairs) / len(pairs))
     return best
+
+
+# wordfreq's code of the languages of _ALPHABETS it has lists for under another code
+_WORDFREQ_CODE = {"hr": "sh", "bs": "sh", "sr": "sh", "no": "nb"}
+
+
+def _latin_runs_fit(text: str) -> float:
+    """Mean, over the Latin words of `text` with accented letters, of the share of their
+    runs of three characters holding an accented letter (a word's start and end count)
+    that occur in the SCRIPT_WORDS commonest words (wordfreq) of a language whose alphabet
+    holds the word's letters (the best one): whether the reading writes words of a
+    language. A DOS file's "Hauptstraße" (ß is byte E1) read as Windows-1252 is
+    "Hauptstraáe", whose "aáe" and "áe" end no language writes; German writes "straße"
+    (wordfreq keeps it case-folded, "strasse", and so is the word compared). 1.0 when
+    there is no such word, or fewer than RUNS_WORDS different ones (names: "Gdańsk" or
+    "Gdañsk" is one the lists may not know)."""
+    words = [w for w in _WORDS.split(unicodedata.normalize("NFC", text)) if not w.isascii()]
+    if len({w.casefold() for w in words}) < RUNS_WORDS:
+        return 1.0                        # a word or two: any reading's runs may be a name's
+    return _runs_mean(words)
+
+
+def _runs_mean(words: list[str]) -> float:
+    scores = [s for s in map(_latin_runs, words) if s is not None]
+    return sum(scores) / len(scores) if scores else 1.0
+
+
+def _dos_words_fit(dos: str, best: str) -> bool:
+    """Whether a DOS reading's words are clearly a language's and the better reading's are
+    not (`_latin_runs`, however few the words): thin evidence, so no winner, but the DOS
+    reading is one the stop names ("Hauptstraße" beside "Hauptstraáe")."""
+    def mean(text: str) -> float:
+        return _runs_mean([w for w in _WORDS.split(unicodedata.normalize("NFC", text)) if not w.isascii()])
+
+    return mean(dos) >= mean(best) + 0.5
+
+
+@functools.lru_cache(maxsize=8192)
+def _latin_runs(word: str) -> float | None:
+    letters = frozenset(c for c in word.lower() if ord(c) > 127 and c.isalpha())
+    if not letters or not all(ord(c) < 0x250 or 0x1E00 <= ord(c) < 0x1F00 for c in letters) \
+            or sum(c.isalpha() for c in word) < 3:
+        return None                       # not Latin, or too short to say
+    folded, marked = "^", [False]
+    for c in word.translate(_DIGITS):
+        part = c.casefold()
+        folded += part
+        marked += [ord(c) > 127] * len(part)
+    folded += "$"
+    marked.append(False)
+    runs = [folded[i:i + 3] for i in range(len(folded) - 2) if any(marked[i:i + 3])]
+    if not runs:
+        return None
+    available = _wordfreq_languages()
+    best = 0.0
+    for lang, fits in zip(_ALPHABETS, _fits(letters)):
+        code = _WORDFREQ_CODE.get(lang, lang)
+        if fits and code in available:
+            known = _latin_word_runs(code)
+            best = max(best, sum(r in known for r in runs) / len(runs))
+            if best == 1.0:
+                break
+    return best
+
+
+@functools.cache
+def _wordfreq_languages() -> frozenset[str]:
+    import wordfreq
+
+    return frozenset(wordfreq.available_languages(wordlist="small"))
+
+
+@functools.cache
+def _latin_word_runs(lang: str) -> frozenset[str]:
+    """The runs of three characters ("^" and "$" a word's start and end) of the
+    SCRIPT_WORDS commonest words of `lang`, as wordfreq keeps them (case-folded)."""
+    import itertools
+
+    import wordfreq
+
+    words = itertools.islice(wordfreq.iter_wordlist(lang, wordlist="small"), SCRIPT_WORDS)
+    text = "\n^" + "$\n^".join(words) + "$\n"
+    return frozenset({text[i:i + 3] for i in range(len(text) - 2)})
 
 
 @functools.cache
@@ -1314,7 +1400,7 @@ def _not_hebrew(word: str) -> bool:
     return any(c in _HEBREW_FINALS for c in inner)
 
 
-_INSIDE_WORDS = set("’‘·")           # l’homme, O’Brien, Catalan l·l
+_INSIDE_WORDS = set("’‘·")           # l’homme, O’Brien, Catalan l·l (only between two l's)
 
 
 def _misplaced(word: str) -> bool:
@@ -1332,8 +1418,9 @@ def _misplaced(word: str) -> bool:
             continue
         if c.isupper() and before.isalpha() and after.islower():
             return True
-        if not c.isalpha() and c not in _INSIDE_WORDS and before.isalpha() and after.isalpha():
-            return True
+        if not c.isalpha() and (c not in _INSIDE_WORDS or c == "·" and (before + after).lower() != "ll") \
+                and before.isalpha() and after.isalpha():
+            return True                  # "Hauptstra·e": CP850 ß read as Mac Roman
     first = word[0]
     return ord(first) > 127 and not first.isalpha() and first not in _TYPOGRAPHY \
         and len(word) > 1 and word[1].islower()

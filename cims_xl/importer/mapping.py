@@ -878,6 +878,15 @@ CUSTOMER_NAME_SOURCES = ("name", "first_name", "last_name", "company")
 CUSTOMER_LINKS = ("customer_ref", "customer_name", "customer_first_name", "customer_last_name",
                   "customer_company")
 _CUSTOMER_LINKS = CUSTOMER_LINKS
+# Columns that can tell a row's customer without a name or id: found by them as duplicate
+# checks compare them (plan.CustomerLinker._by_contact_only); an email alone may create one.
+CUSTOMER_CONTACT_LINKS = ("customer_email", "customer_phone")
+
+
+def links_customer(m: "Mapping") -> bool:
+    """Does a column of the file say which customer a row belongs to: an id or name, or
+    the customer's email or phone?"""
+    return any(m.has(t) for t in CUSTOMER_LINKS + CUSTOMER_CONTACT_LINKS)
 
 # Words in headers that say which kind of record a file holds, whatever field they map
 # to: invoices and payments are orders ("InvoiceNumber", "Net Sales", "Transaction ID",
@@ -965,7 +974,7 @@ def _has_required(ent: Entity, m: "Mapping") -> bool:
     same rule as the import's own check)?"""
     if ent.kind == "customer":
         return any(m.has(t) for t in CUSTOMER_NAME_SOURCES)
-    if not any(m.has(t) for t in _CUSTOMER_LINKS):
+    if not links_customer(m):
         return False
     for f in ent.fields:
         if f.required and f.key != "customer_id" and f.default is None and not m.has(f.key):

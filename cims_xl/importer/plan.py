@@ -48,6 +48,7 @@ from .header_currency import header_code, header_sign
 from .float_exports import is_float_whole, whole_of
 from ..domain import money
 from .shop_orders import OrderLines
+from .continued_rows import attention_inside
 from .table import is_blank_cell
 from .plain_amounts import plain_text
 from .values import CHECKED, deal_status_stage, share_to_percent, value_key
@@ -148,6 +149,8 @@ _EXCEL_DATE_TEXT = re.compile(r"\s*(?:\d{1,2}[-/ ](?:jan|feb|mar|apr|may|jun|jul
                               r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?[-/ ]\d{1,4})\s*$",
                               re.IGNORECASE)
 _NAME_MAILBOX_FIELDS = {"name": "email", "customer_name": "customer_email", "contact_name": "contact_email"}
+# Name and company fields whose cells may hold an attention line after the name (continued_rows)
+_ATTENTION_FIELDS = frozenset({"name", "company", "customer_name", "customer_company", "contact_name"})
 # A time of day written in UTC: Z, +00:00 / +0000, or UTC / GMT (with +0 at most) at its end.
 _UTC_INSTANT = re.compile(r"\d(?::\d\d(?:[.,]\d+)?)?\s*(?:Z|[+-]00:?00|\(?(?:UTC|GMT)(?:[+-]0{1,2}(?::?00)?)?\)?)$",
                           re.IGNORECASE)
@@ -719,6 +722,8 @@ class RowPreparer:
                         # name column -> cells written "Name <address>" (the address to Email)
                         "name_mailboxes": Counter(), "display_names": Counter(),
                         "phone_alternatives": Counter(),
+                        # name or company column -> cells holding an attention line after the name
+                        "attention_parts": Counter(),
                         # house number column -> rows whose number stayed in Notes (no street, no country)
                         "house_apart": Counter(),
                         # (id column, value) -> cells that are dates (date cells, or text such as "12-Oct")
@@ -903,6 +908,7 @@ class RowPreparer:
                        or i in self.adr_columns or i in self._several_columns
                        or (self.has_notes and kind == "phone") or kind == "money"
                        or target in _ID_DATE_FIELDS or target in _NAME_MAILBOX_FIELDS
+                       or (self.has_notes and target in _ATTENTION_FIELDS)
                        or (target in self.options.unix_dates and kind in ("date", "datetime"))
                        or (i in self._utc_headed and tz) or (tz and kind == "date"))
             out.append((i, target, text_as_is, self._placeholders.get(target), special))
@@ -1010,6 +1016,12 @@ class RowPreparer:
                         v = box["name"].strip()
                         mailboxes.append((i, target, box["addr"]))
                         self.context["name_mailboxes"][self.headers[i]] += 1
+                    if target in _ATTENTION_FIELDS and self.has_notes and (cut := attention_inside(v)) is not None:
+                        # "Acme GmbH\nz. Hd. Frau Meier": the name is the text before the attention
+                        # line, which goes to Notes as a folded attention row does (continued_rows)
+                        v, attention = cut
+                        extra.append(f"{self.headers[i]}: {attention}")
+                        self.context["attention_parts"][self.headers[i]] += 1
                     if target in self.options.unix_dates and self.kinds.get(target) in ("date", "datetime"):
                         # "1709600000" in a column of Unix times (importer.unix_times)
                         data[target] = self._unix_time(target, v, self.options.unix_dates[target], self.kinds[target])
@@ -3246,6 +3258,8 @@ class CustomerLinker:
         self.by_contact = 0                     # rows whose unknown customer id was linked by email/phone
         self.by_contact_examples: list[str] = []
         self.named_by_email = 0                 # new customers of no name, named after their email
+        self.contact_only = 0                   # rows of no customer id or name linked by email/phone
+        self.contact_only_examples: list[str] = []
         self.named_by_email_examples: list[str] = []
 
     def _load(self) -> None:
@@ -3599,10 +3613,18 @@ class CustomerLinker:
                                     + ". An id of another system is no evidence against the row's email, phone "
                                       "or name: the row is linked as it would be without it, and the id is kept "
                                       "in the row's Notes; a customer is created only when nothing finds one."})
+        if self.contact_only:
+            out.append({"what": "customers told by email or phone only",
+                        "decided": f"{self.contact_only} row(s) with no customer id or name linked to the customer "
+                                   "of their email or phone",
+                        "evidence": "; ".join(self.contact_only_examples)
+                                    + ". Emails are compared as duplicate checks compare them (case, Gmail dots "
+                                      "and +tags), phones by their last digits; an email no customer has creates "
+                                      "one named after it, a phone alone creates none (the row is rejected)."})
         if self.named_by_email:
             out.append({"what": "new customers without a name",
                         "decided": f"{self.named_by_email} named after their email address",
-                        "evidence": "the row gives the customer's id and email but no name: "
+                        "evidence": "the row gives the customer's email (and perhaps an id) but no name: "
                                     + ", ".join(self.named_by_email_examples)
                                     + ". A customer is never named after an id of another system; a Customer "
                                       "Name column (or importing the customers first) names them."})
@@ -3796,7 +3818,7 @@ class CustomerLinker:
             except ValueError as exc:
                 raise ValidationFailed({self.prep.source_of.get("customer_name", "Customer"): str(exc)}) from None
         if not ref and not name:
-            raise ValidationFailed({"Customer": "no customer id or name in this row"})
+            return self._by_contact_only(data, ctx)
         if ref and re.fullmatch(r"[Cc]-\d{1,9}", ref):
             # Shaped like our id, but an old system may number its customers C-78 too:
             # its id kept as a tag (src:C-78) counts as much as ours, and when both name
@@ -3916,6 +3938,90 @@ class CustomerLinker:
             if len(self.maybe_examples) < 3:
                 self.maybe_examples.append(f"'{name}' (id {ref}) / {self._ref_namesakes[0]}")
         return placeholder, (placeholder, clean)
+
+    def _by_contact_only(self, data: dict, ctx: dict) -> tuple[str, tuple[str, dict] | None]:
+        """A row that names its customer by email or phone only (no id, no name: an orders
+        file with an Email column, or an empty Name): the customer is found as duplicate
+        checks compare them (email: case, Gmail dots and +tags; phone: its last digits), a
+        stored customer first, then one this file creates. Not found: an email makes a new
+        customer named after the address (`_email_as_name`, said in the summary); a phone
+        alone makes none (a number names no one and may be shared): the row is refused
+        naming the column and what settles it."""
+        email, phone = self._row_email(), _digits(data.get("customer_phone"))
+        if not email and len(phone) < 7:
+            written = [self.prep.source_of[k] for k in ("customer_email", "customer_phone")
+                       if k in self.prep.source_of and _text(data.get(k))]
+            raise ValidationFailed({"Customer": "no customer id or name in this row" + (
+                f", and its {' / '.join(written)} cannot be read to find one" if written else "")})
+        key = f"email:{email}" if email else f"phone:{phone}"
+        self._key = key
+        known = self.seen.get(key)
+        if known is not None:
+            if known.startswith("C-") and known not in self.made:
+                self.linked.add(known)
+            self.contact_only += 1
+            return known, None
+        self._load()
+        self._evidence_used = False
+        rid, how = self._by_row_email() if email else (None, "")
+        if rid is None and len(phone) >= 7:
+            rid, how = self._by_row_phone(None)
+        if rid is None:
+            # an email (or phone) several stored customers share tells none of them: refused
+            # naming them, never a new customer beside them
+            several = (self._by_email.get(email, []) if email else []) or (
+                list(dict.fromkeys(r for r, digits in self._by_phone.get(phone[-7:], ())
+                                   if digits.endswith(phone) or phone.endswith(digits))) if len(phone) >= 7 else [])
+            if len(several) > 1:
+                column = self.prep.source_of.get("customer_email" if email else "customer_phone", "Customer")
+                shown = ", ".join(f"{r} ({self._names.get(r, '')})" for r in several[:4])
+                self.ambiguous += 1
+                if len(self.ambiguous_examples) < 3:
+                    self.ambiguous_examples.append(f"'{column}': {shown}")
+                raise ValidationFailed({column: (
+                    f"no customer id or name in this row, and its {'email' if email else 'phone'} is that of "
+                    f"{len(several)} customers: {shown}; not linked. Give the row a Customer ID or name column, "
+                    "or merge them first (cims customer merge)")})
+        if rid is None:
+            rid, how = self._new_by_contact(email, phone)
+        if rid is not None:
+            self.seen[key] = rid
+            if rid.startswith("C-") and rid not in self.made:
+                self.linked.add(rid)
+            self.contact_only += 1
+            example = f"{data.get('customer_email') or data.get('customer_phone')} -> " + (
+                rid if rid.startswith("C-") else "a new customer of this file") + f" ({how})"
+            if len(self.contact_only_examples) < 3 and example not in self.contact_only_examples:
+                self.contact_only_examples.append(example)
+            return rid, None
+        if not email:
+            column = self.prep.source_of.get("customer_phone", "Customer Phone")
+            raise ValidationFailed({column: (
+                "no customer id or name in this row, and no customer (stored or of this file) has the phone "
+                f"{_text(data.get('customer_phone'))}; a phone alone creates no customer (it names no one and "
+                "may be shared). Import the customers first, or give the file a customer name or email column "
+                "(--map \"COLUMN=Customer Name\")")})
+        placeholder = f"new:{key}"
+        clean = self._new_customer(data, None, None, ctx)
+        self.last_maybe = []
+        self.maybe_ref = None
+        return placeholder, (placeholder, clean)
+
+    def _new_by_contact(self, email: str, phone: str) -> tuple[str | None, str]:
+        """The one customer this import creates whose email (as `email_key` compares them)
+        or phone (last 7 digits) is the row's: (its id, or its placeholder before then; how)."""
+        found = []
+        for key, (_row, clean) in self._new_values.items():
+            if email and clean.get("email") and email_key(clean["email"]) == email:
+                found.append(key)
+            elif not email and len(phone) >= 7 and phone[-7:] in (
+                    {_digits(clean.get(f))[-7:] for f in ("phone", "mobile")} - {""}):
+                found.append(key)
+        if len(found) != 1:
+            return None, ""
+        key = found[0]
+        rid = self.seen.get(key, f"new:{key}")
+        return rid, f"'{self._new_values[key][1].get('name')}' of this file, by the {'email' if email else 'phone'}"
 
     def _new_customer(self, data: dict, name: str | None, ref: str | None, ctx: dict) -> dict:
         """The clean values of the customer a row creates, from its customer columns

@@ -82,6 +82,8 @@ class RawSheet:
     # number cells whose format shows text no reader reads ('0.0" pts"'): col -> [(row, text,
     # as shown)] (cell_facts.format_text); an amount column holding them stops (run)
     format_texts: dict = field(default_factory=dict)
+    # number cells shown with fixed decimals: col -> {places: cells} (cell_facts.CellFacts.places)
+    places: dict = field(default_factory=dict)
     # the rows come from memory (calamine read the whole sheet): a forked copy of this
     # process may read them too (run.py's first pass splits its evidence so); a text or a
     # streamed file is read through a file offset the copy would share
@@ -393,6 +395,7 @@ def _open_workbook(path: Path, fmt: str, sheet: str | int | None, own_sheet: str
                     serial_offset=serial_offset, unread_sheets=unread,
                     formulas=facts.formulas if facts is not None else {},
                     format_texts=dict(getattr(facts, "format_texts", None) or {}),
+                    places=dict(getattr(facts, "places", None) or {}),
                     hidden_rows=list(getattr(facts, "hidden_rows", ())), hidden_cols=list(getattr(facts, "hidden_cols", ())),
                     shown_cells=sum(type(t) is not DateText for v in shown.values() for t in v.values()) - (facts.errors if facts is not None else 0),
                     priced_cells=sum(len(v) for v in priced.values()), in_memory=True,

@@ -1423,9 +1423,10 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     damaged = DamagedText(table.headers, table.columns) if src.encoding is None else None
     numbers = {table.columns[j]: NumberEvidence(c.header, c.target) for j, c in enumerate(mapping.columns)
                if c.target and kinds.get(c.target) in ("money", "decimal", "int")}
-    for nev in numbers.values():
+    for col, nev in numbers.items():
         if nev.target == "discount":
-            nev.discount = discount_reading.DiscountForms()     # a share or money off?
+            # a share or money off? number cells weighed as Excel shows them ("0.00": "0.50")
+            nev.discount = discount_reading.DiscountForms(getattr(src, "places", {}).get(col))
     currency_cols = [table.columns[j] for j, c in enumerate(mapping.columns) if c.target == "currency"]
     for nev in numbers.values():
         if kinds.get(nev.target) == "money" and len(currency_cols) == 1:
@@ -3017,7 +3018,7 @@ def _check_mapping(ent: Entity, m: mp.Mapping, src: RawSheet, also: str | None =
         if not any(has(t) for t in mp.CUSTOMER_NAME_SOURCES):
             missing.append(("Name", "Name"))
     else:
-        if not any(has(t) for t in mp.CUSTOMER_LINKS):
+        if not mp.links_customer(m):
             missing.append(("Customer (a customer id or name column)", "Customer Name"))
         for f in ent.fields:
             if f.required and f.key != "customer_id" and f.default is None and not has(f.key):
@@ -3823,6 +3824,13 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                            "has none (to Notes when it has another)",
                 "evidence": "; ".join(f"'{c}': {k} cell(s) written 'Name <address>'"
                                       for c, k in _in_file_order(boxes, planner.prep.headers))})
+        if parts := planner.prep.context.get("attention_parts"):
+            result.inferences.append({
+                "what": "attention lines inside names",
+                "decided": "the name is the text before the attention line; the attention line (the person "
+                           "it is for) goes to Notes",
+                "evidence": "; ".join(f"'{c}': {k} cell(s) with 'z. Hd.', 'c/o', 'Attn', 'À l'attention de' or "
+                                      "the like after the name" for c, k in _in_file_order(parts, planner.prep.headers))})
         if utc := planner.prep.context.get("utc_dates"):
             moved = planner.prep.context["utc_dates_moved"]
             result.inferences.append({

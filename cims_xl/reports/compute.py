@@ -892,7 +892,7 @@ def pipeline_report(ctx: _Context) -> ReportSheet:
     opp = _scoped_opportunities(ctx)
     undated = _undated_by_range(ctx)
     tables = [
-        pipeline_by_stage(opp, undated),
+        pipeline_by_stage(opp, undated, _undated_by_range(ctx, closed=True)),
         forecast_by_month(opp, ctx.local_today, undated),
         win_rate(opp, "owner", "Owner", "tblWinRateByOwner", ctx),
         win_rate(opp, "source", "Source", "tblWinRateBySource", ctx),
@@ -927,15 +927,18 @@ def _scoped_opportunities(ctx: _Context) -> pd.DataFrame:
     return opp
 
 
-def _undated_by_range(ctx: _Context) -> list[str]:
-    """Ids of the open deals with no expected close that a date range leaves out (an
-    undated deal has no day to be inside the range): the pipeline tables name them."""
+def _undated_by_range(ctx: _Context, closed: bool = False) -> list[str]:
+    """Ids of the open deals with no expected close (`closed`: of the won and lost deals
+    whose close date nobody recorded) that a date range leaves out (an undated deal has no
+    day to be inside the range): the pipeline tables name them."""
     f = ctx.filters
     if f.date_from is None and f.date_to is None:
         return []
     opp = ctx.raw["opportunity"]
     stage = opp["stage"].fillna(STAGES[0]).astype(object)
-    keep = stage.isin(OPEN_STAGES).to_numpy() & pd.to_datetime(opp["expected_close"]).isna().to_numpy()
+    is_open = stage.isin(OPEN_STAGES).to_numpy()
+    keep = (~is_open & pd.to_datetime(opp["closed_at"]).isna().to_numpy()) if closed else \
+        (is_open & pd.to_datetime(opp["expected_close"]).isna().to_numpy())
     if f.owner is not None:
         keep &= _eq_text(opp["owner"], f.owner)
     if f.region is not None:
@@ -948,7 +951,8 @@ def _joined(*notes: str | None) -> str | None:
     return "; ".join(said) or None
 
 
-def pipeline_by_stage(opp: pd.DataFrame, undated_by_range: Sequence[str] = ()) -> ReportTable:
+def pipeline_by_stage(opp: pd.DataFrame, undated_by_range: Sequence[str] = (),
+                      unknown_close_by_range: Sequence[str] = ()) -> ReportTable:
     g = opp.groupby("stage", sort=False)
     df = pd.DataFrame({"Stage": list(STAGES)})
     amount = df["Stage"].map(g["amount"].sum()).fillna(0.0)
@@ -979,7 +983,9 @@ def pipeline_by_stage(opp: pd.DataFrame, undated_by_range: Sequence[str] = ()) -
                                             "its total: of the open stages"
                                             + _unknown_probability_note(open_),
                                             _left_out("open deal(s) with no expected close, so in no date range",
-                                                      undated_by_range)))
+                                                      undated_by_range),
+                                            _left_out("won or lost deal(s) whose close date nobody recorded "
+                                                      "(unknown), so in no date range", unknown_close_by_range)))
 
 
 def _unknown_probability_note(open_: pd.DataFrame) -> str:
@@ -1009,6 +1015,8 @@ def forecast_by_month(opp: pd.DataFrame, today: dt.date | None = None,
         late = is_open & (pd.to_datetime(opp["when"]) < pd.Timestamp(today)).to_numpy()
         overdue = [str(i) for i in opp.loc[late, "id"]]
     won = (opp["stage"] == "Won").to_numpy() & dated
+    # a won deal whose close date nobody recorded has no month: named, never put in today's
+    unknown_close = [str(i) for i in opp.loc[(opp["stage"] == "Won").to_numpy() & ~dated, "id"]]
     months = _month_range(month[is_open | won])
     n = len(months)
     codes = _month_codes(month, months) if n else np.zeros(len(month), dtype=np.int64)
@@ -1033,6 +1041,8 @@ def forecast_by_month(opp: pd.DataFrame, today: dt.date | None = None,
                                     + _unknown_probability_note(opp[is_open]),
                                     _left_out("open deal(s) with no expected close, so in no month",
                                               undated),
+                                    _left_out("won deal(s) whose close date nobody recorded (unknown), so in no "
+                                              "month and not in Won, Expected or Best Case", unknown_close),
                                     _overdue_note(overdue, today)))
 
 
@@ -1053,7 +1063,9 @@ def win_rate(opp: pd.DataFrame, column: str, label: str, name: str, ctx: _Contex
     lost = opp["stage"] == "Lost"
     created = ctx.local(opp["created_at"]).dt.normalize() if len(opp) else pd.Series(dtype="datetime64[ns]")
     days = (pd.to_datetime(opp["closed_at"]) - created).dt.days.astype("float64").where(won)
-    # Closed before it was entered (a past deal typed in later): no days to close.
+    # Closed before it was entered (a past deal typed in later): no days to close; nor has a
+    # won deal whose close date nobody recorded (unknown): both named in the note.
+    unknown = (won & pd.to_datetime(opp["closed_at"]).isna()).to_numpy()
     before = (days < 0).to_numpy()
     days = days.where(~before)
     g = pd.DataFrame({"key": key, "won": won, "lost": lost, "open": opp["is_open"],
@@ -1077,8 +1089,11 @@ def win_rate(opp: pd.DataFrame, column: str, label: str, name: str, ctx: _Contex
                        {"Opportunities": COUNT, "Open": COUNT, "Won": COUNT, "Lost": COUNT,
                         "Win Rate": PERCENT, "Won Amount": MONEY, "Avg Days to Close": DAYS},
                        ChartSpec("column", f"Win rate by {label.lower()}", ("Win Rate",), y_title="Win rate"),
-                       totals, note=_left_out("won deals closed before they were entered, so no days to close",
-                                              opp.loc[before, "id"]))
+                       totals, note=_joined(
+                           _left_out("won deals closed before they were entered, so no days to close",
+                                     opp.loc[before, "id"]),
+                           _left_out("won deals whose close date nobody recorded (unknown), so no days to close",
+                                     opp.loc[unknown, "id"])))
 
 
 def stage_velocity(ctx: _Context, opp: pd.DataFrame) -> ReportTable:

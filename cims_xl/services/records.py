@@ -131,7 +131,12 @@ def _apply_rules(session: Session, ent: Entity, before: dict | None, after: dict
         return sla.apply_ticket_change(before, after, now, sla_targets, imported=imported)
     if ent.kind == "opportunity":
         from ..domain import pipeline
-        return pipeline.apply_opportunity_change(before, after, now)
+        return pipeline.apply_opportunity_change(before, after, now, imported=imported)
+    if ent.kind == "order":
+        from ..domain import sla
+        # an order is placed when it is: an Order Date after today (beyond CLOCK_SKEW) is refused
+        sla.check_not_future(before, after, now, (("order_date", ent.field("order_date").header),))
+        return {}
     if ent.kind == "interaction":
         from ..domain import sla
         # it happened: a When in the future is refused (naming it), never stored
@@ -974,6 +979,10 @@ def _update_one(session, record_id, changes, expected_version, batch_id, context
     for f in ent.fields:
         if f.required and f.key in values and values[f.key] in (None, ""):
             raise ValidationFailed({f.header: "required"})
+    if ent.kind == "opportunity" and "stage" in values and values["stage"] in (None, ""):
+        # a deal is always at a stage (its history records each move): emptied, it is refused
+        raise ValidationFailed({ent.field("stage").header: "cannot be emptied; give one of "
+                                + ", ".join(ent.field("stage").choices)})
     if expected_version is not None and int(expected_version) != current["version"]:
         when = current["updated_at"].strftime("%Y-%m-%d %H:%M UTC")
         raise Conflict(f"{record_id} was changed by {current['updated_by']} at {when} "
@@ -994,7 +1003,7 @@ def _update_one(session, record_id, changes, expected_version, batch_id, context
         # a recorded time, once set, is a manager's to change (it decides an SLA); a time
         # no one may type (in the future, before the opening) is refused as such first
         session.ensure("update", ent.kind, record_id=record_id, rewrites=rewrites)
-    computed = _apply_rules(session, ent, current, diff, now)
+    computed = _apply_rules(session, ent, current, diff, now, imported=imported)
     diff.update({k: v for k, v in computed.items() if current.get(k) != v})
     _check_refs(session, ent, [diff])
     if action != "merge":     # a merge moves contacts and the records naming them together
