@@ -30,7 +30,20 @@ def office(store_path, admin):
 def _lina_as(store_path, claimed: str, role: str):
     session = auth.sign_in(store_path, "lina", LINA_PASSWORD)
     session.username, session.role = claimed, role
+    # the session's own read-back of its user (Session.check) would end this session at
+    # its first write (see the test below); an insider with the Python API switches that
+    # off too, and `audit verify` is what still catches the write
+    session.recheck_user = False
     return session
+
+
+def test_a_session_whose_user_and_role_were_rewritten_ends_at_its_next_write(store_path, office):
+    from cims_xl.errors import SessionExpired
+
+    session = auth.sign_in(store_path, "lina", LINA_PASSWORD)
+    session.username, session.role = "mei", "manager"
+    with pytest.raises(SessionExpired):
+        records.update(session, office, {"city": "广州"})
 
 
 def _write(session, kind: str, boss: str) -> None:
