@@ -120,3 +120,97 @@ def test_the_orders_placed_by_country_are_counted_per_currency_block(admin):
     note = build_for_session(admin, as_of=AS_OF)[SALES].table("tblSalesByRegion").note
     assert "3 order(s) without a region" not in note
     assert "USD: 1 order(s) without a region" in note and "EUR: 2 order(s) without a region" in note
+
+
+# ----- typed amounts: echoed as stored; forms no spreadsheet writes refused ----------------
+
+def _cid(run, name="Koala Pty"):
+    code, out, err = run("--format", "json", "customer", "add", "--name", name)
+    assert code == 0, err
+    return json.loads(out)["id"]
+
+
+def _stored_orders(admin):
+    return {str(o["order_number"] or o["id"]): o["amount"] for o in records.list_records(admin, "order")}
+
+
+@pytest.mark.parametrize("typed", ["-0", "-0.00", "−0", "-0,0", "(0)"])
+def test_a_negative_zero_amount_is_echoed_as_the_zero_it_is_stored_as(admin, run, typed):
+    cid = _cid(run)
+    code, out, err = run("--format", "json", "order", "add", "--customer-id", cid, "--order-date", "2025-01-05",
+                         "--amount", typed, "--currency", "USD")
+    assert code == 0, err
+    echoed = json.loads(out)["amount"]
+    assert not echoed.startswith(("-", "−")), echoed
+    stored = records.get(admin, json.loads(out)["id"])["amount"]
+    assert Decimal(echoed) == stored == 0 and not str(stored).startswith("-")
+
+
+@pytest.mark.parametrize("typed, plain", [("1_000", "1000"), ("1_000.50", "1000.50"), ("12_345_678", "12345678"),
+                                          ("$1_000", "1000"), ("1_000 EUR", "1000")])
+def test_digits_grouped_by_underscores_are_refused_on_the_cli_naming_the_number_to_write(
+        admin, run, typed, plain):
+    cid = _cid(run)
+    code, out, err = run("order", "add", "--customer-id", cid, "--order-date", "2025-01-05", "--amount", typed,
+                         "--currency", "USD" if "EUR" not in typed else "EUR")
+    assert code != 0 and "'_'" in err and plain in err, err
+    assert records.list_records(admin, "order") == []
+    code, _, err = run("fx", "set", "EUR", "7_1", "--from", "2025-01-01")
+    assert code != 0 and "'_'" in err and "71" in err
+
+
+def test_digits_grouped_by_underscores_stop_the_record_a_save_writes(admin):
+    cid = records.create(admin, "customer", {"name": "Ann Lee"})["id"]
+    with pytest.raises(Exception) as exc:
+        records.create(admin, "order", {"customer_id": cid, "order_date": "2025-01-05", "amount": "2_500",
+                                        "currency": "USD"})
+    assert "'_'" in str(exc.value) and "2500" in str(exc.value)
+    assert records.list_records(admin, "order") == []
+
+
+def test_an_import_refuses_amounts_grouped_by_underscores_naming_the_form_to_write(admin, tmp_path):
+    from cims_xl.importer.run import import_file
+
+    path = tmp_path / "o.csv"
+    path.write_text("Order ID,Order Date,Customer Name,Amount,Currency\n"
+                    "A-1,2025-01-05,Ann Lee,7_500,USD\nA-2,2025-01-06,Ann Lee,200,USD\n", encoding="utf-8")
+    result = import_file(admin, path, kind="orders")
+    assert result.rejected == 1
+    problem = next(o.problems for o in result.outcomes if o.action == "rejected")
+    assert "'_'" in problem["Amount"] and "7500" in problem["Amount"]
+    assert {o["order_number"]: o["amount"] for o in records.list_records(admin, "order")} == {"A-2": Decimal(200)}
+
+
+@pytest.mark.parametrize("typed", ["0.1e1", "0e5", "0,5E2", "-0.25e2"])
+def test_scientific_notation_with_a_mantissa_below_one_is_refused_naming_the_plain_number(admin, run, typed):
+    cid = _cid(run)
+    code, _, err = run("order", "add", "--customer-id", cid, "--order-date", "2025-01-05", "--amount", typed,
+                       "--currency", "USD")
+    assert code != 0 and "scientific notation" in err, err
+    assert records.list_records(admin, "order") == []
+
+
+@pytest.mark.parametrize("typed, stored", [("1e-1", "0.1"), ("2.5E-2", "0.025"), ("7.1E0", "7.1")])
+def test_a_rate_in_scientific_notation_is_read_as_an_amount_is_and_echoed_as_stored(admin, run, typed, stored):
+    settings.set_store_currency(admin, "USD")
+    cid = _cid(run)
+    code, out, err = run("--format", "json", "order", "add", "--customer-id", cid, "--order-date", "2025-01-05",
+                         "--amount", typed, "--currency", "USD")
+    assert code == 0, err
+    assert json.loads(out)["amount"] == stored
+    code, out, err = run("--format", "json", "fx", "set", "CNY", typed, "--from", "2025-01-01", "--confirm")
+    assert code == 0, err
+    assert json.loads(out)["rate"] == stored
+    assert [str(r.rate) for r in settings.fx_rates(admin)] == [stored]
+
+
+@pytest.mark.parametrize("typed", ["1E3", "1e5"])
+def test_a_rate_in_scientific_notation_an_amount_refuses_is_refused_alike(admin, run, typed):
+    settings.set_store_currency(admin, "USD")
+    cid = _cid(run)
+    code, _, amount_err = run("order", "add", "--customer-id", cid, "--order-date", "2025-01-05",
+                              "--amount", typed, "--currency", "USD")
+    code2, _, rate_err = run("fx", "set", "CNY", typed, "--from", "2025-01-01", "--confirm")
+    assert code != 0 and code2 != 0
+    assert "scientific notation" in amount_err and "scientific notation" in rate_err
+    assert settings.fx_rates(admin) == []
