@@ -159,7 +159,7 @@ def test_digits_grouped_by_underscores_are_refused_on_the_cli_naming_the_number_
     assert code != 0 and "'_'" in err and "71" in err
 
 
-def test_digits_grouped_by_underscores_stop_the_record_a_save_writes(admin):
+def test_digits_grouped_by_underscores_are_refused_by_the_record_check_a_save_shares(admin):
     cid = records.create(admin, "customer", {"name": "Ann Lee"})["id"]
     with pytest.raises(Exception) as exc:
         records.create(admin, "order", {"customer_id": cid, "order_date": "2025-01-05", "amount": "2_500",
