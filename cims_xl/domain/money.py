@@ -995,8 +995,41 @@ def read_money(value: object, decimal: str | None = None, *,
         amount = nz._number_to_decimal(value)
         if not amount.is_finite():
             raise ValueError(nz._problem("not an amount", value))
-        return MoneyReading(amount, None)
-    return _read_text(value, decimal, tuple(prefer))
+        return MoneyReading(_unsigned_zero(amount), None)
+    _python_only_forms(value)
+    reading = _read_text(value, decimal, tuple(prefer))
+    if reading.amount is not None and reading.amount.is_zero() and reading.amount.is_signed():
+        reading = reading._replace(amount=_unsigned_zero(reading.amount))
+    return reading
+
+
+def _unsigned_zero(amount: Decimal) -> Decimal:
+    """-0 (typed "-0", "-0.00", a float -0.0) as the 0 it is stored and listed as: an
+    amount is echoed as stored, never with a sign zero has not."""
+    return amount.copy_abs() if amount.is_zero() else amount
+
+
+# Digits grouped by "_" ("1_000": Python's number syntax) and scientific notation with a
+# mantissa below 1 ("0.1e1"): forms no spreadsheet writes or shows, refused naming the
+# plain number to write (a spreadsheet's own "1.5E+03" is read as the importer reads it).
+_UNDERSCORE_GROUPS = re.compile(r"\d_+\d")
+_ZERO_MANTISSA = re.compile(r"^[+-]?0(?:[.,]\d*)?[eE][+-]?\d+$")
+
+
+def _python_only_forms(value: str) -> None:
+    text = value.strip()
+    if _UNDERSCORE_GROUPS.search(text):
+        plain = text.replace("_", "")
+        raise ValueError(f"not an amount: '{text[:_SHOWN_MAX]}' groups digits with '_' (a programming "
+                         f"language's form, not a spreadsheet's): write {plain[:_SHOWN_MAX]} or group with "
+                         "',' as the sheet does")
+    if _ZERO_MANTISSA.match(text):
+        try:
+            plain = format(Decimal(text.replace(",", ".")), "f")
+        except ArithmeticError:
+            plain = None
+        raise ValueError(f"not an amount: '{text[:_SHOWN_MAX]}' is scientific notation no spreadsheet writes "
+                         "(its number before E is below 1)" + (f": write {plain}" if plain else ""))
 
 
 # ISO 4217 list one, currencies whose minor unit exponent is 0 (2024 edition). babel's

@@ -111,9 +111,12 @@ def build_reports(frames: Mapping[str, pd.DataFrame], *, date_from=None, date_to
         out = cur.by_currency(build, frames, codes, currency, top=TOP_DIMENSIONS, other=OTHER)
     else:
         out = build(frames)
+        # no order or deal names a currency (an empty store or period): the figures, 0,
+        # are still in the store's currency, labelled and shown with its decimals
+        code = codes[0] if codes else currency
         for sheet in out.values():
-            if codes:
-                cur.label(sheet, codes[0])
+            if code:
+                cur.label(sheet, code)
     if fx_notes:
         # each sheet names the rates its own rows were converted at, counting those rows
         # (orders for sales and segments, opportunities for the pipeline)
@@ -380,6 +383,12 @@ def _place_note(t: ReportTable, o: "_Orders", column: str) -> ReportTable:
     n = len(np.unique(o.order_code[flags]))
     said = (f"{n:,} order(s) without a region are under their customer's country" if column == REGION_FROM
             else f"{n:,} order(s) without a province are under their customer's province")
+    # a count of this computation's orders: per currency block (it follows the table's own
+    # block note, so the two stay one run of the note)
+    if t.block_note and t.note and t.note.endswith(t.block_note):
+        t.block_note = f"{t.block_note}; {said}"
+    elif not t.note:
+        t.block_note = said
     t.note = f"{t.note}; {said}" if t.note else said
     return t
 
@@ -397,7 +406,8 @@ def sales_by_month(o: _Orders) -> ReportTable:
     return ReportTable("tblSalesByMonth", "Sales by month", df,
                        {"Month": MONTH, "Orders": COUNT, "Sales": MONEY, "Profit": MONEY},
                        ChartSpec("line", "Sales by month", ("Sales",), y_title="Sales"),
-                       _profit_total({"Orders": "sum", "Sales": "sum", "Profit": "sum"}, o), note=note)
+                       _profit_total({"Orders": "sum", "Sales": "sum", "Profit": "sum"}, o), note=note,
+                       block_note=note)
 
 
 def sales_by_year(o: _Orders, rate_starts: Mapping[str, cur.RateStart] | None = None) -> ReportTable:
@@ -427,6 +437,7 @@ def sales_by_year(o: _Orders, rate_starts: Mapping[str, cur.RateStart] | None = 
         "Growth": growth,
     })
     df["Profit"], note = _profits(o, codes, n, [str(y) for y in uniq])
+    counted = note                 # counts of this computation's orders: per currency block
     if spans:
         said = "; ".join(f"{int(uniq[i])}: {code} orders are converted from {day.isoformat()} only, earlier "
                          f"ones stay in {code}" for i, (code, day) in spans.items())
@@ -435,7 +446,8 @@ def sales_by_year(o: _Orders, rate_starts: Mapping[str, cur.RateStart] | None = 
     return ReportTable("tblSalesByYear", "Sales by year", df,
                        {"Year": "0", "Orders": COUNT, "Sales": MONEY, "Profit": MONEY, "Growth": PERCENT},
                        ChartSpec("column", "Sales by year", ("Sales",), y_title="Sales"),
-                       _profit_total({"Orders": "sum", "Sales": "sum", "Profit": "sum"}, o), note=note)
+                       _profit_total({"Orders": "sum", "Sales": "sum", "Profit": "sum"}, o), note=note,
+                       block_note=counted)
 
 
 def sales_by_dimension(o: _Orders, coded: tuple[np.ndarray, np.ndarray], label: str,
@@ -455,7 +467,7 @@ def sales_by_dimension(o: _Orders, coded: tuple[np.ndarray, np.ndarray], label: 
                        {"Orders": COUNT, "Sales": MONEY, "Profit": MONEY, "Share": PERCENT},
                        ChartSpec("column", f"Sales by {label.lower()}", ("Sales",), y_title="Sales"),
                        _profit_total({"Orders": "sum", "Sales": "sum", "Profit": "sum", "Share": "sum"}, o),
-                       note=profits[1])
+                       note=profits[1], block_note=profits[1])
 
 
 PROFIT_NOTE_LISTED = 5        # rows named in a profit note where only some profits are known

@@ -300,7 +300,7 @@ def by_currency(build: Callable[[Mapping[str, pd.DataFrame]], dict[str, ReportSh
                     + ". `cims fx set` rates convert them to one.") if len(shown) > 1 else ""
             own = t.note
             if t.block_note and own:     # the note of all currencies computed together: not a block's
-                own = "; ".join(p for p in own.split("; ") if p != t.block_note) or None
+                own = "; ".join(p.strip("; ") for p in own.split(t.block_note) if p.strip("; ")) or None
             if said:
                 own = "; ".join([own, *said]) if own else "; ".join(said)
             joined = (f"{own}. {note}" if own else note) if note else own

@@ -142,6 +142,8 @@ def to_jsonable(reports: dict[str, ReportSheet]) -> dict:
                        for t in rep.tables},
             # each table's note (rates used, profit not known, ...): what the workbook shows above it
             "notes": {t.name: t.note for t in rep.tables if t.note},
+            # the one currency of each money table's figures (none: a Currency column per row)
+            "currencies": {t.name: t.currency for t in rep.tables if t.currency},
         }
     return out
 

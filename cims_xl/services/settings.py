@@ -153,8 +153,11 @@ def set_fx_rate(session, currency: str, rate: object, valid_from: object, *,
         value = money.parse_money(rate)[0] if not isinstance(rate, Decimal) else rate
     except nz.AmbiguousNumber as exc:          # "7,100": 7100 or 7.1
         raise ValidationFailed({"Rate": str(exc)}) from None
-    except (ValueError, InvalidOperation):
-        value = None
+    except (ValueError, InvalidOperation) as exc:
+        # read as a typed amount is: the amount's reason ('_' groups, scientific notation)
+        why = str(exc).removeprefix("not an amount: ")
+        raise ValidationFailed({"Rate": "must be a positive number, e.g. 7.10"
+                                        + (f": {why}" if str(exc).startswith("not an amount: ") else "")}) from None
     if value is None or not value.is_finite() or value <= 0:
         raise ValidationFailed({"Rate": "must be a positive number, e.g. 7.10"})
     try:
