@@ -138,7 +138,8 @@ class Session:
 
     def check(self, *, recheck: bool = False) -> None:
         """Raise SessionExpired if closed, idle too long, or if this user was disabled,
-        removed or given another role since signing in; otherwise mark as used.
+        removed, given another role, or given new keys by an administrator (a password
+        reset, `user enable`) since signing in; otherwise mark as used.
 
         The role is decided at sign-in, from the user's row as the signed trail vouches for
         it (auth.sign_in). The row is read back at most every USER_RECHECK_SECONDS (and
@@ -168,6 +169,9 @@ class Session:
         self.close()
         if row is None or row[1]:
             raise SessionExpired("your account was disabled or removed since you signed in; you are signed out")
+        if self._user_row is not None and row[0] == self._user_row[0]:
+            raise SessionExpired("your password was reset or your account enabled again by an administrator since "
+                                 "you signed in; sign in again")
         raise SessionExpired(f"your role was changed (to {row[0]}) since you signed in; sign in again")
 
     @property

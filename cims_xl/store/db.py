@@ -1199,11 +1199,15 @@ class Store:
         return {"username": row[0], "display_name": row[1], "role": row[2], "disabled": bool(row[3]),
                 "totp_secret": row[4], "created_at": created_at, "created_by": row[6]}
 
-    def user_status(self, username: str) -> tuple[str, bool] | None:
-        """(role, disabled) of a user as its row holds it, None for no such user: what a
-        live session reads back (services.session.Session.check), one indexed read."""
+    def user_status(self, username: str) -> tuple[str, bool, str | None] | None:
+        """(role, disabled, the signing key the store holds for the user) as the store
+        holds them, None for no such user: what a live session reads back
+        (services.session.Session.check). An administrator's `user enable` or password
+        reset gives the user a new signing key, so a session opened before either ends."""
         row = self.conn.execute("SELECT role, disabled FROM users WHERE username = ?", (username,)).fetchone()
-        return None if row is None else (row[0], bool(row[1]))
+        if row is None:
+            return None
+        return row[0], bool(row[1]), self.get_meta(f"sign_key:{username}")
 
     def fetch_users(self) -> list[dict]:
         names = [r[0] for r in self.conn.execute("SELECT username FROM users ORDER BY username")]
