@@ -70,3 +70,33 @@ def test_a_chinese_name_typed_in_traditional_characters_finds_its_simplified_spe
 ])
 def test_a_whole_national_number_with_its_trunk_zero_finds_only_the_numbers_it_can_be(shop, typed, found):
     assert _names(shop, typed) == found
+
+
+PLACES = [
+    {"name": "Ana", "city": "San José"}, {"name": "Bea", "city": "San Jose"}, {"name": "Cy", "city": "Zürich"},
+    {"name": "Dia", "city": "عمّان"}, {"name": "Eli", "city": "عمان"}, {"name": "Fay", "city": "臺北"},
+    {"name": "Gus", "city": "台北"}, {"name": "Hal", "city": "Québec", "province": "Québec"},
+]
+
+
+@pytest.mark.parametrize("city, found", [
+    ("san jose", {"Ana", "Bea"}), ("San José", {"Ana", "Bea"}), ("SAN JOSE", {"Ana", "Bea"}),
+    ("zurich", {"Cy"}), ("عمان", {"Dia", "Eli"}), ("عمّان", {"Dia", "Eli"}),
+    ("臺北", {"Fay", "Gus"}), ("quebec", {"Hal"}),
+])
+def test_a_city_filter_typed_without_marks_finds_the_city_as_free_text_does(admin, city, found):
+    records.create_many(admin, "customer", PLACES)
+    assert _names(admin, None, city=city) == found
+    assert _names(admin, city) >= found
+
+
+def test_a_city_filter_without_marks_stays_an_indexed_lookup(admin):
+    from cims_xl.store import queries
+
+    records.create_many(admin, "customer", PLACES)
+    params: list = []
+    sql = queries._same_text("city", "san jose", params, admin.store)
+    plan = [str(row[-1]) for row in admin.store.conn.execute(
+        f"EXPLAIN QUERY PLAN SELECT c.id FROM customers c WHERE c.deleted_at IS NULL AND {sql}", params)]
+    assert any("INDEX ix_customers_city" in p for p in plan), plan
+    assert not any(p.split()[:2] == ["SCAN", "c"] and "INDEX" not in p for p in plan), plan   # every row read

@@ -216,7 +216,48 @@ def _written(term: str, params: list, columns: tuple[str, ...] = _TEXT_COLS) -> 
     return "(" + " OR ".join(parts) + ")"
 
 
-def _same_text(col: str, value: Any, params: list) -> str:
+def _unmarked_equal(store: Store, col: str, value: str) -> tuple[list[str], list[int]] | None:
+    """(the other spellings to compare `col` with as written, the seqs of the rows with
+    marks whose `col` is `value`) once the spellings a search treats as one are taken on
+    both sides (mentions.search_spellings: `--city "san jose"` is "San José", `--city عمان`
+    is "عمّان", `--city 臺北` is "台北"), or None when `col` is not a name's or place's
+    (MARKED_COLUMNS) or `value` has no letter written other ways. The rows with marks are
+    read once per change of the store (_marked_rows), not per search."""
+    if col not in MARKED_COLUMNS or not _VARIANT.search(value):
+        return None
+    mine = set(search_spellings(value))
+    others = sorted(sp for sp in mine if sp != value and sp != search_key(value))
+    rows = _marked_rows(store)
+    memo = store._search_equal_memo if getattr(store, "_search_equal_memo", (None,))[0] is rows else None
+    if memo is None:
+        memo = store._search_equal_memo = (rows, {})
+    if (col, value) not in memo[1]:
+        if len(memo[1]) > 256:
+            memo[1].clear()
+        memo[1][(col, value)] = [seq for seq, texts in rows if mine & set(texts.get(col, "").split("\x01"))]
+    return others, memo[1][(col, value)]
+
+
+def _same_text(col: str, value: Any, params: list, store: Store | None = None) -> str:
+    """`_same_text_written`, or (given the store) with `_unmarked_equal`'s rows as well:
+    the customers' seqs read from the column's own index and from the rows with marks,
+    so the filter stays a lookup, never a read of every row."""
+    mine: list = []
+    written = _same_text_written(col, value, mine)
+    unmarked = _unmarked_equal(store, col, value) if store is not None and isinstance(value, str) else None
+    if unmarked is None:
+        params += mine
+        return written
+    import json
+
+    others, seqs = unmarked
+    params += [*mine, *others, json.dumps(seqs)]
+    eq = "".join(f" OR c.{col} = ?" for _ in others)
+    return (f"c.seq IN (SELECT c.seq FROM customers c WHERE {written}{eq} "
+            "UNION ALL SELECT value FROM json_each(?))")
+
+
+def _same_text_written(col: str, value: Any, params: list) -> str:
     """SQL true when column `col` holds `value`, case aside as a search folds it
     (normalize.search_key): `--city istanbul` finds "İstanbul", `--city münchen`
     "MÜNCHEN". SQLite's NOCASE, which the columns are declared with, folds ASCII letters
@@ -402,7 +443,7 @@ def search_customer_ids(store: Store, crit: CustomerCriteria, *, sort: str = "na
             where.append(f"c.{col} IN ({', '.join('?' * len(value))})")
             params.extend(value)
             continue
-        where.append(_same_text(col, value, params))
+        where.append(_same_text(col, value, params, store))
     if crit.tag:
         # LIKE ignores the case of ASCII letters; tags with other letters are compared as
         # tags are (normalize.tag_key: "İSTANBUL" is "istanbul")
