@@ -151,7 +151,8 @@ def _unmarked(store: Store, term: str, params: list, columns: tuple[str, ...]) -
     """SQL true when one of `columns` holds `term` once the marks of Latin letters are
     off on both sides, as the duplicate check and the erase read names
     (mentions.search_spellings: "Alvarez" finds "José Álvarez"; "Muller" and "Mueller"
-    find "Müller"; "Müller" finds "Mueller"), or None when the term has no Latin letter
+    find "Müller"; "Müller" finds "Mueller"; "احمد" finds "أحمد"; "曉明" finds "晓明"), or None
+    when the term has no Latin, Arabic or Han letter
     (or none of the columns is a name's or place's: MARKED_COLUMNS)."""
     if not _VARIANT.search(term) or not any(c in MARKED_COLUMNS for c in columns):
         return None
