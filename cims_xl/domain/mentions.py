@@ -100,10 +100,32 @@ def search_spellings(text: str) -> tuple[str, ...]:
     term's spellings is part of one of the value's."""
     from .normalize import search_key
 
-    folded = search_key(text)
+    folded = fold_arabic(search_key(text))
+    if _HAN_ANY.search(folded):
+        # Traditional and Simplified Chinese are one spelling to a search ("王曉明" is "王晓明")
+        folded = simplified(folded)
     plain = fold_latin(folded)
     german = fold(folded)
     return (plain,) if german == plain else (plain, german)
+
+
+_HAN_ANY = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# Arabic as it is commonly typed: alef without its hamza or madda (أ إ آ ٱ are ا), no
+# harakat, shadda, superscript alef or tatweel (مُحَمَّد, محمّد and محـمد are محمد), final
+# ى as ي and ة as ه (the pairs keyboards and habits interchange at a word's end).
+ARABIC_FOLDABLE = "\u0622\u0623\u0625\u0671\u0649\u0629\u0640\u064b-\u065f\u0670"
+_ARABIC_MARKS = re.compile("[\u0640\u064b-\u065f\u0670]")
+_ARABIC_LETTERS = str.maketrans({"\u0622": "\u0627", "\u0623": "\u0627", "\u0625": "\u0627", "\u0671": "\u0627",
+                                 "\u0649": "\u064a", "\u0629": "\u0647"})
+_ARABIC_ANY = re.compile("[" + ARABIC_FOLDABLE + "]")
+
+
+def fold_arabic(text: str) -> str:
+    """`text` with the Arabic spelling variants a search treats as one taken out
+    (ARABIC_FOLDABLE): "أحمد" and "إحمد" are "احمد", "مُحَمَّد" is "محمد", "مدرسة" is "مدرسه"."""
+    if text.isascii() or not _ARABIC_ANY.search(text):
+        return text
+    return _ARABIC_MARKS.sub("", text).translate(_ARABIC_LETTERS)
 
 
 def _origins(text: str) -> list[int]:

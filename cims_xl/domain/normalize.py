@@ -689,6 +689,31 @@ def after_trunk_prefix(digits: str) -> list[str]:
     return out
 
 
+@functools.cache
+def _zero_prefix_regions() -> tuple[str, ...]:
+    """The regions whose national trunk prefix is "0" (France, Japan, Germany, UK…),
+    from phonenumbers' metadata."""
+    return tuple(r for r in sorted(phonenumbers.SUPPORTED_REGIONS)
+                 if (m := phonenumbers.PhoneMetadata.metadata_for_region(r)) and m.national_prefix == "0")
+
+
+@functools.lru_cache(maxsize=1024)
+def national_number_after_zero(digits: str) -> str | None:
+    """The national significant number of `digits` when it is a whole national number
+    written with a trunk 0 in a region that dials one ("0312345678", Tokyo, -> "312345678";
+    "0123456789", Paris, -> "123456789"), else None (a part of a number: "0100")."""
+    if not digits.startswith("0") or digits.startswith("00") or not 7 <= len(digits) - 1 <= 15:
+        return None
+    for region in _zero_prefix_regions():
+        try:
+            number = phonenumbers.parse(digits, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(number) and phonenumbers.national_significant_number(number) == digits[1:]:
+            return digits[1:]
+    return None
+
+
 def looks_like_phone(text: str) -> bool:
     """Cheap test for search: a number or a part of one as countries write them, digits
     with spaces, dashes, dots, slashes and parentheses ("415.555.0100", "01.23.45.67.89",

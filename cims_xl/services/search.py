@@ -103,7 +103,13 @@ def _criteria_for_text(text: str, crit: queries.CustomerCriteria, region: str) -
                 pass
         # any script's digits as ASCII (٥٠ ١٢٣ ٤٥٦٧, ５５５): stored numbers are E.164
         digits = "".join(str(unicodedata.digit(ch)) for ch in text if ch.isdigit())
-        crit.digits.append(digits.lstrip("0") or digits)
+        nsn = nz.national_number_after_zero(digits)
+        if nsn:
+            # a whole national number with its trunk 0 ("03-1234-5678" in Tokyo): the
+            # stored numbers it can be end with it, not any number holding its digits
+            crit.digit_endings.append(nsn)
+        else:
+            crit.digits.append(digits.lstrip("0") or digits)
         crit.digits.extend(nz.after_trunk_prefix(digits))      # "8 495 123-45-67" (Russia)
         return
     for term in [text] if phrase else text.split():
@@ -192,7 +198,7 @@ def search_customers(session: Session, text: str | None = None, *, city=None, pr
     if not session.may("read_personal", "customer"):
         # Nor may a role that cannot read personal fields learn them by searching:
         # free text looks only at the other columns, and an email or phone matches nothing.
-        if crit.emails or crit.phones or crit.digits:
+        if crit.emails or crit.phones or crit.digits or crit.digit_endings:
             return Page(0, [], offset, limit)
         crit.text_columns = tuple(c for c in queries.TEXT_COLUMNS if c not in CUSTOMER.private_keys)
     # A customer merged into another (`customer merge`) is kept stored, retired: its

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..domain.duplicates import email_key
-from ..domain.mentions import search_spellings
+from ..domain.mentions import ARABIC_FOLDABLE, search_spellings
 from ..domain.normalize import GREEK_VOWELS, SEARCH_FOLDS, search_key, tag_key
 from ..domain.schema import CUSTOMER, NOT_REVENUE_STATUSES, OPEN_TICKET_STATUSES, Entity
 from .db import MONEY_SCALE, Store, to_db
@@ -80,7 +80,7 @@ def _any_spelling(term: str) -> str | None:
     """An FTS5 query for the rows holding every 3-character piece of `term` or of one of
     its spellings without marks (mentions.search_spellings: "Müller" as "muller" or
     "mueller"), or None when a spelling has no such piece (it cannot be narrowed)."""
-    spellings = list(dict.fromkeys([term, *search_spellings(term)])) if _LATIN.search(term) else [term]
+    spellings = list(dict.fromkeys([term, *search_spellings(term)])) if _VARIANT.search(term) else [term]
     if not all(_index_grams(s) for s in spellings):
         return None
     return "(" + " OR ".join(_trigrams(s) for s in spellings) + ")"
@@ -97,9 +97,13 @@ def _fold_guard(folded: str) -> str | None:
 # A Latin letter, plain or marked: a term holding one may be written with other marks in
 # the row ("alvarez" in "Álvarez", "mueller" in "Müller").
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
+# A letter a row may write another way that a search treats as the same: Latin (marks),
+# Arabic (hamza on alef, harakat, ى/ي, ة/ه: mentions.fold_arabic) and Han (Traditional
+# or Simplified: "曉" is "晓").
+_VARIANT = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff\u0600-\u06ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # Text holding a Latin letter with a mark (or a combining mark): only such text is
 # compared by its spellings without marks (cims_unmark) in SQL; the rest as written.
-MARKED_GUARD = "*[\u00c0-\u024f\u1e00-\u1eff\u0300-\u036f]*"
+MARKED_GUARD = "*[\u00c0-\u024f\u1e00-\u1eff\u0300-\u036f" + ARABIC_FOLDABLE + "]*"
 # The columns that hold names and places, where a user types a word without its marks
 # ("Alvarez" for "Álvarez", "Muller" for "Müller"); emails, numbers, notes and tags are
 # compared as written (case aside), which keeps a search over them fast.
@@ -147,20 +151,23 @@ def _unmarked(store: Store, term: str, params: list, columns: tuple[str, ...]) -
     """SQL true when one of `columns` holds `term` once the marks of Latin letters are
     off on both sides, as the duplicate check and the erase read names
     (mentions.search_spellings: "Alvarez" finds "José Álvarez"; "Muller" and "Mueller"
-    find "Müller"; "Müller" finds "Mueller"), or None when the term has no Latin letter
+    find "Müller"; "Müller" finds "Mueller"; "احمد" finds "أحمد"; "曉明" finds "晓明"), or None
+    when the term has no Latin, Arabic or Han letter
     (or none of the columns is a name's or place's: MARKED_COLUMNS)."""
-    if not _LATIN.search(term) or not any(c in MARKED_COLUMNS for c in columns):
+    if not _VARIANT.search(term) or not any(c in MARKED_COLUMNS for c in columns):
         return None
     import json
 
     parts = []
     # a row written without marks: the term's spellings without them ("Müller" as "mueller")
     for sp in search_spellings(term):
-        if sp != search_key(term) and sp.isascii():
+        if sp != search_key(term):
             for col in columns:
                 if col in MARKED_COLUMNS:
-                    params.append(_like(sp))
-                    parts.append(f"c.{col} LIKE ? ESCAPE '\\'")
+                    # ASCII: LIKE (case aside); else as written ("احمد" in a row without
+                    # hamza, "王晓明" in a row written in Simplified)
+                    params.append(_like(sp) if sp.isascii() else sp)
+                    parts.append(f"c.{col} LIKE ? ESCAPE '\\'" if sp.isascii() else f"instr(c.{col}, ?) > 0")
     params.append(json.dumps(_unmarked_seqs(store, term, columns)))
     parts.append("c.seq IN (SELECT value FROM json_each(?))")
     return "(" + " OR ".join(parts) + ")"
@@ -210,7 +217,48 @@ def _written(term: str, params: list, columns: tuple[str, ...] = _TEXT_COLS) -> 
     return "(" + " OR ".join(parts) + ")"
 
 
-def _same_text(col: str, value: Any, params: list) -> str:
+def _unmarked_equal(store: Store, col: str, value: str) -> tuple[list[str], list[int]] | None:
+    """(the other spellings to compare `col` with as written, the seqs of the rows with
+    marks whose `col` is `value`) once the spellings a search treats as one are taken on
+    both sides (mentions.search_spellings: `--city "san jose"` is "San José", `--city عمان`
+    is "عمّان", `--city 臺北` is "台北"), or None when `col` is not a name's or place's
+    (MARKED_COLUMNS) or `value` has no letter written other ways. The rows with marks are
+    read once per change of the store (_marked_rows), not per search."""
+    if col not in MARKED_COLUMNS or not _VARIANT.search(value):
+        return None
+    mine = set(search_spellings(value))
+    others = sorted(sp for sp in mine if sp != value and sp != search_key(value))
+    rows = _marked_rows(store)
+    memo = store._search_equal_memo if getattr(store, "_search_equal_memo", (None,))[0] is rows else None
+    if memo is None:
+        memo = store._search_equal_memo = (rows, {})
+    if (col, value) not in memo[1]:
+        if len(memo[1]) > 256:
+            memo[1].clear()
+        memo[1][(col, value)] = [seq for seq, texts in rows if mine & set(texts.get(col, "").split("\x01"))]
+    return others, memo[1][(col, value)]
+
+
+def _same_text(col: str, value: Any, params: list, store: Store | None = None) -> str:
+    """`_same_text_written`, or (given the store) with `_unmarked_equal`'s rows as well:
+    the customers' seqs read from the column's own index and from the rows with marks,
+    so the filter stays a lookup, never a read of every row."""
+    mine: list = []
+    written = _same_text_written(col, value, mine)
+    unmarked = _unmarked_equal(store, col, value) if store is not None and isinstance(value, str) else None
+    if unmarked is None:
+        params += mine
+        return written
+    import json
+
+    others, seqs = unmarked
+    params += [*mine, *others, json.dumps(seqs)]
+    eq = "".join(f" OR c.{col} = ?" for _ in others)
+    return (f"c.seq IN (SELECT c.seq FROM customers c WHERE {written}{eq} "
+            "UNION ALL SELECT value FROM json_each(?))")
+
+
+def _same_text_written(col: str, value: Any, params: list) -> str:
     """SQL true when column `col` holds `value`, case aside as a search folds it
     (normalize.search_key): `--city istanbul` finds "İstanbul", `--city münchen`
     "MÜNCHEN". SQLite's NOCASE, which the columns are declared with, folds ASCII letters
@@ -270,6 +318,7 @@ class CustomerCriteria:
     emails: list[str] = field(default_factory=list)       # exact (case-insensitive)
     phones: list[str] = field(default_factory=list)       # exact E.164 on phone or mobile
     digits: list[str] = field(default_factory=list)       # part of a phone number
+    digit_endings: list[str] = field(default_factory=list)  # a national number: the end of a stored one
     fts_terms: list[str] = field(default_factory=list)    # 3+ characters: trigram index
     like_terms: list[str] = field(default_factory=list)   # shorter terms: substring scan
     equals: dict[str, Any] = field(default_factory=dict)  # city, province, ... (case-insensitive)
@@ -321,14 +370,15 @@ def _text_where(store: Store, crit: CustomerCriteria, params: list) -> list[str]
     for p in crit.phones:
         text_any.append("(c.phone = ? OR c.mobile = ?)")
         params += [p, p]
-    for d in ([] if crit.phones else crit.digits):  # a full number uses the index only
+    pieces = [_like(d) for d in crit.digits] + [_like(d)[:-1] for d in crit.digit_endings]
+    for d in ([] if crit.phones else pieces):  # a full number uses the index only
         # A part of a number: read from the two numbers' own indexes (a few MB), not from
         # every customer's row (the whole table, decrypted page by page: 110 ms against
         # 15 at 100,000 customers, the first search of a process).
         text_any.append("c.seq IN (SELECT seq FROM customers INDEXED BY ix_customers_phone WHERE phone IS NOT NULL "
                         "AND phone LIKE ? ESCAPE '\\' UNION ALL SELECT seq FROM customers INDEXED BY "
                         "ix_customers_mobile WHERE mobile LIKE ? ESCAPE '\\')")
-        params += [_like(d), _like(d)]
+        params += [d, d]
     if text_any:
         where.append("(" + " OR ".join(text_any) + ")")
     # the terms worth asking the index for, found once per search (the deleted customers'
@@ -343,7 +393,7 @@ def _text_where(store: Store, crit: CustomerCriteria, params: list) -> list[str]
         # term; the term itself is then checked on those rows.
         fts = "c.seq IN (SELECT rowid FROM customers_fts WHERE customers_fts MATCH ?)"
         params.append(" AND ".join(_any_spelling(t) for t in indexed))
-        if any(_LATIN.search(t) for t in indexed) and any(c in MARKED_COLUMNS for c in crit.text_columns):
+        if any(_VARIANT.search(t) for t in indexed) and any(c in MARKED_COLUMNS for c in crit.text_columns):
             # the index holds letters as written: a row writing a term's letters with
             # marks ("Álvarez" for "alvarez") is a candidate too (_unmarked checks it)
             import json
@@ -369,7 +419,7 @@ def deleted_customers_matching(store: Store, crit: CustomerCriteria, limit: int 
     if not text:
         return []
     cond = " AND ".join(text)
-    if crit.fts_terms or crit.like_terms or (crit.digits and not crit.phones):
+    if crit.fts_terms or crit.like_terms or ((crit.digits or crit.digit_endings) and not crit.phones):
         # a scan: the text is compared on the deleted rows only, never on every live one
         cond = f"CASE WHEN c.deleted_at IS NULL THEN 0 ELSE ({cond}) END"
     sql = f"SELECT c.id FROM customers c WHERE c.deleted_at IS NOT NULL AND {cond} LIMIT ?"
@@ -394,7 +444,7 @@ def search_customer_ids(store: Store, crit: CustomerCriteria, *, sort: str = "na
             where.append(f"c.{col} IN ({', '.join('?' * len(value))})")
             params.extend(value)
             continue
-        where.append(_same_text(col, value, params))
+        where.append(_same_text(col, value, params, store))
     if crit.tag:
         # LIKE ignores the case of ASCII letters; tags with other letters are compared as
         # tags are (normalize.tag_key: "İSTANBUL" is "istanbul")
