@@ -106,3 +106,18 @@ def test_a_role_raised_in_the_database_ends_the_session_and_the_next_sign_in_ign
         assert again.is_open
     finally:
         again.close()
+
+
+@pytest.mark.parametrize("change", ["password reset", "disabled and enabled again"])
+def test_a_session_opened_before_an_administrator_gave_new_keys_ends(admin, manager, change):
+    # found by the attack tester: a round trip back to the same role and status, or a
+    # reset password, left the old session working (and its later writes failed verify)
+    mgr, clock = manager
+    if change == "password reset":
+        auth.change_password(admin, "mgr1", "Another-Strong-Pass-99", kdf=FAST_KDF)
+    else:
+        auth.disable_user(admin, "mgr1")
+        auth.enable_user(admin, "mgr1", "Another-Strong-Pass-99", kdf=FAST_KDF)
+    with pytest.raises(SessionExpired, match="reset|enabled again"):
+        records.update(mgr, "C-000001", {"city": "北京"})
+    assert records.get(admin, "C-000001")["city"] == "上海"
