@@ -111,6 +111,10 @@ def _criteria_for_text(text: str, crit: queries.CustomerCriteria, region: str) -
         else:
             crit.digits.append(digits.lstrip("0") or digits)
         crit.digits.extend(nz.after_trunk_prefix(digits))      # "8 495 123-45-67" (Russia)
+        if not text.lstrip().startswith(("+", "＋")):
+            # digits may be a date, an order or VAT number, an old system's id in notes or
+            # tags ("2024-03-05", "98765432"): the text as written matches too
+            crit.number_texts.append(text.strip())
         return
     for term in [text] if phrase else text.split():
         (crit.fts_terms if len(term) >= 3 else crit.like_terms).append(term)

@@ -319,6 +319,7 @@ class CustomerCriteria:
     phones: list[str] = field(default_factory=list)       # exact E.164 on phone or mobile
     digits: list[str] = field(default_factory=list)       # part of a phone number
     digit_endings: list[str] = field(default_factory=list)  # a national number: the end of a stored one
+    number_texts: list[str] = field(default_factory=list)   # a number as typed: also matched as text
     fts_terms: list[str] = field(default_factory=list)    # 3+ characters: trigram index
     like_terms: list[str] = field(default_factory=list)   # shorter terms: substring scan
     equals: dict[str, Any] = field(default_factory=dict)  # city, province, ... (case-insensitive)
@@ -379,6 +380,16 @@ def _text_where(store: Store, crit: CustomerCriteria, params: list) -> list[str]
                         "AND phone LIKE ? ESCAPE '\\' UNION ALL SELECT seq FROM customers INDEXED BY "
                         "ix_customers_mobile WHERE mobile LIKE ? ESCAPE '\\')")
         params += [d, d]
+    for t in crit.number_texts:
+        # the number as written in the text columns (notes, tags: "met on 2024-03-05",
+        # "src:98765432"): the trigram index finds the candidates, the text is checked on them
+        spelled = _any_spelling(t) if len(t) >= 3 else None
+        if spelled is not None:
+            params.append(spelled)
+            text_any.append("(c.seq IN (SELECT rowid FROM customers_fts WHERE customers_fts MATCH ?) AND "
+                            + _any_column(t, params, crit.text_columns, store) + ")")
+        else:
+            text_any.append(_any_column(t, params, crit.text_columns, store))
     if text_any:
         where.append("(" + " OR ".join(text_any) + ")")
     # the terms worth asking the index for, found once per search (the deleted customers'
