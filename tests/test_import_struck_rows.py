@@ -85,11 +85,18 @@ def test_a_single_struck_cell_in_a_row_is_not_a_struck_row_and_is_named_in_a_not
     assert "row(s) 3 imported as written" in note["decided"]
 
 
-def test_a_font_that_says_strike_off_is_no_struck_row(admin, tmp_path):
-    path = _orders(tmp_path, struck_rows=[3], font=Font(strike=False, bold=True))
-    result = import_file(admin, path, kind="orders")
-    assert result.created == 4
-    assert not any(i["what"].startswith("struck") for i in result.inferences)
+def test_a_font_that_says_strike_off_is_no_struck_row_beside_one_that_is(admin, tmp_path):
+    path = tmp_path / "orders.xlsx"
+    _orders(tmp_path, struck_rows=[3], font=Font(strike=False, bold=True))     # <strike val="0"/>
+    wb = openpyxl.load_workbook(path)
+    for cell in wb.active[5]:
+        cell.font = Font(strike=True)
+    wb.save(path)
+    with pytest.raises(ImportRefused) as err:
+        import_file(admin, path, kind="orders")
+    assert "1 row(s) are struck through" in str(err.value) and "row(s) 5." in str(err.value)
+    result = import_file(admin, path, kind="orders", struck="skip")
+    assert set(_stored_orders(admin)) == {"A-1", "A-2", "A-3"}
 
 
 def test_a_german_customer_list_with_customers_who_left_struck_skips_them_when_told(admin, tmp_path):
