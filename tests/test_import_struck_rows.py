@@ -129,3 +129,38 @@ def test_a_chinese_orders_sheet_with_a_cancelled_order_struck_skips_it(admin, tm
 def test_a_bad_struck_value_is_refused_naming_the_choices(admin, tmp_path):
     with pytest.raises(ImportRefused, match="--struck: 'drop' is not one of skip, keep"):
         import_file(admin, _orders(tmp_path, struck_rows=[3]), kind="orders", struck="drop")
+
+
+def _converted(path, to):
+    """`path` saved by LibreOffice as .ods or .xls (its own strikethrough: style:text-line-
+    through-style in .ods, FONT fStrikeout in .xls)."""
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    assert soffice, "LibreOffice is needed to write .ods and .xls test files"
+    out = path.parent / "converted"
+    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{path.parent / 'lo-profile'}",
+                    "--convert-to", to, "--outdir", str(out), str(path)], check=True, capture_output=True,
+                   timeout=180)
+    return out / f"{path.stem}.{to}"
+
+
+@pytest.mark.parametrize("to", ["ods", "xls"])
+def test_struck_rows_of_an_ods_or_xls_sheet_stop_the_import_and_skip_when_told(admin, tmp_path, to):
+    d = dt.datetime
+    source = book(tmp_path / "pedidos.xlsx", [("Pedido", "Fecha", "Cliente", "Importe", "Moneda"),
+                                              ("P-1", d(2024, 3, 5), "Ana Ruiz", 100, "EUR"),
+                                              ("P-2", d(2024, 3, 6), "Íñigo Díaz", 250, "EUR"),
+                                              ("P-3", d(2024, 3, 7), "Ana Ruiz", 75, "EUR")],
+                  struck_rows=[3], struck_cells=[(4, 4)])
+    path = _converted(source, to)
+    with pytest.raises(ImportRefused) as err:
+        import_file(admin, path, kind="orders")
+    assert "row(s) 3." in str(err.value) and "--struck skip" in str(err.value)
+    assert _stored_orders(admin) == {}
+    result = import_file(admin, path, kind="orders", struck="skip")
+    assert _stored_orders(admin) == {"P-1": Decimal("100"), "P-3": Decimal("75")}
+    assert result.struck_rows == 1
+    (note,) = [i for i in result.inferences if i["what"] == "struck-through cells"]
+    assert "row(s) 4 imported" in note["decided"]
