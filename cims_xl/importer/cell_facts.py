@@ -664,17 +664,19 @@ def _struck_cells(data: bytes, styles: frozenset[int]) -> dict[int, set[int]]:
     cells with a value: an empty cell formatted so marks nothing)."""
     if not styles:
         return {}
-    wanted = {str(i).encode() for i in styles}
+    # a fast pass for the attribute alone (the rare struck cells), each hit then read as a
+    # cell from its tag's start: no second walk through every cell of a big sheet
     out: dict[int, set[int]] = {}
     listed = 0
-    for match in _CELL.finditer(data):
-        attrs = match.group(1)
-        style = _STYLE.search(attrs)
-        if style is None or style.group(1) not in wanted or not match.group(2):
+    for at in _places(data, [b's="%d"' % i for i in sorted(styles)]):
+        start = data.rfind(b"<", 0, at)
+        match = _CELL.match(data, start) if start >= 0 else None
+        if match is None or match.end() <= at or not match.group(2) or data[at - 1:at] not in (b" ", b"\t", b"\n", b"\r"):
             continue
-        if _VALUE.search(match.group(2)) is None and b"<is>" not in match.group(2) and b":is>" not in match.group(2):
+        body = match.group(2)
+        if _VALUE.search(body) is None and b"is>" not in body:
             continue
-        ref = _REF.search(attrs)
+        ref = _REF.search(match.group(1))
         if ref is None:
             continue
         out.setdefault(int(ref.group(2)), set()).add(_col(ref.group(1)))
@@ -682,6 +684,15 @@ def _struck_cells(data: bytes, styles: frozenset[int]) -> dict[int, set[int]]:
         if listed >= _STRUCK_MAX:
             break
     return out
+
+
+def _places(data: bytes, needles: list[bytes]):
+    """Where each of `needles` occurs in `data` (bytes.find: no regex over a big sheet)."""
+    for needle in needles:
+        at = data.find(needle)
+        while at >= 0:
+            yield at
+            at = data.find(needle, at + len(needle))
 
 
 def _formula_text(formula: "re.Match[bytes]") -> str:
