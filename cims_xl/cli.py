@@ -2224,6 +2224,10 @@ def _rich_progress(app: App):
               help="Rows holding only an address or an attention line (\"Hauptstr. 1\", \"c/o …\") right under a "
                    "record, in a file where such rows also hold other values: fold = each goes into the record "
                    "above it (an address into Address, the rest into Notes), records = each is a record of its own.")
+@click.option("--struck", "struck", type=click.Choice(["skip", "keep"], case_sensitive=False),
+              help="Rows struck through in the sheet (every filled cell's font has strikethrough: in a hand-kept "
+                   "sheet often a cancelled order or a customer who left): skip = leave them out (counted as "
+                   "struck through), keep = import them like the others.")
 @click.option("--rejoin", "rejoin", multiple=True, metavar="'ROW=COLUMN'",
               help="Rows whose values a separator inside an unquoted value split (\"Acme, Inc\", 12,50), as the "
                    "import names them: ROW=COLUMN = in that row the field under COLUMN and the next are one value; "
@@ -2268,6 +2272,9 @@ def import_file_cmd(app: App, path, dry_run, report_path, **options):
     if data.get("closed_rows"):
         app.out.message(f"{data['closed_rows']} transaction(s) closed before payment skipped: not a sale "
                         "(see 'closed before payment' below)")
+    if data.get("struck_rows"):
+        app.out.message(f"{data['struck_rows']} row(s) struck through skipped (--struck skip): see "
+                        "'struck-through rows' below")
     if data.get("other_table_rows"):
         app.out.message(f"{data['other_table_rows']} row(s) of another table below this one, or repeating "
                         "its header, not read: see 'another table' below")
@@ -2327,7 +2334,7 @@ def import_keywords(options: dict) -> dict:
                 "values": list(options.get("values") or ()) or None}
     for name in ("kind", "profile", "date_order", "on_duplicate", "update_mode", "region", "currency",
                  "encoding", "decimal", "amount_per", "amount_scale", "calendar", "no_header", "ledger",
-                 "continued", "date_cells", "year", "discount"):
+                 "continued", "date_cells", "year", "discount", "struck"):
         if name in options:
             keywords[name] = options[name]
     if options.get("rejoin"):

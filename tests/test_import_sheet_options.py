@@ -104,7 +104,29 @@ def _names_stored(session):
     return sorted(c["name"] for c in records.list_records(session, "customer")) == ["Anna Schmidt", "Jürgen Weiß"]
 
 
+def _struck(tmp_path):
+    # a hand-kept orders sheet: the cancelled order's row struck through (font strikethrough)
+    import openpyxl
+    from openpyxl.styles import Font
+
+    wb = openpyxl.Workbook()
+    for row in (["Order No", "Order Date", "Customer", "Amount", "Currency"],
+                ["S-1", dt.datetime(2024, 3, 5), "Ann Lee", 100, "USD"],
+                ["S-2", dt.datetime(2024, 3, 6), "Bob Ray", 250, "USD"],
+                ["S-3", dt.datetime(2024, 3, 7), "Ann Lee", 75, "USD"]):
+        wb.active.append(row)
+    for cell in wb.active[3]:
+        cell.font = Font(strike=True)
+    wb.save(tmp_path / "struck.xlsx")
+    return tmp_path / "struck.xlsx"
+
+
+def _struck_stored(session):
+    return sorted(o["order_number"] for o in records.list_records(session, "order")) == ["S-1", "S-3"]
+
+
 STOPS = {
+    "struck-through rows": (_struck, "order", "--struck skip", "--struck skip", _struck_stored),
     "decimal mark": (_decimal, "order", "--decimal comma", "--decimal comma", _decimal_stored),
     "unknown statuses": (_statuses, "order", "--value", "--value \"已关闭=Cancelled\" --value 'On Account=Cancelled'",
                          _statuses_stored),

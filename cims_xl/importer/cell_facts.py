@@ -71,6 +71,11 @@ class CellFacts:
     # number cells shown with a fixed number of decimals ("0.00", "#,##0.00": `fixed_places`):
     # col -> {places: cells}, so a column's numbers are weighed as Excel shows them ("0.50")
     places: dict[int, dict[int, int]] = field(default_factory=dict)
+    # cells whose font strikes their text through (ECMA-376 Part 1, 18.8.44 strike in a
+    # font of `fonts`, used by a cellXfs xf's fontId; .xls FONT fStrikeout; .ods
+    # style:text-line-through-style): row (1-based) -> {col (0-based)}; importer.struck_rows
+    # decides which rows are struck through (a cancelled order in a hand-kept sheet)
+    struck: dict[int, set[int]] = field(default_factory=dict)
 
 
 _SECTION = re.compile(r'(?:"[^"]*"|\\.|[^;])+')
@@ -509,16 +514,18 @@ def read_facts(path: Path, sheet_name: str) -> CellFacts | None:
             padded, priced, dated, texted, fixed = _style_maps(z, ShownFormat.of, format_currency, DateFormat.of,
                                                                format_texts_by_sign, fixed_places)
             data = z.read(info)
+            z_styles = _styles_part(z)
             recalc_1904 = _workbook_flags(z)
             recalc = recalc_1904[0]
     except (OSError, zipfile.BadZipFile, KeyError):
         return None
     offset = 1462 if recalc_1904[1] else 0
     hidden_rows, hidden_cols = _hidden(data)
+    struck = _struck_cells(data, struck_styles(z_styles)) if z_styles else {}
     if not padded and not priced and not dated and not texted and not fixed and b"<f" not in data and b":f" not in data and b't="e"' not in data:
-        return (CellFacts(serial_offset=offset, hidden_rows=hidden_rows, hidden_cols=hidden_cols)
-                if offset or hidden_rows or hidden_cols else None)
-    facts = CellFacts(serial_offset=offset, hidden_rows=hidden_rows, hidden_cols=hidden_cols)
+        return (CellFacts(serial_offset=offset, hidden_rows=hidden_rows, hidden_cols=hidden_cols, struck=struck)
+                if offset or hidden_rows or hidden_cols or struck else None)
+    facts = CellFacts(serial_offset=offset, hidden_rows=hidden_rows, hidden_cols=hidden_cols, struck=struck)
     for match in _CELL.finditer(data):
         attrs, body = match.group(1), match.group(2) or b""
         ref = _REF.search(attrs)
@@ -592,7 +599,7 @@ def read_facts(path: Path, sheet_name: str) -> CellFacts | None:
         if text is not None:
             facts.shown.setdefault(row, {})[col] = ShownText(text, fmt.value(float(number)), float(number))
     return (facts if facts.shown or facts.formulas or facts.amounts or facts.serial_offset
-            or facts.hidden_rows or facts.hidden_cols or facts.format_texts or facts.places else None)
+            or facts.hidden_rows or facts.hidden_cols or facts.format_texts or facts.places or facts.struck else None)
 
 
 def _serial_date(serial: float):
@@ -627,6 +634,83 @@ def _hidden(data: bytes) -> tuple[list[int], list[int]]:
         low, high = (int(span.group(1)), int(span.group(2))) if span.group(1) else (int(span.group(4)), int(span.group(3)))
         cols.extend(range(low - 1, min(high, low + 1000)))       # at most 1,000 per range (16,384 is "to the end")
     return rows, cols
+
+
+_STRUCK_MAX = 100_000       # struck cells listed (a sheet may strike a million)
+
+
+def _styles_part(z: zipfile.ZipFile) -> bytes:
+    entry = next((n for n in z.namelist() if n.lower() == "xl/styles.xml"), None)
+    return z.read(entry) if entry is not None else b""
+
+
+def struck_styles(styles: bytes) -> frozenset[int]:
+    """The cellXfs indexes (a cell's s="N") whose font strikes the text through: a font
+    of `fonts` holding <strike/> (val absent, 1 or true; ECMA-376 Part 1, 18.8.44 and
+    18.8.22 font) named by the xf's fontId (18.8.45 xf). Empty when none does: a sheet
+    then costs nothing more."""
+    import xml.etree.ElementTree as ET
+
+    if b"strike" not in styles:
+        return frozenset()
+    try:
+        root = ET.fromstring(styles)
+    except ET.ParseError:
+        return frozenset()
+    local = lambda tag: tag.rsplit("}", 1)[-1]  # noqa: E731
+    struck_fonts: set[int] = set()
+    for el in root:
+        if local(el.tag) == "fonts":
+            for i, font in enumerate(f for f in el if local(f.tag) == "font"):
+                for part in font:
+                    if local(part.tag) == "strike" and part.get("val", "1").lower() in ("1", "true"):
+                        struck_fonts.add(i)
+    if not struck_fonts:
+        return frozenset()
+    out: set[int] = set()
+    for el in root:
+        if local(el.tag) == "cellXfs":
+            for i, xf in enumerate(x for x in el if local(x.tag) == "xf"):
+                font = xf.get("fontId", "0")
+                if font.isdigit() and int(font) in struck_fonts:
+                    out.add(i)
+    return frozenset(out)
+
+
+def _struck_cells(data: bytes, styles: frozenset[int]) -> dict[int, set[int]]:
+    """row -> {col} of the cells of a sheet's XML whose style strikes them through (only
+    cells with a value: an empty cell formatted so marks nothing)."""
+    if not styles:
+        return {}
+    # a fast pass for the attribute alone (the rare struck cells), each hit then read as a
+    # cell from its tag's start: no second walk through every cell of a big sheet
+    out: dict[int, set[int]] = {}
+    listed = 0
+    for at in _places(data, [b's="%d"' % i for i in sorted(styles)]):
+        start = data.rfind(b"<", 0, at)
+        match = _CELL.match(data, start) if start >= 0 else None
+        if match is None or match.end() <= at or not match.group(2) or data[at - 1:at] not in (b" ", b"\t", b"\n", b"\r"):
+            continue
+        body = match.group(2)
+        if _VALUE.search(body) is None and b"is>" not in body:
+            continue
+        ref = _REF.search(match.group(1))
+        if ref is None:
+            continue
+        out.setdefault(int(ref.group(2)), set()).add(_col(ref.group(1)))
+        listed += 1
+        if listed >= _STRUCK_MAX:
+            break
+    return out
+
+
+def _places(data: bytes, needles: list[bytes]):
+    """Where each of `needles` occurs in `data` (bytes.find: no regex over a big sheet)."""
+    for needle in needles:
+        at = data.find(needle)
+        while at >= 0:
+            yield at
+            at = data.find(needle, at + len(needle))
 
 
 def _formula_text(formula: "re.Match[bytes]") -> str:

@@ -77,7 +77,9 @@ def read_ods_facts(path: Path, sheet_name: str) -> CellFacts | None:
             and b'value-type="currency"' not in data and b"-spanned" not in data):
         return CellFacts(serial_offset=offset) if offset else None
     try:
-        facts = _facts(data, sheet_name, _StyleLocales(_styles_part(path)) if b'value-type="currency"' in data else None)
+        common = _styles_part(path) if b"line-through" in data or b"parent-style-name" in data else b""
+        facts = _facts(data, sheet_name, _StyleLocales(common or _styles_part(path))
+                       if b'value-type="currency"' in data else None, common)
     except Exception:   # noqa: BLE001 - lxml's XMLSyntaxError and friends: no facts
         facts = None
     if offset:
@@ -160,11 +162,17 @@ class _StyleLocales:
         return money.currencies_of_locale_tag(tag) if tag else ()
 
 
-def _facts(data: bytes, sheet_name: str, locales: _StyleLocales | None = None) -> CellFacts | None:
+def _facts(data: bytes, sheet_name: str, locales: _StyleLocales | None = None,
+           styles_part: bytes = b"") -> CellFacts | None:
     from lxml import etree
 
     facts = CellFacts()
     column_styles: dict[int, str] = {}        # column -> its default cell style (table:default-cell-style-name)
+    # cell styles whose text is struck through (style:text-line-through-style other than
+    # none, OpenDocument 1.2 Part 1, 20.380), and the others' parents (style:parent-style-name)
+    struck: set[str] = set(_struck_styles(styles_part)) if styles_part else set()
+    parents: dict[str, str] = {}
+    listed = 0
     inside = False
     row = 0                  # rows before the current one (the current one is row + 1)
     col = 0
@@ -184,6 +192,11 @@ def _facts(data: bytes, sheet_name: str, locales: _StyleLocales | None = None) -
         if not inside:
             if locales is not None and event == "end" and tag in (_CURRENCY_STYLE, _CELL_STYLE):
                 locales.note(el)          # content.xml's automatic styles
+            if event == "end" and tag == _CELL_STYLE and (name := el.get(_STYLE_NS + "name")):
+                if _strikes(el):
+                    struck.add(name)
+                elif parent := el.get(_STYLE_NS + "parent-style-name"):
+                    parents[name] = parent
             continue
         if tag == _ROW:
             if event == "start":
@@ -200,7 +213,7 @@ def _facts(data: bytes, sheet_name: str, locales: _StyleLocales | None = None) -
                 repeat = int(el.get(_T + "number-columns-repeated") or 1)
                 if el.get(_T + "visibility") in _NOT_SHOWN:
                     facts.hidden_cols.extend(range(columns, columns + min(repeat, MAX_REPEAT)))
-                if locales is not None and (default := el.get(_T + "default-cell-style-name")):
+                if (default := el.get(_T + "default-cell-style-name")):
                     column_styles.update((c, default) for c in range(columns, columns + min(repeat, MAX_REPEAT)))
                 columns += repeat
             continue
@@ -221,6 +234,12 @@ def _facts(data: bytes, sheet_name: str, locales: _StyleLocales | None = None) -
             found = facts.format_texts.setdefault(col, [])
             if len(found) < FORMAT_TEXTS_MAX:
                 found.append((row + 1, unread, shown))
+        if struck and tag == _CELL and listed < STRUCK_MAX and (
+                el.get(_O + "value-type") is not None or _text(el)):
+            style = el.get(_T + "style-name") or column_styles.get(col)
+            if style in struck or parents.get(style or "") in struck:
+                facts.struck.setdefault(row + 1, set()).update(range(col, col + min(repeat, MAX_REPEAT)))
+                listed += 1
         if isinstance(fact, money.ShownAmount):
             for c in range(col, col + min(repeat, MAX_REPEAT)):
                 facts.amounts.setdefault(row + 1, {})[c] = fact
@@ -234,7 +253,34 @@ def _facts(data: bytes, sheet_name: str, locales: _StyleLocales | None = None) -
         col += repeat
     del facts.hidden_rows[HIDDEN_MAX:]
     return facts if (facts.shown or facts.formulas or facts.amounts or facts.hidden_rows or facts.hidden_cols
-                     or facts.merged or facts.format_texts) else None
+                     or facts.merged or facts.format_texts or facts.struck) else None
+
+
+STRUCK_MAX = 100_000       # struck cells listed
+_TEXT_PROPERTIES = _STYLE_NS + "text-properties"
+
+
+def _strikes(style) -> bool:
+    """Whether a style:style strikes its text through (style:text-properties with
+    style:text-line-through-style other than none; OpenDocument 1.2 Part 1, 20.380)."""
+    for child in style:
+        if child.tag == _TEXT_PROPERTIES:
+            kind = child.get(_STYLE_NS + "text-line-through-style")
+            return kind is not None and kind != "none"
+    return False
+
+
+def _struck_styles(styles: bytes) -> set[str]:
+    """The common cell styles of styles.xml that strike their text through."""
+    from lxml import etree
+
+    if b"line-through" not in styles:
+        return set()
+    try:
+        root = etree.fromstring(styles, etree.XMLParser(resolve_entities=False, no_network=True))
+    except etree.XMLSyntaxError:
+        return set()
+    return {el.get(_STYLE_NS + "name") for el in root.iter(_CELL_STYLE) if _strikes(el) and el.get(_STYLE_NS + "name")}
 
 
 def _text(el) -> str:

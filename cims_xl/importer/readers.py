@@ -79,6 +79,8 @@ class RawSheet:
     # rows (1-based) and columns (0-based) the sheet hides: read all the same, the summary says so
     hidden_rows: list[int] = field(default_factory=list)
     hidden_cols: list[int] = field(default_factory=list)
+    # cells whose font strikes them through: row (1-based) -> {col (0-based)} (cell_facts.struck)
+    struck: dict = field(default_factory=dict)
     # number cells whose format shows text no reader reads ('0.0" pts"'): col -> [(row, text,
     # as shown)] (cell_facts.format_text); an amount column holding them stops (run)
     format_texts: dict = field(default_factory=dict)
@@ -397,6 +399,7 @@ def _open_workbook(path: Path, fmt: str, sheet: str | int | None, own_sheet: str
                     format_texts=dict(getattr(facts, "format_texts", None) or {}),
                     places=dict(getattr(facts, "places", None) or {}),
                     hidden_rows=list(getattr(facts, "hidden_rows", ())), hidden_cols=list(getattr(facts, "hidden_cols", ())),
+                    struck=dict(getattr(facts, "struck", None) or {}),
                     shown_cells=sum(type(t) is not DateText for v in shown.values() for t in v.values()) - (facts.errors if facts is not None else 0),
                     priced_cells=sum(len(v) for v in priced.values()), in_memory=True,
                     _rows_factory=rows, _closer=wb.close)

@@ -57,7 +57,7 @@ from . import shape
 from .damaged_text import DamagedText
 from .float_exports import FloatExports, code_fields
 from .invisible_cells import CellCleaner, without_reordering
-from . import split_fields, transaction_types
+from . import split_fields, struck_rows, transaction_types
 from .table import (HEADER_WINDOW, MergeFiller, Table, build_table, column_letter, data_rows, find_header,
                     header_text, is_blank_cell, two_row_header, units_row, with_extra_columns)
 
@@ -88,6 +88,8 @@ class ImportResult:
     other_table_rows: int = 0
     # a payment bill's transactions closed before they were paid (transaction_types): no sale, skipped
     closed_rows: int = 0
+    # rows struck through (every filled cell), left out with --struck skip (struck_rows)
+    struck_rows: int = 0
     warnings: int = 0               # rows imported without an unreadable optional field
     batch: str | None = None
     dry_run: bool = False
@@ -165,7 +167,7 @@ class ImportResult:
             "created": self.created, "updated": self.updated, "duplicates": self.duplicates,
             "rejected": self.rejected, "blank_rows": self.blank_rows, "footer_rows": self.footer_rows,
             "other_table_rows": self.other_table_rows, "closed_rows": self.closed_rows,
-            "warnings": self.warnings,
+            "struck_rows": self.struck_rows, "warnings": self.warnings,
             "batch": self.batch,
             "dry_run": self.dry_run, "header_row": self.header_row, "above_header": self.above_header, "encoding": self.encoding,
             "mapping": self.mapping, "unmapped": self.unmapped, "ignored": self.ignored,
@@ -210,6 +212,7 @@ class Scan:
     footer_rows: list[int] = field(default_factory=list)
     other_rows: set[int] = field(default_factory=set)    # another table's rows, repeated headers
     closed_rows: list[int] = field(default_factory=list)  # transactions closed before payment: no sale
+    struck_rows: list[int] = field(default_factory=list)  # struck through, left out with --struck skip
     currencies: tuple[str, ...] = ()        # named plainly somewhere in the file
     calendars: dict[str, str] = field(default_factory=dict)   # date field -> calendar of its years
     compact_dates: dict[str, str] = field(default_factory=dict)   # date field -> order of "240305" (compact_dates)
@@ -1297,7 +1300,8 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                no_header: bool = False, region_assumed: bool = False, ledger: str | None = None,
                no_header_from: str = "", area_region: str | None = None, continued: str | None = None,
                split: bool = False, date_cells: str | None = None, store_currency: str | None = None,
-               year: int | None = None, rejoin: dict | None = None, reshaped: list | None = None) -> Scan:
+               year: int | None = None, rejoin: dict | None = None, reshaped: list | None = None,
+               struck: str | None = None) -> Scan:
     """The file's first pass: header, mapping, evidence. `mapped` (a dict) gets the
     final mapping under "mapping" as soon as it is known, for a caller whose scan stops
     on the values (dates, decimal marks) to say what else stops the import. no_header:
@@ -1539,6 +1543,8 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     # a payment bill's transaction closed before it was paid (交易关闭, no 付款时间): no sale
     closed_at = transaction_types.closed_columns(ent, mapping, table.columns)
     closed_rows: list[tuple[int, str]] = []
+    # rows struck through in the sheet (its fonts' strikethrough): struck_rows
+    strikes = struck_rows.StruckRows(src.struck, table.columns, struck)
     grouped = (group_headings.GroupHeadings(0) if not no_header and header_values and is_blank_cell(header_values[0])
                and table.columns and table.columns[0] > 0 else None)
     long_rows = (shape.LongRows(len(header_values), list(header_values), frozenset(
@@ -1620,6 +1626,8 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 continue
             if closed_at is not None and (said := transaction_types.closed_unpaid(values, *closed_at)):
                 closed_rows.append((number, said))
+                continue
+            if strikes.active and strikes.skip(number, values):
                 continue
             if (other := stacked.add(number, values)) is not None:
                 if other == "repeat":
@@ -1998,6 +2006,8 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                            + ", ".join(str(n) for n in deleted_rows[:10]) + (", …" if len(deleted_rows) > 10 else ""),
                            "evidence": "the file is a cims export (gdpr export) whose 'deleted' column says so"})
     inferences += _hidden_inferences(src, table, header_number, {n for n, _ in footer} | other_rows)
+    if strikes.active:
+        inferences += strikes.decide(f"{src.path.name}{_sheet_words(src)}")
     if translated is not None:
         inferences.append({"what": "header row in two languages",
                            "decided": f"row {translated[0]} read as the headings of row {translated[0] - 1} "
@@ -2109,6 +2119,7 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 discount=next(((nev.column, nev.discount) for nev in number_cols if nev.discount is not None), None),
                 footer_rows=[n for n, _ in footer], other_rows=other_rows,
                 closed_rows=[n for n, _ in closed_rows],
+                struck_rows=strikes.rows if struck == "skip" else [],
                 currencies=tuple(sorted(named.found)), named=named if named.active else None,
                 amount_per=amount_per, refunds=refund_folds, refund_rows=refund_of,
                 refund_outside=refund_outside, refund_ids=refund_ids, related_rows=related_rows,
@@ -3445,7 +3456,8 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                 amount_per: str | None = None, values=None, chunk_rows: int = CHUNK_ROWS,
                 calendar: str | None = None, no_header: bool | None = None, ledger: str | None = None,
                 amount_scale=None, continued: str | None = None, date_cells: str | None = None,
-                 year=None, rejoin=None, discount: str | None = None, _profile_use: dict | None = None) -> ImportResult:
+                 year=None, rejoin=None, discount: str | None = None, struck: str | None = None,
+                 _profile_use: dict | None = None) -> ImportResult:
     """Import a spreadsheet or CSV file; see the module docstring.
 
     mapping: --map values ("Source Column=Field", a list of them, or a dict);
@@ -3528,6 +3540,7 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
     continued = continued_rows.check_choice(continued)
     year = yearless_dates.check_year(year)
     rejoin = split_fields.check_rejoin(rejoin)
+    struck = struck_rows.check_choice(struck)
     if region is not None:
         try:
             region = nz.check_region(region)
@@ -3551,7 +3564,7 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                          mapped=mapped, calendar=calendar, currency=currency, no_header=no_header,
                          region_assumed=region is None and set_region is None, ledger=ledger,
                          no_header_from=no_header_from, area_region=region or set_region,
-                         continued=continued, date_cells=date_cells, year=year, rejoin=rejoin,
+                         continued=continued, date_cells=date_cells, year=year, rejoin=rejoin, struck=struck,
                          store_currency=_store_currency(session) if has_currency(ent) else None)
 
         def derived_of(table, mapping) -> derived_amount.Derived | None:
@@ -3713,7 +3726,7 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
         result = ImportResult(file=str(path), kind=ent.kind, sheet=src.sheet, rows=scan.rows,
                               blank_rows=scan.blank_rows, footer_rows=len(scan.footer_rows),
                               other_table_rows=len(scan.other_rows), closed_rows=len(scan.closed_rows),
-                              dry_run=dry_run, header_row=scan.table.header_row,
+                              struck_rows=len(scan.struck_rows), dry_run=dry_run, header_row=scan.table.header_row,
                               above_header=scan.table.skipped_above,
                               encoding=src.encoding, delimiter=src.delimiter,
                               mapping=_with_refund_columns(ent, scan.mapping.describe()),
@@ -4449,7 +4462,7 @@ def _run(src: RawSheet, scan: Scan, planner: Planner, result: ImportResult,
     filler = MergeFiller(scan.filler_merged, table.header_row - 1).keep_first(scan.merged_once)
     seen = 0
 
-    footer = set(scan.footer_rows) | scan.other_rows | set(scan.closed_rows)
+    footer = set(scan.footer_rows) | scan.other_rows | set(scan.closed_rows) | set(scan.struck_rows)
     carry_col, headings = scan.carried or (0, {})
     heading: list[str | None] = [None]
     # as the first pass cleaned them (see _scan)

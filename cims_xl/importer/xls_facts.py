@@ -37,6 +37,8 @@ CODEPAGE, LABEL, RSTRING, STRING = 0x0042, 0x0204, 0x00D6, 0x0207
 # Rows and columns the sheet does not show: ROW (2.4.221) with fDyZero (bit 5 of its
 # flags at offset 12), COLINFO (2.4.53) with fHidden (bit 0 of its flags at offset 8)
 ROW, COLINFO = 0x0208, 0x007D
+FONT, LABELSST = 0x0031, 0x00FD            # 2.4.122 Font (fStrikeOut: bit 3 of its flags), 2.4.149 LabelSst
+STRUCK_MAX = 100_000                        # struck cells listed
 # Code pages whose characters take one or two bytes ([MS-XLS] 2.4.52 CODEPAGE): Japanese,
 # Chinese simplified, Korean, Chinese traditional, Korean Johab.
 DOUBLE_BYTE = {932: "cp932", 936: "gbk", 949: "cp949", 950: "big5", 1361: "johab"}
@@ -81,6 +83,8 @@ def _facts(data: memoryview, sheet_name: str) -> CellFacts | None:
                                     if (f := DateFormat.of(code)) is not None}
     xf_dates: dict[int, DateFormat] = {}
     sheets: dict[str, int] = {}
+    fonts: list[bool] = []                       # FONT records in order: whether each strikes through
+    struck_xf: set[int] = set()                  # XF indexes whose font strikes through
     biff5 = date1904 = False
     codec = "cp1252"
     for typ, off, length in _records(data, 0, ""):
@@ -96,7 +100,14 @@ def _facts(data: memoryview, sheet_name: str) -> CellFacts | None:
                 formats[_u16(data, off)] = shown
             elif (when := DateFormat.of(code)) is not None:
                 dates[_u16(data, off)] = when
+        elif typ == FONT and length >= 4:
+            fonts.append(bool(_u16(data, off + 2) & 0x0008))
         elif typ == XF and length >= 4:
+            # ifnt: a FONT record's index, 4 skipped (2.5.129 FontIndex: 5 is the fifth record)
+            ifnt = _u16(data, off)
+            font = ifnt if ifnt < 4 else ifnt - 1
+            if 0 <= font < len(fonts) and fonts[font] and ifnt != 4:
+                struck_xf.add(len(xf_formats))
             if (when := dates.get(_u16(data, off + 2))) is not None:
                 xf_dates[len(xf_formats)] = when
             if (unit := units.get(_u16(data, off + 2))) is not None:
@@ -143,6 +154,16 @@ def _facts(data: memoryview, sheet_name: str) -> CellFacts | None:
     # The sheet's records in a plain loop (a cell is a record: this runs once per cell);
     # only these types are looked at. check_xls has bounded every record already.
     wanted = {BOF, EOF, FORMULA, BOOLERR, ROW, COLINFO} | ({NUMBER, RK, MULRK} if padded or xf_units or xf_dates else set())
+    if struck_xf:
+        wanted |= {NUMBER, RK, MULRK, LABELSST, LABEL, RSTRING}
+
+    listed = [0]
+
+    def strike(row: int, col: int, xf: int) -> None:
+        if xf in struck_xf and listed[0] < STRUCK_MAX:
+            facts.struck.setdefault(row + 1, set()).add(col)
+            listed[0] += 1
+
     header = struct.Struct("<HH").unpack_from
     pos, end = start, len(data)
     while pos + 4 <= end:
@@ -161,16 +182,26 @@ def _facts(data: memoryview, sheet_name: str) -> CellFacts | None:
             break
         elif typ == NUMBER and length >= 14:
             row, col, xf = _CELL.unpack_from(data, off)
+            if struck_xf:
+                strike(row, col, xf)
             show(row, col, xf, struct.unpack_from("<d", data, off + 6)[0])
         elif typ == RK and length >= 10:
             row, col, xf = _CELL.unpack_from(data, off)
+            if struck_xf:
+                strike(row, col, xf)
             show(row, col, xf, _rk(struct.unpack_from("<I", data, off + 6)[0]))
         elif typ == MULRK and length >= 12:
             row, col = struct.unpack_from("<HH", data, off)
             for i in range((length - 6) // 6):
                 xf, rk = struct.unpack_from("<HI", data, off + 4 + 6 * i)
+                if struck_xf:
+                    strike(row, col + i, xf)
                 show(row, col + i, xf, _rk(rk))
+        elif typ in (LABELSST, LABEL, RSTRING) and length >= 6:
+            strike(*_CELL.unpack_from(data, off))
         elif typ == FORMULA and length >= 20:
+            if struck_xf:
+                strike(*_CELL.unpack_from(data, off))
             # FormulaValue (2.5.133): an error when fExprO is 0xFFFF and its type byte is 2
             if data[off + 12] == 0xFF and data[off + 13] == 0xFF and data[off + 6] == 2:
                 row, col = struct.unpack_from("<HH", data, off)
@@ -186,7 +217,7 @@ def _facts(data: memoryview, sheet_name: str) -> CellFacts | None:
             if _u16(data, off + 8) & 0x01 and last_col >= first_col:
                 facts.hidden_cols.extend(range(first_col, min(last_col, first_col + MAX_HIDDEN_COLS) + 1))
     return (facts if facts.shown or facts.amounts or facts.serial_offset or facts.hidden_rows or facts.hidden_cols
-            else None)
+            or facts.struck else None)
 
 
 MAX_HIDDEN_COLS = 255      # BIFF8 has 256 columns; a COLINFO may cover all of them
