@@ -85,3 +85,16 @@ def test_a_number_or_part_of_one_written_as_its_country_writes_it_finds_the_stor
 @pytest.mark.parametrize("text", ["12.50", "1.235", "123456.78", "2024", "Acme 12", "R2-D2"])
 def test_amounts_and_words_with_digits_stay_text(text):
     assert not looks_like_phone(text)
+
+
+@pytest.mark.parametrize("typed", ["2024-03-05", "05/03/2024", "98765432", "4711-2024", "12345678"])
+def test_a_number_without_its_country_code_also_matches_as_text_in_notes_and_tags(admin, typed):
+    # found by the attack tester (stop 26): one token shaped like a number was matched
+    # against phone digits only, so a date, an order or VAT number, or an old system's
+    # id kept as the tag src:98765432 found nothing
+    records.create_many(admin, "customer", [
+        {"name": "Notes Person", "notes": "met on 2024-03-05, invoice 05/03/2024; VAT 12345678, PO 4711-2024",
+         "tags": "src:98765432"},
+        {"name": "Someone Else", "notes": "nothing here", "phone": "+14155550100"}])
+    assert {c["name"] for c in search_customers(admin, typed).rows} == {"Notes Person"}
+    assert {c["name"] for c in search_customers(admin, "555-0100").rows} == {"Someone Else"}
