@@ -165,6 +165,7 @@ _BUSINESS_ENDS_CJK = tuple(sorted({
     "批发", "批發", "门市", "門市", "旅馆", "旅館", "诊所", "診所", "百货", "百貨", "食品厂", "加工厂",
     "상사", "상회", "상점", "식당", "마트", "약국"}, key=len, reverse=True))
 _BUSINESS_ENDS_CJK_ONE = ("店", "厂", "廠", "屋")        # one character: at least two before it
+_BUSINESS_END_RX = re.compile("(?:" + "|".join(map(re.escape, _BUSINESS_ENDS_CJK)) + ")$")
 _BUSINESS_STARTS_THAI = ("ร้าน", "ห้างร้าน", "โรงแรม", "โรงงาน")
 _BUSINESS_LAST_WORDS = frozenset({
     "shop", "store", "stores", "trading", "traders", "bakery", "restaurant", "cafe", "café", "consulting",
@@ -180,25 +181,29 @@ def business_word(name: object) -> str | None:
     """The word of a business that is not a legal form ("商店" in "山田商店", "Trading" in
     "Blue Sky Trading", "Bäckerei" in "Bäckerei Müller", "ร้าน" in "ร้านสมชาย"), as written;
     None for a name without one ("John Smith", "王伟", "Shop" alone)."""
-    if not isinstance(name, str) or not name.strip():
+    if not isinstance(name, str):
         return None
-    text = unicodedata.normalize("NFKC", name).strip()
-    for word in _BUSINESS_ENDS_CJK:
-        if text.endswith(word) and len(text) > len(word):
-            return word
-    for word in _BUSINESS_ENDS_CJK_ONE:
-        if text.endswith(word) and len(text) >= len(word) + 2 and not text[-2].isspace():
-            return word
-    for start in _BUSINESS_STARTS_THAI:
-        if text.startswith(start) and len(text) > len(start):
-            return start
-    tokens = [t for t in (_EDGE.sub("", w) for w in _TOKEN_GAP.split(text)) if t]
-    if len(tokens) < 2:
+    text = name.strip() if name.isascii() else unicodedata.normalize("NFKC", name).strip()
+    if not text:
         return None
-    if tokens[-1].casefold() in _BUSINESS_LAST_WORDS:
-        return tokens[-1]
-    if tokens[0].casefold() in _BUSINESS_FIRST_WORDS:
-        return tokens[0]
+    if not text.isascii():
+        if (end := _BUSINESS_END_RX.search(text)) is not None and end.start() > 0:
+            return end.group()
+        if (one := text[-1]) in _BUSINESS_ENDS_CJK_ONE and len(text) >= 3 and not text[-2].isspace():
+            return one
+        if text.startswith(_BUSINESS_STARTS_THAI):
+            for start in _BUSINESS_STARTS_THAI:
+                if text.startswith(start) and len(text) > len(start):
+                    return start
+    parts = _TOKEN_GAP.split(text)
+    if len(parts) < 2:
+        return None
+    last = _EDGE.sub("", parts[-1]) or (_EDGE.sub("", parts[-2]) if len(parts) > 2 else "")
+    if last and last.casefold() in _BUSINESS_LAST_WORDS and _EDGE.sub("", parts[0]) != last:
+        return last
+    first = _EDGE.sub("", parts[0])
+    if first and first.casefold() in _BUSINESS_FIRST_WORDS and any(_EDGE.sub("", w) for w in parts[1:]):
+        return first
     return None
 
 

@@ -1055,8 +1055,14 @@ def check_written_types(ent: Entity, values: dict) -> None:
     from .pipeline import LEFT_EMPTY
 
     problems = {}
+    fast = _written_fast(ent.kind)
     for key, value in values.items():
-        if value is None or value is LEFT_EMPTY:
+        if value is None:
+            continue
+        sure = fast.get(key)
+        if sure is not None and type(value) in sure[0] and (sure[1] is None or value in sure[1]):
+            continue            # text that is str, a date that is a date: nothing to look at further
+        if value is LEFT_EMPTY:
             continue
         try:
             f = ent.field(key)
@@ -1077,6 +1083,24 @@ def check_written_types(ent: Entity, values: dict) -> None:
             problems[f.header] = f"not one of its values; give one of {', '.join(f.choices)}"
     if problems:
         raise ValidationFailed(problems)
+
+
+@functools.lru_cache(maxsize=None)
+def _written_fast(kind: str) -> dict[str, tuple[frozenset, frozenset | None]]:
+    """Per field of entity `kind`: (the exact Python types `check_written_types` accepts
+    with no further look, the values a strict list allows or None). Numbers are left out
+    (finiteness and range are looked at); so are fields whose kind has no type rule."""
+    from .schema import ENTITIES
+
+    out = {}
+    for f in ENTITIES[kind].fields:
+        allowed = _WRITTEN_TYPES.get(f.kind)
+        if allowed is None or f.kind in ("int", "money", "decimal"):
+            continue
+        exact = frozenset(allowed) | (frozenset({dt.datetime}) if f.kind == "date" else frozenset())
+        choices = frozenset(f.choices) if f.kind == "enum" and f.strict and f.choices else None
+        out[f.key] = (exact, choices)
+    return out
 
 
 def check_written(ent: Entity, values: dict, current: dict | None = None) -> None:

@@ -103,13 +103,18 @@ _MARKERS_AFTER_BREAK = _MARKERS_ANYWHERE + r"|c\.\s*o\.|care\s+of\b|attention\b|
 _INNER_ATTENTION = re.compile(rf"(?<=[\s,;，；])(?:{_MARKERS_AFTER_BREAK})", re.IGNORECASE)
 _ANYWHERE = re.compile(rf"(?:{_MARKERS_ANYWHERE})", re.IGNORECASE)
 _BREAKS = ("\n", "\r", ",", ";", "，", "；")
+_SEPARATED = re.compile(r"[\s,;，；]")
 
 
 def attention_inside(text: str) -> tuple[str, str] | None:
     """(the name, the attention part) of a name or company cell that holds an attention
     line after the name ("Acme GmbH\nz. Hd. Frau Meier" -> ("Acme GmbH", "z. Hd. Frau
     Meier")); None when it holds none, or nothing before it."""
-    text = unicodedata.normalize("NFC", str(text))
+    text = str(text)
+    if not _SEPARATED.search(text):
+        return None                       # one word ("王伟", "Acme"): no line after a name
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
     for m in _INNER_ATTENTION.finditer(text):
         before = text[:m.start()].rstrip(" \t")
         if not before.endswith(_BREAKS) and not _ANYWHERE.fullmatch(m.group(0)):
