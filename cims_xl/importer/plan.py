@@ -33,7 +33,7 @@ from ..domain.legal_forms import business_word, legal_form
 from ..domain.models import MAX_TEXT, NegativeValue, check_given_times_and_rules, validate_record
 from ..domain.pipeline import LEFT_EMPTY
 from ..domain.postal import restored_zeros
-from ..domain.schema import CUSTOMER, ENTITIES, SOURCE_TAG, Entity, format_id, source_ids
+from ..domain.schema import BY_PREFIX, CUSTOMER, ENTITIES, SOURCE_TAG, Entity, format_id, source_ids
 from ..errors import ValidationFailed
 from ..cell_text import csv_unguarded_inner
 from ..excel.safe import FORMULA_TRIGGERS
@@ -393,6 +393,13 @@ class KeyIndex:
         return found
 
 
+def _own_shaped(ref: str) -> bool:
+    """Whether another system's id is written as cims's own ids are ("C-000001", "c-12"):
+    cims's own record of that id, not this one, answers to it (CIMS_GET, search, show)."""
+    prefix, _, number = ref.strip().upper().partition("-")
+    return prefix in BY_PREFIX and number.isdigit()
+
+
 def key_hash(*parts: object) -> int:
     h = hash(parts)
     return h if -(2**63) <= h < 2**63 else h & 0x7FFFFFFFFFFFFFFF
@@ -742,6 +749,8 @@ class RowPreparer:
                         "placeholders": Counter(),
                         # legal form -> customers typed Company by it (domain.legal_forms)
                         "legal_forms": Counter(),
+                        # other systems' customer ids written as cims's own are ("C-000001")
+                        "own_shaped_refs": Counter(),
                         # (phone field, country) -> numbers only possible in the store's region,
                         # valid in that country: left empty (domain.models._check_valid_here)
                         "invalid_here": Counter(),
@@ -2696,6 +2705,9 @@ class Planner:
         ref = code_text(_text(data.pop("customer_ref", None)))
         if ref:
             _add_tag(data, SOURCE_TAG + ref)
+            if _own_shaped(ref):
+                # "C-000001" from another system: cims's own C-000001 is another customer
+                self.prep.context["own_shaped_refs"][ref.strip()] += 1
         _with_notes(data, extra)
         if not data.get("source"):
             data["source"] = "Import"

@@ -3808,6 +3808,15 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
             result.inferences.append(_placeholders_inference(placeholders, planner.prep.headers))
         if forms := planner.prep.context.get("legal_forms"):
             result.inferences.append(_legal_forms_inference(forms, ent))
+        if own := planner.prep.context.get("own_shaped_refs"):
+            shown = ", ".join(f"'{r}'" for r in list(own)[:3]) + (" …" if len(own) > 3 else "")
+            result.inferences.append({
+                "what": "old ids written as cims's own",
+                "decided": f"{sum(own.values()):,} customer(s) keep their old id ({shown}) as the tag src:<id>, "
+                           "but cims's own ids are written the same way: CIMS_GET, search and `customer show` of such "
+                           "an id open cims's customer of that id, not this one",
+                "evidence": "the file's customer id column holds ids shaped as cims's (C-000123); find these "
+                            "customers by name or by their tag (`cims customer search --tag src:C-000001`), or rename the old ids before importing"})
         id_dates: dict[str, list[tuple[str, int]]] = {}
         for (column, value), k in (planner.prep.context.get("id_dates") or {}).items():
             id_dates.setdefault(column, []).append((value, k))
