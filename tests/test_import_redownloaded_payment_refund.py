@@ -138,3 +138,17 @@ def test_a_ticket_downloaded_again_with_its_first_reply_says_when_skipped_and_is
     import_file(admin, later, kind="tickets", on_duplicate="update")
     stored = records.list_records(admin, "ticket")[0]["first_response_at"]
     assert stored is not None and stored.strftime("%Y-%m-%d %H:%M") == "2026-11-28 09:00"
+
+
+def test_a_later_download_refunding_less_than_was_applied_leaves_the_order_and_says_so(admin, tmp_path):
+    # found by the attack tester (stop 26): refunded 30, then a download saying 20 was
+    # refused as "changed by hand", though 70 is what the earlier refund left
+    import_file(admin, _file(tmp_path, "a", "stripe", {}), kind="orders")
+    import_file(admin, _file(tmp_path, "b", "stripe", {"ch_1": "30.00"}), kind="orders", on_duplicate="update")
+    order = _orders(admin)["ch_1"]
+    assert order["amount"] == Decimal("70.00")
+    result = import_file(admin, _file(tmp_path, "c", "stripe", {"ch_1": "20.00"}), kind="orders",
+                         on_duplicate="update")
+    assert _orders(admin)["ch_1"]["amount"] == Decimal("70.00")
+    said = next(o for o in result.outcomes if o.record == order["id"]).warning
+    assert "less than the refund already applied" in said and "by hand" not in said, said

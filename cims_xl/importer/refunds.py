@@ -730,6 +730,12 @@ def refund_on_stored(refund: RowRefund, rec: dict) -> tuple[str, dict, str]:
     as_charged = stored is not None and (stored == refund.charged or stored in earlier)
     if refund.what == "partial" and stored == refund.kept:
         return "already", {}, f"{rid} stores the {refund.kept} {cur} kept already"
+    if as_charged and refund.what == "partial" and stored is not None and refund.kept > stored:
+        # a later download refunds less than an earlier one applied (a refund reversed, or
+        # the earlier figure was another payment's): never added back without a word
+        return "blocked", {}, (f"this file refunds {total} of {rid}, less than the refund already applied "
+                               f"({rid} stores {stored} {cur} kept of {refund.charged} {cur} charged): left as "
+                               f"stored; if the refund was reversed, set it yourself (order edit {rid} --amount …)")
     if not as_charged or (refund.what == "partial" and stored is not None and refund.kept > stored):
         return "blocked", {}, (f"{rid}'s stored amount {stored} {cur} is neither the {refund.charged} {cur} "
                                "charged nor what an earlier refund left, so it was changed by hand: set it "
