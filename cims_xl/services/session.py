@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import threading
 import time
 from pathlib import Path
 from typing import Iterable
@@ -53,16 +54,25 @@ class UnitOfWork:
         self.committed = False
 
     def __enter__(self) -> "UnitOfWork":
-        store = self.session.store
-        self.joined = store.in_transaction
-        if not self.joined:
-            store.begin()
-            try:
-                self.session._audit_schema_repairs()
-            except BaseException:
-                self.session._discard()
-                store.rollback()
-                raise
+        # One writer at a time per session: a unit of work of another thread waits for this
+        # one to end (it would join its transaction, take its ids and audit entries, and a
+        # rollback of either would lose the other's write); this thread's own nested
+        # units of work join it as before.
+        self.session._write_lock.acquire()
+        try:
+            store = self.session.store
+            self.joined = store.in_transaction
+            if not self.joined:
+                store.begin()
+                try:
+                    self.session._audit_schema_repairs()
+                except BaseException:
+                    self.session._discard()
+                    store.rollback()
+                    raise
+        except BaseException:
+            self.session._write_lock.release()
+            raise
         return self
 
     def commit(self) -> None:
@@ -81,13 +91,16 @@ class UnitOfWork:
             self.session._after_commit()
 
     def __exit__(self, exc_type, exc, tb) -> None:
-        if self.joined:
-            return
-        if not self.committed:
-            self.session._discard()
-            self.session.store.rollback()
-            # A refused action is recorded even though the work around it was not.
-            self.session._write_denials_now()
+        try:
+            if self.joined:
+                return
+            if not self.committed:
+                self.session._discard()
+                self.session.store.rollback()
+                # A refused action is recorded even though the work around it was not.
+                self.session._write_denials_now()
+        finally:
+            self.session._write_lock.release()
 
 
 class Session:
@@ -115,6 +128,7 @@ class Session:
         self.recheck_user = True
         self._user_row = self._user_row_now(store)
         self._denials: list[AuditEvent] = []
+        self._write_lock = threading.RLock()     # units of work of one session, one thread at a time
         # Signing: the user's Ed25519 key (None: entries go unsigned, and verify says so),
         # the entries of the open unit of work, and whether heads are pinned on this
         # OS account (not when sign-in found the pinned head missing: see auth.sign_in).
