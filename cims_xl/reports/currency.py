@@ -228,7 +228,9 @@ def label(sheet: ReportSheet, code: str) -> ReportSheet:
         if has_money(t):
             t.currency = code
             t.title = f"{t.title} ({code})"
-            if t.chart is not None:
+            if t.chart is not None and any(t.formats.get(col) == MONEY for col in t.chart.series):
+                # the chart's axis names the currency only when it plots money (a win rate,
+                # a count of deals or customers is no amount in USD)
                 t.chart = _labelled(t.chart, code)
     return sheet
 
