@@ -31,7 +31,7 @@ def test_a_merge_keeps_the_kept_customers_primary_and_says_the_retired_primary_i
     kim = _contact(admin, keep, "Kim Keep")
     dan = _contact(admin, drop, "Dan Drop")
     others = [_contact(admin, drop, f"Other {i}", primary=False) for i in range(moved - 1)]
-    code, out, err = run("customer", "merge", keep, drop)
+    code, out, err = run("customer", "merge", keep, drop, "--yes")
     assert code == 0, out + err
     assert _primary(admin, kim) and not _primary(admin, dan)
     assert all(not _primary(admin, p) for p in others)

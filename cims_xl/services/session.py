@@ -180,6 +180,10 @@ class Session:
         self._user_checked_at = now
         if row == self._user_row:
             return
+        if (row is not None and self._user_row is not None and row[:2] == self._user_row[:2]
+                and row[2] is not None and row[2] == self.signing_public):
+            self._user_row = row          # this session's own key, enrolled at its sign-in
+            return
         self.close()
         if row is None or row[1]:
             raise SessionExpired("your account was disabled or removed since you signed in; you are signed out")
