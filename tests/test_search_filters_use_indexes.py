@@ -63,13 +63,11 @@ def test_a_filter_with_letters_that_have_a_case_beyond_ascii_is_still_folded(val
 
 
 def test_the_city_filter_of_a_chinese_city_is_answered_from_the_citys_index(people):
-    crit = queries.CustomerCriteria(equals={"city": "深圳"})
     params: list = []
     sql = queries._same_text("city", "深圳", params)
     plan = people.store.conn.execute(
         f"EXPLAIN QUERY PLAN SELECT c.id FROM customers c WHERE c.deleted_at IS NULL AND {sql}", params).fetchall()
     assert any("USING INDEX ix_customers_city" in str(row[-1]) for row in plan), plan
-    assert crit.equals["city"] == "深圳"
 
 
 def test_the_look_for_merged_customers_reads_only_the_deleted_ones(people):
