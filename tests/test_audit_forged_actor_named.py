@@ -31,9 +31,9 @@ def _lina_as(store_path, claimed: str, role: str):
     session = auth.sign_in(store_path, "lina", LINA_PASSWORD)
     session.username, session.role = claimed, role
     # the session's own read-back of its user (Session.check) would end this session at
-    # its first write (see the test below); an insider with the Python API switches that
+    # its first write (see the test below); an insider with the Python API switches that (a private attribute)
     # off too, and `audit verify` is what still catches the write
-    session.recheck_user = False
+    session._follow_user_row = False
     return session
 
 

@@ -106,3 +106,26 @@ def test_a_record_holding_the_marker_text_is_green_until_its_other_values_are_wi
     result = _verify(store_path)
     assert not result.ok
     assert any(f"values of record {target}" in p and "no administrator erased" in p for p in result.problems)
+
+
+@pytest.mark.parametrize("field, typed", [("notes", MARKER), ("email", None), ("city", MARKER)])
+def test_import_undo_restores_marker_text_a_user_typed_before_the_import(admin, tmp_path, field, typed):
+    from cims_xl.importer import import_file
+    from cims_xl.services import batches
+
+    values = {"name": "Zhang Wei", "phone": "+8613800138000", "notes": MARKER, "city": MARKER}
+    if typed is None:
+        values["name"] = MARKER          # the marker typed in another field; email from the import
+    c = records.create(admin, "customer", values)
+    f = tmp_path / "update.csv"
+    f.write_text("Name,Phone,Notes,City,Email\nZhang Wei,13800138000,Rückruf Montag,Suzhou,zw@example.cn\n",
+                 encoding="utf-8")
+    result = import_file(admin, f, kind="customers", on_duplicate="update", update_mode="overwrite")
+    assert result.updated == 1 and records.get(admin, c["id"])[field] != MARKER
+
+    batches.undo_batch(admin, result.batch)
+
+    after = records.get(admin, c["id"])
+    assert after[field] == values.get(field)             # the user's own text is back
+    assert {k: after[k] for k in values} == values
+    assert audit_log.verify(admin).ok

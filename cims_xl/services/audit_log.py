@@ -21,6 +21,14 @@ def _audit_id(session: Session, typed: str) -> str:
     return user if session.store.fetch_user(user) is not None else normalize_id(typed)
 
 
+def _whole_second(at):
+    """An entry's stored time ("2026-12-02T12:12:53.000000Z") as every other JSON time is
+    written ("2026-12-02T12:12:53Z"); a time with a fraction of a second keeps it."""
+    if isinstance(at, str) and at.endswith(".000000Z"):
+        return at[:-8] + "Z"
+    return at
+
+
 def show(session: Session, *, limit: int = 50, entity_id: str | None = None,
          batch_id: str | None = None) -> list[dict]:
     """Newest entries first. An entry about many records shows how many and the first
@@ -32,7 +40,7 @@ def show(session: Session, *, limit: int = 50, entity_id: str | None = None,
                                              newest_first=True))
     out = []
     for seq, at, actor, action, entity, eid, batch, changes, digests, _p, _m in rows:
-        entry = {"seq": seq, "at": at, "actor": actor, "action": action, "entity": entity,
+        entry = {"seq": seq, "at": _whole_second(at), "actor": actor, "action": action, "entity": entity,
                  "id": eid, "batch": batch}
         try:
             if wanted and chain.is_bulk(eid):

@@ -8,7 +8,7 @@ from collections import OrderedDict
 from ..domain.models import stored_text_context, validate_record
 from ..domain.schema import ENTITIES, kind_of_id
 from ..errors import Conflict, NotFound, ValidationFailed
-from ..security.audit import ERASED, AuditEvent, entry_records
+from ..security.audit import ERASED, AuditEvent, entry_records, marker_rewrites
 from ..store import queries
 from ..store.db import utcnow
 from .session import Session
@@ -79,9 +79,16 @@ def _batch_changes(session: Session, batch_id: str, author: str,
             if action == "create":
                 entry["created"] = True      # removed by an undo: its values are not needed
             elif not entry["created"]:
+                rewritten = None
                 for f, (before, _after) in fields.items():
                     if before == ERASED:
-                        continue     # erased since: an undo must not bring it back (nor fail on it)
+                        # erased since (the marker over another value's keyed digest): an undo
+                        # must not bring it back (nor fail on it); the same text typed by a
+                        # user is a value like any other (audit.marker_rewrites)
+                        if rewritten is None:
+                            rewritten = marker_rewrites(session.audit_key, eid, changes, digests)
+                        if rid in rewritten:
+                            continue
                     entry["before"].setdefault(f, before)
     if foreign is not None:
         foreign.update((rid, actor) for rid, actor in others.items() if rid not in touched)

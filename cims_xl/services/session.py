@@ -125,7 +125,7 @@ class Session:
         # (_recheck_user); the session's role is the one the signed trail vouches for,
         # which a row edited outside cims may not be (auth.sign_in ignores that edit)
         self._user_checked_at = self._last_used
-        self.recheck_user = True
+        self._follow_user_row = True      # private: off only for an erase of a backup copy (on_copy)
         self._user_row = self._user_row_now(store)
         self._denials: list[AuditEvent] = []
         self._write_lock = threading.RLock()     # units of work of one session, one thread at a time
@@ -168,7 +168,7 @@ class Session:
             self.close()
             raise SessionExpired(f"signed out after {int(self.idle_timeout // 60)} minutes without use; sign in again")
         self._last_used = now
-        if self.recheck_user and (recheck or now - self._user_checked_at >= USER_RECHECK_SECONDS):
+        if self._follow_user_row and (recheck or now - self._user_checked_at >= USER_RECHECK_SECONDS):
             self._recheck_user(now)
 
     def _user_row_now(self, store: Store) -> tuple | None:
@@ -364,7 +364,7 @@ class Session:
         copy = Session(store_path, store, self.username, self.role, self.data_key, idle_timeout=0,
                        signing_key=self._signing_key if signed else None)
         copy.pin_heads = False
-        copy.recheck_user = False        # the copy's users table is the backup's, not this store's
+        copy._follow_user_row = False        # the copy's users table is the backup's, not this store's
         return copy
 
     def also_sign(self, records: dict[str, str]) -> None:
