@@ -3,7 +3,9 @@
 - `is_risky`: text a spreadsheet would run as a formula (or DDE payload) if written as
   is: starting with =, +, -, @, tab or CR (OWASP "CSV injection"), or with their
   full-width forms ＝ ＋ － ＠, which Excel with a CJK input method turns into the
-  ASCII ones when the cell is entered.
+  ASCII ones when the cell is entered, and the small forms ﹦ ﹢ ﹣ ﹫ (Unicode's compatibility
+  forms of the same signs, NFKC-equal to them: guarded the same way, in case a program
+  folds them before it reads the cell).
 - `ooxml_escape` / `ooxml_unescape`: text as an .xlsx file stores it (ECMA-376 Part 1
   §22.9.2.19 ST_Xstring: characters XML cannot carry are written _xHHHH_).
 - `text_width_chars`: a line's width in Excel column units (wide CJK characters: two).
@@ -18,7 +20,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20",
+                    "\ufe66", "\ufe62", "\ufe63", "\ufe6b")
 
 
 def is_risky(text: str) -> bool:
