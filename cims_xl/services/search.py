@@ -42,6 +42,18 @@ WILDCARD_HINT = ("a search finds any part of a word already (Acme finds Acme Ltd
                  'know, or put the text in quotes ("A?B") to search for it as written')
 
 
+# Punctuation that ends a clause or wraps a word: at a word's edge it is no part of the
+# word ("Smith," in "Smith, John"; "Re:" in "Re: order"; "(Acme)"), so it is not searched
+# for. Signs that may belong to what is searched stay: + - # & @ / % and digits' dots
+# inside a word ("12.50", "O'Brien", "Smith-Jones"); * and ? are wildcards (WILDCARD_HINT).
+_EDGE = ",;:.!()[]{}\"'«»“”„‘’、。，；：！？（）【】「」『』《》〈〉…¡¿"
+
+
+def _edge_stripped(word: str) -> str:
+    """`word` without the punctuation at its edges (_EDGE); "" for punctuation alone."""
+    return word.strip(_EDGE)
+
+
 def _query_terms(text: str) -> list[tuple[str, bool]]:
     """(term, quoted) of a search text: a phrase in quotes ("Acme Ltd", typographic
     quotes too) is one term, its words kept together and compared as written; other
@@ -61,9 +73,10 @@ def _query_terms(text: str) -> list[tuple[str, bool]]:
                                                   "or leave it out"})
             out.append((" ".join(phrase.split()), True))
             continue
-        bare = word.strip("*")
+        bare = _edge_stripped(word).strip("*")
         if "*" in bare or "?" in bare:
             raise ValidationFailed({"Search": f"{word}: {WILDCARD_HINT}"})
+        bare = _edge_stripped(bare)
         if bare:
             out.append((bare, False))
     return out
@@ -83,12 +96,12 @@ def _criteria_for_text(text: str, crit: queries.CustomerCriteria, region: str) -
                 (crit.fts_terms if len(term) >= 3 else crit.like_terms).append(term)
             return
         text, phrase = pieces[0]     # one phrase or word: an id, email or number in quotes too
-    if _CUSTOMER_ID.fullmatch(text):
-        crit.ids.append(normalize_id(text))
+    if _CUSTOMER_ID.fullmatch(_edge_stripped(text)):
+        crit.ids.append(normalize_id(_edge_stripped(text)))
         return
     if "@" in text and " " not in text:
         try:
-            crit.emails.append(nz.normalize_email(text))
+            crit.emails.append(nz.normalize_email(_edge_stripped(text) if not phrase else text))
             return
         except ValueError:
             pass
@@ -116,7 +129,8 @@ def _criteria_for_text(text: str, crit: queries.CustomerCriteria, region: str) -
             # tags ("2024-03-05", "98765432"): the text as written matches too
             crit.number_texts.append(text.strip())
         return
-    for term in [text] if phrase else text.split():
+    for term in [text] if phrase else [w for w in map(_edge_stripped, text.split()) if w]:
+        # punctuation at a word's edge is no part of it ("Smith, John" is Smith and John)
         (crit.fts_terms if len(term) >= 3 else crit.like_terms).append(term)
 
 
