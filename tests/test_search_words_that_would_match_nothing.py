@@ -86,6 +86,12 @@ def test_only_a_negated_word_is_refused_a_quoted_or_inner_hyphen_or_a_number_is_
     assert _cli_names(run, '"-Jones7"') == {"Smith-Jones Ltd"}
     assert _cli_names(run, "Smith-Jones") == {"Smith-Jones Ltd"}
     assert _cli_names(run, "+86 138 0013 8000") == {"Smith-Jones Ltd"}
+    # a number, an email or an id with a comma after it is still that number, email or id
+    assert _cli_names(run, "+86 138 0013 8000,") == {"Smith-Jones Ltd"}
+    assert _cli_names(run, "138 0013 8000.") == {"Smith-Jones Ltd"}
+    made = records.create(shop, "customer", {"name": "Eve Example", "email": "eve@example.com"})
+    assert _cli_names(run, "eve@example.com,") == {"Eve Example"}
+    assert _cli_names(run, made["id"] + ",") == {"Eve Example"}
 
 
 def test_a_word_whose_colon_has_a_space_after_it_is_text_unless_it_names_a_field(run, shop):

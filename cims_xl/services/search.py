@@ -49,6 +49,9 @@ WILDCARD_HINT = ("a search finds any part of a word already (Acme finds Acme Ltd
 _EDGE = ",;:.!()[]{}\"'«»“”„‘’、。，；：！？（）【】「」『』《》〈〉…¡¿"
 
 
+_CLAUSE_END = ",;:.!、。，；：！"
+
+
 def _edge_stripped(word: str) -> str:
     """`word` without the punctuation at its edges (_EDGE); "" for punctuation alone."""
     return word.strip(_EDGE)
@@ -96,6 +99,9 @@ def _criteria_for_text(text: str, crit: queries.CustomerCriteria, region: str) -
                 (crit.fts_terms if len(term) >= 3 else crit.like_terms).append(term)
             return
         text, phrase = pieces[0]     # one phrase or word: an id, email or number in quotes too
+    if not phrase:
+        # a clause's end after the last word ("415 555 0112,", "C-000012.") is no part of it
+        text = text.rstrip(_CLAUSE_END) or text
     if _CUSTOMER_ID.fullmatch(_edge_stripped(text)):
         crit.ids.append(normalize_id(_edge_stripped(text)))
         return
