@@ -27,6 +27,10 @@ PLACES = [
     {"name": "钱七", "city": "杭州"},
     {"name": "孙八", "city": "芒市"},
     {"name": "周九", "city": "上海浦东"},
+    {"name": "韦小宝", "city": "南宁", "province": "广西壮族自治区"},
+    {"name": "金明", "city": "延边", "province": "吉林省"},
+    {"name": "阿依", "province": "新疆"},
+    {"name": "巴特尔", "province": "内蒙古自治区"},
 ]
 
 
@@ -51,11 +55,14 @@ def test_a_city_filter_finds_the_place_written_with_or_without_its_suffix(places
         assert wf.cims_count(f"city:{city}", session=places) == 1, city
     # as written still finds it
     assert _names(places, city="上海市") == {"王小明"} and _names(places, city="芒市") == {"孙八"}
+    assert _names(places, city="延边朝鲜族自治州") == {"金明"}
 
 
 def test_a_province_filter_finds_the_province_with_or_without_its_suffix(places):
     for province, found in (("广东", {"张三"}), ("广东省", {"张三"}), ("上海市", {"王小明"}), ("北京", {"李华"}),
-                            ("大阪", {"佐藤健"})):
+                            ("大阪", {"佐藤健"}), ("吉林", {"金明"}),
+                            # an autonomous region with or without its people and suffix
+                            ("广西", {"韦小宝"}), ("新疆维吾尔自治区", {"阿依"}), ("内蒙古", {"巴特尔"})):
         assert _names(places, province=province) == found, province
 
 
