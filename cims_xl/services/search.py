@@ -199,7 +199,9 @@ def search_customers(session: Session, text: str | None = None, *, city=None, pr
     filter is refused), or is a customer id (C-000123); a phone number or email
     in the text is normalised first (a Gmail address as the duplicate check reads it:
     dots and +tags aside); names and places match without the marks of Latin letters
-    ("Alvarez" finds "Álvarez", "Mueller" "Müller"); a phrase in quotes is one term, a
+    ("Alvarez" finds "Álvarez", "Mueller" "Müller"; Persian ک/ی as Arabic ك/ي; Simplified
+    Chinese finds Traditional and the reverse); punctuation at a word's edge is no part
+    of it ("Smith, John"); a phrase in quotes is one term, a
     `*` at a word's start or end is dropped, and `*`/`?` inside a word, an open quote
     or an empty phrase are refused (_query_terms); a customer another was merged into is found by the
     retired one's values too (services.merge). ltv_min/ltv_max (amounts) and sort="ltv" compare
@@ -207,7 +209,9 @@ def search_customers(session: Session, text: str | None = None, *, city=None, pr
     converted at a rate rounded half up to the currency's minor units, stored amounts as
     stored), orders in other currencies converted with
     the entered rates at their date (services.lifetime); with `ltv_currency`, the
-    orders in that currency only, unconverted. `sort` None is by name; for a role that
+    orders in that currency only, unconverted. A city or province filter finds a place in
+    Han characters with or without its suffix (divisions.place_forms: 上海 is 上海市).
+    `sort` None is by name; for a role that
     may not read personal fields, by id instead (said in the Page's `note`: sorting by a
     hidden field would tell its order), and a sort it names on a hidden field (name,
     company: `CUSTOMER.private_keys`) is refused. Raises ValidationFailed for a bad date,
