@@ -1600,7 +1600,9 @@ def customer_search(app: App, text, **filters):
 
     TEXT is the query the workbook's Find and CIMS_FIND take: words, "a phrase", and filters
     written key:value (city:Berlin segment:VIP tag:vip owner:mei, ltv>=1000), the same as the
-    options. AND/OR/NOT, -key:value and a key that is no filter are refused, never searched as words.
+    options. Words side by side (or joined by AND) must all match. OR/NOT, -word, +word, -key:value and
+    a key that is no filter are refused, never searched as words; "Re: order" (a space after the colon)
+    is text. A viewer may search by the filters only: free text is refused.
 
     With --format json the answer is one object, {"total": N, "offset": N, "rows": [...]}:
     total counts every match, rows holds at most --limit of them from --offset.
@@ -1615,7 +1617,10 @@ def customer_search(app: App, text, **filters):
                 option = "--" + key.replace("_", "-")
                 raise click.UsageError(f"{key}:{value} in the text and {option} {given} disagree; give one")
             filters[key] = value
-    page = search.search_customers(app.session(), text, **filters)
+    session = app.session()
+    # a viewer's free text is refused, as CIMS_FIND/CIMS_COUNT refuse it (never an empty table)
+    query_text.refuse_text_for_role(session, text, door="cli")
+    page = search.search_customers(session, text, **filters)
     if app.out.fmt == "json":
         app.out.emit({"total": page.total, "offset": page.offset, "rows": page.rows})
     else:

@@ -40,7 +40,8 @@ def _names(session, **filters) -> set[str]:
 
 
 @pytest.mark.parametrize("city, found", [
-    ("深圳", {"王芳"}), ("深圳市", {"李强"}), ("القاهرة", {"Sara Haddad"}), ("ソウル", {"Yuki Sato"}),
+    # a Chinese city with or without 市 is one city (fix27b: divisions.place_forms)
+    ("深圳", {"王芳", "李强"}), ("深圳市", {"王芳", "李强"}), ("القاهرة", {"Sara Haddad"}), ("ソウル", {"Yuki Sato"}),
     # letters with a case beyond ASCII are still folded: the rule above is only for text without one
     ("münchen", {"Hans Vogt"}), ("München", {"Hans Vogt"}), ("istanbul", {"Eve Kaya"}), ("BOSTON", {"Ann Lee"}),
 ])

@@ -112,17 +112,23 @@ def search_spellings(text: str) -> tuple[str, ...]:
 _HAN_ANY = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # Arabic as it is commonly typed: alef without its hamza or madda (أ إ آ ٱ are ا), no
 # harakat, shadda, superscript alef or tatweel (مُحَمَّد, محمّد and محـمد are محمد), final
-# ى as ي and ة as ه (the pairs keyboards and habits interchange at a word's end).
-ARABIC_FOLDABLE = "\u0622\u0623\u0625\u0671\u0649\u0629\u0640\u064b-\u065f\u0670"
+# ى as ي and ة as ه (the pairs keyboards and habits interchange at a word's end); the
+# letters Persian, Kurdish and Urdu keyboards type for Arabic's: ک (U+06A9) as ك, ی
+# (U+06CC) as ي, ە (U+06D5) and ۀ (U+06C0) as ه (Unicode's Arabic chapter: the same
+# letters in another language's form; "کریمی" and "كريمي" are one name).
+ARABIC_FOLDABLE = ("\u0622\u0623\u0625\u0671\u0649\u0629\u0640\u064b-\u065f\u0670"
+                   "\u06a9\u06cc\u06d5\u06c0")
 _ARABIC_MARKS = re.compile("[\u0640\u064b-\u065f\u0670]")
 _ARABIC_LETTERS = str.maketrans({"\u0622": "\u0627", "\u0623": "\u0627", "\u0625": "\u0627", "\u0671": "\u0627",
-                                 "\u0649": "\u064a", "\u0629": "\u0647"})
+                                 "\u0649": "\u064a", "\u0629": "\u0647", "\u06a9": "\u0643",
+                                 "\u06cc": "\u064a", "\u06d5": "\u0647", "\u06c0": "\u0647"})
 _ARABIC_ANY = re.compile("[" + ARABIC_FOLDABLE + "]")
 
 
 def fold_arabic(text: str) -> str:
     """`text` with the Arabic spelling variants a search treats as one taken out
-    (ARABIC_FOLDABLE): "أحمد" and "إحمد" are "احمد", "مُحَمَّد" is "محمد", "مدرسة" is "مدرسه"."""
+    (ARABIC_FOLDABLE): "أحمد" and "إحمد" are "احمد", "مُحَمَّد" is "محمد", "مدرسة" is "مدرسه",
+    Persian "کریمی" is "كريمي"."""
     if text.isascii() or not _ARABIC_ANY.search(text):
         return text
     return _ARABIC_MARKS.sub("", text).translate(_ARABIC_LETTERS)

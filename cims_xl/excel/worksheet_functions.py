@@ -481,11 +481,9 @@ def _search(cache: ReadCache, query: Any, limit: int):
 
     usable = FIND_FILTERS if cache.personal else tuple(f for f in FIND_FILTERS if f not in PERSONAL_FILTERS)
     text, filters = _parse_query(query, usable)
-    if text and not cache.personal:
-        # Free text looks in names, emails and phones, which this role may not read: a
-        # count or list of what it may read would look like a real answer, and is not.
-        raise CimsError(f"names are personal data; {cache.session.role} may search by city:, country:, "
-                        "segment:, owner: …")
+    # Free text looks in names, emails and phones, which a viewer may not read: a count or
+    # list of what it may read would look like a real answer, and is not (every door refuses it).
+    query_text.refuse_text_for_role(cache.session, text)
     return search_customers(cache.session, text, limit=limit, **filters)
 
 

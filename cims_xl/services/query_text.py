@@ -3,10 +3,15 @@ functions CIMS_FIND/CIMS_COUNT, the Find button and `cims customer search TEXT`.
 
 Free text (every word must match; a phrase in quotes is one term) plus filters written
 `key:value` (city:, province:, country:, segment:, tag:, owner:, source:) and lifetime
-value bounds (`ltv>=1000`, `ltv<=9.77`, `ltv=9.77`). What the language has not (AND/OR/NOT,
-a negated or `=` filter, a key that is no filter, a filter with no value) is refused with
-the form to write, never searched as words that then match nothing (a count of 0 looks
-like an answer). services.search_customers does the search.
+value bounds (`ltv>=1000`, `ltv<=9.77`, `ltv=9.77`). AND between two terms is what writing
+them side by side means, and is read so. What the language has not (OR/NOT, a word or
+filter negated with - or !, a word marked + or a negated or `=` filter, a key that is no
+filter, a filter with no value) is refused with the form to write, never searched as words
+that then match nothing (a count of 0 looks like an answer). A word ending in a colon with
+a space after it ("Re: order", "Note: call") is text, unless the word names a customer field
+or a filter mistyped ("Name: Alice", "cty: 上海"); a colon with a value right after it
+("cty:上海") is read as a filter. A filter read so whose key is none is refused. services.search_customers
+does the search.
 """
 
 from __future__ import annotations
@@ -31,6 +36,11 @@ _LTV_OPEN = re.compile(r"(?i)^ltv\s*(>=|<=|=|>|<)$")          # "ltv>= 5": the v
 # words ("OR" matching "Order Ltd", "-segment:VIP" a name containing it).
 _OPERATORS = frozenset({"AND", "OR", "NOT"})
 _NEGATED = re.compile(r"^[-!](\w+)[:：=]")
+# A word negated ("-Jones", "!Smith", also with the full-width and minus signs) or marked
+# as required ("+Boston"): the language has neither; a letter must follow (a phone
+# number's "+86", an amount's "-5" are text).
+_EXCLUDED_WORD = re.compile(r"^[-!\u2212\uff0d\uff01]+([^\W\d_].*)$", re.S)
+_REQUIRED_WORD = re.compile(r"^[+\uff0b]+([^\W\d_].*)$", re.S)
 _EQUALS_KEY = re.compile(r"^(\w+)=(.+)$")
 
 
@@ -44,14 +54,24 @@ def parse_query(query: Any, *, door: str = "worksheet",
     (0 looks like an answer): a quote left open ('"Acme'), a filter without its value
     ("tag:", "tag: vip"), a quoted phrase with nothing in it ('""'), and a key that is
     no filter ("name:王小明", "cty:上海", "城市：上海"), refused naming the filters,
-    closest first. Text with a colon that is no key stays text: "10:30", a URL
-    ("https://…"), a quoted phrase ('"Re: order"')."""
+    closest first; a word negated or marked required ("-Jones", "!Smith", "+Boston"),
+    OR and NOT. Text with a colon that is no key stays text: "10:30", a URL ("https://…"), a
+    quoted phrase ('"Re: order"'), a word whose colon has a space after it ("Re: order",
+    "Note: call"), unless it names a customer field or a filter ("Name: Alice", "cty: 上海",
+    "tag: vip": refused, its value cut off or its key none). AND between two terms is dropped: side by side they must all match anyway."""
     text = "" if query is None else str(query).strip()
     if text.count('"') % 2:
         raise CimsError(f"a quote is left open in {text[:30]!r}: close it (\"New York\") or leave it out")
     words, filters = [], {}
-    for token in _TOKEN.findall(text):     # "New York" is one phrase; an apostrophe (O'Brien) is a letter
+    tokens = _TOKEN.findall(text)
+    for at, token in enumerate(tokens):   # "New York" is one phrase; an apostrophe (O'Brien) is a letter
         part = token.replace('"', "")
+        if token == "AND" and len(tokens) > 1:
+            # side by side, terms must all match: AND says the same, between two terms
+            if at in (0, len(tokens) - 1):
+                raise CimsError("AND joins two terms (Smith AND Boston), and here it has one; "
+                                "write the terms side by side (Smith Boston)")
+            continue
         if not token.startswith('"'):
             _refuse_grammar(token, text, door)
         if not token.startswith('"') and (bound := _LTV_BOUND.match(token)) is not None:
@@ -73,6 +93,12 @@ def parse_query(query: Any, *, door: str = "worksheet",
             words.append(token)      # a quoted phrase stays one (services.search._query_terms)
             continue
         name, value = key.group(1).lower(), key.group(2).replace('"', "").strip()
+        if name not in FIND_FILTERS and not key.group(2) and not _names_a_field(name):
+            # "Re: order", "Note: call": a word ending in a colon, a space after it, is text
+            # (the colon at its edge is no part of the word: services.search); "Name: Alice",
+            # "cty: 上海" name a field or a filter mistyped: refused below
+            words.append(token)
+            continue
         if name not in FIND_FILTERS:
             raise CimsError(f"no filter {key.group(1)}: (use {', '.join(k + ':' for k in _closest(name, usable))})")
         if not value:
@@ -88,17 +114,37 @@ def _refuse_grammar(token: str, text: str, door: str = "worksheet") -> None:
     a filter written with "=" ("segment=VIP"), an "ltv>=" bound whose value a space cut off.
     Terms are combined with AND, each filter narrows the search."""
     if token in _OPERATORS and text.strip() != token:
-        raise CimsError(f"{token}: queries have no AND/OR/NOT; every term must match (write the terms "
+        raise CimsError(f"{token}: queries have no OR/NOT; every term must match (write the terms "
                         + ("side by side, and use two cells for an OR)" if door == "worksheet"
                            else "side by side, and run two searches for an OR)"))
     if (neg := _NEGATED.match(token)) is not None and neg.group(1).lower() in FIND_FILTERS:
         raise CimsError(f"{token}: a filter cannot be negated; count all and subtract "
                         + (f"(=CIMS_COUNT(\"\")-CIMS_COUNT(\"{token[1:]}\"))" if door == "worksheet"
                            else f"(search without it, and with {token[1:]})"))
+    if (left := _EXCLUDED_WORD.match(token)) is not None:
+        word = left.group(1)
+        raise CimsError(f"{token}: a search cannot leave a word out (no NOT); "
+                        + (f"subtract counts: =CIMS_COUNT(\"…\")-CIMS_COUNT(\"… {word}\")" if door == "worksheet"
+                           else f"search with and without {word} and compare, or put \"{token}\" in quotes "
+                                "to find it as written"))
+    if (req := _REQUIRED_WORD.match(token)) is not None:
+        raise CimsError(f"{token}: every word must match already; write {req.group(1)} without the +")
     if (eq := _EQUALS_KEY.match(token)) is not None and eq.group(1).lower() in FIND_FILTERS:
         raise CimsError(f"{token}: write it with a colon, {eq.group(1).lower()}:{eq.group(2)}")
     if (cut := _LTV_OPEN.match(token)) is not None:
         raise CimsError(f"{token}: give its value with no space, e.g. ltv{cut.group(1)}1000")
+
+
+def _names_a_field(name: str) -> bool:
+    """Whether `name` (casefolded) is a customer field's key or heading ("name", "email",
+    "postal code") or a filter's key mistyped ("cty", "sgment": difflib's ratio 0.75 or
+    more): a colon after it is read as a filter's, even with a space before the value."""
+    import difflib
+
+    from ..domain.schema import CUSTOMER
+
+    fields = {f.key for f in CUSTOMER.fields} | {f.header.casefold().replace(" ", "_") for f in CUSTOMER.fields}
+    return name in fields or bool(difflib.get_close_matches(name, FIND_FILTERS, n=1, cutoff=0.75))
 
 
 def _closest(name: str, usable: tuple[str, ...] = FIND_FILTERS) -> list[str]:
@@ -110,3 +156,15 @@ def _closest(name: str, usable: tuple[str, ...] = FIND_FILTERS) -> list[str]:
 
 _FILTER_EXAMPLES = {"city": "Shanghai", "province": "广东", "country": "CN", "segment": "VIP", "tag": "wholesale",
                     "owner": "mei", "source": "Referral"}
+
+
+def refuse_text_for_role(session: Any, text: str | None, door: str = "worksheet") -> None:
+    """CimsError when free text is given by a role that may not read personal data (a
+    viewer): free text looks in names, emails and phones, and what such a search could
+    count (only the columns the role may read) would look like a real answer, and is not.
+    The same refusal at every door: CIMS_FIND/CIMS_COUNT, `cims customer search TEXT`."""
+    if not text or not str(text).strip() or session.may("read_personal", "customer"):
+        return
+    how = ("city:, country:, segment:, owner: … (=CIMS_COUNT(\"city:Berlin\"))" if door == "worksheet"
+           else "--city, --country, --segment, --owner, --source (or city:Berlin in the text)")
+    raise CimsError(f"names are personal data; {session.role} may not search by free text, only by {how}")

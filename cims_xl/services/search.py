@@ -42,6 +42,21 @@ WILDCARD_HINT = ("a search finds any part of a word already (Acme finds Acme Ltd
                  'know, or put the text in quotes ("A?B") to search for it as written')
 
 
+# Punctuation that ends a clause or wraps a word: at a word's edge it is no part of the
+# word ("Smith," in "Smith, John"; "Re:" in "Re: order"; "(Acme)"), so it is not searched
+# for. Signs that may belong to what is searched stay: + - # & @ / % and digits' dots
+# inside a word ("12.50", "O'Brien", "Smith-Jones"); * and ? are wildcards (WILDCARD_HINT).
+_EDGE = ",;:.!()[]{}\"'«»“”„‘’、。，；：！？（）【】「」『』《》〈〉…¡¿"
+
+
+_CLAUSE_END = ",;:.!、。，；：！"
+
+
+def _edge_stripped(word: str) -> str:
+    """`word` without the punctuation at its edges (_EDGE); "" for punctuation alone."""
+    return word.strip(_EDGE)
+
+
 def _query_terms(text: str) -> list[tuple[str, bool]]:
     """(term, quoted) of a search text: a phrase in quotes ("Acme Ltd", typographic
     quotes too) is one term, its words kept together and compared as written; other
@@ -61,9 +76,10 @@ def _query_terms(text: str) -> list[tuple[str, bool]]:
                                                   "or leave it out"})
             out.append((" ".join(phrase.split()), True))
             continue
-        bare = word.strip("*")
+        bare = _edge_stripped(word).strip("*")
         if "*" in bare or "?" in bare:
             raise ValidationFailed({"Search": f"{word}: {WILDCARD_HINT}"})
+        bare = _edge_stripped(bare)
         if bare:
             out.append((bare, False))
     return out
@@ -83,12 +99,15 @@ def _criteria_for_text(text: str, crit: queries.CustomerCriteria, region: str) -
                 (crit.fts_terms if len(term) >= 3 else crit.like_terms).append(term)
             return
         text, phrase = pieces[0]     # one phrase or word: an id, email or number in quotes too
-    if _CUSTOMER_ID.fullmatch(text):
-        crit.ids.append(normalize_id(text))
+    if not phrase:
+        # a clause's end after the last word ("415 555 0112,", "C-000012.") is no part of it
+        text = text.rstrip(_CLAUSE_END) or text
+    if _CUSTOMER_ID.fullmatch(_edge_stripped(text)):
+        crit.ids.append(normalize_id(_edge_stripped(text)))
         return
     if "@" in text and " " not in text:
         try:
-            crit.emails.append(nz.normalize_email(text))
+            crit.emails.append(nz.normalize_email(_edge_stripped(text) if not phrase else text))
             return
         except ValueError:
             pass
@@ -116,7 +135,8 @@ def _criteria_for_text(text: str, crit: queries.CustomerCriteria, region: str) -
             # tags ("2024-03-05", "98765432"): the text as written matches too
             crit.number_texts.append(text.strip())
         return
-    for term in [text] if phrase else text.split():
+    for term in [text] if phrase else [w for w in map(_edge_stripped, text.split()) if w]:
+        # punctuation at a word's edge is no part of it ("Smith, John" is Smith and John)
         (crit.fts_terms if len(term) >= 3 else crit.like_terms).append(term)
 
 
@@ -179,7 +199,9 @@ def search_customers(session: Session, text: str | None = None, *, city=None, pr
     filter is refused), or is a customer id (C-000123); a phone number or email
     in the text is normalised first (a Gmail address as the duplicate check reads it:
     dots and +tags aside); names and places match without the marks of Latin letters
-    ("Alvarez" finds "Álvarez", "Mueller" "Müller"); a phrase in quotes is one term, a
+    ("Alvarez" finds "Álvarez", "Mueller" "Müller"; Persian ک/ی as Arabic ك/ي; Simplified
+    Chinese finds Traditional and the reverse); punctuation at a word's edge is no part
+    of it ("Smith, John"); a phrase in quotes is one term, a
     `*` at a word's start or end is dropped, and `*`/`?` inside a word, an open quote
     or an empty phrase are refused (_query_terms); a customer another was merged into is found by the
     retired one's values too (services.merge). ltv_min/ltv_max (amounts) and sort="ltv" compare
@@ -187,7 +209,9 @@ def search_customers(session: Session, text: str | None = None, *, city=None, pr
     converted at a rate rounded half up to the currency's minor units, stored amounts as
     stored), orders in other currencies converted with
     the entered rates at their date (services.lifetime); with `ltv_currency`, the
-    orders in that currency only, unconverted. `sort` None is by name; for a role that
+    orders in that currency only, unconverted. A city or province filter finds a place in
+    Han characters with or without its suffix (divisions.place_forms: 上海 is 上海市).
+    `sort` None is by name; for a role that
     may not read personal fields, by id instead (said in the Page's `note`: sorting by a
     hidden field would tell its order), and a sort it names on a hidden field (name,
     company: `CUSTOMER.private_keys`) is refused. Raises ValidationFailed for a bad date,

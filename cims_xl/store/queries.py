@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..domain.divisions import place_forms, place_key
 from ..domain.duplicates import email_key
 from ..domain.mentions import ARABIC_FOLDABLE, search_spellings
 from ..domain.normalize import GREEK_VOWELS, SEARCH_FOLDS, search_key, tag_key
@@ -79,8 +80,10 @@ def _trigrams(term: str) -> str:
 def _any_spelling(term: str) -> str | None:
     """An FTS5 query for the rows holding every 3-character piece of `term` or of one of
     its spellings without marks (mentions.search_spellings: "Müller" as "muller" or
-    "mueller"), or None when a spelling has no such piece (it cannot be narrowed)."""
-    spellings = list(dict.fromkeys([term, *search_spellings(term)])) if _VARIANT.search(term) else [term]
+    "mueller") or Traditional writings (_han_writings: "台北市" as "臺北市"), or None when a
+    spelling has no such piece (it cannot be narrowed)."""
+    spellings = (list(dict.fromkeys([term, *search_spellings(term), *_han_writings(term)])) if _VARIANT.search(term)
+                 else [term])
     if not all(_index_grams(s) for s in spellings):
         return None
     return "(" + " OR ".join(_trigrams(s) for s in spellings) + ")"
@@ -160,7 +163,8 @@ def _unmarked(store: Store, term: str, params: list, columns: tuple[str, ...]) -
 
     parts = []
     # a row written without marks: the term's spellings without them ("Müller" as "mueller")
-    for sp in search_spellings(term):
+    # and a term in Simplified Chinese in its Traditional writings ("台北" as "臺北": _han_writings)
+    for sp in dict.fromkeys([*search_spellings(term), *_han_writings(term)]):
         if sp != search_key(term):
             for col in columns:
                 if col in MARKED_COLUMNS:
@@ -226,8 +230,12 @@ def _unmarked_equal(store: Store, col: str, value: str) -> tuple[list[str], list
     read once per change of the store (_marked_rows), not per search."""
     if col not in MARKED_COLUMNS or not _VARIANT.search(value):
         return None
-    mine = set(search_spellings(value))
-    others = sorted(sp for sp in mine if sp != value and sp != search_key(value))
+    mine = set(search_spellings(value)) | set(_han_writings(value))
+    place = col in PLACE_COLUMNS
+    written = set(_place_forms(col, value))
+    others = sorted({f for sp in mine for f in _place_forms(col, sp)} - written - {search_key(value)})
+    if place:
+        mine = {place_key(sp) for sp in mine}
     rows = _marked_rows(store)
     memo = store._search_equal_memo if getattr(store, "_search_equal_memo", (None,))[0] is rows else None
     if memo is None:
@@ -235,8 +243,40 @@ def _unmarked_equal(store: Store, col: str, value: str) -> tuple[list[str], list
     if (col, value) not in memo[1]:
         if len(memo[1]) > 256:
             memo[1].clear()
-        memo[1][(col, value)] = [seq for seq, texts in rows if mine & set(texts.get(col, "").split("\x01"))]
+        memo[1][(col, value)] = [seq for seq, texts in rows
+                                 if mine & {place_key(t) if place else t for t in texts.get(col, "").split("\x01")}]
     return others, memo[1][(col, value)]
+
+
+# The columns that hold a place: a filter on them finds it written with or without its
+# administrative suffix (divisions.place_forms: `--city 上海` is "上海市", `city:北京市` "北京").
+PLACE_COLUMNS = ("city", "province")
+
+
+def _place_forms(col: str, value: str) -> tuple[str, ...]:
+    """`value` and (in a place's column) its writings with and without a suffix."""
+    return place_forms(value) if col in PLACE_COLUMNS else (value,)
+
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+@functools.lru_cache(maxsize=4096)
+def _han_writings(term: str) -> tuple[str, ...]:
+    """`term`'s Traditional writings when it holds Han characters (OpenCC s2t, s2tw, s2hk:
+    "台北" is "臺北", "发展" "發展"), for finding text stored in Traditional by a term typed
+    in Simplified (the other way, both sides are read Simplified: search_spellings)."""
+    if term.isascii() or not _HAN.search(term):
+        return ()
+    return tuple(dict.fromkeys(w for w in (_opencc(c).convert(term) for c in ("s2t", "s2tw", "s2hk"))
+                               if w != term))
+
+
+@functools.lru_cache(maxsize=3)
+def _opencc(config: str):
+    import opencc
+
+    return opencc.OpenCC(config)
 
 
 def _same_text(col: str, value: Any, params: list, store: Store | None = None) -> str:
@@ -268,8 +308,9 @@ def _same_text_written(col: str, value: Any, params: list) -> str:
         params.append(value)
         return f"c.{col} = ?"
     folded = search_key(value)
-    # "İSTANBUL" and "ｍｉｌａｎｏ" fold to ASCII: NOCASE compares that too
-    exact = list(dict.fromkeys([value, folded] if folded.isascii() else [value]))
+    # "İSTANBUL" and "ｍｉｌａｎｏ" fold to ASCII: NOCASE compares that too; a place in Han
+    # characters is looked up with and without its suffix ("上海" and "上海市": place_forms)
+    exact = list(dict.fromkeys([value, folded] if folded.isascii() else _place_forms(col, value)))
     params += exact
     sql = " OR ".join(f"c.{col} = ?" for _ in exact)
     if folded.isascii():
