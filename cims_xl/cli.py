@@ -1600,9 +1600,10 @@ def customer_search(app: App, text, **filters):
 
     TEXT is the query the workbook's Find and CIMS_FIND take: words, "a phrase", and filters
     written key:value (city:Berlin segment:VIP tag:vip owner:mei, ltv>=1000), the same as the
-    options. Words side by side (or joined by AND) must all match. OR/NOT, -word, +word, -key:value and
+    options. Words side by side (or joined by AND) must all match. OR/NOT, -word, +word, -key:value,
+    comparisons other than ltv>= and ltv<= (country!=GB, created>=2026-01-01: use --created-from) and
     a key that is no filter are refused, never searched as words; "Re: order" (a space after the colon)
-    is text. A viewer may search by the filters only: free text is refused.
+    is text. A range written backwards (--created-from after --created-to) is refused. A viewer may search by the filters only: free text is refused.
 
     With --format json the answer is one object, {"total": N, "offset": N, "rows": [...]}:
     total counts every match, rows holds at most --limit of them from --offset.

@@ -42,6 +42,17 @@ _NEGATED = re.compile(r"^[-!](\w+)[:：=]")
 _EXCLUDED_WORD = re.compile(r"^[-!\u2212\uff0d\uff01]+([^\W\d_].*)$", re.S)
 _REQUIRED_WORD = re.compile(r"^[+\uff0b]+([^\W\d_].*)$", re.S)
 _EQUALS_KEY = re.compile(r"^(\w+)=(.+)$")
+# A comparison the language has not: "country!=GB", "ltv=>1000", "ltv!=0", "created>=2026-12-02",
+# "tickets>0" (≠ ≥ ≤ too). Refused when its left side is a filter, ltv, a customer field or
+# one of the search's other conditions; never searched as a word that matches nothing.
+_COMPARISON = re.compile(r"^([^\W\d_][^\W]{0,23})\s*(!=|<>|=>|=<|>=|<=|==|[=<>≠≥≤])\s*(.*)$", re.S)
+# the search's conditions that are options of `cims customer search`, not query filters
+_OPTION_CONDITIONS = {
+    "created": "--created-from/--created-to YYYY-MM-DD", "updated": "--updated-from/--updated-to YYYY-MM-DD",
+    "created_at": "--created-from/--created-to YYYY-MM-DD", "updated_at": "--updated-from/--updated-to YYYY-MM-DD",
+    "tickets": "--open-tickets / --no-open-tickets", "ticket": "--open-tickets / --no-open-tickets",
+    "open_tickets": "--open-tickets / --no-open-tickets",
+}
 
 
 def parse_query(query: Any, *, door: str = "worksheet",
@@ -133,6 +144,37 @@ def _refuse_grammar(token: str, text: str, door: str = "worksheet") -> None:
         raise CimsError(f"{token}: write it with a colon, {eq.group(1).lower()}:{eq.group(2)}")
     if (cut := _LTV_OPEN.match(token)) is not None:
         raise CimsError(f"{token}: give its value with no space, e.g. ltv{cut.group(1)}1000")
+    if (cmp := _COMPARISON.match(token)) is not None:
+        _refuse_comparison(token, cmp.group(1), cmp.group(2), cmp.group(3), door)
+
+
+def _refuse_comparison(token: str, key: str, op: str, value: str, door: str) -> None:
+    """CimsError for a comparison written in a form the language has not ("country!=GB",
+    "ltv=>1000", "created>=2026-12-02"), when its left side is something a search knows."""
+    name = key.lower()
+    written, op = op, {"≥": ">=", "≤": "<=", "=>": ">=", "=<": "<=", "≠": "!=", "<>": "!="}.get(op, op)
+    if name == "ltv":
+        if op in (">=", "<=") and written != op:
+            raise CimsError(f"{token}: write ltv{op}{value or '1000'} (>= or <=, the sign after the comparison)")
+        if op in ("!=", "=="):
+            raise CimsError(f"{token}: lifetime value is bounded with ltv>= and ltv<= (ltv=9.77 for one value); "
+                            "there is no \"not equal\"")
+        return          # "ltv>5", "ltv=5", "ltv<5": _LTV_BOUND's own messages
+    if name in FIND_FILTERS:
+        if op in ("!=",):
+            raise CimsError(f"{token}: a filter cannot be negated; count all and subtract "
+                            + (f"(=CIMS_COUNT(\"\")-CIMS_COUNT(\"{name}:{value}\"))" if door == "worksheet"
+                               else f"(search without it, and with {name}:{value})"))
+        if op != "=":
+            raise CimsError(f"{token}: {name}: compares by equality only; write {name}:{value or '…'}")
+        return          # "segment=VIP": _EQUALS_KEY's message
+    if name in _OPTION_CONDITIONS:
+        raise CimsError(f"{token}: {name} is no query filter; "
+                        + (f"in `cims customer search` use {_OPTION_CONDITIONS[name]}" if door != "worksheet"
+                           else f"queries filter by {', '.join(k + ':' for k in FIND_FILTERS)} and ltv>=/ltv<= only"))
+    if _names_a_field(name):
+        raise CimsError(f"{token}: no filter {key} (use {', '.join(k + ':' for k in _closest(name))}, or "
+                        "ltv>=/ltv<=)")
 
 
 def _names_a_field(name: str) -> bool:

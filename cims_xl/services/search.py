@@ -253,12 +253,22 @@ def search_customers(session: Session, text: str | None = None, *, city=None, pr
     crit.created_to = _date_bound(created_to, "Created to", end=True, tz=tz)
     crit.updated_from = _date_bound(updated_from, "Updated from", tz=tz)
     crit.updated_to = _date_bound(updated_to, "Updated to", end=True, tz=tz)
+    for low, high, what in ((crit.created_from, crit.created_to, "Created"),
+                            (crit.updated_from, crit.updated_to, "Updated")):
+        if low is not None and high is not None and low >= high:   # "to" is the next day's start
+            # a range written backwards matches nothing: say so, never an answer of 0
+            raise ValidationFailed({what: f"the range ends before it starts ({what.lower()} from "
+                                          f"{created_from if what == 'Created' else updated_from} to "
+                                          f"{created_to if what == 'Created' else updated_to}); swap the two days"})
     crit.has_open_tickets = has_open_tickets
     # Lifetime values filter and sort in the store's currency: never dollars against yuan.
     crit.ltv_currency = (require_currency(ltv_currency, "Lifetime value currency") if ltv_currency
                          else store_currency(session))
     crit.ltv_min = _money(ltv_min, "Lifetime value from", crit.ltv_currency)
     crit.ltv_max = _money(ltv_max, "Lifetime value to", crit.ltv_currency)
+    if crit.ltv_min is not None and crit.ltv_max is not None and crit.ltv_min > crit.ltv_max:
+        raise ValidationFailed({"Lifetime value": f"the range ends before it starts (from {ltv_min} to {ltv_max}); "
+                                                  "swap the two amounts"})
     limit = max(1, min(int(limit), 10_000))
     offset = max(0, int(offset))
     uses_ltv = crit.ltv_min is not None or crit.ltv_max is not None or sort == "ltv"
