@@ -693,6 +693,24 @@ class App:
 pass_app = click.make_pass_decorator(App)
 
 
+class ImportKind(click.Choice):
+    """`--kind` of `cims import`: the plural names, and the words people use for them
+    ("deals", a CRM's usual word for opportunities; a singular: "order")."""
+
+    KINDS = ("customers", "orders", "contacts", "opportunities", "tickets", "interactions")
+    ALIASES = {"deal": "opportunities", "deals": "opportunities", "opportunity": "opportunities",
+               "customer": "customers", "order": "orders", "contact": "contacts", "ticket": "tickets",
+               "interaction": "interactions", "activities": "interactions", "activity": "interactions"}
+
+    def __init__(self):
+        super().__init__(list(self.KINDS))
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, str):
+            value = self.ALIASES.get(value.strip().lower(), value.strip().lower())
+        return super().convert(value, param, ctx)
+
+
 def _takes_value(cmd: click.Command, name: str) -> bool | None:
     """Whether `cmd` has the option `name` and it takes a value; None if it has no such option."""
     for param in cmd.params:
@@ -2154,8 +2172,7 @@ def _rich_progress(app: App):
 @import_.command("file")
 @click.argument("path", metavar="FILE", type=click.Path(exists=True, dir_okay=False))
 @click.option("--sheet", help="Sheet name or 1-based number (default: first non-empty).")
-@click.option("--kind", type=click.Choice(["customers", "orders", "contacts", "opportunities", "tickets",
-                                           "interactions"]),
+@click.option("--kind", type=ImportKind(),
               default=None, show_default="customers")
 @click.option("--map", "mapping", multiple=True, metavar="'Source Column=Field'",
               help="Say which field a column goes to (repeatable), e.g. --map \"Kundennr=Customer Ref\"; "
@@ -2403,8 +2420,7 @@ def import_undo(app: App, batch, force):
 
 
 @import_.command("fields")
-@click.option("--kind", type=click.Choice(["customers", "orders", "contacts", "opportunities", "tickets",
-                                           "interactions"]),
+@click.option("--kind", type=ImportKind(),
               default="customers", show_default=True)
 @pass_app
 def import_fields(app: App, kind):

@@ -97,8 +97,56 @@ def _shared_by(key: str) -> list[str]:
     return sorted(codes or ())
 
 
+SHIPPED_TABLE = "country_table.json"
+
+
 @functools.cache
 def _table() -> dict[str, str]:
+    """{folded name or code: ISO 3166-1 alpha-2}: the shipped table (package data,
+    tools/gen_country_table.py) when the installed babel and pycountry made it, else
+    built from them (a second or two: babel loads a hundred locales)."""
+    shipped = _shipped()
+    return shipped if shipped is not None else _built_table()
+
+
+def _versions() -> dict[str, str]:
+    import babel
+    import pycountry
+
+    try:
+        from importlib.metadata import version
+        pyc = version("pycountry")
+    except Exception:                                   # noqa: BLE001 - metadata missing: never use the file
+        pyc = getattr(pycountry, "__version__", "?")
+    return {"babel": babel.__version__, "pycountry": pyc}
+
+
+@functools.cache
+def _shipped() -> dict[str, str] | None:
+    """The shipped table, or None when it is missing, unreadable or made by another babel
+    or pycountry version."""
+    import json
+    from importlib import resources
+
+    try:
+        text = resources.files("cims_xl.data").joinpath(SHIPPED_TABLE).read_text("utf-8")
+        data = json.loads(text)
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("made_by") != _versions():
+        return None
+    table = data.get("table")
+    if not isinstance(table, dict) or not all(isinstance(v, str) and len(v) == 2 for v in table.values()):
+        return None
+    return table
+
+
+def table_as_data() -> dict:
+    """The table built from babel and pycountry, as tools/gen_country_table.py ships it."""
+    return {"made_by": _versions(), "table": dict(sorted(_built_table().items()))}
+
+
+def _built_table() -> dict[str, str]:
     from babel import Locale
     from babel.core import get_global
 
@@ -130,7 +178,50 @@ def _table() -> dict[str, str]:
     table = {k: next(iter(v)) for k, v in names.items() if len(v) == 1}
     for k, code in _chinese_short_forms(table).items():
         table.setdefault(k, code)
+    for k, code in _own_and_unmarked_names(table).items():
+        table.setdefault(k, code)
     return table
+
+
+def _own_and_unmarked_names(table: dict[str, str]) -> dict[str, str]:
+    """Names the table lacks: each country's name in its own official languages (CLDR via
+    babel: "Éire", "Magyarország", "Lëtzebuerg", "Aotearoa") and every Latin-script name
+    written without its marks, as keyboards without them type it ("Eire", "Osterreich",
+    "Espana", "Mocambique"). A form two countries would share is left out."""
+    from babel import Locale, UnknownLocaleError
+    from babel.languages import get_official_languages
+
+    found: dict[str, set[str]] = {}
+
+    def add(name: str, code: str) -> None:
+        for form in {name, _latin_unmarked(name)}:
+            if (k := _key(form)) and k not in table:
+                found.setdefault(k, set()).add(code)
+
+    for k, code in list(table.items()):
+        add(k, code)
+    for code in set(table.values()):
+        for lang in get_official_languages(code, de_facto=True):
+            try:
+                name = Locale.parse(lang).territories.get(code)
+            except (UnknownLocaleError, ValueError):     # a language CLDR has no locale data for
+                continue
+            if name:
+                add(name, code)
+    return {k: next(iter(v)) for k, v in found.items() if len(v) == 1}
+
+
+def _latin_unmarked(text: str) -> str:
+    """`text` without the marks of its Latin letters ("Éire" -> "Eire"); text in any
+    other script as it is (a mark there can be a letter of its own)."""
+    out = []
+    for ch in unicodedata.normalize("NFD", text):
+        if unicodedata.combining(ch):
+            base = out[-1] if out else ""
+            if base and "LATIN" in unicodedata.name(base, ""):
+                continue
+        out.append(ch)
+    return unicodedata.normalize("NFC", "".join(out))
 
 
 # English names files still use for countries CLDR now names otherwise: CLDR's own
