@@ -2596,9 +2596,23 @@ def translation_row(ent: Entity, rows: list[tuple[int, list]], i: int) -> tuple[
             return None
     if len(agree) < 2 or 2 * len(agree) < known_above:
         return None
-    merged = [f"{up} / {down}" if up and down and norm(up) != norm(down) else (up or down)
-              for up, down in zip(ups, downs)]
+    merged = [_translated_heading(table, up, down) for up, down in zip(ups, downs)]
     return below_number, merged, agree
+
+
+def _translated_heading(table: dict[str, tuple[str, int]], up: str, down: str) -> str:
+    """One column's heading from a header row and its translation row: "Name / 名称" when
+    both name the field (or neither does); the one that names a field when only one does
+    (a system's field code over its label: "cust_name" over "客户名称" is 客户名称, as
+    Kingdee/用友 templates write them)."""
+    if not (up and down) or norm(up) == norm(down):
+        return up or down
+    t_up, t_down = table.get(norm(up)), table.get(norm(down))
+    if t_down and not t_up:
+        return down
+    if t_up and not t_down:
+        return up
+    return f"{up} / {down}"
 
 
 def disagreeing_header_row(ent: Entity, rows: list[tuple[int, list]], i: int) -> tuple[int, list[tuple[str, str]]] | None:
