@@ -171,12 +171,35 @@ _PHONE_EXTENSION = re.compile(
 )
 
 
+# A remark in brackets after the number: "(WhatsApp only)", "（微信同号）", "[home]", "【夜间】":
+# letters and no digit inside (a bracketed area code or trunk "(0)" has digits), and no word
+# saying the number is a fax line (that one is refused: _FAX_REMARK).
+_PHONE_REMARK = re.compile(
+    r"(?<=[\d)])\s*+[(\[【（［]\s*+(?=[^()\[\]【】（）［］\d]*[^\W\d_])[^()\[\]【】（）［］\d]{1,40}[)\]】）］]\s*+$")
+_FAX_REMARK = re.compile(r"(?i)fax|传真|傳真|ファックス|ファクス|팩스|факс|φαξ|télécopie")
+
+
+def phone_remark(value: object) -> str | None:
+    """The remark in brackets a phone cell ends with ("+65 9123 4567 (WhatsApp only)" ->
+    "(WhatsApp only)"), else None; a remark naming a fax is no remark (the number is the fax)."""
+    if not isinstance(value, str) or not value.rstrip().endswith((")", "]", "】", "）", "］")):
+        return None
+    match = _PHONE_REMARK.search(value)
+    if match is None or _FAX_REMARK.search(match.group(0)):
+        return None
+    return match.group(0).strip()
+
+
 def has_phone_extension(value: object) -> bool:
-    """Whether a phone cell ends with an extension ("x123", "ext. 45", "转 8", "#22")
-    after its digits: E.164 holds none, so normalize_phone drops it and a caller that
-    keeps the text elsewhere (Notes) does not lose it."""
-    return isinstance(value, str) and any(c.isdigit() for c in value) \
-        and bool(_PHONE_EXTENSION.search(value)) and any(c.isdigit() for c in _PHONE_EXTENSION.sub("", value))
+    """Whether a phone cell ends with an extension ("x123", "ext. 45", "转 8", "#22") or a
+    remark in brackets ("(WhatsApp only)", "（微信同号）") after its digits: E.164 holds
+    neither, so normalize_phone drops it and a caller that keeps the text elsewhere
+    (Notes) does not lose it."""
+    if not isinstance(value, str) or not any(c.isdigit() for c in value):
+        return False
+    if (remark := phone_remark(value)) is not None:
+        return any(c.isdigit() for c in _PHONE_EXTENSION.sub("", value.rstrip()[:-len(remark)]))
+    return bool(_PHONE_EXTENSION.search(value)) and any(c.isdigit() for c in _PHONE_EXTENSION.sub("", value))
 
 
 _PHONE_LABEL = re.compile(
@@ -446,6 +469,8 @@ def _normalize_phone_text(raw: str, region: str, assumed: bool = False,
     if _FAX_LABEL.match(text):
         return False, _problem("labelled as a fax number, not the phone", raw)
     text = _PHONE_LABEL.sub("", text)  # "tel:", "Mobile:", "手机："
+    if (remark := phone_remark(text)) is not None:
+        text = text.rstrip()[:-len(remark)].rstrip()   # "(WhatsApp only)": the caller keeps it (Notes)
     text = _PHONE_EXTENSION.sub("", text)
     float_text = _PHONE_EXCEL_FLOAT_TEXT.match(text)
     if float_text:

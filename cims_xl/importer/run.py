@@ -3793,7 +3793,7 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
         if planner.prep.extensions:
             result.inferences.append({
                 "what": "phone extensions",
-                "decided": "the number in the field (E.164 holds no extension), the whole text in Notes",
+                "decided": "the number in the field (E.164 holds no extension nor a remark such as '(WhatsApp only)'), the whole text in Notes",
                 "evidence": "; ".join(f"'{c}': {k} cell(s)" for c, k in _in_file_order(planner.prep.extensions,
                                                                                     planner.prep.headers))})
         if alternatives := planner.prep.context.get("phone_alternatives"):
