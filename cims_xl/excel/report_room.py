@@ -181,3 +181,66 @@ def move_total_refs(wb, sheet: str, moves: Sequence[TotalMove]) -> None:
         for dn in names.values():
             if isinstance(dn.attr_text, str) and dn.attr_text:
                 dn.attr_text = rewrite(dn.attr_text, None)
+
+
+def column_moves(ws, refs: Mapping[str, str], tables) -> list[tuple]:
+    """For `row_shift.ColumnMap`: each report table on sheet `ws` whose rebuild (`tables`,
+    TablePlans) puts a heading in another column than the sheet has it now: (name, old
+    box, {old column: new column of the same heading, None when the rebuilt table has it
+    no more}, {old column: heading}). Tables whose columns stay are left out."""
+    from openpyxl.utils.cell import range_boundaries
+
+    out = []
+    for t in tables:
+        ref = refs.get(t.name)
+        if not ref:
+            continue
+        c1, r1, c2, r2 = range_boundaries(ref)
+        old = {}
+        for c in range(c1, c2 + 1):
+            cell = ws._cells.get((r1, c))
+            old[c] = " ".join(str(cell.value if cell is not None and cell.value is not None else "").split())
+        spots: dict[str, list[int]] = {}
+        for i, heading in enumerate(t.headers):
+            spots.setdefault(" ".join(str(heading).split()), []).append(t.col + i)
+        cols = {c: (spots[h].pop(0) if spots.get(h) else None) for c, h in old.items()}
+        if any(new != c for c, new in cols.items()):
+            out.append((t.name, (c1, r1, c2, r2), cols, old))
+    return out
+
+
+def move_report_columns(wb, sheet: str, cmap, notes: list[str]) -> None:
+    """Carry a ColumnMap of `sheet` to the workbook model: formulas on every sheet,
+    defined names, links to places and validation ranges (what the model does not write,
+    conditional formats among it, `shift_package` moves at save). A formula left reading
+    a column the rebuilt table has no more (#REF!) is named in `notes`."""
+    from .row_shift import RowShift, shift_formula
+
+    def said(where: str) -> None:
+        for table, heading in dict.fromkeys(cmap.lost):
+            note = (f"{where} read the column {heading!r} of the report table {table}, which the refreshed "
+                    f"report no longer has; it now shows #REF!")
+            if note not in notes:
+                notes.append(note)
+
+    for ws in wb.worksheets:
+        for cell in ws._cells.values():
+            if cell.data_type == "f" and isinstance(cell._value, str):
+                cmap.lost.clear()
+                new = shift_formula(cell._value, ws.title, sheet, cmap)
+                if new != cell._value:
+                    said(f"your formula in {ws.title}!{cell.coordinate}")
+                    cell._value = new
+    for names in [wb.defined_names] + [ws.defined_names for ws in wb.worksheets]:
+        for name, dn in names.items():
+            if isinstance(dn.attr_text, str) and dn.attr_text:
+                cmap.lost.clear()
+                new = shift_formula(dn.attr_text, None, sheet, cmap)
+                if new != dn.attr_text:
+                    said(f"the defined name {name}")
+                    dn.attr_text = new
+    shift = RowShift(wb, wb[sheet])
+    shift._links(cmap)
+    shift._validations(cmap)
+    notes.extend(n for n in shift.notes if n not in notes)
+    cmap.lost.clear()
