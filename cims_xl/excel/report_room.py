@@ -209,19 +209,14 @@ def column_moves(ws, refs: Mapping[str, str], tables) -> list[tuple]:
     return out
 
 
-def move_report_columns(wb, sheet: str, cmap, notes: list[str]) -> None:
+def move_report_columns(wb, sheet: str, cmap, lost: list) -> list[str]:
     """Carry a ColumnMap of `sheet` to the workbook model: formulas on every sheet,
     defined names, links to places and validation ranges (what the model does not write,
-    conditional formats among it, `shift_package` moves at save). A formula left reading
-    a column the rebuilt table has no more (#REF!) is named in `notes`."""
+    conditional formats among it, `shift_package` moves at save). Each formula left
+    reading a column the rebuilt table has no more (#REF!) goes in `lost` as (a function
+    naming where it is, once the rows have moved too, table, heading), for
+    `lost_column_notes`; returns the notes of what else could not move."""
     from .row_shift import RowShift, shift_formula
-
-    def said(where: str) -> None:
-        for table, heading in dict.fromkeys(cmap.lost):
-            note = (f"{where} read the column {heading!r} of the report table {table}, which the refreshed "
-                    f"report no longer has; it now shows #REF!")
-            if note not in notes:
-                notes.append(note)
 
     for ws in wb.worksheets:
         for cell in ws._cells.values():
@@ -229,18 +224,30 @@ def move_report_columns(wb, sheet: str, cmap, notes: list[str]) -> None:
                 cmap.lost.clear()
                 new = shift_formula(cell._value, ws.title, sheet, cmap)
                 if new != cell._value:
-                    said(f"your formula in {ws.title}!{cell.coordinate}")
                     cell._value = new
+                    lost.extend((lambda t=ws.title, c=cell: f"your formula in {t}!{c.coordinate}", *hit)
+                                for hit in dict.fromkeys(cmap.lost))
     for names in [wb.defined_names] + [ws.defined_names for ws in wb.worksheets]:
         for name, dn in names.items():
             if isinstance(dn.attr_text, str) and dn.attr_text:
                 cmap.lost.clear()
                 new = shift_formula(dn.attr_text, None, sheet, cmap)
                 if new != dn.attr_text:
-                    said(f"the defined name {name}")
                     dn.attr_text = new
+                    lost.extend((lambda n=name: f"the defined name {n}", *hit) for hit in dict.fromkeys(cmap.lost))
     shift = RowShift(wb, wb[sheet])
     shift._links(cmap)
     shift._validations(cmap)
-    notes.extend(n for n in shift.notes if n not in notes)
     cmap.lost.clear()
+    return shift.notes
+
+
+def lost_column_notes(lost: list) -> list[str]:
+    """The warnings of `move_report_columns`'s `lost`, naming each place where it is now."""
+    out = []
+    for where, table, heading in lost:
+        note = (f"{where()} read the column {heading!r} of the report table {table}, which the refreshed "
+                f"report no longer has; it now shows #REF!")
+        if note not in out:
+            out.append(note)
+    return out

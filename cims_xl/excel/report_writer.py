@@ -46,7 +46,7 @@ class OpenpyxlWriter:
         """Before anything is written: insert or delete whole sheet rows under the report
         tables so the user's cells below them move with the tables' new length, or refuse
         naming the cells a table would still cover (`report_room`)."""
-        from .report_room import (column_moves, move_report_columns, move_total_refs, plan_room,
+        from .report_room import (column_moves, lost_column_notes, move_report_columns, move_total_refs, plan_room,
                                   refuse_if_in_the_way, table_boxes, total_moves)
         from .row_shift import ColumnMap, RowShift
 
@@ -66,12 +66,13 @@ class OpenpyxlWriter:
         refuse_if_in_the_way(rooms)
         # Columns first (the tables' old areas): a formula reading a report cell keeps its
         # heading when a column comes or goes (Currency with rates) or moves (regions).
+        lost: list = []
         for plan in plans:
             ws = self.wb[plan.sheet]
             found = column_moves(ws, dict(ws.tables.items()), plan.tables)
             if found:
                 cmap = ColumnMap(found)
-                move_report_columns(self.wb, plan.sheet, cmap, self.notes)
+                self.notes += [n for n in move_report_columns(self.wb, plan.sheet, cmap, lost) if n not in self.notes]
                 if self.row_changes is not None:
                     self.row_changes.setdefault(plan.sheet, []).append(cmap)
         for room, moves in zip(rooms, totals):
@@ -87,6 +88,8 @@ class OpenpyxlWriter:
                     self.row_changes.setdefault(room.sheet, []).append(room.change)
             if grows:
                 move_total_refs(self.wb, room.sheet, moves)
+        # named where they are now that the rows moved too
+        self.notes += [n for n in lost_column_notes(lost) if n not in self.notes]
 
     # sheets and names
     def ensure_sheet(self, sheet: str) -> None:
