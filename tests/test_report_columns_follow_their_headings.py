@@ -174,6 +174,9 @@ def test_a_formula_reading_the_currency_column_that_goes_gets_ref_and_is_named_i
     wb = openpyxl.load_workbook(book)
     ws = wb[SALES]
     ws["B60"] = f'={_cell(ws, "tblSalesByMonth", "Currency", 1)}&" sales"'
+    currency = re.sub(r"([A-Z]+)(\d+)", r"$\1$\2", _cell(ws, "tblSalesByMonth", "Currency", 1))
+    mine = wb.create_sheet("Mine")
+    mine.conditional_formatting.add("B1", FormulaRule(formula=[f"'{SALES}'!{currency}=\"USD\""]))
     wb.save(book)
 
     settings.set_fx_rate(admin, "CNY", "0.14", RATE_FROM)
@@ -182,6 +185,7 @@ def test_a_formula_reading_the_currency_column_that_goes_gets_ref_and_is_named_i
     mine = [c for row in ws.iter_rows(min_row=35) for c in row if isinstance(c.value, str) and "sales" in c.value]
     assert [c.value for c in mine] == ['=#REF!&" sales"']
     assert "warning:" in out and f"{mine[0].coordinate}" in out and "Currency" in out and "#REF!" in out, out
+    assert "conditional format on Mine!B1" in out, out
 
 
 def test_a_month_by_region_pivot_whose_regions_change_order_keeps_each_formula_on_its_region(run, admin, tmp_path):

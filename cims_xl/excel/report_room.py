@@ -235,6 +235,17 @@ def move_report_columns(wb, sheet: str, cmap, lost: list) -> list[str]:
                 if new != dn.attr_text:
                     dn.attr_text = new
                     lost.extend((lambda n=name: f"the defined name {n}", *hit) for hit in dict.fromkeys(cmap.lost))
+    # conditional formats' and validations' formulas are moved in the file at save
+    # (`shift_package`); here only named when they lose their column
+    for ws in wb.worksheets:
+        texts = [(f"the conditional format on {ws.title}!{cf.sqref}", f) for cf in ws.conditional_formatting
+                 for rule in cf.rules for f in (rule.formula or ())]
+        texts += [(f"the validation (drop-down) on {ws.title}!{dv.sqref}", f)
+                  for dv in ws.data_validations.dataValidation for f in (dv.formula1, dv.formula2) if f]
+        for where, text in texts:
+            cmap.lost.clear()
+            shift_formula(str(text) if str(text).startswith("=") else "=" + str(text), ws.title, sheet, cmap)
+            lost.extend((lambda w=where: w, *hit) for hit in dict.fromkeys(cmap.lost))
     shift = RowShift(wb, wb[sheet])
     shift._links(cmap)
     shift._validations(cmap)
