@@ -181,3 +181,84 @@ def move_total_refs(wb, sheet: str, moves: Sequence[TotalMove]) -> None:
         for dn in names.values():
             if isinstance(dn.attr_text, str) and dn.attr_text:
                 dn.attr_text = rewrite(dn.attr_text, None)
+
+
+def column_moves(ws, refs: Mapping[str, str], tables) -> list[tuple]:
+    """For `row_shift.ColumnMap`: each report table on sheet `ws` whose rebuild (`tables`,
+    TablePlans) puts a heading in another column than the sheet has it now: (name, old
+    box, {old column: new column of the same heading, None when the rebuilt table has it
+    no more}, {old column: heading}). Tables whose columns stay are left out."""
+    from openpyxl.utils.cell import range_boundaries
+
+    out = []
+    for t in tables:
+        ref = refs.get(t.name)
+        if not ref:
+            continue
+        c1, r1, c2, r2 = range_boundaries(ref)
+        old = {}
+        for c in range(c1, c2 + 1):
+            cell = ws._cells.get((r1, c))
+            old[c] = " ".join(str(cell.value if cell is not None and cell.value is not None else "").split())
+        spots: dict[str, list[int]] = {}
+        for i, heading in enumerate(t.headers):
+            spots.setdefault(" ".join(str(heading).split()), []).append(t.col + i)
+        cols = {c: (spots[h].pop(0) if spots.get(h) else None) for c, h in old.items()}
+        if any(new != c for c, new in cols.items()):
+            out.append((t.name, (c1, r1, c2, r2), cols, old))
+    return out
+
+
+def move_report_columns(wb, sheet: str, cmap, lost: list) -> list[str]:
+    """Carry a ColumnMap of `sheet` to the workbook model: formulas on every sheet,
+    defined names, links to places and validation ranges (what the model does not write,
+    conditional formats among it, `shift_package` moves at save). Each formula left
+    reading a column the rebuilt table has no more (#REF!) goes in `lost` as (a function
+    naming where it is, once the rows have moved too, table, heading), for
+    `lost_column_notes`; returns the notes of what else could not move."""
+    from .row_shift import RowShift, shift_formula
+
+    for ws in wb.worksheets:
+        for cell in ws._cells.values():
+            if cell.data_type == "f" and isinstance(cell._value, str):
+                cmap.lost.clear()
+                new = shift_formula(cell._value, ws.title, sheet, cmap)
+                if new != cell._value:
+                    cell._value = new
+                    lost.extend((lambda t=ws.title, c=cell: f"your formula in {t}!{c.coordinate}", *hit)
+                                for hit in dict.fromkeys(cmap.lost))
+    for names in [wb.defined_names] + [ws.defined_names for ws in wb.worksheets]:
+        for name, dn in names.items():
+            if isinstance(dn.attr_text, str) and dn.attr_text:
+                cmap.lost.clear()
+                new = shift_formula(dn.attr_text, None, sheet, cmap)
+                if new != dn.attr_text:
+                    dn.attr_text = new
+                    lost.extend((lambda n=name: f"the defined name {n}", *hit) for hit in dict.fromkeys(cmap.lost))
+    # conditional formats' and validations' formulas are moved in the file at save
+    # (`shift_package`); here only named when they lose their column
+    for ws in wb.worksheets:
+        texts = [(f"the conditional format on {ws.title}!{cf.sqref}", f) for cf in ws.conditional_formatting
+                 for rule in cf.rules for f in (rule.formula or ())]
+        texts += [(f"the validation (drop-down) on {ws.title}!{dv.sqref}", f)
+                  for dv in ws.data_validations.dataValidation for f in (dv.formula1, dv.formula2) if f]
+        for where, text in texts:
+            cmap.lost.clear()
+            shift_formula(str(text) if str(text).startswith("=") else "=" + str(text), ws.title, sheet, cmap)
+            lost.extend((lambda w=where: w, *hit) for hit in dict.fromkeys(cmap.lost))
+    shift = RowShift(wb, wb[sheet])
+    shift._links(cmap)
+    shift._validations(cmap)
+    cmap.lost.clear()
+    return shift.notes
+
+
+def lost_column_notes(lost: list) -> list[str]:
+    """The warnings of `move_report_columns`'s `lost`, naming each place where it is now."""
+    out = []
+    for where, table, heading in lost:
+        note = (f"{where()} read the column {heading!r} of the report table {table}, which the refreshed "
+                f"report no longer has; it now shows #REF!")
+        if note not in out:
+            out.append(note)
+    return out

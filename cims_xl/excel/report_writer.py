@@ -38,13 +38,17 @@ class OpenpyxlWriter:
         # {sheet title: top-left cells of the user's pictures, shapes and charts}: they
         # move with the rows under the report tables as the user's cells do
         self.drawn = drawn or {}
+        # what the rebuild did to the user's references that they should hear of (a formula
+        # reading a column the rebuilt table no longer has: #REF!)
+        self.notes: list[str] = []
 
     def make_room(self, plans) -> None:
         """Before anything is written: insert or delete whole sheet rows under the report
         tables so the user's cells below them move with the tables' new length, or refuse
         naming the cells a table would still cover (`report_room`)."""
-        from .report_room import move_total_refs, plan_room, refuse_if_in_the_way, table_boxes, total_moves
-        from .row_shift import RowShift
+        from .report_room import (column_moves, lost_column_notes, move_report_columns, move_total_refs, plan_room,
+                                  refuse_if_in_the_way, table_boxes, total_moves)
+        from .row_shift import ColumnMap, RowShift
 
         rooms = []
         totals = []
@@ -60,6 +64,17 @@ class OpenpyxlWriter:
             totals.append(total_moves({n: table_boxes(refs, [n])[0] for n in names if refs.get(n)},
                                       {t.name: b for t, b in zip(plan.tables, new)}))
         refuse_if_in_the_way(rooms)
+        # Columns first (the tables' old areas): a formula reading a report cell keeps its
+        # heading when a column comes or goes (Currency with rates) or moves (regions).
+        lost: list = []
+        for plan in plans:
+            ws = self.wb[plan.sheet]
+            found = column_moves(ws, dict(ws.tables.items()), plan.tables)
+            if found:
+                cmap = ColumnMap(found)
+                self.notes += [n for n in move_report_columns(self.wb, plan.sheet, cmap, lost) if n not in self.notes]
+                if self.row_changes is not None:
+                    self.row_changes.setdefault(plan.sheet, []).append(cmap)
         for room, moves in zip(rooms, totals):
             # formulas reading a table's Total cell follow it; done before rows are deleted
             # under a shrinking table (its old Total row may go), after rows are inserted
@@ -73,6 +88,8 @@ class OpenpyxlWriter:
                     self.row_changes.setdefault(room.sheet, []).append(room.change)
             if grows:
                 move_total_refs(self.wb, room.sheet, moves)
+        # named where they are now that the rows moved too
+        self.notes += [n for n in lost_column_notes(lost) if n not in self.notes]
 
     # sheets and names
     def ensure_sheet(self, sheet: str) -> None:
@@ -394,15 +411,20 @@ def write_reports_openpyxl(workbook, reports: dict[str, ReportSheet]) -> dict[st
 
 # ----- file-level use cases -----------------------------------------------------------------
 
-def refresh_reports_file(path: str | Path, session, **kw) -> dict[str, ReportSheet]:
+def refresh_reports_file(path: str | Path, session, notes: list[str] | None = None, **kw) -> dict[str, ReportSheet]:
     """Rebuild the report sheets of a workbook file in place (.xlsx or .xlsm).
 
     Opened and saved through the Excel adapter's FileWorkbook, which keeps the VBA
     project and the ribbon of a .xlsm (openpyxl alone drops the ribbon's relationship).
+    `notes` (a list) gets what Refresh tells the user: a formula of theirs that read a
+    report column the rebuilt table no longer has (#REF!), objects moved with rows.
     """
     book = FileWorkbook(path)
-    reports = refresh_with_writer(OpenpyxlWriter(book.wb, book.row_changes, drawn_objects(book)), session, **kw)
+    writer = OpenpyxlWriter(book.wb, book.row_changes, drawn_objects(book))
+    reports = refresh_with_writer(writer, session, **kw)
     book.save()
+    if notes is not None:      # what moved references could not keep, and what the save left
+        notes.extend(n for n in writer.notes + book.saved_notes if n not in notes)
     return reports
 
 

@@ -122,8 +122,88 @@ class Deletion:
         return None if n2 < n1 else (n1, n2)
 
 
+class ColumnMap:
+    """Report tables of one sheet rebuilt with their columns elsewhere (a Currency column
+    that comes or goes with exchange rates, regions in another order): a reference into a
+    table's old area (header row to Total row) goes to the column with the same heading
+    in the rebuilt table, on the same row (`report_room.column_moves`); one into a column
+    the table no longer has becomes #REF!, as Excel makes it when a column is deleted, and
+    a range loses that column (from A to E without B: A to D). Rows do not move: it
+    goes in a sheet's list of Changes (`FileWorkbook.row_changes`, `shift_package`) before
+    the rows the rebuild inserts or deletes, and every row rule leaves rows as they are."""
+
+    n = 0
+    grow_from = None
+
+    def __init__(self, tables: list[tuple[str, tuple[int, int, int, int], dict[int, int | None], dict[int, str]]]):
+        # (table name, old box c1 r1 c2 r2, {old column: new column or None}, {old column: heading})
+        self.tables = tables
+        self.at = MAX_ROW + 1
+        self.lost: list[tuple[str, str]] = []      # (table, heading) of each reference made #REF!
+
+    def row(self, r: int) -> int:
+        return r
+
+    def landing(self, r: int) -> int:
+        return r
+
+    def span(self, r1: int, r2: int, written: bool = False) -> tuple[int, int]:
+        return r1, r2
+
+    def _where(self, c: int, r: int):
+        for name, (c1, r1, c2, r2), cols, heads in self.tables:
+            if c1 <= c <= c2 and r1 <= r <= r2:
+                return name, (c1, c2), cols, heads
+        return None
+
+    def _col(self, c: int, r: int, side: int = 0, stop: int | None = None) -> int | None:
+        """The new column of old column c at row r (c itself outside the tables); None
+        when its heading is gone. side: for a range's end, the nearest column kept inward
+        (+1 for its left end, -1 for its right end, never past old column `stop`) when c
+        itself is gone."""
+        hit = self._where(c, r)
+        if hit is None:
+            return c
+        name, (c1, c2), cols, heads = hit
+        new = cols.get(c)
+        if new is not None:
+            return new
+        if side:
+            k = c + side
+            while c1 <= k <= c2 and (stop is None or (k - stop) * side <= 0):
+                if cols.get(k) is not None:
+                    return cols[k]
+                k += side
+        self.lost.append((name, heads.get(c, "")))
+        return None
+
+    def move_part(self, text: str) -> str | None:
+        from openpyxl.utils.cell import column_index_from_string, get_column_letter
+
+        parts = text.split(":")
+        ms = [_CELL.match(p) for p in parts]
+        if len(parts) > 2 or not all(ms):
+            return text                             # whole rows or columns, names: as they are
+        cells = [(column_index_from_string(m.group(2).upper()), int(m.group(4))) for m in ms]
+        if len(cells) == 1:
+            new = [self._col(*cells[0])]
+        else:
+            (ca, ra), (cb, rb) = cells
+            same = self._where(ca, ra) is not None and self._where(ca, ra)[0] == (self._where(cb, rb) or ("",))[0]
+            new = [self._col(ca, ra, side=+1, stop=cb if same else None),
+                   self._col(cb, rb, side=-1, stop=ca if same else None)]
+            if None not in new and new[0] > new[1] and cells[0][0] <= cells[1][0]:
+                new = [new[1], new[0]]              # columns now in another order: the range keeps its ends
+        if any(c is None for c in new):
+            return None
+        out = [f"{m.group(1)}{get_column_letter(c)}{m.group(3)}{m.group(4)}" for m, c in zip(ms, new)]
+        return ":".join(out)
+
+
 def _shift_part(text: str, change: Change) -> str | None:
     """One reference without its sheet (A1, $A$1:$B$5, A:A, 3:7); None: deleted."""
+    if isinstance(change, ColumnMap):
+        return change.move_part(text)
     parts = text.split(":")
     if len(parts) == 1:
         m = _CELL.match(text)
@@ -519,12 +599,17 @@ def shift_package(pkg, changes: dict[str, list[Change]]) -> list[str]:
                     new = shift_location(new, own, target, ch) or new
             if new != loc:
                 link.set("location", new)
+    # cims's report charts were just drawn for the rebuilt tables: a ColumnMap (the tables'
+    # old columns) is not theirs to follow; the user's charts follow it
+    ours = _report_chart_parts(pkg) if any(isinstance(ch, ColumnMap) for seq in changes.values()
+                                           for ch in seq) else set()
+    rows_only = {t: [ch for ch in seq if not isinstance(ch, ColumnMap)] for t, seq in changes.items()}
     for name in pkg.names():
         if re.match(r"xl/charts/chart[^/]*\.xml$", name):
             croot = pkg.xml(name)
             for f in croot.iter(f"{{{_C_NS}}}f", f"{{{_C15_NS}}}f"):
                 if f.text:
-                    f.text = _moved_formula(f.text, None, changes)
+                    f.text = _moved_formula(f.text, None, rows_only if name in ours else changes)
     # the cells form controls on every sheet are linked to (and the lists they show),
     # and the ranges pivot caches read
     for own, part in parts.items():
@@ -552,6 +637,24 @@ def _shift_breaks(breaks, seq: list[Change]) -> None:
         if breaks.get(attr) is not None:
             breaks.set(attr, str(len(breaks) if attr == "count" else
                                  sum(1 for b in breaks if b.get("man") in ("1", "true"))))
+
+
+def _report_chart_parts(pkg) -> set[str]:
+    """The chart parts of cims's report charts (their anchors carry `REPORT_CHART_MARK`)."""
+    from .xlsx_patch import REPORT_CHART_MARK
+
+    out = set()
+    for name in pkg.names():
+        if not re.match(r"xl/drawings/drawing[^/]*\.xml$", name):
+            continue
+        for anchor in pkg.xml(name):
+            if any((nv.get("name") or "").startswith(REPORT_CHART_MARK) for nv in anchor.iter("{*}cNvPr")):
+                for ref in anchor.iter(f"{{{_C_NS}}}chart"):
+                    rid = ref.get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id")
+                    target = pkg.target(name, rid) if rid else None
+                    if target:
+                        out.add(target)
+    return out
 
 
 def _moved_formula(text: str, own: str | None, changes: dict[str, list[Change]]) -> str:

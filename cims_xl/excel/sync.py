@@ -1255,9 +1255,11 @@ def _reports(session, path: Path, sheets, progress: Progress | None) -> dict:
     kwargs.update(report_zone_kwargs())      # the zone the sheets and the CLI show times in
     refresh_before_reports(session)
     _note(progress, 0, 1, "Refreshing reports")
-    reports = refresh_reports_file(path, session, **kwargs)
+    notes: list[str] = []
+    reports = refresh_reports_file(path, session, notes=notes, **kwargs)
     _note(progress, 1, 1, "Reports refreshed")
-    return {"workbook": str(path), "action": "reports", "sheets": {name: {"refreshed": True} for name in reports}}
+    return {"workbook": str(path), "action": "reports", "sheets": {name: {"refreshed": True} for name in reports},
+            "notes": notes}
 
 
 # What openpyxl opens and keeps as a workbook: sync reads and writes the file in place.

@@ -328,7 +328,7 @@ def _field_index(kind: str) -> dict[str, _Heading]:
 
 
 def _resolve_field(cache: ReadCache, ent: Entity, field: Any) -> _Heading:
-    name = " ".join(str(field or "").split())
+    name = " ".join((cell_text(field, "field") or "").split())
     if not name:
         raise CimsError("which field? e.g. \"Email\"")
     hit = _field_index(ent.kind).get(name.lower())
@@ -354,16 +354,85 @@ def _sheet_value(cache: ReadCache, heading: _Heading, rec: dict) -> Any:
     return "" if value is None else value
 
 
+# Excel's error values as xlwings hands them with err_to_str (udfs.py asks for that on
+# every argument read as text: without it an error cell arrives as None, a blank).
+EXCEL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
+                          "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#UNKNOWN!", "#CONNECT!", "#BUSY!",
+                          "#PYTHON!"})
+
+
+def _cells(value: Any) -> int:
+    return sum(_cells(v) for v in value) if isinstance(value, (list, tuple)) else 1
+
+
+def one_cell(value: Any, what: str) -> Any:
+    """The value of the one cell a worksheet function's argument names: a one-cell range
+    (xlwings: [[x]] or [x]) is that cell; a range of several cells is refused in words
+    ("give one cell …, not a range of 2 cells"), never read as the text of a list."""
+    while isinstance(value, (list, tuple)):
+        n = _cells(value)
+        if n > 1:
+            raise CimsError(f"give one cell as the {what}, not a range of {n} cells")
+        if n == 0 or not value:
+            return None
+        value = value[0]
+    return value
+
+
+def general_number(x: float) -> str:
+    """A number as Excel shows it in General format when it is read as text (=A1&""):
+    at most 15 significant digits, an integral value as its digits (4155550100.0 ->
+    "4155550100", never "4155550100.0"), a fraction without trailing zeros (12.5), and
+    Excel's E notation ("1E+20", "1.23456789012346E+17", "1E-10") outside 1E-9 .. 1E+15."""
+    if x != x or x in (float("inf"), float("-inf")):
+        raise CimsError("give one cell of text, not an error or an infinite number")
+    if x == 0:
+        return "0"
+    d = Decimal(f"{x:.14e}")                    # 15 significant digits, as Excel keeps them
+    if 1e-9 <= abs(x) < 1e15:
+        text = format(d.normalize(), "f")
+        return text
+    mantissa, _, exp = f"{x:.14E}".partition("E")
+    mantissa = mantissa.rstrip("0").rstrip(".")
+    sign, digits = exp[0], exp[1:].lstrip("0").rjust(2, "0")
+    return f"{mantissa}E{sign}{digits}"
+
+
+def cell_text(value: Any, what: str) -> str | None:
+    """The text a worksheet function reads from a cell given as its `what` (query, stage,
+    currency, field, id): the one reader of every text argument. Text as it is; a number
+    as Excel shows it in General format (xlwings passes a number cell as float:
+    4155550100.0 is "4155550100", `general_number`); None for a blank. TRUE/FALSE, a date,
+    an error value and a range of several cells are refused in words ("give one cell of
+    text …"), never searched as their Python text ("True", "[['Alice', 'Boston']]")."""
+    value = one_cell(value, what)
+    if value is None or isinstance(value, str) and not value.strip():
+        return None if value is None else value
+    if isinstance(value, bool):
+        raise CimsError(f"give one cell of text as the {what}, not {'TRUE' if value else 'FALSE'}")
+    if isinstance(value, str):
+        if value.strip().upper() in EXCEL_ERRORS:
+            raise CimsError(f"the {what} cell shows the error {value.strip().upper()}: give one cell of text")
+        return value
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return general_number(value)
+    if isinstance(value, Decimal):
+        return general_number(float(value)) if value == value.to_integral_value() and abs(value) >= 10 ** 15 \
+            else format(value.normalize(), "f")
+    if isinstance(value, (dt.date, dt.time)):
+        raise CimsError(f"give one cell of text as the {what}, not a date or time")
+    raise CimsError(f"give one cell of text as the {what}")
+
+
 def _record_id(cache: ReadCache, value: Any) -> tuple[Entity, str]:
     """(entity, record id) for a cell value: one of our ids (C-000123), or the id an
     imported customer had in the system it came from (kept as the tag "src:<id>").
     Our own prefixes come first: in another system's "C-12" is read as ours."""
-    if isinstance(value, (list, tuple)):
-        # a range where one cell is asked for: never "[['C-000001'], …] is not a record id"
-        cells = sum(len(v) if isinstance(v, (list, tuple)) else 1 for v in value)
-        raise CimsError(f"give one id (one cell), not a range of {cells} cells")
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)      # a number cell reaches Python as 12520.0 (xlwings): the id 12520
+    # a range where one cell is asked for: never "[['C-000001'], …] is not a record id"; a
+    # number cell reaches Python as 12520.0 (xlwings): the id 12520 (`cell_text`)
+    value = cell_text(value, "id")
     rid = _norm_id(value)
     ent = _our_entity(rid)
     if ent is not None:
@@ -376,11 +445,7 @@ def _record_id(cache: ReadCache, value: Any) -> tuple[Entity, str]:
 
 def _customer_id(cache: ReadCache, value: Any) -> str:
     """A customer id for a cell value: ours as written, or an imported customer's old id."""
-    if isinstance(value, (list, tuple)):
-        cells = sum(len(v) if isinstance(v, (list, tuple)) else 1 for v in value)
-        raise CimsError(f"give one customer id (one cell), not a range of {cells} cells")
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)      # a number cell reaches Python as 12520.0 (xlwings): the id 12520
+    value = cell_text(value, "customer id")     # 12520.0 is the id 12520; a range is refused
     cid = _norm_id(value)
     ent = _our_entity(cid)
     if ent is not None and ent is not CUSTOMER:
@@ -412,6 +477,8 @@ def _by_source_id(cache: ReadCache) -> dict[str, str]:
 
 def _blank(value: Any) -> bool:
     """An empty id cell (nothing, or spaces only): every function taking an id gives "" for it."""
+    if isinstance(value, (list, tuple)) and _cells(value) <= 1:
+        value = one_cell(value, "id")           # a one-cell range is that cell
     return value is None or (isinstance(value, str) and not value.strip())
 
 
@@ -480,7 +547,7 @@ def _search(cache: ReadCache, query: Any, limit: int):
     from ..services.search import search_customers
 
     usable = FIND_FILTERS if cache.personal else tuple(f for f in FIND_FILTERS if f not in PERSONAL_FILTERS)
-    text, filters = _parse_query(query, usable)
+    text, filters = _parse_query(cell_text(query, "query"), usable)
     # Free text looks in names, emails and phones, which a viewer may not read: a count or
     # list of what it may read would look like a real answer, and is not (every door refuses it).
     query_text.refuse_text_for_role(cache.session, text)
@@ -510,14 +577,14 @@ def cims_find(query: Any, fields: Any = None, *, session=None) -> list[list[Any]
             rows.append([f"… {len(rows):,} of {page.total:,} shown: narrow the query"] + [""] * (len(headings) - 1))
         return [list(names)] + rows
 
-    return cache.remember(("find", str(query), tuple(names)), compute)
+    return cache.remember(("find", cell_text(query, "query"), tuple(names)), compute)
 
 
 @guarded
 def cims_count(query: Any, *, session=None) -> int:
     """CIMS_COUNT(query): how many customers match (same query as CIMS_FIND)."""
     cache = _cache(session)
-    return cache.remember(("count", str(query)), lambda: _search(cache, query, 1).total)
+    return cache.remember(("count", cell_text(query, "query")), lambda: _search(cache, query, 1).total)
 
 
 @guarded
@@ -532,7 +599,8 @@ def cims_ltv(customer_id: Any, currency: Any = None, *, session=None) -> Any:
     which SUM leaves out (services.lifetime).
     """
     cache = _cache(session)
-    code = _currency(currency) if currency not in (None, "") else None
+    wanted = cell_text(currency, "currency")
+    code = _currency(wanted) if wanted and wanted.strip() else None
     if isinstance(customer_id, (list, tuple)):
         _ltv_prefetch(cache, customer_id)
 
@@ -634,7 +702,7 @@ def _ltv_prefetch(cache: ReadCache, values: Any) -> None:
 
 
 def _stage(value: Any) -> str | None:
-    text = str(value or "").strip()
+    text = (cell_text(value, "stage") or "").strip()
     if not text:
         return None
     for s in STAGES:
