@@ -18,7 +18,7 @@ from ..domain.schema import (CUSTOMER, ENTITIES, FROM_IMPORT, Entity, computed_p
                              kind_of_id, normalize_id)
 from ..errors import CimsError, Conflict, NotFound, PermissionDenied, ValidationFailed
 from ..security.audit import BULK_MAX, AuditEvent, record_changes
-from ..security.roles import CUSTOMER_OWNED, RECORDED_TIMES, owner_matters
+from ..security.roles import AUTHORED, CUSTOMER_OWNED, RECORDED_TIMES, owner_matters
 from ..store.db import to_db, utcnow
 from .session import Session
 from .suppression import EDIT_REFUSED, ensure_not_erased, erased_list
@@ -976,6 +976,10 @@ def _update_one(session, record_id, changes, expected_version, batch_id, context
     owner_key = OWNER_FIELD.get(ent.kind)
     if owner_key and owner_key in values and values[owner_key] != current.get(owner_key):
         session.ensure("update", ent.kind, owner=values[owner_key], record_id=record_id, hand_over=True)
+    if ent.kind in AUTHORED:
+        # what it says (subject, notes, time, customer) is its Owner's: another user's is a manager's
+        session.ensure("update", ent.kind, owner=current.get(OWNER_FIELD[ent.kind]), record_id=record_id,
+                       authored=True)
     for f in ent.fields:
         if f.required and f.key in values and values[f.key] in (None, ""):
             raise ValidationFailed({f.header: "required"})
