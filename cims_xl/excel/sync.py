@@ -49,7 +49,8 @@ from .layout import (HIDDEN_FINGERPRINT, HIDDEN_KEY, HIDDEN_VERSION, LAYOUTS, ST
 from .sheet_codec import (Uncomputed, canonical, display, fingerprint, from_cell, local_zone, report_zone_kwargs,
                           same, to_cell)
 from .package import require_cims_layout
-from .report_writer import refresh_reports_file
+from .report_writer import OpenpyxlWriter, drawn_objects, refresh_reports_file
+from ..reports.refresh import REPORT_SHEETS, include_personal, refresh_with_writer
 
 CREATED = "Created"
 UPDATED = "Updated"
@@ -1244,8 +1245,6 @@ def rescope_reports(session, book, *, progress: Progress | None = None) -> list[
     as this user's reports, which name nobody, in the same write as the data sheets.
     Returns the report sheets rebuilt (None for a role whose reports are as the sheets'
     own, which are left as they are: `sync … reports` refreshes them)."""
-    from ..reports.refresh import REPORT_SHEETS, include_personal, refresh_with_writer
-
     if include_personal(session):
         return None
     present = tuple(s for s in REPORT_SHEETS if s in book.sheet_names())
@@ -1254,8 +1253,6 @@ def rescope_reports(session, book, *, progress: Progress | None = None) -> list[
     _note(progress, 0, 1, "Rebuilding the report sheets for your role")
     kwargs = {"sheets": present, **report_zone_kwargs()}
     if hasattr(book, "wb"):   # a file: into the open workbook, written by the same save as the rows
-        from .report_writer import OpenpyxlWriter, drawn_objects
-
         row_changes = getattr(book, "row_changes", None)
         drawn = drawn_objects(book) if row_changes is not None and hasattr(book, "original_bytes") else None
         refresh_with_writer(OpenpyxlWriter(book.wb, row_changes, drawn), session, **kwargs)
