@@ -111,6 +111,13 @@ def may_rewrite_recorded_times(role: str) -> bool:
     return role in NAMING_ROLES
 
 
+def may_record_late_times(role: str) -> bool:
+    """May a user with `role` fill in an empty First Response or Resolved time, long after
+    it fell due, with a time that makes its target met (sla.back_dated_fills)? A manager
+    or administrator: for other roles it would grade their own SLA after the fact."""
+    return role in NAMING_ROLES
+
+
 def owner_matters(role: str, kind: str) -> bool:
     """Does `allowed` for this role and kind depend on the record's owner? (Callers
     skip looking the owner up when it does not.)"""
@@ -129,7 +136,7 @@ def describe(action: str, kind: str | None) -> str:
 def ensure_allowed(*, role: str, actor: str, action: str, kind: str | None = None,
                    owner: str | None = None, record_id: str | None = None, hand_over: bool = False,
                    moved_to: str | None = None, own_owner: bool = False, rewrites: tuple = (),
-                   authored: bool = False) -> None:
+                   authored: bool = False, late_fills: tuple = ()) -> None:
     """Raise PermissionDenied (the caller audits it) unless allowed. `hand_over`: the
     check is of the new owner an update gives the record (its own owner was checked):
     the refusal then names that rule, not editing as such. `moved_to`: the check is of
@@ -137,6 +144,19 @@ def ensure_allowed(*, role: str, actor: str, action: str, kind: str | None = Non
     customer's; the record itself may be edited): the refusal names that rule.
     `authored`: the check is of an AUTHORED record's own Owner (`owner`), whose words
     an update or delete would change (the role's right to the record was checked)."""
+    if late_fills and action in ("create", "update") and not may_record_late_times(role):
+        # `late_fills`: (header, time shown, due shown, grace shown) of sla.back_dated_fills
+        label = ENTITIES[kind].label if kind else "record"
+        which = f"{label} {record_id}" if record_id else f"this {label}"
+        said = "; ".join(f"{h} {when} (due by {due}, nothing recorded within {grace} of it)"
+                         for h, when, due, grace in late_fills)
+        text = (f"{actor} ({role}) may not record {said} on {which}: a time at or before its due time, "
+                "recorded after the target's own length has passed since, turns a breach into a target "
+                "met, so only a manager or administrator records it (ask a manager; a later time, "
+                "as it happened, you may record)")
+        err = PermissionDenied(text)
+        err.audit = {"action": action, "kind": kind, "record_id": record_id}  # type: ignore[attr-defined]
+        raise err
     if authored and action in ("update", "delete") and not may_edit_authored(role=role, actor=actor,
                                                                              owner=owner):
         label = ENTITIES[kind].label if kind else "record"
