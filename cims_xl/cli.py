@@ -2502,6 +2502,8 @@ def sync(app: App, workbook, action, sheets, force, restore_settings, allow_dupl
         app.out.message(f"warning: {note}")
     for note in result.get("notes") or []:       # what rows moved by Refresh left where it was
         app.out.message(f"warning: {note}")
+    if result.get("reports_note"):             # a viewer's Refresh rebuilt the report sheets
+        app.out.message(result["reports_note"])
     _show_not_saved(app, result.get("not_saved") or [])
     _exit_if_not_saved(result.get("not_saved") or [])
 

@@ -26,7 +26,8 @@ EXPECTED = {
     # Contacts, interactions and orders belong to their customer's owner.
     "sales": {"customer": (Y, N, N, Y, N), "contact": (Y, N, N, Y, N), "interaction": (Y, N, N, Y, N),
               "order": (Y, N, N, Y, N), "opportunity": (Y, N, N, Y, N), "ticket": (N, N, N, N, N)},
-    "support": {"customer": (N, N, N, N, N), "contact": (N, N, N, N, N), "interaction": (Y, N, Y, Y, N),
+    # Support: interactions in their own name (another user's is a manager's to edit).
+    "support": {"customer": (N, N, N, N, N), "contact": (N, N, N, N, N), "interaction": (Y, N, N, Y, N),
                 "order": (N, N, N, N, N), "opportunity": (N, N, N, N, N), "ticket": (Y, Y, Y, Y, N)},
     "viewer": {k: (N, N, N, N, N) for k in KINDS},
 }

@@ -52,7 +52,8 @@ def test_support_changing_an_interactions_owner_is_refused_and_a_manager_may(adm
         records.update(wang, toms, {"owner": new_owner})
     stored = records.get(admin, toms)
     assert stored["owner"] == "tom" and stored["version"] == 1
-    assert records.update(wang, toms, {"subject": "回访"})["subject"] == "回访"      # editing stays allowed
+    with pytest.raises(PermissionDenied, match="may not edit interaction .*Owner tom"):
+        records.update(wang, toms, {"subject": "回访"})   # nor its words: they are tom's
     mei = auth.sign_in(admin.store_path, "mei", USER_PASSWORD)
     assert records.update(mei, toms, {"owner": new_owner})["owner"] == new_owner
     mei.close()

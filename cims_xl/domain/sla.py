@@ -228,6 +228,35 @@ def check_typed_times(given: Mapping, ticket: Mapping, now: dt.datetime, zone: d
         raise ValidationFailed(problems)
 
 
+# A time filled in where none was recorded, and which decides the SLA: First Response
+# against its due time, Resolved against the resolution's (a closing without one is
+# resolved now, `apply_ticket_change`).
+_FILLED_AGAINST = (("first_response_at", "First Response", "first_response_due", "first_response"),
+                   ("resolved_at", "Resolved", "resolution_due", "resolution"))
+
+
+def back_dated_fills(before: Mapping | None, after: Mapping, now: dt.datetime,
+                     targets: Mapping[str, SlaTarget] | None = None) -> list[tuple[str, dt.datetime,
+                                                                                   dt.datetime, dt.timedelta]]:
+    """The times filled in now (empty in `before`, given in `after`: the ticket as it
+    will be written, due times included) that turn a breach already past into a target
+    met: the time is at or before its due time, and now is later than that due time by
+    more than the priority's own target (the grace in which a time noted on paper or
+    given by phone is still recorded as daily work). [(header, time, due, grace)]."""
+    before = before or {}
+    now = to_utc(now)
+    target = target_for(after.get("priority"), targets)
+    out = []
+    for key, header, due_key, which in _FILLED_AGAINST:
+        when, due = to_utc(after.get(key)), to_utc(after.get(due_key))
+        if when is None or due is None or before.get(key) is not None:
+            continue
+        grace = getattr(target, which)
+        if when <= due and now > due + grace:
+            out.append((header, when, due, grace))
+    return out
+
+
 def _shown_time(when: dt.datetime, zone: dt.tzinfo | None) -> str:
     from .display import display_zone
     from .time_zones import zone_name

@@ -155,16 +155,20 @@ def _refresh(book: WorkbookAdapter, names: list[str] | None) -> str:
 def _refresh_locked(book: WorkbookAdapter, names: list[str] | None) -> str:
     session = _session()
     missing: list[str] = []
+    rebuilt: list[str] = []
     try:
-        result = sync.refresh_book(session, book, names, progress=book.ui.progress, missing=missing)
+        result = sync.refresh_book(session, book, names, progress=book.ui.progress, missing=missing,
+                                   rebuilt_reports=rebuilt)
     except sync.UnsavedChanges as exc:
         if not book.ui.confirm(f"{exc.message}.\n\nDiscard the unsaved changes and refresh?"):
             raise _Cancelled() from None
         missing.clear()
-        result = sync.refresh_book(session, book, names, force=True, progress=book.ui.progress, missing=missing)
+        result = sync.refresh_book(session, book, names, force=True, progress=book.ui.progress, missing=missing,
+                                   rebuilt_reports=rebuilt)
     book.recalc()
     return "Refreshed " + ", ".join(f"{name} ({r['rows']} rows)" for name, r in result.items()) + "".join(
-        f". {sync.missing_sheet_note(name)}" for name in missing)
+        f". {sync.missing_sheet_note(name)}" for name in missing) + (
+        f". {sync.rescoped_note(session, rebuilt)}" if rebuilt else "")
 
 
 def refresh_sheet(book: WorkbookAdapter) -> str:

@@ -49,7 +49,8 @@ from .layout import (HIDDEN_FINGERPRINT, HIDDEN_KEY, HIDDEN_VERSION, LAYOUTS, ST
 from .sheet_codec import (Uncomputed, canonical, display, fingerprint, from_cell, local_zone, report_zone_kwargs,
                           same, to_cell)
 from .package import require_cims_layout
-from .report_writer import refresh_reports_file
+from .report_writer import OpenpyxlWriter, drawn_objects, refresh_reports_file
+from ..reports.refresh import REPORT_SHEETS, include_personal, refresh_with_writer
 
 CREATED = "Created"
 UPDATED = "Updated"
@@ -1212,8 +1213,10 @@ def missing_sheet_note(name: str, *, saved: bool = False) -> str:
 def refresh_book(session, book, sheets: Iterable[str] | None = None, *, force: bool = False,
                  tz: dt.tzinfo | None = None, progress: Progress | None = None,
                  anyway: str = "refresh anyway", missing: list[str] | None = None,
-                 notes: list[str] | None = None) -> dict[str, dict]:
+                 notes: list[str] | None = None, rebuilt_reports: list[str] | None = None) -> dict[str, dict]:
     """Refresh several sheets; refuses before changing any if one holds unsaved rows.
+    By a role that may not read personal fields, the report sheets are rebuilt for it
+    too (`rescope_reports`; their names go in `rebuilt_reports` when given).
 
     Returns counts by sheet label (`adapter.sheet_label`: "Tickets (sheet renamed 工单)"
     for a renamed one). `missing`, when given, gets the names of data sheets deleted
@@ -1224,12 +1227,48 @@ def refresh_book(session, book, sheets: Iterable[str] | None = None, *, force: b
     if not force:
         for sheet in adapters:
             check_refresh(sheet, anyway=anyway)
+    rebuilt = rescope_reports(session, book, progress=progress)   # before any sheet changes: it may refuse
     out = {sheet_label(s): refresh_sheet(session, s, force=True, tz=tz, progress=progress) for s in adapters}
     for counts in out.values():
         said = counts.pop("notes", None) or []
         if notes is not None:
             notes += said
+    if rebuilt and rebuilt_reports is not None:
+        rebuilt_reports[:] = rebuilt
     return out
+
+
+def rescope_reports(session, book, *, progress: Progress | None = None) -> list[str] | None:
+    """A refresh by a role that may not read personal fields (a viewer) leaves no report
+    content another role made: the report sheets the workbook holds (an administrator's
+    reports name customers, in their cells and in their charts' cached values) are rebuilt
+    as this user's reports, which name nobody, in the same write as the data sheets.
+    Returns the report sheets rebuilt (None for a role whose reports are as the sheets'
+    own, which are left as they are: `sync … reports` refreshes them)."""
+    if include_personal(session):
+        return None
+    present = tuple(s for s in REPORT_SHEETS if s in book.sheet_names())
+    if not present:
+        return []
+    _note(progress, 0, 1, "Rebuilding the report sheets for your role")
+    kwargs = {"sheets": present, **report_zone_kwargs()}
+    if hasattr(book, "wb"):   # a file: into the open workbook, written by the same save as the rows
+        row_changes = getattr(book, "row_changes", None)
+        drawn = drawn_objects(book) if row_changes is not None and hasattr(book, "original_bytes") else None
+        refresh_with_writer(OpenpyxlWriter(book.wb, row_changes, drawn), session, **kwargs)
+    else:
+        from .report_writer_live import refresh_reports_live
+
+        refresh_reports_live(book.book, session, **kwargs)
+    _note(progress, 1, 1, "Report sheets rebuilt")
+    return list(present)
+
+
+def rescoped_note(session, rebuilt: Sequence[str]) -> str:
+    """What the summary of a refresh that rebuilt the report sheets (`rescope_reports`) says."""
+    return (f"{', '.join(rebuilt)} rebuilt as {session.username} ({session.role}) sees them: a report "
+            "another user made can name customers, and a refresh by a role that may not see names "
+            "leaves none of it in the workbook (cells and charts)")
 
 
 def save_book(session, book, sheets: Iterable[str] | None = None, *, force: bool = False,
@@ -1441,13 +1480,15 @@ def _sync_file(session, path: Path, action: str, *, sheets, force, progress, res
     if action == "refresh":
         missing: list[str] = []
         notes: list[str] = []
+        rebuilt: list[str] = []
         result = refresh_book(session, book, sheets, force=force, progress=progress,
-                              anyway="refresh with --force", missing=missing, notes=notes)
+                              anyway="refresh with --force", missing=missing, notes=notes, rebuilt_reports=rebuilt)
         book.save()
         notes += [n for n in book.saved_notes if n not in notes]    # objects the rows moved
         return {"workbook": str(path), "action": action, "sheets": result,
                 "missing": [missing_sheet_note(name) for name in missing], "restored": restored,
-                "notes": notes}
+                "notes": notes, "reports": rebuilt,
+                "reports_note": rescoped_note(session, rebuilt) if rebuilt else None}
     not_saved: list[RowNotSaved] = []
     missing = []
     # Said if writing the workbook back fails (a full disk, a locked file) after the store

@@ -91,8 +91,30 @@ RECORDED_TIMES = {"ticket": (("opened_at", "Opened"), ("first_response_at", "Fir
                              ("resolved_at", "Resolved"), ("closed_at", "Closed"))}
 
 
+# Records whose Owner is who said or did what they record: an interaction is a call, visit
+# or email of its Owner. Editing one in another user's name (its subject, notes, time or
+# customer) puts words in that user's mouth, so, as writing one in their name, it is a
+# manager's or an administrator's (sales: even under a customer they own). One nobody
+# owns (an import's) names nobody. Customers and opportunities: their Owner is whose
+# account or deal it is (sales edits only their own; support none); a ticket's Assignee
+# is work handed out, not authorship.
+AUTHORED = frozenset({"interaction"})
+
+
+def may_edit_authored(*, role: str, actor: str | None, owner: str | None) -> bool:
+    """May a user with `role` edit or delete an AUTHORED record whose own Owner is `owner`?"""
+    return role in NAMING_ROLES or owner in (None, "", actor)
+
+
 def may_rewrite_recorded_times(role: str) -> bool:
     """May a user with `role` change a recorded time (RECORDED_TIMES) that is already set?"""
+    return role in NAMING_ROLES
+
+
+def may_record_late_times(role: str) -> bool:
+    """May a user with `role` fill in an empty First Response or Resolved time, long after
+    it fell due, with a time that makes its target met (sla.back_dated_fills)? A manager
+    or administrator: for other roles it would grade their own SLA after the fact."""
     return role in NAMING_ROLES
 
 
@@ -113,12 +135,40 @@ def describe(action: str, kind: str | None) -> str:
 
 def ensure_allowed(*, role: str, actor: str, action: str, kind: str | None = None,
                    owner: str | None = None, record_id: str | None = None, hand_over: bool = False,
-                   moved_to: str | None = None, own_owner: bool = False, rewrites: tuple = ()) -> None:
+                   moved_to: str | None = None, own_owner: bool = False, rewrites: tuple = (),
+                   authored: bool = False, late_fills: tuple = ()) -> None:
     """Raise PermissionDenied (the caller audits it) unless allowed. `hand_over`: the
     check is of the new owner an update gives the record (its own owner was checked):
     the refusal then names that rule, not editing as such. `moved_to`: the check is of
     the customer an update moves a contact, interaction or order to (`owner` is that
-    customer's; the record itself may be edited): the refusal names that rule."""
+    customer's; the record itself may be edited): the refusal names that rule.
+    `authored`: the check is of an AUTHORED record's own Owner (`owner`), whose words
+    an update or delete would change (the role's right to the record was checked)."""
+    if late_fills and action in ("create", "update") and not may_record_late_times(role):
+        # `late_fills`: (header, time shown, due shown, grace shown) of sla.back_dated_fills
+        label = ENTITIES[kind].label if kind else "record"
+        which = f"{label} {record_id}" if record_id else f"this {label}"
+        said = "; ".join(f"{h} {when} (due by {due}, nothing recorded within {grace} of it)"
+                         for h, when, due, grace in late_fills)
+        text = (f"{actor} ({role}) may not record {said} on {which}: a time at or before its due time, "
+                "recorded after the target's own length has passed since, turns a breach into a target "
+                "met, so only a manager or administrator records it (ask a manager; a later time, "
+                "as it happened, you may record)")
+        err = PermissionDenied(text)
+        err.audit = {"action": action, "kind": kind, "record_id": record_id}  # type: ignore[attr-defined]
+        raise err
+    if authored and action in ("update", "delete") and not may_edit_authored(role=role, actor=actor,
+                                                                             owner=owner):
+        label = ENTITIES[kind].label if kind else "record"
+        which = f"{label} {record_id}" if record_id else f"this {label}"
+        verb = "edit" if action == "update" else "delete"
+        text = (f"{actor} ({role}) may not {verb} {which}: it is in {owner}'s name (Owner {owner}) and "
+                f"records what they said or did; a {role} user edits only the {ENTITIES[kind].plural} in "
+                f"their own name, and only a manager or administrator edits another user's (add an "
+                f"{label} of your own, or ask {owner} to ask a manager)")
+        err = PermissionDenied(text)
+        err.audit = {"action": action, "kind": kind, "record_id": record_id}  # type: ignore[attr-defined]
+        raise err
     if rewrites and action == "update" and not may_rewrite_recorded_times(role) and allowed(
             role=role, action=action, kind=kind, owner=owner, actor=actor):
         # `rewrites`: the recorded times (RECORDED_TIMES keys) the update changes once set

@@ -18,7 +18,7 @@ from ..domain.schema import (CUSTOMER, ENTITIES, FROM_IMPORT, Entity, computed_p
                              kind_of_id, normalize_id)
 from ..errors import CimsError, Conflict, NotFound, PermissionDenied, ValidationFailed
 from ..security.audit import BULK_MAX, AuditEvent, record_changes
-from ..security.roles import CUSTOMER_OWNED, RECORDED_TIMES, owner_matters
+from ..security.roles import AUTHORED, CUSTOMER_OWNED, RECORDED_TIMES, owner_matters
 from ..store.db import to_db, utcnow
 from .session import Session
 from .suppression import EDIT_REFUSED, ensure_not_erased, erased_list
@@ -264,6 +264,38 @@ def _check_typed_times(ent: Entity, given: dict, ticket: dict, now: dt.datetime,
     typed = {k: given[k] for k, _header in sla.TYPED_TIMES if given.get(k) is not None}
     if typed:
         sla.check_typed_times(typed, ticket, now, (context or {}).get("tz"))
+
+
+def _span(length: dt.timedelta) -> str:
+    hours = length.total_seconds() / 3600
+    if hours >= 48 and hours % 24 == 0:
+        return f"{int(hours // 24)} days"
+    return f"{hours:g} h"
+
+
+def _check_late_fills(session: Session, ent: Entity, before: dict | None, after: dict, now: dt.datetime,
+                      context: dict | None, *, record_id: str | None = None, targets: Any = None) -> None:
+    """A ticket's empty First Response or Resolved filled in, long after it fell due, with a
+    time that makes its target met (sla.back_dated_fills): a manager's or an administrator's
+    (roles.may_record_late_times), refused and audited for other roles. A time recorded
+    within the target's own length after the due time, or one after the due time, is daily work."""
+    if ent.kind != "ticket":
+        return
+    from ..domain import sla
+    from ..security.roles import may_record_late_times
+
+    if may_record_late_times(session.role):
+        return
+    if targets is None:
+        from .settings import sla_targets as load_sla_targets
+        targets = load_sla_targets(session)
+    late = sla.back_dated_fills(before, after, now, targets)
+    if late:
+        zone = (context or {}).get("tz")
+        shown = tuple((header, sla._shown_time(when, zone), sla._shown_time(due, zone), _span(grace))
+                      for header, when, due, grace in late)
+        session.ensure("update" if before is not None else "create", ent.kind, record_id=record_id,
+                       late_fills=shown)
 
 
 # ----- create ----------------------------------------------------------------------------
@@ -609,6 +641,8 @@ def _create_many(session: Session, kind: str, rows: Iterable[dict], *, batch_id:
                 if not imported:
                     _check_typed_times(ent, values, values, now, context)
                 values.update(_apply_rules(session, ent, None, values, now, sla_targets, imported))
+                if not imported:
+                    _check_late_fills(session, ent, None, values, now, context, targets=sla_targets)
                 # validate_record gives exactly the entity's keys; rows passed as validated
                 # may carry others (or lack some)
                 rec = values if not validated or values.keys() == key_set else {k: values.get(k) for k in keys}
@@ -976,6 +1010,10 @@ def _update_one(session, record_id, changes, expected_version, batch_id, context
     owner_key = OWNER_FIELD.get(ent.kind)
     if owner_key and owner_key in values and values[owner_key] != current.get(owner_key):
         session.ensure("update", ent.kind, owner=values[owner_key], record_id=record_id, hand_over=True)
+    if ent.kind in AUTHORED:
+        # what it says (subject, notes, time, customer) is its Owner's: another user's is a manager's
+        session.ensure("update", ent.kind, owner=current.get(OWNER_FIELD[ent.kind]), record_id=record_id,
+                       authored=True)
     for f in ent.fields:
         if f.required and f.key in values and values[f.key] in (None, ""):
             raise ValidationFailed({f.header: "required"})
@@ -1005,6 +1043,8 @@ def _update_one(session, record_id, changes, expected_version, batch_id, context
         session.ensure("update", ent.kind, record_id=record_id, rewrites=rewrites)
     computed = _apply_rules(session, ent, current, diff, now, imported=imported)
     diff.update({k: v for k, v in computed.items() if current.get(k) != v})
+    if action == "update" and not imported:
+        _check_late_fills(session, ent, current, {**current, **diff}, now, context, record_id=record_id)
     _check_refs(session, ent, [diff])
     if action != "merge":     # a merge moves contacts and the records naming them together
         if _names_a_contact(ent) and ("customer_id" in diff or "contact_id" in diff):

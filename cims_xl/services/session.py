@@ -227,16 +227,19 @@ class Session:
 
     def ensure(self, action: str, kind: str | None = None, *, owner: str | None = None,
                record_id: str | None = None, hand_over: bool = False, moved_to: str | None = None,
-               own_owner: bool = False, rewrites: tuple = ()) -> None:
+               own_owner: bool = False, rewrites: tuple = (), authored: bool = False,
+               late_fills: tuple = ()) -> None:
         """Raise PermissionDenied unless allowed; the denial goes to the audit trail.
         `rewrites`: the recorded times (roles.RECORDED_TIMES) an update changes once set.
         `hand_over`: `owner` is the new owner an update gives the record; `moved_to`: the
-        customer an update moves the record to, `owner` that customer's (roles.ensure_allowed)."""
+        customer an update moves the record to, `owner` that customer's; `authored`: `owner`
+        is the Owner of a record that says who said or did it (roles.ensure_allowed)."""
         self.check()
         try:
             ensure_allowed(role=self.role, actor=self.username, action=action, kind=kind,
                            owner=owner, record_id=record_id, hand_over=hand_over, moved_to=moved_to,
-                           own_owner=own_owner, rewrites=rewrites)
+                           own_owner=own_owner, rewrites=rewrites, authored=authored,
+                           late_fills=late_fills)
         except PermissionDenied as exc:
             self._denials.append(AuditEvent(utcnow(), self.username, "denied", kind, record_id, None,
                                             {"action": [None, action], "reason": [None, exc.message]}))
