@@ -45,7 +45,7 @@ from .mapping import COMMA_AFTER, NUMBER_FIRST, Mapping, is_own_export, joined_n
 from .name_variants import ScriptNamesakes, add_turned, turned_names, word_bag
 from . import opt_out, refunds, row_currency, time_columns, unix_times
 from .header_currency import header_code, header_sign
-from .float_exports import is_float_whole, whole_of
+from .float_exports import POSTAL_FIELDS, is_float_whole, postal_whole, whole_of
 from ..domain import money
 from .shop_orders import OrderLines
 from .continued_rows import attention_inside
@@ -1170,7 +1170,12 @@ class RowPreparer:
                            "column writes both shares of 1 and numbers above 1 (write 25% to say which)")
         for key in self.options.float_wholes:
             v = data.get(key)
-            if type(v) is str and is_float_whole(v):
+            if type(v) is not str:
+                continue
+            if key in POSTAL_FIELDS:
+                if (whole := postal_whole(v)) is not None:
+                    data[key] = whole           # "2134.0", "1067.00": no postal code has a decimal point
+            elif is_float_whole(v):
                 data[key] = whole_of(v)         # "2134.0" in a column a float export wrote (float_exports)
         for key in self._id_targets:
             v = data.get(key)

@@ -55,7 +55,7 @@ from .plan import SEVERAL_SEPARATORS, Options, Outcome, Planned, Planner, cell_t
 from .readers import RawSheet, open_sheet
 from . import shape
 from .damaged_text import DamagedText
-from .float_exports import FloatExports, code_fields
+from .float_exports import FloatExports, code_fields, postal_whole
 from .invisible_cells import CellCleaner, without_reordering
 from . import split_fields, struck_rows, transaction_types
 from .table import (HEADER_WINDOW, MergeFiller, Table, build_table, column_letter, data_rows, find_header,
@@ -1416,7 +1416,9 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     unnamed = _RowNumbers() if table.columns and (
         (table.columns[0] > 0 and is_blank_cell(header_values[0]))
         or (table.columns[0] == 0 and _PANDAS_UNNAMED.fullmatch(table.headers[0]))) else None
-    float_wholes = FloatExports(list(table.columns))
+    float_wholes = FloatExports(list(table.columns), tuple(
+        table.columns[j] for j, c in enumerate(mapping.columns)
+        if c.target in ("postal_code", "customer_postal_code") and j < len(table.columns)))
     # the file's customer numbers: a number typed in its customer name column is linked by
     # one of them (plan.RowPreparer._numbers_not_names)
     file_refs: dict[int, dict[str, str]] = ({table.columns[j]: {} for j, c in enumerate(mapping.columns)
@@ -4058,8 +4060,8 @@ class _PostalLengths:
             if v is None or is_blank_cell(v):
                 continue
             text = cell_text(v).strip()
-            if text.endswith(".0") and text[:-2].isdigit():
-                text = text[:-2]                    # a float cell of a workbook: 2134.0
+            if (whole := postal_whole(text)) is not None:
+                text = whole                        # a float cell of a workbook, a float export: 2134.0
             if text.isascii() and text.isdigit():
                 if text[0] == "0":
                     self.kept.add(header)           # a code that kept its zero: not kept as a number
