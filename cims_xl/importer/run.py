@@ -3792,6 +3792,13 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                 "evidence": "; ".join(f"'{c}': {k} cell(s)" for c, k in _in_file_order(planner.prep.several,
                                                                                     planner.prep.headers))
                 + " with " + SEVERAL_SEPARATORS + " between values"})
+        if spaced := planner.prep.context.get("spaced_numbers"):
+            result.inferences.append({
+                "what": "phone numbers one after another",
+                "decided": "the first in the field, the others in Notes",
+                "evidence": "; ".join(f"'{c}': {k} cell(s)" for c, k in _in_file_order(spaced, planner.prep.headers))
+                + " of two or more whole valid phone numbers with only spaces between them (phonenumbers' "
+                  "matcher finds each, marked by its country code or parentheses)"})
         if planner.prep.extensions:
             result.inferences.append({
                 "what": "phone extensions",
