@@ -1549,8 +1549,9 @@ class RowPreparer:
                 spaced = parts[0].split()
                 if all(_SPACED_PHONE.fullmatch(p) and sum(c.isdigit() for c in p) >= 7 for p in spaced):
                     parts, whole = spaced, [True] * len(spaced)
-                elif len(parts[0]) >= _TWO_NUMBERS and sum(c.isdigit() for c in parts[0]) >= _TWO_NUMBERS and (
-                        found := _whole_numbers(parts[0], self._row_phone_region(values))):
+                elif (len(parts[0]) - parts[0].count(" ") - parts[0].count("+") >= _TWO_NUMBERS     # cheap first
+                      and sum(c.isdigit() for c in parts[0]) >= _TWO_NUMBERS
+                      and (found := _whole_numbers(parts[0], self._row_phone_region(values)))):
                     parts, whole = list(found), [True] * len(found)
                     self.context["spaced_numbers"][self.headers[i]] += 1
         ok = len(parts) > 1 and all(whole)
