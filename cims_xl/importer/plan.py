@@ -461,6 +461,9 @@ class Options:
     # name (taken), or the several they name (their numbers refused); phone_evidence.
     blank_country: dict = field(default_factory=dict)
     decimal_marks: dict[str, str] = field(default_factory=dict)   # field -> "." or ",", decided per column
+    # --decimal given: it settles the values that read both ways ("1.250"); a value that reads
+    # one way only ("2,5" beside "1.250" KWD) keeps that reading (domain.models)
+    decimal_given: bool = False
     fraction_fields: frozenset[str] = frozenset()   # percent-points fields whose column writes 0.4 for 40 %
     mixed_shares: frozenset[str] = frozenset()      # ... whose column writes 0.25 beside 50: up to 1 is unreadable
     discount_amount: bool = False       # the Discount column holds money off: kept in Notes (discount_reading)
@@ -742,7 +745,7 @@ class RowPreparer:
                         "calendars": dict(options.calendars),
                         "compact_dates": dict(options.compact_dates),
                         "swapped_cells": sorted(options.swapped_cells),
-                        "decimal_marks": dict(options.decimal_marks),
+                        "decimal_marks": dict(options.decimal_marks), "decimal_given": options.decimal_given,
                         "amount_scales": dict(options.amount_scales),
                         # the zone times without one are taken in; values read so ("times", "dates")
                         "tz": options.tz, "zoneless": Counter(),

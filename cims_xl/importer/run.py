@@ -3724,7 +3724,7 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                           marks_position=(scan.table.columns.index(scan.ledger[2]) if scan.ledger is not None
                                           and scan.ledger[2] in scan.table.columns else None),
                           time_columns=dict(scan.mapping.time_columns), area_prefix=scan.area_prefix,
-                          cell_formulas=src.format == "csv")
+                          cell_formulas=src.format == "csv", decimal_given=bool(decimal))
         result = ImportResult(file=str(path), kind=ent.kind, sheet=src.sheet, rows=scan.rows,
                               blank_rows=scan.blank_rows, footer_rows=len(scan.footer_rows),
                               other_table_rows=len(scan.other_rows), closed_rows=len(scan.closed_rows),
