@@ -74,13 +74,14 @@ def test_an_email_list_with_east_asian_space_or_trailing_marks_gives_its_first_a
         assert any(i["what"] == "several values in one cell" for i in result.inferences)
 
 
+# (the other numbers are kept in Notes in E.164, as the field holds its number)
 PHONE_LISTS = {
-    "cn full-width semicolon": ("13800138000；13900139000", "China", "+8613800138000", "13900139000"),
-    "cn enumeration comma": ("13800138000、13900139000", "China", "+8613800138000", "13900139000"),
-    "cn full-width comma": ("13800138000，13900139000", "China", "+8613800138000", "13900139000"),
-    "cn spaces": ("13800138000 13900139000", "China", "+8613800138000", "13900139000"),
-    "jp enumeration comma": ("03-1234-5678、090-1234-5678", "Japan", "+81312345678", "090-1234-5678"),
-    "de spaces between whole numbers": ("030-1234567 0171-1234567", "Germany", "+49301234567", "0171-1234567"),
+    "cn full-width semicolon": ("13800138000；13900139000", "China", "+8613800138000", "+8613900139000"),
+    "cn enumeration comma": ("13800138000、13900139000", "China", "+8613800138000", "+8613900139000"),
+    "cn full-width comma": ("13800138000，13900139000", "China", "+8613800138000", "+8613900139000"),
+    "cn spaces": ("13800138000 13900139000", "China", "+8613800138000", "+8613900139000"),
+    "jp enumeration comma": ("03-1234-5678、090-1234-5678", "Japan", "+81312345678", "+819012345678"),
+    "de spaces between whole numbers": ("030-1234567 0171-1234567", "Germany", "+49301234567", "+491711234567"),
     "trailing semicolon": ("13800138000;", "China", "+8613800138000", None),
     "us trailing comma": ("(212) 555-0132,", "United States", "+12125550132", None),
 }

@@ -907,6 +907,17 @@ def _currency_from_amounts(ent: Entity, raw: dict, context: dict) -> list[tuple[
         if reading is None and mark is None:
             # "1.235" typed with BHD (three decimals): 1.235, "1,235" 1235 (no column's mark says otherwise)
             reading = mn.three_decimal_reading(value, stated or context.get("currency"), prefer=prefer)
+        if reading is None and mark and context.get("decimal_given") and isinstance(value, str) \
+                and (other := "," if mark == "." else ".") in value:
+            # --decimal settles the values that read both ways; "2,5" under --decimal point
+            # reads one way only, as written (beside "1.250" in KWD, which it settles)
+            try:
+                mn.read_money(value, mark, prefer=prefer)
+            except ValueError:
+                try:
+                    reading = mn.read_money(value, other, prefer=prefer)
+                except ValueError:
+                    reading = None
         if reading is None:
             try:
                 reading = mn.read_money(value, mark, prefer=prefer)

@@ -62,7 +62,7 @@ class AmbiguousNumbers(ImportRefused):
                 break
         super().__init__(
             "; ".join(parts) + ". Nothing was imported. Say which with " + decimal_options(readings or [])
-            + currency + ("; values that do not fit are rejected." if conflicts else "."))
+            + currency + ("; values that read one way only keep that reading." if conflicts else "."))
 
 
 def decimal_options(values: list[str]) -> str:

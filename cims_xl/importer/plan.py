@@ -45,7 +45,7 @@ from .mapping import COMMA_AFTER, NUMBER_FIRST, Mapping, is_own_export, joined_n
 from .name_variants import ScriptNamesakes, add_turned, turned_names, word_bag
 from . import opt_out, refunds, row_currency, time_columns, unix_times
 from .header_currency import header_code, header_sign
-from .float_exports import is_float_whole, whole_of
+from .float_exports import POSTAL_FIELDS, is_float_whole, postal_whole, whole_of
 from ..domain import money
 from .shop_orders import OrderLines
 from .continued_rows import attention_inside
@@ -70,6 +70,9 @@ _SPACED_PHONE = re.compile(r"\+?\(?\d[\d().\-]*")
 # An alternative ending after a slash ("030 1234567/8", "0512-6512345/46", "089 123456 / 78",
 # "030 1234567/8-9"): the office's other line, whose number differs in its last digits.
 _ALTERNATIVE_ENDING = re.compile(r"(?P<number>.*\d)\s*+/\s*+(?P<alt>\d{1,2}(?:\s*+-\s*+\d{1,2})?)\s*+")
+# The fewest digits two whole numbers written one after the other can have (seven each):
+# a cell with fewer is one number, never looked at for several.
+_TWO_NUMBERS = 14
 _SEVERAL_HINT_RX = re.compile("[" + re.escape("".join(sorted(_SEVERAL_HINT))) + "]")     # the same, faster on a cell
 _SYSTEM_LABEL = re.compile(r"^\s*\*\s+\w")       # Google's system labels: "* myContacts", "* starred"
 _MOBILE_LABEL = re.compile(r"mobile|cell|handy|móvil|movil|portable|celular|手机|携帯|휴대", re.I)
@@ -83,6 +86,9 @@ ROW_REGION = "\x00row_region"        # data key: the row's dial code cell, taken
 # cells left out), "Header: value" lines; an update adds it to the stored notes instead
 # of writing over them. Taken out of the values in Planner.plan, never written.
 KEPT_NOTES = "\x00kept_notes"
+# data key: the other phone numbers of a cell whose first went to its field, as (their Notes
+# line, the field, the numbers as written), written in E.164 in validate() (_other_phones_e164)
+OTHER_PHONES = "\x00other_phones"
 # Kinds whose later download of the same records brings news (a payment refunded, a
 # ticket answered): a duplicate skipped says what it had that the stored record lacks.
 PROGRESSING = ("order", "ticket", "opportunity")
@@ -455,6 +461,9 @@ class Options:
     # name (taken), or the several they name (their numbers refused); phone_evidence.
     blank_country: dict = field(default_factory=dict)
     decimal_marks: dict[str, str] = field(default_factory=dict)   # field -> "." or ",", decided per column
+    # --decimal given: it settles the values that read both ways ("1.250"); a value that reads
+    # one way only ("2,5" beside "1.250" KWD) keeps that reading (domain.models)
+    decimal_given: bool = False
     fraction_fields: frozenset[str] = frozenset()   # percent-points fields whose column writes 0.4 for 40 %
     mixed_shares: frozenset[str] = frozenset()      # ... whose column writes 0.25 beside 50: up to 1 is unreadable
     discount_amount: bool = False       # the Discount column holds money off: kept in Notes (discount_reading)
@@ -588,6 +597,27 @@ def _join_name(first: str | None, middle: str | None, last: str | None,
 _CJK_NAME = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af]")
 
 
+@functools.lru_cache(maxsize=4096)
+def _whole_numbers(text: str, region: str | None) -> tuple[str, ...] | None:
+    """The phone numbers of `text` as written ("+1 415 555 0100", "+1 415 555 0101") when
+    phonenumbers' matcher (libphonenumber's, made to find numbers in text) finds two or
+    more valid ones and nothing but spaces is left between and around them; None
+    otherwise (one number, or digits whose numbers it cannot tell apart: "415 555 0100
+    415 555 0101", where a country code or parentheses do not mark where one begins).
+    `region` reads numbers without "+"; None finds only those with one."""
+    import phonenumbers
+
+    found = list(phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID))
+    if len(found) < 2:
+        return None
+    at = 0
+    for match in found:
+        if text[at:match.start].strip():
+            return None
+        at = match.end
+    return None if text[at:].strip() else tuple(m.raw_string for m in found)
+
+
 def _vcard_name(text: str, family_first: bool = False) -> str:
     """vCard's N value "family;given;additional;prefixes;suffixes" (RFC 6350 6.2.2; a
     component's several values split by ",") as a full name in reading order:
@@ -715,7 +745,7 @@ class RowPreparer:
                         "calendars": dict(options.calendars),
                         "compact_dates": dict(options.compact_dates),
                         "swapped_cells": sorted(options.swapped_cells),
-                        "decimal_marks": dict(options.decimal_marks),
+                        "decimal_marks": dict(options.decimal_marks), "decimal_given": options.decimal_given,
                         "amount_scales": dict(options.amount_scales),
                         # the zone times without one are taken in; values read so ("times", "dates")
                         "tz": options.tz, "zoneless": Counter(),
@@ -745,6 +775,8 @@ class RowPreparer:
                         "address_fallback": Counter(),
                         # postal code column -> codes given back the zeros a spreadsheet dropped
                         "zeros_restored": Counter(), "zeros_examples": Counter(), "separators_restored": Counter(),
+                        # phone column -> cells of whole numbers with only spaces between them (_whole_numbers)
+                        "spaced_numbers": Counter(),
                         # (column, text) -> cells holding a placeholder for "no value" ("N/A", "-")
                         "placeholders": Counter(),
                         # legal form -> customers typed Company by it (domain.legal_forms)
@@ -928,6 +960,7 @@ class RowPreparer:
         extra: list[str] = []
         mailboxes: list[tuple[int, str, str]] = []
         self._display_names: list[str] = []
+        self._moved_phones: list[tuple[str, str, tuple[str, ...]]] = []
         if self._parts_view is not None:
             values = self._parts_view(values)
         n = len(values)
@@ -1000,7 +1033,7 @@ class RowPreparer:
                     if MULTI_SEPARATOR in v and self.has_notes:
                         v = self._first_of_several(i, v, extra)
                     elif i in self._several_columns and _SEVERAL_HINT_RX.search(v):
-                        v = self._first_of_listed(i, v, extra)
+                        v = self._first_of_listed(i, v, extra, values)
                     if (self.has_notes and self.kinds.get(target) == "phone"
                             and _EXTENSION_HINT.search(v) and nz.has_phone_extension(v)):
                         # E.164 holds no extension: the number is stored, the whole text is
@@ -1170,7 +1203,12 @@ class RowPreparer:
                            "column writes both shares of 1 and numbers above 1 (write 25% to say which)")
         for key in self.options.float_wholes:
             v = data.get(key)
-            if type(v) is str and is_float_whole(v):
+            if type(v) is not str:
+                continue
+            if key in POSTAL_FIELDS:
+                if (whole := postal_whole(v)) is not None:
+                    data[key] = whole           # "2134.0", "1067.00": no postal code has a decimal point
+            elif is_float_whole(v):
                 data[key] = whole_of(v)         # "2134.0" in a column a float export wrote (float_exports)
         for key in self._id_targets:
             v = data.get(key)
@@ -1197,6 +1235,8 @@ class RowPreparer:
             data["probability"] = share_to_percent(data["probability"])
         if self._name_targets:
             self._numbers_not_names(data)
+        if self._moved_phones:
+            data[OTHER_PHONES] = self._moved_phones
         return data, extra
 
     @functools.cached_property
@@ -1472,11 +1512,15 @@ class RowPreparer:
         return f"{number} {street}" if order == "before" else f"{street}, {number}" if order == "after," \
             else f"{street} {number}"
 
-    def _first_of_listed(self, i: int, text: str, extra: list[str]) -> str:
+    def _first_of_listed(self, i: int, text: str, extra: list[str], values: list | None = None) -> str:
         """Several addresses or numbers with another program's separator ("a@x.com; b@y.org",
         one per line): the first in the field, the others to Notes, as with Google's.
         Only when every part is one (an @ in each address, six digits in each number);
-        otherwise the cell is left as it is for the field's own check."""
+        otherwise the cell is left as it is for the field's own check. Whole phone numbers
+        with only spaces between them ("+1 415 555 0100 +1 415 555 0101", "(415) 555-0104
+        (415) 555-0105") are several when phonenumbers' matcher finds two or more valid
+        numbers that are the whole cell (`_whole_numbers`); the other numbers are written in
+        Notes in E.164 once the row's region is known (validate)."""
         if self._several_columns[i] == "email" and "<" in text and (boxes := mailbox_list(text)):
             # Outlook's "Roe, Bob <bob@x.com>; "Doe, Dee" <dee@x.com>": RFC 5322 mailboxes
             parts = [addr for _name, addr in boxes]
@@ -1508,6 +1552,11 @@ class RowPreparer:
                 spaced = parts[0].split()
                 if all(_SPACED_PHONE.fullmatch(p) and sum(c.isdigit() for c in p) >= 7 for p in spaced):
                     parts, whole = spaced, [True] * len(spaced)
+                elif (len(parts[0]) - parts[0].count(" ") - parts[0].count("+") >= _TWO_NUMBERS     # cheap first
+                      and sum(c.isdigit() for c in parts[0]) >= _TWO_NUMBERS
+                      and (found := _whole_numbers(parts[0], self._row_phone_region(values)))):
+                    parts, whole = list(found), [True] * len(found)
+                    self.context["spaced_numbers"][self.headers[i]] += 1
         ok = len(parts) > 1 and all(whole)
         if len(parts) == 1 and all(whole) and parts[0] != text.strip():
             return parts[0]             # "a@x.com;": a separator with nothing after it
@@ -1519,8 +1568,28 @@ class RowPreparer:
             parts = [kept, *(p for p in parts if p is not kept)]
         header = self.headers[i]
         self.several[header] = self.several.get(header, 0) + 1
-        extra.append(f"{header}: " + " | ".join(parts[1:]))
+        line = f"{header}: " + " | ".join(parts[1:])
+        extra.append(line)
+        if not email:
+            self._moved_phones.append((line, self.targets[i], tuple(parts[1:])))
         return parts[0]
+
+    def _row_phone_region(self, values: list | None) -> str | None:
+        """The region a row's phone numbers without "+" are read in while its cells are
+        split: its Country cell's, else the region given or set (never only assumed);
+        None when neither says (then only numbers with their country code are found)."""
+        col = self._country_col
+        if values is not None and col is not None and col < len(values) and not is_blank_cell(values[col]):
+            return region_for_country(cell_text(values[col]).strip())
+        return None if self.context["region_assumed"] else self.context["region"]
+
+    @functools.cached_property
+    def _country_col(self) -> int | None:
+        """The column of the row's own country (Country, an order's customer country)."""
+        for key in ("country", "customer_country"):
+            if key in self.targets:
+                return self.targets.index(key)
+        return None
 
     def _first_of_several(self, i: int, text: str, extra: list[str]) -> str:
         """Google Contacts writes several values in one cell ("a@x.com ::: b@x.com"): the
@@ -1531,7 +1600,10 @@ class RowPreparer:
             return parts[0] if parts else ""
         header = self.headers[i]
         self.several[header] = self.several.get(header, 0) + 1
-        extra.append(f"{header}: " + " | ".join(parts[1:]))
+        line = f"{header}: " + " | ".join(parts[1:])
+        extra.append(line)
+        if self.kinds.get(self.targets[i]) == "phone":
+            self._moved_phones.append((line, self.targets[i], tuple(parts[1:])))
         return parts[0]
 
     def _convert(self, target: str, v: object) -> object:
@@ -1680,6 +1752,10 @@ def validate(ent: Entity, data: dict, context: dict, prep: RowPreparer,
     """
     if ROW_COLUMNS in data:
         prep = _RowColumns(prep, data.pop(ROW_COLUMNS))
+    if OTHER_PHONES in data:
+        clean = validate(ent, {k: v for k, v in data.items() if k != OTHER_PHONES}, context, prep, warnings)
+        _other_phones_e164(clean, data[OTHER_PHONES])
+        return clean
     if ROW_REGION in data:
         given = data.pop(ROW_REGION)
         region = region_for_dial_code(given) or region_for_country(given)
@@ -1735,6 +1811,57 @@ def validate(ent: Entity, data: dict, context: dict, prep: RowPreparer,
     if ent.kind == "opportunity" and "probability" in soft:
         clean["probability"] = LEFT_EMPTY          # the stage's default would be a guess too
     return clean
+
+
+# a phone number written with nothing but its digits and separators: E.164 says all of it
+_PLAIN_PHONE = re.compile(r"[+＋]?[\d\s().\-/]+")
+
+
+def _other_phones_e164(clean: dict, moved: list[tuple[str, str, tuple[str, ...]]]) -> None:
+    """The Notes lines of the other numbers of a phone cell whose first went to its field
+    (RowPreparer._first_of_listed: "Phone: 415 555 0112") written in E.164 ("Phone:
+    +14155550112"), as the field holds its number, so a search by the number's digits in
+    any spacing finds them: numbers with a country code by it, the others in the country
+    the field's number was read in (the same cell's). A number with more than its digits
+    (an extension, a label) keeps its text after it ("+14155550112 (415 555 0112 x12)");
+    one that cannot be read so stays as written."""
+    import phonenumbers
+
+    for line, key, numbers in moved:
+        first = clean.get(key)
+        region = None
+        if isinstance(first, str) and first.startswith("+"):
+            try:
+                region = phonenumbers.region_code_for_country_code(phonenumbers.parse(first).country_code)
+            except phonenumbers.NumberParseException:
+                region = None
+        written = []
+        for text in numbers:
+            own = nz.has_country_code(text)
+            if not own and region in (None, "ZZ"):
+                written.append(text)
+                continue
+            try:
+                e164 = nz.normalize_phone(text, region if region not in (None, "ZZ") else "US", assumed=False)
+            except ValueError:
+                e164 = None
+            if not e164:
+                written.append(text)
+            elif _PLAIN_PHONE.fullmatch(text.strip()):
+                written.append(e164)
+            else:
+                written.append(f"{e164} ({text.strip()})")
+        new = line[:len(line) - len(" | ".join(numbers))] + " | ".join(written)
+        if new == line:
+            continue
+        for field in ("notes", KEPT_NOTES):
+            notes = clean.get(field)
+            if isinstance(notes, str) and line in notes:
+                lines = notes.split("\n")
+                at = len(lines) - 1 - lines[::-1].index(line) if line in lines else None
+                if at is not None:
+                    lines[at] = new
+                    clean[field] = "\n".join(lines)
 
 
 _CUT_MARK = "\n[… {n:,} more characters: cut here, they are only in the file]"

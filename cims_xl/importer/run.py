@@ -55,7 +55,7 @@ from .plan import SEVERAL_SEPARATORS, Options, Outcome, Planned, Planner, cell_t
 from .readers import RawSheet, open_sheet
 from . import shape
 from .damaged_text import DamagedText
-from .float_exports import FloatExports, code_fields
+from .float_exports import FloatExports, code_fields, postal_whole
 from .invisible_cells import CellCleaner, without_reordering
 from . import split_fields, struck_rows, transaction_types
 from .table import (HEADER_WINDOW, MergeFiller, Table, build_table, column_letter, data_rows, find_header,
@@ -1416,7 +1416,9 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     unnamed = _RowNumbers() if table.columns and (
         (table.columns[0] > 0 and is_blank_cell(header_values[0]))
         or (table.columns[0] == 0 and _PANDAS_UNNAMED.fullmatch(table.headers[0]))) else None
-    float_wholes = FloatExports(list(table.columns))
+    float_wholes = FloatExports(list(table.columns), tuple(
+        table.columns[j] for j, c in enumerate(mapping.columns)
+        if c.target in ("postal_code", "customer_postal_code") and j < len(table.columns)))
     # the file's customer numbers: a number typed in its customer name column is linked by
     # one of them (plan.RowPreparer._numbers_not_names)
     file_refs: dict[int, dict[str, str]] = ({table.columns[j]: {} for j, c in enumerate(mapping.columns)
@@ -3722,7 +3724,7 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                           marks_position=(scan.table.columns.index(scan.ledger[2]) if scan.ledger is not None
                                           and scan.ledger[2] in scan.table.columns else None),
                           time_columns=dict(scan.mapping.time_columns), area_prefix=scan.area_prefix,
-                          cell_formulas=src.format == "csv")
+                          cell_formulas=src.format == "csv", decimal_given=bool(decimal))
         result = ImportResult(file=str(path), kind=ent.kind, sheet=src.sheet, rows=scan.rows,
                               blank_rows=scan.blank_rows, footer_rows=len(scan.footer_rows),
                               other_table_rows=len(scan.other_rows), closed_rows=len(scan.closed_rows),
@@ -3790,6 +3792,13 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                 "evidence": "; ".join(f"'{c}': {k} cell(s)" for c, k in _in_file_order(planner.prep.several,
                                                                                     planner.prep.headers))
                 + " with " + SEVERAL_SEPARATORS + " between values"})
+        if spaced := planner.prep.context.get("spaced_numbers"):
+            result.inferences.append({
+                "what": "phone numbers one after another",
+                "decided": "the first in the field, the others in Notes",
+                "evidence": "; ".join(f"'{c}': {k} cell(s)" for c, k in _in_file_order(spaced, planner.prep.headers))
+                + " of two or more whole valid phone numbers with only spaces between them (phonenumbers' "
+                  "matcher finds each, marked by its country code or parentheses)"})
         if planner.prep.extensions:
             result.inferences.append({
                 "what": "phone extensions",
@@ -4058,8 +4067,8 @@ class _PostalLengths:
             if v is None or is_blank_cell(v):
                 continue
             text = cell_text(v).strip()
-            if text.endswith(".0") and text[:-2].isdigit():
-                text = text[:-2]                    # a float cell of a workbook: 2134.0
+            if (whole := postal_whole(text)) is not None:
+                text = whole                        # a float cell of a workbook, a float export: 2134.0
             if text.isascii() and text.isdigit():
                 if text[0] == "0":
                     self.kept.add(header)           # a code that kept its zero: not kept as a number

@@ -117,9 +117,14 @@ def _criteria_for_text(text: str, crit: queries.CustomerCriteria, region: str) -
         # it is matched by its digits, wherever the stored number is from.
         if text.lstrip().startswith(("+", "＋", "00")):
             try:
-                crit.phones.append(nz.normalize_phone(text, region))
+                e164 = nz.normalize_phone(text, region)
             except ValueError:
-                pass
+                e164 = None
+            if e164:
+                crit.phones.append(e164)
+                # a customer's other numbers are kept in Notes in E.164 ("Phone: +8613900139000",
+                # the import's lists): the number as stored there matches too
+                crit.number_texts.append(e164)
         # any script's digits as ASCII (٥٠ ١٢٣ ٤٥٦٧, ５５５): stored numbers are E.164
         digits = "".join(str(unicodedata.digit(ch)) for ch in text if ch.isdigit())
         nsn = nz.national_number_after_zero(digits)
@@ -134,6 +139,11 @@ def _criteria_for_text(text: str, crit: queries.CustomerCriteria, region: str) -
             # digits may be a date, an order or VAT number, an old system's id in notes or
             # tags ("2024-03-05", "98765432"): the text as written matches too
             crit.number_texts.append(text.strip())
+            # ...and its digits alone, as an E.164 number in Notes holds them ("415 555 0112"
+            # finds "+14155550112"; a trunk 0 is not in it: "03-1234-5678" finds "+81312345678")
+            bare = nsn or digits.lstrip("0")
+            if len(bare) >= 7 and bare != text.strip():
+                crit.number_texts.append(bare)
         return
     for term in [text] if phrase else [w for w in map(_edge_stripped, text.split()) if w]:
         # punctuation at a word's edge is no part of it ("Smith, John" is Smith and John)
