@@ -2229,7 +2229,7 @@ def _rich_progress(app: App):
                    "sheet often a cancelled order or a customer who left): skip = leave them out (counted as "
                    "struck through), keep = import them like the others.")
 @click.option("--time-unknown", "time_unknown", type=click.Choice(["empty"], case_sensitive=False),
-              help="A ticket's First Response, Resolved or Closed, or an activity's When, written as a date "
+              help="A ticket's First Response, Resolved or Closed written as a date "
                    "without a time (2026-12-01): empty = store that time empty (unknown: in no SLA hours and no "
                    "breach); a ticket whose Opened is a date alone is rejected. Without it such a file stops "
                    "before anything is imported (cims never stores a time nobody gave).")

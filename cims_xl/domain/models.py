@@ -386,7 +386,7 @@ def _datetime(value, info):
     seen: Counter = Counter()
     out = _in_calendar(_parsed(nz.parse_datetime, written, value, info, _order_for(info), tz, seen),
                        written, value if isinstance(value, str) else None)
-    if seen.get("dates") and info.field_name in EVENT_TIMES:
+    if seen.get("dates") and info.field_name in EVENT_TIMES and info.field_name not in ctx.get("day_only_ok", ()):
         # a date alone for the time something happened: its time is unknown, never midnight
         local = out.astimezone(tz or dt.timezone.utc).date().isoformat()
         if ctx.get("time_unknown") == "empty":
@@ -405,7 +405,8 @@ def _datetime(value, info):
 
 # The times something happened (a ticket's Opened, First Response, Resolved, Closed; an
 # interaction's When): a date alone is refused, or with an import's `--time-unknown empty`
-# stored empty (unknown), never as midnight.
+# stored empty (unknown), never as midnight. (An import's activity dates, context
+# "day_only_ok", keep their day as before: they decide no SLA.)
 EVENT_TIMES = frozenset({"opened_at", "first_response_at", "resolved_at", "closed_at", "occurred_at"})
 
 
@@ -823,6 +824,12 @@ def validate_record(ent: Entity, data: dict, *, partial: bool = False,
         from .sla import check_time_order
 
         check_time_order(out, (context or {}).get("tz"))
+        if not partial:
+            # times that cannot all be true with each other and the status (an import's row
+            # is rejected naming the rule; an edit is checked merged with what is stored)
+            from .sla import check_consistent
+
+            check_consistent(out, (context or {}).get("tz"))
     refuse_negative(ent, out)
     for counter, key in counted:
         counter[key] += 1

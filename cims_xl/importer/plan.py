@@ -722,6 +722,8 @@ class RowPreparer:
                         "tz": options.tz, "zoneless": Counter(),
                         # --time-unknown: "empty" stores a date alone in a time something happened as unknown
                         "time_unknown": options.time_unknown,
+                        # an activity file's dates alone keep their day (they decide no SLA)
+                        "day_only_ok": ("occurred_at",),
                         # date column -> times written in UTC (Z, +00:00) dated in options.tz; and
                         # of those, the ones whose date there is not the UTC one
                         "utc_dates": Counter(), "utc_dates_moved": Counter(),

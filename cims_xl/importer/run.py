@@ -1250,8 +1250,8 @@ _HAS_TIME = re.compile(r"\d\s*[:：]\s*\d|\d\s*[hH]\s*\d|\d\s*(?:时|時|시|點
 
 
 def dates_alone_stop(evidence: dict, mapping: mp.Mapping, table: Table, time_unknown: str | None) -> list[dict]:
-    """The summary's lines for the columns of a time something happened (a ticket's Opened,
-    First Response, Resolved, Closed; an interaction's When) holding dates without a time:
+    """The summary's lines for the columns of a ticket's times (Opened, First Response,
+    Resolved, Closed; an activity's date decides no SLA and keeps its day) holding dates without a time:
     cims never stores a time nobody gave (midnight would count as a real 0 h response or a
     breach). Without --time-unknown the import stops before writing, naming each such
     column and examples; with `--time-unknown empty` those times are stored empty (unknown),
@@ -1262,7 +1262,7 @@ def dates_alone_stop(evidence: dict, mapping: mp.Mapping, table: Table, time_unk
     stops: list[str] = []
     for col, ev in evidence.items():
         target = mapping.columns[table.columns.index(col)].target
-        if target not in EVENT_TIMES or target in mapping.time_columns or not ev.alone:
+        if target not in EVENT_TIMES or target == "occurred_at" or target in mapping.time_columns or not ev.alone:
             continue
         label = mapping.labels.get(target, target)
         shown = ", ".join(repr(v) for v in ev.alone_examples)
