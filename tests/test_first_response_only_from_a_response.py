@@ -59,12 +59,15 @@ def test_a_new_ticket_resolved_or_closed_unanswered_gets_no_first_response(admin
     assert tid in table.note and "closed without a response" in table.note
 
 
-@pytest.mark.parametrize("status", ["Open", "Pending"])
-def test_taking_a_ticket_up_or_asking_its_customer_is_its_first_response(admin, customer, clock, status):
-    tid = _new(admin, customer, clock)
-    clock(20)
-    records.update(admin, tid, {"status": status})
-    assert records.get(admin, tid)["first_response_at"] == T0 + 20 * M
+def test_taking_a_ticket_up_or_asking_its_customer_is_a_response_closing_it_unanswered_is_none(
+        admin, customer, clock):
+    moved = {}
+    for status in ("Open", "Pending", "Resolved", "Closed"):
+        tid = _new(admin, customer, clock)
+        clock(20)
+        records.update(admin, tid, {"status": status})
+        moved[status] = records.get(admin, tid)["first_response_at"]
+    assert moved == {"Open": T0 + 20 * M, "Pending": T0 + 20 * M, "Resolved": None, "Closed": None}
 
 
 def test_closing_on_the_tickets_sheet_straight_from_new_leaves_first_response_empty(admin, customer, clock, tmp_path):
