@@ -12,9 +12,14 @@ Workflow: New → Open → Pending → Resolved → Closed, with these moves all
 New → Open/Pending/Resolved/Closed; Open → Pending/Resolved/Closed;
 Pending → Open/Resolved/Closed; Resolved → Closed, or back to Open (reopen);
 Closed → Open (reopen). Nothing goes back to New.
-Times recorded: leaving New sets ``first_response_at``; entering Resolved (or Closed
-straight away) sets ``resolved_at``; entering Closed sets ``closed_at``; reopening
-clears both. A time the caller gives explicitly (an import of history) is kept.
+Times recorded: leaving New for Open or Pending (taking the ticket up, asking its
+customer: a response) sets ``first_response_at``; Resolved or Closed straight from New
+(closed unanswered) sets none; entering Resolved (or Closed straight away) sets
+``resolved_at`` (a Closed time given is that time too); entering Closed sets
+``closed_at``; reopening clears both. A time the caller gives explicitly (an import of
+history) is kept. The times must all be true together (`contradictions`): Closed not
+before Resolved, neither before the First Response, and a Resolved or Closed time only on
+a ticket that is so; checked on the record as it will be stored.
 
 History: a ticket created with an ``opened_at`` given and earlier than now (beyond a
 small clock skew, ``CLOCK_SKEW``) is back-dated: it already had its status then, so the times
@@ -27,7 +32,8 @@ A response or resolution whose time is unknown is not counted as a breach.
 An imported ticket that is Pending was paused from the time its file gives for its last
 change (``pending_since``, e.g. Zendesk's "Updated at"), else from the import.
 
-Due times: opened + target + time paused, except that an imported ticket keeps the due
+Due times: opened + target + time paused (the response target only by the part of a
+pause before the first response: none when it came before the pause, or is unknown), except that an imported ticket keeps the due
 times its file gives (``first_response_due``, ``resolution_due``: Freshdesk's "Due by
 Time", Zendesk's "Due date"), and a stored due time moves only by later pauses, until a
 change of priority or opening time sets it from the targets again.
