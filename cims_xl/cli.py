@@ -2228,10 +2228,11 @@ def _rich_progress(app: App):
               help="Rows struck through in the sheet (every filled cell's font has strikethrough: in a hand-kept "
                    "sheet often a cancelled order or a customer who left): skip = leave them out (counted as "
                    "struck through), keep = import them like the others.")
-@click.option("--time-unknown", "time_unknown", type=click.Choice(["empty"], case_sensitive=False),
-              help="A ticket's First Response, Resolved or Closed written as a date "
+@click.option("--time-unknown", "time_unknown", type=click.Choice(["empty", "start-of-day"], case_sensitive=False),
+              help="A ticket's Opened, First Response, Resolved or Closed written as a date "
                    "without a time (2026-12-01): empty = store that time empty (unknown: in no SLA hours and no "
-                   "breach); a ticket whose Opened is a date alone is rejected. Without it such a file stops "
+                   "breach; a ticket whose Opened is a date alone is rejected); start-of-day = the date's "
+                   "00:00, as you say. Without it such a file stops "
                    "before anything is imported (cims never stores a time nobody gave).")
 @click.option("--rejoin", "rejoin", multiple=True, metavar="'ROW=COLUMN'",
               help="Rows whose values a separator inside an unquoted value split (\"Acme, Inc\", 12,50), as the "

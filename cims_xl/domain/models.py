@@ -389,6 +389,10 @@ def _datetime(value, info):
     if seen.get("dates") and info.field_name in EVENT_TIMES and info.field_name not in ctx.get("day_only_ok", ()):
         # a date alone for the time something happened: its time is unknown, never midnight
         local = out.astimezone(tz or dt.timezone.utc).date().isoformat()
+        if ctx.get("time_unknown") == "start-of-day":
+            if zoneless is not None:
+                zoneless.update(seen)
+            return _era_checked(written, out, info)     # the user said: the start of the day
         if ctx.get("time_unknown") == "empty":
             if info.field_name == "opened_at":
                 _fail(f"{nz._shown(written) or local!s} is a date without a time, and a ticket's Opened sets its "
@@ -812,6 +816,10 @@ def validate_record(ent: Entity, data: dict, *, partial: bool = False,
         out = {k: values[k] for k in raw}
     else:
         out = dict(values)
+        if ent.kind == "ticket" and out.get("status") is None and (out.get("closed_at") or out.get("resolved_at")):
+            # no status given, but a closing or resolution time: the ticket is so (a file
+            # with no Status column), never New with a Closed time
+            out["status"] = "Closed" if out.get("closed_at") else "Resolved"
         for key, default in defaults:
             if out[key] is None:
                 out[key] = default

@@ -1244,7 +1244,7 @@ def _grouped_header(window: list[tuple[int, list]], i: int, merged, ent: Entity)
 
 
 DATE_CELLS = ("swap", "keep")
-TIME_UNKNOWN = ("empty",)
+TIME_UNKNOWN = ("empty", "start-of-day")
 # A time of day in a date text: 14:30, 14：30, 14h30, 14时30分, 14時, 14시, 2024-03-05T14
 _HAS_TIME = re.compile(r"\d\s*[:：]\s*\d|\d\s*[hH]\s*\d|\d\s*(?:时|時|시|點|点)|\dT\d")
 
@@ -1271,13 +1271,19 @@ def dates_alone_stop(evidence: dict, mapping: mp.Mapping, table: Table, time_unk
                           "decided": ("rows rejected: a ticket's Opened sets its due times" if target == "opened_at"
                                       else f"'{label}' stored empty (time unknown), in no SLA hours and no breach"),
                           "evidence": f"--time-unknown empty: {ev.alone} date(s) with no time of day, such as {shown}"})
+        elif time_unknown == "start-of-day":
+            lines.append({"what": f"dates without a time in '{ev.column}'",
+                          "decided": f"'{label}' taken as the start of its day (00:00), as you said",
+                          "evidence": f"--time-unknown start-of-day: {ev.alone} date(s) with no time of day, such as "
+                                      f"{shown}; the SLA hours of these tickets count from those midnights"})
         else:
             stops.append(f"column '{ev.column}' ({label}) holds {ev.alone} date(s) with no time of day, such as {shown}")
     if stops:
         raise ImportRefused("; ".join(stops) + ". Nothing was imported: cims never stores a time nobody gave "
                             "(midnight would count as a real response or resolution time). Write the times in the "
                             "file, or add --time-unknown empty to store those times empty (unknown: in no SLA hours "
-                            "and no breach; a ticket whose Opened is a date alone is then rejected).")
+                            "and no breach; a ticket whose Opened is a date alone is then rejected), or "
+                            "--time-unknown start-of-day if each is to count from the start of its day (00:00).")
     return lines
 
 
