@@ -152,3 +152,25 @@ def test_with_time_unknown_empty_a_ticket_opened_on_a_date_alone_is_rejected_nam
     assert import_file(admin, joined, kind="tickets").created == 1
     fax = next(t for t in records.list_records(admin, "ticket") if t["subject"] == "Fax")
     assert fax["opened_at"].astimezone(UTC).time() != dt.time(0)
+
+
+def test_with_time_unknown_start_of_day_the_dates_count_from_midnight_and_the_summary_says_so(admin, tmp_path):
+    path = write_csv(tmp_path / "t.csv", [["Subject", "Customer", "Priority", "Status", "Created", "Resolved At"],
+                                          ["Crash", "Acme", "P1", "Resolved", "2026-11-10", "2026-11-11"]])
+    result = import_file(admin, path, kind="tickets", time_unknown="start-of-day")
+    assert result.created == 1
+    (rec,) = records.list_records(admin, "ticket")
+    assert rec["resolved_at"] - rec["opened_at"] == dt.timedelta(days=1)
+    lines = [i for i in result.inferences if i["what"].startswith("dates without a time")]
+    assert {i["what"] for i in lines} == {"dates without a time in 'Created'", "dates without a time in 'Resolved At'"}
+    assert all("start of its day" in i["decided"] for i in lines)
+
+
+def test_a_ticket_file_without_a_status_column_is_closed_where_a_row_gives_its_closing_time(admin, tmp_path):
+    path = write_csv(tmp_path / "t.csv", [["Subject", "Customer", "Opened", "Resolved", "Closed"],
+                                          ["Crash", "Acme", "2026-11-10 09:00", "2026-11-10 11:00", "2026-11-10 12:00"],
+                                          ["Slow", "Acme", "2026-11-11 09:00", "2026-11-11 10:00", ""],
+                                          ["Open", "Acme", "2026-11-12 09:00", "", ""]])
+    assert import_file(admin, path, kind="tickets").created == 3
+    status = {t["subject"]: t["status"] for t in records.list_records(admin, "ticket")}
+    assert status == {"Crash": "Closed", "Slow": "Resolved", "Open": "New"}
