@@ -2251,6 +2251,12 @@ def _rich_progress(app: App):
               help="Rows struck through in the sheet (every filled cell's font has strikethrough: in a hand-kept "
                    "sheet often a cancelled order or a customer who left): skip = leave them out (counted as "
                    "struck through), keep = import them like the others.")
+@click.option("--time-unknown", "time_unknown", type=click.Choice(["empty", "start-of-day"], case_sensitive=False),
+              help="A ticket's Opened, First Response, Resolved or Closed written as a date "
+                   "without a time (2026-12-01): empty = store that time empty (unknown: in no SLA hours and no "
+                   "breach; a ticket whose Opened is a date alone is rejected); start-of-day = the date's "
+                   "00:00, as you say. Without it such a file stops "
+                   "before anything is imported (cims never stores a time nobody gave).")
 @click.option("--rejoin", "rejoin", multiple=True, metavar="'ROW=COLUMN'",
               help="Rows whose values a separator inside an unquoted value split (\"Acme, Inc\", 12,50), as the "
                    "import names them: ROW=COLUMN = in that row the field under COLUMN and the next are one value; "
@@ -2357,7 +2363,7 @@ def import_keywords(options: dict) -> dict:
                 "values": list(options.get("values") or ()) or None}
     for name in ("kind", "profile", "date_order", "on_duplicate", "update_mode", "region", "currency",
                  "encoding", "decimal", "amount_per", "amount_scale", "calendar", "no_header", "ledger",
-                 "continued", "date_cells", "year", "discount", "struck"):
+                 "continued", "date_cells", "year", "discount", "struck", "time_unknown"):
         if name in options:
             keywords[name] = options[name]
     if options.get("rejoin"):

@@ -120,7 +120,7 @@ def test_compact_numbers_in_a_1904_workbook_are_not_moved_by_its_day_count(admin
     ws.append(["Invoice copy", "Bolt", 231128])
     path = tmp_path / "mac.xlsx"
     wb.save(path)
-    import_file(admin, path, kind="tickets")
+    import_file(admin, path, kind="tickets", time_unknown="start-of-day")
     opened = dates_of(admin, "ticket", "subject", "opened_at")
     assert {k: v.date() for k, v in opened.items()} == {
         "Login fails": dt.date(2024, 3, 5), "Invoice copy": dt.date(2023, 11, 28)}

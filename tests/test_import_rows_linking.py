@@ -82,7 +82,7 @@ def test_an_email_that_fits_neither_namesake_rejects_the_row_naming_both(admin, 
 @pytest.mark.parametrize("kind,header,row", [
     ("contacts", ["Name", "Email", "Company"], ["Ana Ruiz", "ana@x.example", "Maria Garcia"]),
     ("opportunities", ["Opportunity", "Amount", "Customer"], ["Renewal", "1000", "Maria Garcia"]),
-    ("tickets", ["Subject", "Customer", "Opened"], ["Broken tap", "Maria Garcia", "2026-03-05"]),
+    ("tickets", ["Subject", "Customer", "Opened"], ["Broken tap", "Maria Garcia", "2026-03-05 09:00"]),
     ("interactions", ["Type", "Date", "Subject", "Customer"], ["Call", "2026-03-05", "Hello", "maria garcia"]),
 ])
 def test_contacts_opportunities_tickets_and_interactions_are_not_linked_to_one_of_two_namesakes(

@@ -226,7 +226,7 @@ def test_digits_that_read_one_way_settle_the_dates_with_separators_that_read_two
                                           ["Printer", "Ann", "ann@example.com", "05/03/2024"],
                                           ["Login", "Ben", "ben@example.com", "11/04/2024"],
                                           ["Invoice", "Ann", "ann@example.com", "281123"]])
-    result = import_file(admin, path, kind="tickets")
+    result = import_file(admin, path, kind="tickets", time_unknown="start-of-day")
     line = said(result, "date order in 'Opened'")
     assert line["decided"] == "DMY" and "ddmmyy" in line["evidence"]
     assert stored(admin, "ticket", "subject", "opened_at") == {

@@ -648,8 +648,8 @@ def test_a_customer_list_with_a_customer_column_gets_no_contacts_hint(admin, tmp
 
 
 @pytest.mark.parametrize("text, given, right", [
-    ("Customer,Subject,Priority,Status,Opened\nAcme,Printer broken,P2,New,2024-01-05\n", "orders", "tickets"),
-    ("Customer,Subject,Priority,Status,Opened\nAcme,Printer broken,P2,New,2024-01-05\n", "opportunities", "tickets"),
+    ("Customer,Subject,Priority,Status,Opened\nAcme,Printer broken,P2,New,2024-01-05 09:00\n", "orders", "tickets"),
+    ("Customer,Subject,Priority,Status,Opened\nAcme,Printer broken,P2,New,2024-01-05 09:00\n", "opportunities", "tickets"),
     ("Customer,Opportunity,Stage,Amount,Expected Close\nAcme,Big deal,Proposal,5000,2024-06-30\n", "tickets",
      "opportunities"),
     ("Name,Company,Email,Phone,City\nJane Roe,Acme,jane@acme.example,+442079460111,London\n", "orders",

@@ -382,12 +382,36 @@ def _datetime(value, info):
     if headed is not None:
         # the column's heading names the zone its times are written in ("Created (UTC)"):
         # a time without a zone of its own is that moment (importer.heading_zone)
-        tz, zoneless = headed, Counter()
-    out = _in_calendar(_parsed(nz.parse_datetime, written, value, info, _order_for(info), tz, zoneless),
+        tz, zoneless = headed, None
+    seen: Counter = Counter()
+    out = _in_calendar(_parsed(nz.parse_datetime, written, value, info, _order_for(info), tz, seen),
                        written, value if isinstance(value, str) else None)
-    if headed is not None and zoneless.get("times") and ctx.get("zone_headed") is not None:
+    if seen.get("dates") and info.field_name in EVENT_TIMES and info.field_name not in ctx.get("day_only_ok", ()):
+        # a date alone for the time something happened: its time is unknown, never midnight
+        local = out.astimezone(tz or dt.timezone.utc).date().isoformat()
+        if ctx.get("time_unknown") == "start-of-day":
+            if zoneless is not None:
+                zoneless.update(seen)
+            return _era_checked(written, out, info)     # the user said: the start of the day
+        if ctx.get("time_unknown") == "empty":
+            if info.field_name == "opened_at":
+                _fail(f"{nz._shown(written) or local!s} is a date without a time, and a ticket's Opened sets its "
+                      f"due times: give the time too ({local} 14:30)")
+            return None
+        _fail(f"{nz._shown(written) or local!s} is a date without a time: give the time too ({local} 14:30); "
+              "cims never stores a time nobody gave")
+    if zoneless is not None:
+        zoneless.update(seen)
+    if headed is not None and seen.get("times") and ctx.get("zone_headed") is not None:
         ctx["zone_headed"][info.field_name] += 1
     return _era_checked(written, out, info)
+
+
+# The times something happened (a ticket's Opened, First Response, Resolved, Closed; an
+# interaction's When): a date alone is refused, or with an import's `--time-unknown empty`
+# stored empty (unknown), never as midnight. (An import's activity dates, context
+# "day_only_ok", keep their day as before: they decide no SLA.)
+EVENT_TIMES = frozenset({"opened_at", "first_response_at", "resolved_at", "closed_at", "occurred_at"})
 
 
 def _decimal_for(info: ValidationInfo) -> str | None:
@@ -792,6 +816,10 @@ def validate_record(ent: Entity, data: dict, *, partial: bool = False,
         out = {k: values[k] for k in raw}
     else:
         out = dict(values)
+        if ent.kind == "ticket" and out.get("status") is None and (out.get("closed_at") or out.get("resolved_at")):
+            # no status given, but a closing or resolution time: the ticket is so (a file
+            # with no Status column), never New with a Closed time
+            out["status"] = "Closed" if out.get("closed_at") else "Resolved"
         for key, default in defaults:
             if out[key] is None:
                 out[key] = default
@@ -804,6 +832,12 @@ def validate_record(ent: Entity, data: dict, *, partial: bool = False,
         from .sla import check_time_order
 
         check_time_order(out, (context or {}).get("tz"))
+        if not partial:
+            # times that cannot all be true with each other and the status (an import's row
+            # is rejected naming the rule; an edit is checked merged with what is stored)
+            from .sla import check_consistent
+
+            check_consistent(out, (context or {}).get("tz"))
     refuse_negative(ent, out)
     for counter, key in counted:
         counter[key] += 1

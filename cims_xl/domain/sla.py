@@ -12,9 +12,14 @@ Workflow: New → Open → Pending → Resolved → Closed, with these moves all
 New → Open/Pending/Resolved/Closed; Open → Pending/Resolved/Closed;
 Pending → Open/Resolved/Closed; Resolved → Closed, or back to Open (reopen);
 Closed → Open (reopen). Nothing goes back to New.
-Times recorded: leaving New sets ``first_response_at``; entering Resolved (or Closed
-straight away) sets ``resolved_at``; entering Closed sets ``closed_at``; reopening
-clears both. A time the caller gives explicitly (an import of history) is kept.
+Times recorded: leaving New for Open or Pending (taking the ticket up, asking its
+customer: a response) sets ``first_response_at``; Resolved or Closed straight from New
+(closed unanswered) sets none; entering Resolved (or Closed straight away) sets
+``resolved_at`` (a Closed time given is that time too); entering Closed sets
+``closed_at``; reopening clears both. A time the caller gives explicitly (an import of
+history) is kept. The times must all be true together (`contradictions`): Closed not
+before Resolved, neither before the First Response, and a Resolved or Closed time only on
+a ticket that is so; checked on the record as it will be stored.
 
 History: a ticket created with an ``opened_at`` given and earlier than now (beyond a
 small clock skew, ``CLOCK_SKEW``) is back-dated: it already had its status then, so the times
@@ -27,7 +32,8 @@ A response or resolution whose time is unknown is not counted as a breach.
 An imported ticket that is Pending was paused from the time its file gives for its last
 change (``pending_since``, e.g. Zendesk's "Updated at"), else from the import.
 
-Due times: opened + target + time paused, except that an imported ticket keeps the due
+Due times: opened + target + time paused (the response target only by the part of a
+pause before the first response: none when it came before the pause, or is unknown), except that an imported ticket keeps the due
 times its file gives (``first_response_due``, ``resolution_due``: Freshdesk's "Due by
 Time", Zendesk's "Due date"), and a stored due time moves only by later pauses, until a
 change of priority or opening time sets it from the targets again.
@@ -186,6 +192,49 @@ def check_time_order(times: Mapping, zone: dt.tzinfo | None = None) -> None:
         raise ValidationFailed(problems)
 
 
+# The statuses whose move from New is a response (the ticket was taken up, or its customer
+# asked something): the move stamps First Response. Resolved or Closed straight from New is
+# none (closed unanswered).
+RESPONSE_STATUSES = ("Open", "Pending")
+
+
+def contradictions(ticket: Mapping, zone: dt.tzinfo | None = None) -> dict[str, str]:
+    """{header: why} for a ticket's times that cannot all be true with each other and its
+    status: Closed before Resolved; Resolved or Closed before the First Response; a Resolved
+    or Closed time on a ticket still New, Open or Pending. Empty when they can."""
+    status = ticket.get("status") or "New"
+    responded = to_utc(ticket.get("first_response_at"))
+    resolved = to_utc(ticket.get("resolved_at"))
+    closed = to_utc(ticket.get("closed_at"))
+    problems: dict[str, str] = {}
+    if status == "Resolved" and closed is not None:
+        problems["Closed"] = (f"{_shown_time(closed, zone)} on a ticket that is Resolved, not Closed "
+                              "(set Status to Closed, or clear Closed)")
+    if status in OPEN_TICKET_STATUSES:
+        for when, header in ((resolved, "Resolved"), (closed, "Closed")):
+            if when is not None:
+                problems[header] = (f"{_shown_time(when, zone)} on a ticket that is {status}: a ticket has a "
+                                    f"{header} time only once it is {header} (set Status to {header}, "
+                                    f"or clear {header})")
+        return problems
+    if resolved is not None and closed is not None and closed < resolved:
+        problems["Closed"] = (f"closed at {_shown_time(closed, zone)}, before it was resolved "
+                              f"({_shown_time(resolved, zone)})")
+    if responded is not None:
+        for when, header, verb in ((resolved, "Resolved", "resolved"), (closed, "Closed", "closed")):
+            if when is not None and when < responded and header not in problems:
+                problems[header] = (f"{verb} at {_shown_time(when, zone)}, before the first response "
+                                    f"({_shown_time(responded, zone)})")
+    return problems
+
+
+def check_consistent(ticket: Mapping, zone: dt.tzinfo | None = None) -> None:
+    """ValidationFailed naming each rule `contradictions` finds broken."""
+    problems = contradictions(ticket, zone)
+    if problems:
+        raise ValidationFailed(problems)
+
+
 # The times a person may type on a ticket (logging a call that came in earlier, a reply
 # sent by phone), with their headers; everything else the clock reads is computed.
 TYPED_TIMES = (("opened_at", "Opened"), ("first_response_at", "First Response"),
@@ -312,16 +361,25 @@ def apply_ticket_change(before: dict | None, after: dict, now: dt.datetime,
         # for a ticket in another status it is no pause.
         pending_since = (min(max(pending_since, opened_at), now)
                          if status == "Pending" and pending_since is not None else None)
+    # The part of a pause ending now during which the response target still ran: none
+    # when the ticket was answered before the pause began (or at a time nobody recorded:
+    # it was past New), only until the response when one was typed within the pause.
+    response_paused = 0
     if status != "Pending" and pending_since is not None:
         paused += max(0, int((now - pending_since).total_seconds()))
+        if first_response_at is not None and first_response_at > pending_since:
+            response_paused = max(0, int((min(first_response_at, now) - pending_since).total_seconds()))
         pending_since = None
     if status == "Pending" and pending_since is None:
         pending_since = now
-    if entering and old_status in (None, "New") and status != "New" and first_response_at is None:
+    if entering and old_status in (None, "New") and status in RESPONSE_STATUSES and first_response_at is None:
+        # taking a ticket up (Open) or asking its customer (Pending) is a response; closing
+        # it unanswered (a spam ticket) is none: its First Response stays empty
         first_response_at = now
     if entering and status in ("Resolved", "Closed") and old_status not in ("Resolved", "Closed") \
             and resolved_at is None:
-        resolved_at = now
+        # closed straight away at a time given: resolved then too (never "now", after it closed)
+        resolved_at = closed_at if status == "Closed" and closed_at is not None else now
     if entering and status == "Closed" and closed_at is None:
         closed_at = now
     if status in OPEN_TICKET_STATUSES and old_status in ("Resolved", "Closed"):
@@ -331,7 +389,15 @@ def apply_ticket_change(before: dict | None, after: dict, now: dt.datetime,
 
     # The times given or stored (not those set to "now" above) in their order.
     check_time_order({k: to_utc(value(k)) for k in ("opened_at", "resolved_at", "closed_at")})
+    if before is None or any(k in after for k in ("status", *(k for k, _h in _EVENT_TIMES))):
+        # the record as it will be stored: its times and status must all be true together
+        check_consistent({"status": status, "first_response_at": first_response_at,
+                          "resolved_at": resolved_at, "closed_at": closed_at})
     fr_due, res_due = due_times(opened_at, priority, paused, targets)
+    if first_response_at is not None or status != "New":
+        # answered (or past New, answered at a time nobody recorded): a ticket is never
+        # Pending while New, so every pause so far came after the response target stopped
+        fr_due = due_times(opened_at, priority, 0, targets)[0]
     if history and imported:
         # The help desk's own due times (its SLA policy, business hours) are the ticket's.
         fr_due = to_utc(after.get("first_response_due")) or fr_due
@@ -344,10 +410,10 @@ def apply_ticket_change(before: dict | None, after: dict, now: dt.datetime,
         assert before is not None
         moved = dt.timedelta(seconds=paused - int(before.get("paused_seconds") or 0))
         if before.get("first_response_due") is not None:
-            # The first-response clock stops at the first response: a later pause must
-            # not turn a missed response into a met one.
-            stopped = first_response_at is not None and before.get("first_response_at") is not None
-            fr_due = to_utc(before["first_response_due"]) + (dt.timedelta(0) if stopped else moved)
+            # The first-response clock stops at the first response: a pause moves it only
+            # by the part before the response (a later pause must not turn a missed
+            # response into a met one).
+            fr_due = to_utc(before["first_response_due"]) + dt.timedelta(seconds=response_paused)
         if before.get("resolution_due") is not None:
             res_due = to_utc(before["resolution_due"]) + moved
 

@@ -27,7 +27,8 @@ CELL = "the Options cell of the Import sheet"
 # `cims import` options (click param names) the Options cell takes.
 SHEET_OPTIONS = ("sheet", "mapping", "values", "profile", "date_order", "on_duplicate", "update_mode",
                  "region", "encoding", "decimal", "amount_per", "amount_scale", "calendar", "no_header",
-                 "ledger", "continued", "date_cells", "year", "rejoin", "discount", "struck")
+                 "ledger", "continued", "date_cells", "year", "rejoin", "discount", "struck",
+                 "time_unknown")
 
 # The other options of `cims import`, and why the cell does not take them.
 NOT_FROM_THE_CELL = {

@@ -467,6 +467,7 @@ class Options:
     fraction_fields: frozenset[str] = frozenset()   # percent-points fields whose column writes 0.4 for 40 %
     mixed_shares: frozenset[str] = frozenset()      # ... whose column writes 0.25 beside 50: up to 1 is unreadable
     discount_amount: bool = False       # the Discount column holds money off: kept in Notes (discount_reading)
+    time_unknown: str | None = None     # --time-unknown empty: a date alone in an event time is stored empty
     float_wholes: frozenset[str] = frozenset()      # code/id fields whose column writes 2134 as "2134.0"
     currency: str | None = None           # for rows whose file has no currency of its own
     # money field -> the factor its written numbers are multiplied by ("金额(万元)": 10000; amount_units)
@@ -749,6 +750,10 @@ class RowPreparer:
                         "amount_scales": dict(options.amount_scales),
                         # the zone times without one are taken in; values read so ("times", "dates")
                         "tz": options.tz, "zoneless": Counter(),
+                        # --time-unknown: "empty" stores a date alone in a time something happened as unknown
+                        "time_unknown": options.time_unknown,
+                        # an activity file's dates alone keep their day (they decide no SLA)
+                        "day_only_ok": ("occurred_at",),
                         # date column -> times written in UTC (Z, +00:00) dated in options.tz; and
                         # of those, the ones whose date there is not the UTC one
                         "utc_dates": Counter(), "utc_dates_moved": Counter(),

@@ -809,8 +809,18 @@ class _DateEvidence:
         self.weekday_against: Counter = Counter()
         self.weekday_examples: dict[str, list[str]] = {}
         self.year_rows: dict[tuple[str, int], list[int]] = {}
+        # dates written without a time of day, and a few of them (dates_alone_stop)
+        self.alone = 0
+        self.alone_examples: list[str] = []
 
     def add(self, value: object, number: int | None = None) -> None:
+        if (isinstance(value, str) and value.strip() and not value.strip().isdigit()
+                and not _HAS_TIME.search(value)) or (isinstance(value, _dt.date)
+                                                     and not isinstance(value, _dt.datetime)):
+            self.alone += 1
+            shown = value.strip() if isinstance(value, str) else value.isoformat()
+            if len(self.alone_examples) < 3 and shown not in self.alone_examples:
+                self.alone_examples.append(shown[:40])
         if number is not None and isinstance(value, str):
             for key in _year_keys(value.strip()):
                 self.year_counts[key] += 1
@@ -1234,6 +1244,47 @@ def _grouped_header(window: list[tuple[int, list]], i: int, merged, ent: Entity)
 
 
 DATE_CELLS = ("swap", "keep")
+TIME_UNKNOWN = ("empty", "start-of-day")
+# A time of day in a date text: 14:30, 14：30, 14h30, 14时30分, 14時, 14시, 2024-03-05T14
+_HAS_TIME = re.compile(r"\d\s*[:：]\s*\d|\d\s*[hH]\s*\d|\d\s*(?:时|時|시|點|点)|\dT\d")
+
+
+def dates_alone_stop(evidence: dict, mapping: mp.Mapping, table: Table, time_unknown: str | None) -> list[dict]:
+    """The summary's lines for the columns of a ticket's times (Opened, First Response,
+    Resolved, Closed; an activity's date decides no SLA and keeps its day) holding dates without a time:
+    cims never stores a time nobody gave (midnight would count as a real 0 h response or a
+    breach). Without --time-unknown the import stops before writing, naming each such
+    column and examples; with `--time-unknown empty` those times are stored empty (unknown),
+    and the rows whose Opened is a date alone are rejected (it sets the due times)."""
+    from ..domain.models import EVENT_TIMES
+
+    lines: list[dict] = []
+    stops: list[str] = []
+    for col, ev in evidence.items():
+        target = mapping.columns[table.columns.index(col)].target
+        if target not in EVENT_TIMES or target == "occurred_at" or target in mapping.time_columns or not ev.alone:
+            continue
+        label = mapping.labels.get(target, target)
+        shown = ", ".join(repr(v) for v in ev.alone_examples)
+        if time_unknown == "empty":
+            lines.append({"what": f"dates without a time in '{ev.column}'",
+                          "decided": ("rows rejected: a ticket's Opened sets its due times" if target == "opened_at"
+                                      else f"'{label}' stored empty (time unknown), in no SLA hours and no breach"),
+                          "evidence": f"--time-unknown empty: {ev.alone} date(s) with no time of day, such as {shown}"})
+        elif time_unknown == "start-of-day":
+            lines.append({"what": f"dates without a time in '{ev.column}'",
+                          "decided": f"'{label}' taken as the start of its day (00:00), as you said",
+                          "evidence": f"--time-unknown start-of-day: {ev.alone} date(s) with no time of day, such as "
+                                      f"{shown}; the SLA hours of these tickets count from those midnights"})
+        else:
+            stops.append(f"column '{ev.column}' ({label}) holds {ev.alone} date(s) with no time of day, such as {shown}")
+    if stops:
+        raise ImportRefused("; ".join(stops) + ". Nothing was imported: cims never stores a time nobody gave "
+                            "(midnight would count as a real response or resolution time). Write the times in the "
+                            "file, or add --time-unknown empty to store those times empty (unknown: in no SLA hours "
+                            "and no breach; a ticket whose Opened is a date alone is then rejected), or "
+                            "--time-unknown start-of-day if each is to count from the start of its day (00:00).")
+    return lines
 
 
 def day_first_cells(evidence: dict, mapping: mp.Mapping, table: Table, orders: dict[str, str],
@@ -1301,7 +1352,7 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                no_header_from: str = "", area_region: str | None = None, continued: str | None = None,
                split: bool = False, date_cells: str | None = None, store_currency: str | None = None,
                year: int | None = None, rejoin: dict | None = None, reshaped: list | None = None,
-               struck: str | None = None) -> Scan:
+               struck: str | None = None, time_unknown: str | None = None) -> Scan:
     """The file's first pass: header, mapping, evidence. `mapped` (a dict) gets the
     final mapping under "mapping" as soon as it is known, for a caller whose scan stops
     on the values (dates, decimal marks) to say what else stops the import. no_header:
@@ -1896,6 +1947,7 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                                     "as a real date") + weekdays})
     swapped, cell_lines = day_first_cells(evidence, mapping, table, orders, date_cells)
     date_inferences += cell_lines
+    date_inferences += dates_alone_stop(evidence, mapping, table, time_unknown)
     final_targets = {c.header: c.target for c in mapping.columns}
     number_cols = [nev for nev in numbers.values() if final_targets.get(nev.column) == nev.target]
     headed = {named.headed.get(h) for _, h in named.money}
@@ -3459,7 +3511,7 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                 calendar: str | None = None, no_header: bool | None = None, ledger: str | None = None,
                 amount_scale=None, continued: str | None = None, date_cells: str | None = None,
                  year=None, rejoin=None, discount: str | None = None, struck: str | None = None,
-                 _profile_use: dict | None = None) -> ImportResult:
+                 time_unknown: str | None = None, _profile_use: dict | None = None) -> ImportResult:
     """Import a spreadsheet or CSV file; see the module docstring.
 
     mapping: --map values ("Source Column=Field", a list of them, or a dict);
@@ -3543,6 +3595,8 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
     year = yearless_dates.check_year(year)
     rejoin = split_fields.check_rejoin(rejoin)
     struck = struck_rows.check_choice(struck)
+    if time_unknown is not None:
+        time_unknown = _choice("--time-unknown", time_unknown, TIME_UNKNOWN)
     if region is not None:
         try:
             region = nz.check_region(region)
@@ -3567,7 +3621,7 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                          region_assumed=region is None and set_region is None, ledger=ledger,
                          no_header_from=no_header_from, area_region=region or set_region,
                          continued=continued, date_cells=date_cells, year=year, rejoin=rejoin, struck=struck,
-                         store_currency=_store_currency(session) if has_currency(ent) else None)
+                         time_unknown=time_unknown, store_currency=_store_currency(session) if has_currency(ent) else None)
 
         def derived_of(table, mapping) -> derived_amount.Derived | None:
             # no amount column, but Debit and Credit, or a unit price and a quantity (derived_amount)
@@ -3692,7 +3746,7 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
             probability_scale = None
             value_inferences = [i for i in value_inferences if not i["what"].startswith("probability in ")]
         scan.inferences.extend(value_inferences)
-        options = Options(on_duplicate=on_duplicate, update_mode=update_mode,
+        options = Options(on_duplicate=on_duplicate, update_mode=update_mode, time_unknown=time_unknown,
                           discount_amount=discount_as == discount_reading.AMOUNT,
                           date_orders=scan.date_orders, calendars=scan.calendars,
                           compact_dates=scan.compact_dates,

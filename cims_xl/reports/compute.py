@@ -1203,6 +1203,8 @@ def ticket_metrics(tickets: pd.DataFrame, as_of: dt.datetime, targets=None) -> p
     ongoing = ongoing.clip(lower=pd.Timedelta(0))
     responded = _utc(t["first_response_at"])
     resolved = _utc(t["resolved_at"]).fillna(_utc(t["closed_at"]))
+    # a ticket still New, Open or Pending is not resolved, whatever time older data gives it
+    resolved = resolved.where(~t["status"].isin(OPEN_TICKET_STATUSES), pd.NaT)
     fr_breached = (responded > fr_due).where(responded.notna(), now > fr_due + ongoing)
     res_breached = (resolved > res_due).where(resolved.notna(), now > res_due + ongoing)
     # answered (past New) or resolved at a time nobody recorded: unknown, never a breach
@@ -1247,14 +1249,31 @@ def service_report(ctx: _Context) -> ReportSheet:
                  resolution_known=m["resolution_known"] & ~early_s)
     times_note = _left_out("tickets answered or resolved before they were opened, that time counted in "
                            "neither the hours nor Within Target", m.loc[early, "id"])
+    # Times that cannot all be true (closed before resolved, resolved before the first
+    # response, a resolution on a ticket still open: older data, raw SQL): which one is wrong
+    # is unknown, so none of its hours or Within Target counts, and the note names it.
+    bad = _contradictory(t) & ~early
+    m = m.assign(response_hours=m["response_hours"].where(~bad), resolution_hours=m["resolution_hours"].where(~bad),
+                 response_known=m["response_known"] & ~bad, resolution_known=m["resolution_known"] & ~bad)
+    bad_note = _left_out("tickets whose times cannot all be true (closed before resolved, resolved before "
+                         "the first response, or a Resolved or Closed time on a ticket still open), counted in "
+                         "neither the hours nor Within Target", m.loc[bad, "id"])
     # Answered or resolved at a time nobody gave (a back-dated or imported ticket): unknown,
     # counted in neither the hours nor Within Target, and said so.
     st = m["status"].astype(object)
-    unknown = ((st != "New") & ~m["responded"] & ~m["response_known"]) | \
-        (st.isin(("Resolved", "Closed")) & ~m["resolved"] & ~m["resolution_known"])
+    done = st.isin(("Resolved", "Closed"))
+    unknown = ((st.isin(("Open", "Pending")) & ~m["responded"] & ~m["response_known"])
+               | (done & ~m["resolved"] & ~m["resolution_known"])) & ~bad
     unknown_note = _left_out("tickets answered or resolved at a time nobody recorded (unknown, not now), "
                              "counted in neither the hours nor Within Target", m.loc[unknown & ~early, "id"])
-    times_note = "; ".join(n for n in (times_note, unknown_note, _times_edited(ctx, m)) if n) or None
+    # resolved or closed with no first response: closed unanswered (a spam ticket), or
+    # answered at a time nobody recorded; either way no response time, no breach
+    unanswered = done & ~m["responded"] & ~bad
+    unanswered_note = _left_out("tickets resolved or closed without a recorded first response (closed without "
+                                "a response, or answered at a time nobody recorded), in no response figure",
+                                m.loc[unanswered, "id"])
+    times_note = "; ".join(n for n in (times_note, bad_note, unknown_note, unanswered_note, _times_edited(ctx, m))
+                           if n) or None
     tables = [
         open_by_age(m),
         service_by(m, "priority", "Priority", "tblServiceByPriority", order=PRIORITIES, note=times_note),
@@ -1263,6 +1282,18 @@ def service_report(ctx: _Context) -> ReportSheet:
         open_tickets(ctx, m, t),
     ]
     return _sheet(ctx, SERVICE, "Service desk", tables)
+
+
+def _contradictory(t: pd.DataFrame) -> pd.Series:
+    """Per ticket: whether its times and status cannot all be true (sla.contradictions,
+    vectorised): Closed before Resolved, Resolved or Closed before the First Response, a
+    Closed time on a Resolved ticket, a Resolved or Closed time on a ticket still open."""
+    status = t["status"].astype(object).fillna("New")
+    responded = _utc(t["first_response_at"])
+    resolved, closed = _utc(t["resolved_at"]), _utc(t["closed_at"])
+    still_open = status.isin(OPEN_TICKET_STATUSES) & (resolved.notna() | closed.notna())
+    return (still_open | ((status == "Resolved") & closed.notna()) | (closed < resolved)
+            | (resolved < responded) | (closed < responded)).astype(bool)
 
 
 def _times_edited(ctx: _Context, m: pd.DataFrame) -> str | None:
