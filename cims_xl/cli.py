@@ -2652,7 +2652,7 @@ def report(app: App, out_path, date_from, date_to, owner, region):
         caption = rep.filters_text()
         for table in rep.tables:
             rows = _report_rows(data[sheet]["tables"][table.name], table.formats, table.currency,
-                                converted=table.converted, tz=rep.tz)
+                                converted=table.converted, tz=rep.tz, stored=_stored_cells(table))
             if rows:
                 app.out.emit(rows, title=f"{sheet} · {table.title}")
                 if table.note:          # the workbook's note under the table: rates used, unknown profit
@@ -2690,8 +2690,22 @@ def _local_minutes(text: str, tz: str | None) -> str:
     return text[:16].replace("T", " ")
 
 
+def _stored_cells(table) -> list[set[str]]:
+    """Per row of a report table, its money columns whose figure is made of stored
+    amounts only (`reports.model.Stored`): shown as stored in a converted table."""
+    from .reports.model import MONEY, Stored
+
+    cols = [c for c, f in table.formats.items() if f == MONEY and c in table.data.columns]
+    return [{c for c, v in zip(cols, rec) if isinstance(v, Stored)}
+            for rec in table.data[cols].itertuples(index=False, name=None)] if cols else []
+
+
+_STORED = "\0stored"      # a row's key (never a column) carrying `_stored_cells` through the trim
+
+
 def _report_rows(rows: list[dict], formats: dict[str, str], table_currency: str | None = None, *,
-                 converted: str | None = None, tz: str | None = None) -> list[dict]:
+                 converted: str | None = None, tz: str | None = None,
+                 stored: list[set[str]] | None = None) -> list[dict]:
     """A report table's rows as a person reads them, as the workbook shows them: months
     as 2024-03, money with its currency's decimal places (the row's Currency, else the
     table's; "—" when not known; figures in `converted`, the currency amounts were
@@ -2702,13 +2716,16 @@ def _report_rows(rows: list[dict], formats: dict[str, str], table_currency: str 
     from .reports.model import COUNT, DATE, DATETIME, DAYS, HOURS, MONEY, MONTH, PERCENT
 
     months = [c for c, f in formats.items() if f == MONTH]
+    if stored:
+        rows = [{**row, _STORED: cells} for row, cells in zip(rows, stored)]
     if months:
         from .domain.display import trim_empty_ends
 
-        rows = trim_empty_ends(rows, months)
+        rows = trim_empty_ends(rows, months + [_STORED])
     out = []
     for row in rows:
         shown = dict(row)
+        as_stored = shown.pop(_STORED, set())
         currency = row.get("Currency") or row.get("currency") or table_currency
         for c, f in formats.items():
             v = row.get(c)
@@ -2730,7 +2747,8 @@ def _report_rows(rows: list[dict], formats: dict[str, str], table_currency: str 
                 shown[c] = _local_minutes(v, tz)
             elif f == MONEY and _is_number(v):
                 code = currency if isinstance(currency, str) else None
-                shown[c] = (converted_money if converted and code == converted else money)(
+                # a figure of stored amounts only is shown as stored, never with fewer digits
+                shown[c] = (converted_money if converted and code == converted and c not in as_stored else money)(
                     v, code, code=bool(row.get("Currency") or row.get("currency")))
             elif f == PERCENT and _is_number(v):
                 shown[c] = percent(v, fraction=True, decimals=1)

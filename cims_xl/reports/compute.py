@@ -52,7 +52,7 @@ from ..domain.schema import (ENTITIES, META_KEYS, NOT_REVENUE_STATUSES, OPEN_STA
                              PRIORITIES, RFM_SEGMENTS, STAGE_PROBABILITY, STAGES)
 from . import currency as cur
 from .model import (COUNT, DATE, DATETIME, DAYS, HOURS, MONEY, MONTH, PERCENT, ChartSpec,
-                    ReportSheet, ReportTable)
+                    ReportSheet, ReportTable, Stored)
 
 DEFAULT_TZ = "Asia/Shanghai"
 EXCLUDED_ORDER_STATUSES = NOT_REVENUE_STATUSES   # one definition with lifetime value
@@ -247,8 +247,9 @@ class _Orders:
         self.profit_known = ~np.isnan(profit)       # an imported order may have no profit
         self.profit = np.nan_to_num(profit)
         # the same as exact Decimals (0 where blank): what the tables add (`_exact_sums`)
-        self.exact_amount = Exact.of(o["amount"])
-        self.exact_profit = Exact.of(o["profit"])
+        converted = _converted_rows(o)
+        self.exact_amount = Exact.of(o["amount"], converted)
+        self.exact_profit = Exact.of(o["profit"], converted)
         # One order = one number for one customer on one day (numbers restart each year
         # in many small shops, and files merged from two shops reuse each other's).
         numbers = o["order_number"]
@@ -310,6 +311,13 @@ class _Orders:
         ufunc.at(out, self.cust_code[ok], self.date[ok].astype(np.int64))
         out[out == start] = np.iinfo(np.int64).min          # NaT
         return out.astype("datetime64[D]")
+
+
+def _converted_rows(df: pd.DataFrame) -> np.ndarray:
+    """Rows whose amounts `currency.convert` converted at a rate (its FX column)."""
+    if cur.FX not in df.columns:
+        return np.zeros(len(df), dtype=bool)
+    return np.array([k is not None and k[1] is not None for k in df[cur.FX].tolist()], dtype=bool)
 
 
 def _compact(codes: np.ndarray, uniq: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -549,7 +557,7 @@ def month_pivot(o: _Orders, coded: tuple[np.ndarray, np.ndarray], label: str, na
         df[h] = grid[:, j]
     if has_other:
         df[OTHER] = grid[:, -1]
-    df["Total"] = np.array([sum(row, Decimal(0)) for row in grid], dtype=object)
+    df["Total"] = np.array([_total(row) for row in grid], dtype=object)
     series = tuple(h for h in df.columns[1:] if h != "Total")
     formats = {"Month": MONTH, **{h: MONEY for h in df.columns[1:]}}
     return ReportTable(name, f"Sales by month and {label.lower()}", df, formats,
@@ -953,7 +961,9 @@ def _scoped_opportunities(ctx: _Context) -> pd.DataFrame:
     opp["stage"] = stage
     # the amounts as exact Decimals (what every money figure adds: `_exact_sums`); the
     # floats only for ratios (a stage's probability)
-    opp[EXACT_AMOUNT] = pd.Series(_exact(opp["amount"]), index=opp.index, dtype=object)
+    converted = _converted_rows(opp)
+    opp[EXACT_AMOUNT] = pd.Series([a if conv else Stored(a) for a, conv in zip(_exact(opp["amount"]), converted)],
+                                  index=opp.index, dtype=object)
     opp["amount"] = opp["amount"].astype("float64").fillna(0.0)
     # A probability left empty (an import could not read it: pipeline.LEFT_EMPTY) stays
     # unknown: the deal counts in Open and Best Case, not in Weighted, and the tables say so.
@@ -961,7 +971,7 @@ def _scoped_opportunities(ctx: _Context) -> pd.DataFrame:
     opp.loc[stage == "Won", "probability"] = 100.0
     opp.loc[stage == "Lost", "probability"] = 0.0
     # amount × probability ÷ 100 exactly (5000.5 × 0.1399 × 50 % is 349.784975, not a float)
-    opp[EXACT_WEIGHTED] = pd.Series([a * _decimal_of(p) / 100 if p == p else _ZERO
+    opp[EXACT_WEIGHTED] = pd.Series([Decimal(a) * _decimal_of(p) / 100 if p == p else _ZERO
                                      for a, p in zip(opp[EXACT_AMOUNT].tolist(), opp["probability"].tolist())],
                                     index=opp.index, dtype=object)
     opp["is_open"] = stage.isin(OPEN_STAGES).to_numpy()
@@ -980,11 +990,13 @@ def _decimal_of(value) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(repr(float(value)))
 
 
-def _grouped(keys: pd.Series, values: pd.Series, labels: Sequence) -> np.ndarray:
-    """Exact Decimal sums of `values` per label (0 for a label no row has)."""
+def _grouped(keys: pd.Series, values: pd.Series, labels: Sequence, converted=None) -> np.ndarray:
+    """Exact Decimal sums of `values` per label (0 for a label no row has); `converted`:
+    the rows converted at a rate (default: the values' own `Stored` marks)."""
     codes = pd.Index(list(labels)).get_indexer(keys.astype(object))
     keep = codes >= 0
-    return _exact_sums(codes[keep], Exact.of(values.to_numpy(dtype=object)[keep]), len(labels))
+    mask = None if converted is None else np.asarray(converted, dtype=bool)[keep]
+    return _exact_sums(codes[keep], Exact.of(values.to_numpy(dtype=object)[keep], mask), len(labels))
 
 
 def _undated_by_range(ctx: _Context, closed: bool = False) -> list[str]:
@@ -1016,7 +1028,7 @@ def pipeline_by_stage(opp: pd.DataFrame, undated_by_range: Sequence[str] = (),
     g = opp.groupby("stage", sort=False)
     df = pd.DataFrame({"Stage": list(STAGES)})
     amount = _grouped(opp["stage"], opp[EXACT_AMOUNT], STAGES)
-    weighted = _grouped(opp["stage"], opp[EXACT_WEIGHTED], STAGES)
+    weighted = _grouped(opp["stage"], opp[EXACT_WEIGHTED], STAGES, _converted_rows(opp))
     df["Opportunities"] = df["Stage"].map(g.size()).fillna(0).astype(np.int64)
     df["Amount"] = pd.Series(amount, dtype=object)
     # A stage's probability as its total is computed: Weighted ÷ Amount of its deals with a
@@ -1082,7 +1094,7 @@ def forecast_by_month(opp: pd.DataFrame, today: dt.date | None = None,
     codes = _month_codes(month, months) if n else np.zeros(len(month), dtype=np.int64)
     amount = Exact.of(opp[EXACT_AMOUNT].to_numpy(dtype=object)) if EXACT_AMOUNT in opp else \
         Exact.of(opp["amount"])
-    weighted = Exact.of(opp[EXACT_WEIGHTED].to_numpy(dtype=object)) if EXACT_WEIGHTED in opp else \
+    weighted = Exact.of(opp[EXACT_WEIGHTED].to_numpy(dtype=object), _converted_rows(opp)) if EXACT_WEIGHTED in opp else \
         Exact.of(pd.Series(np.nan_to_num(opp["amount"].to_numpy(dtype="float64")
                                          * opp["probability"].to_numpy(dtype="float64") / 100.0)))
     won_s = _exact_sums(codes[won], amount[won], n)          # unknown probability: not weighted
@@ -1134,7 +1146,7 @@ def win_rate(opp: pd.DataFrame, column: str, label: str, name: str, ctx: _Contex
     g = pd.DataFrame({"key": key, "won": won, "lost": lost, "open": opp["is_open"],
                       "days": days}).groupby("key", sort=True)
     exact = opp[EXACT_AMOUNT] if EXACT_AMOUNT in opp else pd.Series(_exact(opp["amount"]), index=opp.index)
-    won_amount = exact.where(won, _ZERO)
+    won_amount = exact.where(won, Stored(0))       # nothing to add: keeps a sum of stored amounts marked
     df = pd.DataFrame({
         label: g.size().index.astype(object),
         "Opportunities": g.size().to_numpy(dtype=np.int64),
@@ -1226,7 +1238,7 @@ def lost_reasons(opp: pd.DataFrame, top: int = TOP_LOST_REASONS) -> ReportTable:
                   key=lambda r: (-r[0], -r[1], str(r[2])))
     if len(rows) > top:
         rest = rows[top:]
-        rows = rows[:top] + [(sum(r[0] for r in rest), sum((r[1] for r in rest), _ZERO), OTHER)]
+        rows = rows[:top] + [(sum(r[0] for r in rest), _total([r[1] for r in rest]), OTHER)]
     df = pd.DataFrame({"Reason": pd.Series([r[2] for r in rows], dtype=object),
                        "Lost": np.array([r[0] for r in rows], dtype=np.int64),
                        "Amount": pd.Series([r[1] for r in rows], dtype=object)})
@@ -1606,13 +1618,26 @@ class Exact:
     amounts near the 9,999,999,999,999.99 maximum converted at a rate with many decimals)
     the Decimals are added one by one. Never a binary float."""
 
-    __slots__ = ("decimals", "units", "scale")
+    __slots__ = ("decimals", "units", "scale", "converted")
 
-    def __init__(self, decimals: np.ndarray, units: np.ndarray | None, scale: int):
+    def __init__(self, decimals: np.ndarray, units: np.ndarray | None, scale: int,
+                 converted: np.ndarray | None = None):
         self.decimals, self.units, self.scale = decimals, units, scale
+        # rows converted at a rate (None: none is); a sum without one is `Stored`
+        self.converted = converted
 
     @classmethod
-    def of(cls, values) -> "Exact":
+    def of(cls, values, converted=None) -> "Exact":
+        out = cls._of(values)
+        if converted is None:
+            # without a mask, each value's own mark: `Stored` (a stored amount, a sum of
+            # them) or not (converted at a rate, or not known: shown as converted)
+            converted = [not isinstance(v, Stored) for v in out.decimals.tolist()]
+        out.converted = np.asarray(converted, dtype=bool)
+        return out
+
+    @classmethod
+    def _of(cls, values) -> "Exact":
         decimals = _exact(values) if isinstance(values, pd.Series) else _exact(pd.Series(values, dtype=object))
         items = decimals.tolist()
         # the scale: guessed from a sample (stored amounts have 4 decimals), then checked on
@@ -1625,7 +1650,8 @@ class Exact:
         return cls(decimals, units, scale)
 
     def __getitem__(self, mask) -> "Exact":
-        return Exact(self.decimals[mask], None if self.units is None else self.units[mask], self.scale)
+        return Exact(self.decimals[mask], None if self.units is None else self.units[mask], self.scale,
+                     None if self.converted is None else self.converted[mask])
 
     def __len__(self) -> int:
         return len(self.decimals)
@@ -1690,18 +1716,27 @@ def _exact_sums(codes: np.ndarray, values, n: int) -> np.ndarray:
     if not isinstance(values, Exact):
         values = Exact.of(values)
     arr = np.empty(n, dtype=object)
+    # a sum with no amount converted at a rate is made of stored amounts: `Stored`
+    converted = (np.bincount(codes, values.converted.astype(np.int64), minlength=n) > 0
+                 if values.converted is not None and len(codes) else np.zeros(n, dtype=bool))
     if values.units is not None:
         sums = np.zeros(n, dtype=np.int64)
         if len(codes):
             np.add.at(sums, codes.astype(np.int64, copy=False), values.units)
         scale = -values.scale
-        arr[:] = [Decimal(s).scaleb(scale) for s in sums.tolist()]
-        return arr
-    out = [_ZERO] * n
-    for c, v in zip(codes.tolist(), values.tolist()):
-        out[c] += v
-    arr[:] = out
+        out = [Decimal(s).scaleb(scale) for s in sums.tolist()]
+    else:
+        out = [_ZERO] * n
+        for c, v in zip(codes.tolist(), values.tolist()):
+            out[c] += v
+    arr[:] = [v if conv else Stored(v) for v, conv in zip(out, converted.tolist())]
     return arr
+
+
+def _total(cells) -> Decimal:
+    """The exact sum of a row's cells; `Stored` when every cell is."""
+    total = sum(cells, _ZERO)
+    return Stored(total) if all(isinstance(c, Stored) for c in cells) else total
 
 
 def _decimal_mean(sums, counts) -> list:
