@@ -2704,12 +2704,13 @@ def _report_csv(reports, data) -> str:
             if table.note:
                 notes.append(table.note)
             money = [c for c in columns if table.formats.get(c) == MONEY]
-            long = [c for c in money if any(_significant_digits(r.get(c)) > _CSV_DIGITS for r in rows)]
+            long = [c for c in money if any(not _drawn_exactly(r.get(c)) for r in rows)]
             if long:
-                notes.append(f"Figures of more than {_CSV_DIGITS} digits ({', '.join(long)}) are exact in this "
-                             f"file; a spreadsheet keeps {_CSV_DIGITS} digits of a number it opens and would show "
-                             "them rounded: import the file with those columns as Text (Excel: Data > From "
-                             "Text/CSV), or use `cims report --out FILE.xlsx` (exact text there)")
+                notes.append(f"Figures of more than {_CSV_DIGITS} digits, or that LibreOffice draws rounded up "
+                             f"(9999999999999.99) ({', '.join(long)}), are exact in this file; a spreadsheet keeps "
+                             f"{_CSV_DIGITS} digits of a number it opens and would show them rounded: import the "
+                             "file with those columns as Text (Excel: Data > From Text/CSV), or use `cims report "
+                             "--out FILE.xlsx` (exact text there)")
             for note in notes:
                 w.writerow([_csv_safe(f"Note: {note}")])
             w.writerow([_csv_safe(str(c)) for c in columns])
@@ -2719,11 +2720,15 @@ def _report_csv(reports, data) -> str:
     return buf.getvalue()
 
 
-def _significant_digits(text) -> int:
-    if not isinstance(text, str):
-        return 0
-    digits = "".join(ch for ch in text if ch.isdigit()).lstrip("0")
-    return len(digits)
+def _drawn_exactly(text) -> bool:
+    """Whether a spreadsheet opening the CSV shows this figure with all its digits
+    (`money.drawn_exactly`); text that is no figure is text."""
+    from .domain.money import drawn_exactly
+
+    try:
+        return drawn_exactly(Decimal(text)) if isinstance(text, str) and text else True
+    except ArithmeticError:
+        return True
 
 
 def _csv_figure(value) -> str:

@@ -417,7 +417,9 @@ def _plan_table(t: ReportTable, out_row: int, col: int) -> TablePlan:
         chart = None        # a chart reads a cell holding text as 0: it would draw a wrong bar
     note = t.note
     if long_cols:
-        said = ("figures of more than 15 digits (" + ", ".join(headers[i] for i in sorted(long_cols))
+        lo = (", or that LibreOffice draws rounded up (9,999,999,999,999.99 as 10,000,000,000,000.00),"
+              if _lo_only(t, long_cols) else "")
+        said = ("figures of more than 15 digits" + lo + " (" + ", ".join(headers[i] for i in sorted(long_cols))
                 + ") are written as exact text: a cell holds 15 digits of a number, and would show them rounded")
         if left_out:
             said += ("; no chart is drawn, as a chart would draw " + ", ".join(left_out)
@@ -426,6 +428,16 @@ def _plan_table(t: ReportTable, out_row: int, col: int) -> TablePlan:
     return TablePlan(t.name, t.title, note, out_row + TABLE_TITLE_OFFSET, header_row, col,
                      headers, rows, formats, tuple(totals), chart, row_formats=row_formats,
                      chart_left_out=left_out_title)
+
+
+def _lo_only(t: ReportTable, long_cols: dict[int, str]) -> bool:
+    """Whether a figure written as text fits a cell but is one LibreOffice draws
+    rounded up (`money.drawn_exactly`): the note names that case."""
+    from ..domain.money import drawn_exactly, fits_a_cell
+
+    cols = [str(c) for c in t.data.columns]
+    return any(isinstance(v, Decimal) and fits_a_cell(v) and not drawn_exactly(v)
+               for i in long_cols for v in t.data[cols[i]].tolist())
 
 
 def _rows_exact(t: ReportTable, cols: list[str]) -> tuple[tuple[tuple, ...], dict[int, str]]:
@@ -438,7 +450,7 @@ def _rows_exact(t: ReportTable, cols: list[str]) -> tuple[tuple[tuple, ...], dic
     SUBTOTAL of rounded doubles (or one that leaves the text out). Tables with a Currency
     column per row keep their totals as they are (never added across currencies)."""
     from ..domain.display import converted_money, money
-    from ..domain.money import fits_a_cell
+    from ..domain.money import drawn_exactly as fits_a_cell     # and as LibreOffice draws it
 
     def shown(value: Decimal, code: str | None) -> str:
         # a figure converted at a rate: to the currency's minor units, as the number format
