@@ -1750,11 +1750,6 @@ def _decimal_mean(sums, counts) -> list:
 _FOUR = Decimal("0.0001")
 
 
-def _money(values) -> np.ndarray:
-    """Round sums to the store's precision (4 dp) so float noise does not show."""
-    return np.round(np.asarray(values, dtype="float64"), 4)
-
-
 def _header(value) -> str:
     text = str(value).strip() if value is not None else BLANK
     return text or BLANK
