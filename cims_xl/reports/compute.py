@@ -1,7 +1,7 @@
 """The report pivots: pure pandas/numpy from entity frames to report tables.
 
 Input frames are what `cims_xl.services.frames.load_frame(session, kind)` returns
-(columns = field keys of `cims_xl.domain.schema` plus meta columns; money float64;
+(columns = field keys of `cims_xl.domain.schema` plus meta columns; money as exact Decimals (`load_frame(exact_money=True)`; float64 is read by its shortest text);
 date fields datetime64 naive; datetime fields datetime64 UTC), keyed by entity kind
 ("customer", "order", "opportunity", "ticket") plus "stage_history"
 (opportunity_id, from_stage, to_stage, changed_at, changed_by). Missing frames count
