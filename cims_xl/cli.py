@@ -2678,17 +2678,97 @@ def report(app: App, out_path, date_from, date_to, owner, region):
     if app.out.fmt == "json":
         click.echo(json_text(json.dumps(data, default=_plain, ensure_ascii=False, indent=2)))
         return
+    if app.out.fmt == "csv":
+        from .terminal import csv_bom_wanted
+
+        # A CSV file made with `> FILE` opens in Excel as UTF-8 only with a BOM.
+        bom = "\ufeff" if csv_bom_wanted(sys.stdout) else ""
+        click.echo(bom + for_stream(_report_csv(reports, data), click.get_text_stream("stdout")), nl=False)
+        return
     for sheet, rep in reports.items():
         caption = rep.filters_text()
         for table in rep.tables:
             rows = _report_rows(data[sheet]["tables"][table.name], table.formats, table.currency,
-                                converted=table.converted, tz=rep.tz)
+                                converted=table.converted, tz=rep.tz, stored=_stored_cells(table))
             if rows:
                 app.out.emit(rows, title=f"{sheet} · {table.title}")
                 if table.note:          # the workbook's note under the table: rates used, unknown profit
                     app.out.message(f"Note: {table.note}")
         if caption:
             app.out.message(f"{sheet}: {caption}\n")
+
+
+# Significant digits a spreadsheet keeps of a number it reads (`money.CELL_DIGITS`).
+_CSV_DIGITS = 15
+
+
+def _report_csv(reports, data) -> str:
+    """`cims --format csv report`: one section per table, as a person opening the file
+    in a spreadsheet reads it and the csv module reads it back. A section is its title
+    line ("Report - Sales · Sales by month (USD)": the currency its figures are in, or a
+    Currency column per row), its notes (one "Note: ..." line each: the filters, the rates
+    it was converted at, rounding, profit not known, figures a spreadsheet would round),
+    its header, its rows, then an empty line. Figures are plain numbers as the terminal
+    and the workbook show them (no thousands separator, no currency code: money in its
+    currency's decimal places, a converted figure rounded to its minor units, a stored
+    amount with every stored digit; an unknown profit is empty); text cells are guarded
+    against being run as formulas."""
+    from .reports.model import MONEY
+
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    for sheet, rep in reports.items():
+        caption = rep.filters_text()
+        for table in rep.tables:
+            raw = data[sheet]["tables"][table.name]
+            rows = _report_rows(raw, table.formats, table.currency, converted=table.converted, tz=rep.tz,
+                                stored=_stored_cells(table), plain=True)
+            if not rows:
+                continue
+            columns = list(rows[0].keys())
+            title = f"{sheet} · {table.title}"
+            if table.currency is None and "Currency" in columns:
+                title += " (each row in its Currency)"
+            w.writerow([_csv_safe(title)])
+            notes = [f"Filters: {caption}"] if caption else []
+            if table.note:
+                notes.append(table.note)
+            money = [c for c in columns if table.formats.get(c) == MONEY]
+            long = [c for c in money if any(not _drawn_exactly(r.get(c)) for r in rows)]
+            if long:
+                notes.append(f"Figures of more than {_CSV_DIGITS} digits, or that LibreOffice draws rounded up "
+                             f"(9999999999999.99) ({', '.join(long)}), are exact in this file; a spreadsheet keeps "
+                             f"{_CSV_DIGITS} digits of a number it opens and would show them rounded: import the "
+                             "file with those columns as Text (Excel: Data > From Text/CSV), or use `cims report "
+                             "--out FILE.xlsx` (exact text there)")
+            for note in notes:
+                w.writerow([_csv_safe(f"Note: {note}")])
+            w.writerow([_csv_safe(str(c)) for c in columns])
+            for r in rows:
+                w.writerow([_csv_figure(r.get(c)) for c in columns])
+            w.writerow([])
+    return buf.getvalue()
+
+
+def _drawn_exactly(text) -> bool:
+    """Whether a spreadsheet opening the CSV shows this figure with all its digits
+    (`money.drawn_exactly`); text that is no figure is text."""
+    from .domain.money import drawn_exactly
+
+    try:
+        return drawn_exactly(Decimal(text)) if isinstance(text, str) and text else True
+    except ArithmeticError:
+        return True
+
+
+def _csv_figure(value) -> str:
+    """A report cell of a CSV: a figure `_report_rows(plain=True)` made (a plain number,
+    a percentage) as it is, any other text guarded (`_csv_safe`)."""
+    import re
+
+    if isinstance(value, str) and re.fullmatch(r"-?\d+(\.\d+)?%?", value):
+        return value
+    return _csv_safe(value)
 
 
 def _check_period(date_from: str | None, date_to: str | None) -> None:
@@ -2720,8 +2800,22 @@ def _local_minutes(text: str, tz: str | None) -> str:
     return text[:16].replace("T", " ")
 
 
+def _stored_cells(table) -> list[set[str]]:
+    """Per row of a report table, its money columns whose figure is made of stored
+    amounts only (`reports.model.Stored`): shown as stored in a converted table."""
+    from .reports.model import MONEY, Stored
+
+    cols = [c for c, f in table.formats.items() if f == MONEY and c in table.data.columns]
+    return [{c for c, v in zip(cols, rec) if isinstance(v, Stored)}
+            for rec in table.data[cols].itertuples(index=False, name=None)] if cols else []
+
+
+_STORED = "\0stored"      # a row's key (never a column) carrying `_stored_cells` through the trim
+
+
 def _report_rows(rows: list[dict], formats: dict[str, str], table_currency: str | None = None, *,
-                 converted: str | None = None, tz: str | None = None) -> list[dict]:
+                 converted: str | None = None, tz: str | None = None,
+                 stored: list[set[str]] | None = None, plain: bool = False) -> list[dict]:
     """A report table's rows as a person reads them, as the workbook shows them: months
     as 2024-03, money with its currency's decimal places (the row's Currency, else the
     table's; "—" when not known; figures in `converted`, the currency amounts were
@@ -2732,18 +2826,22 @@ def _report_rows(rows: list[dict], formats: dict[str, str], table_currency: str 
     from .reports.model import COUNT, DATE, DATETIME, DAYS, HOURS, MONEY, MONTH, PERCENT
 
     months = [c for c, f in formats.items() if f == MONTH]
+    if stored:
+        rows = [{**row, _STORED: cells} for row, cells in zip(rows, stored)]
     if months:
         from .domain.display import trim_empty_ends
 
-        rows = trim_empty_ends(rows, months)
+        rows = trim_empty_ends(rows, months + [_STORED])
     out = []
     for row in rows:
         shown = dict(row)
+        as_stored = shown.pop(_STORED, set())
         currency = row.get("Currency") or row.get("currency") or table_currency
         for c, f in formats.items():
             v = row.get(c)
             if v is None and c in row and f == MONEY:
-                shown[c] = "—"              # not known (a profit no order gave), never 0.00
+                # not known (a profit no order gave), never 0.00; empty in a CSV (plain)
+                shown[c] = None if plain else "—"
                 continue
             if v is None or c not in row:
                 continue
@@ -2760,14 +2858,18 @@ def _report_rows(rows: list[dict], formats: dict[str, str], table_currency: str 
                 shown[c] = _local_minutes(v, tz)
             elif f == MONEY and _is_number(v):
                 code = currency if isinstance(currency, str) else None
-                shown[c] = (converted_money if converted and code == converted else money)(
-                    v, code, code=bool(row.get("Currency") or row.get("currency")))
+                # a figure of stored amounts only is shown as stored, never with fewer digits
+                shown[c] = (converted_money if converted and code == converted and c not in as_stored else money)(
+                    v, code, code=bool(row.get("Currency") or row.get("currency")) and not plain)
+                if plain:                   # a plain number: no thousands separator
+                    shown[c] = shown[c].replace(",", "")
             elif f == PERCENT and _is_number(v):
-                shown[c] = percent(v, fraction=True, decimals=1)
+                shown[c] = percent(v, fraction=True, decimals=1).replace(",", "") if plain else \
+                    percent(v, fraction=True, decimals=1)
             elif f == COUNT and _is_number(v):
-                shown[c] = f"{int(v):,}"
+                shown[c] = str(int(v)) if plain else f"{int(v):,}"
             elif f in (DAYS, HOURS) and _is_number(v):
-                shown[c] = f"{float(v):,.1f}"
+                shown[c] = f"{float(v):.1f}" if plain else f"{float(v):,.1f}"
         out.append(shown)
     return out
 

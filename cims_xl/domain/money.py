@@ -1146,6 +1146,28 @@ def fits_a_cell(amount: object) -> bool:
     return len(number.normalize().as_tuple().digits) <= CELL_DIGITS
 
 
+def drawn_exactly(amount: object) -> bool:
+    """Whether every spreadsheet cims supports draws `amount`, written as a number in a
+    cell, with all its digits: `fits_a_cell`, and not one of the 15-digit figures
+    LibreOffice (7.4, measured on every 15-digit run of nines) draws rounded up to the next
+    power of ten: all nines but a last 8 or 9, with 2 to 4 decimals (9,999,999,999,999.99
+    and .98 -> "10,000,000,000,000.00"; 999,999,999,999.998; 99,999,999,999.9999). Excel
+    draws those right (its 15 digits); a 15-digit figure with fewer decimals
+    (99,999,999,999,999.9) and any other 15-digit figure is drawn right by both."""
+    if not fits_a_cell(amount):
+        return False
+    try:
+        number = Decimal(repr(amount)) if isinstance(amount, float) else Decimal(amount)
+    except (InvalidOperation, TypeError, ValueError):
+        return True
+    if not number.is_finite() or number.is_zero():
+        return True
+    t = number.normalize().as_tuple()
+    digits = t.digits
+    return not (len(digits) == CELL_DIGITS and -t.exponent >= 2 and all(d == 9 for d in digits[:-1])
+                and digits[-1] >= 8)
+
+
 @functools.cache
 def number_formats() -> frozenset[str]:
     """Every format `number_format` gives, and the fixed "#,##0.00" cims wrote before

@@ -1,7 +1,7 @@
 """The report pivots: pure pandas/numpy from entity frames to report tables.
 
 Input frames are what `cims_xl.services.frames.load_frame(session, kind)` returns
-(columns = field keys of `cims_xl.domain.schema` plus meta columns; money float64;
+(columns = field keys of `cims_xl.domain.schema` plus meta columns; money as exact Decimals (`load_frame(exact_money=True)`; float64 is read by its shortest text);
 date fields datetime64 naive; datetime fields datetime64 UTC), keyed by entity kind
 ("customer", "order", "opportunity", "ticket") plus "stage_history"
 (opportunity_id, from_stage, to_stage, changed_at, changed_by). Missing frames count
@@ -52,7 +52,7 @@ from ..domain.schema import (ENTITIES, META_KEYS, NOT_REVENUE_STATUSES, OPEN_STA
                              PRIORITIES, RFM_SEGMENTS, STAGE_PROBABILITY, STAGES)
 from . import currency as cur
 from .model import (COUNT, DATE, DATETIME, DAYS, HOURS, MONEY, MONTH, PERCENT, ChartSpec,
-                    ReportSheet, ReportTable)
+                    ReportSheet, ReportTable, Stored)
 
 DEFAULT_TZ = "Asia/Shanghai"
 EXCLUDED_ORDER_STATUSES = NOT_REVENUE_STATUSES   # one definition with lifetime value
@@ -247,8 +247,9 @@ class _Orders:
         self.profit_known = ~np.isnan(profit)       # an imported order may have no profit
         self.profit = np.nan_to_num(profit)
         # the same as exact Decimals (0 where blank): what the tables add (`_exact_sums`)
-        self.exact_amount = _exact(o["amount"])
-        self.exact_profit = _exact(o["profit"])
+        converted = _converted_rows(o)
+        self.exact_amount = Exact.of(o["amount"], converted)
+        self.exact_profit = Exact.of(o["profit"], converted)
         # One order = one number for one customer on one day (numbers restart each year
         # in many small shops, and files merged from two shops reuse each other's).
         numbers = o["order_number"]
@@ -310,6 +311,13 @@ class _Orders:
         ufunc.at(out, self.cust_code[ok], self.date[ok].astype(np.int64))
         out[out == start] = np.iinfo(np.int64).min          # NaT
         return out.astype("datetime64[D]")
+
+
+def _converted_rows(df: pd.DataFrame) -> np.ndarray:
+    """Rows whose amounts `currency.convert` converted at a rate (its FX column)."""
+    if cur.FX not in df.columns:
+        return np.zeros(len(df), dtype=bool)
+    return np.array([k is not None and k[1] is not None for k in df[cur.FX].tolist()], dtype=bool)
 
 
 def _compact(codes: np.ndarray, uniq: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -534,7 +542,7 @@ def month_pivot(o: _Orders, coded: tuple[np.ndarray, np.ndarray], label: str, na
     months = _month_range(o.month)
     mcodes = _month_codes(o.month, months)
     dcodes, uniq = coded
-    totals = np.bincount(dcodes, o.amount, minlength=len(uniq))
+    totals = _exact_sums(dcodes, o.exact_amount, len(uniq))
     order = sorted(range(len(uniq)), key=lambda i: (-totals[i], str(uniq[i])))
     keep = order[:top]
     col_of = np.full(len(uniq), len(keep), dtype=np.int64)   # "Other" by default
@@ -549,7 +557,7 @@ def month_pivot(o: _Orders, coded: tuple[np.ndarray, np.ndarray], label: str, na
         df[h] = grid[:, j]
     if has_other:
         df[OTHER] = grid[:, -1]
-    df["Total"] = np.array([sum(row, Decimal(0)) for row in grid], dtype=object)
+    df["Total"] = np.array([_total(row) for row in grid], dtype=object)
     series = tuple(h for h in df.columns[1:] if h != "Total")
     formats = {"Month": MONTH, **{h: MONEY for h in df.columns[1:]}}
     return ReportTable(name, f"Sales by month and {label.lower()}", df, formats,
@@ -582,6 +590,22 @@ def quintile_edges(values) -> np.ndarray:
     # rounded so that interpolation noise (63.99999999999999) cannot move a value that
     # sits exactly on an edge into the upper quintile
     return np.round(np.quantile(v, [0.2, 0.4, 0.6, 0.8]), 9)
+
+
+def _exact_edges(values) -> np.ndarray:
+    """`quintile_edges` of exact amounts, computed in Decimals (numpy's linear
+    interpolation: position q × (n − 1)), so an edge of sums near the 9,999,999,999,999.99
+    maximum shows its last digits; NaN when there are none."""
+    v = sorted(_exact(pd.Series(values, dtype=object)).tolist()) if len(values) else []
+    out = np.full(4, np.nan, dtype=object)
+    if not v:
+        return out
+    last = len(v) - 1
+    for j, k in enumerate((1, 2, 3, 4)):          # q = k / 5
+        i, rest = divmod(k * last, 5)
+        lo = v[i]
+        out[j] = lo if not rest else lo + (v[min(i + 1, last)] - lo) * Decimal(rest) / 5
+    return out
 
 
 def quintile_scores(values, edges, *, higher_is_better: bool = True) -> np.ndarray:
@@ -660,7 +684,8 @@ def rfm_segments(orders, customers: pd.DataFrame | None, as_of, *, base: str | N
         "customer_id": orders.cust_ids.astype(object),
         "recency_days": (as_of - last).astype("timedelta64[D]").astype(np.int64),
         "frequency": np.bincount(codes, orders.first_line.astype(np.int64), minlength=n).astype(np.int64),
-        "monetary": _money(np.bincount(codes, orders.amount, minlength=n)),
+        # exact: what the Segments tables add and average (Decimal, never a float sum)
+        "monetary": _exact_sums(codes, orders.exact_amount, n),
     })
     if future_ids:
         rfm = rfm[~np.isnat(last)]          # customers whose only orders are in the future
@@ -728,15 +753,17 @@ def _rfm_by_currency(frame: pd.DataFrame, customers: pd.DataFrame | None, as_of,
 def _main_currency_totals(o: pd.DataFrame, base: str | None) -> pd.DataFrame:
     """(customer_id, currency, monetary): each customer's main currency and its total."""
     cur = o["currency"].astype(object).where(o["currency"].notna(), base)
-    df = pd.DataFrame({"customer_id": o["customer_id"].to_numpy(), "currency": cur.to_numpy(),
-                       "amount": o["amount"].astype("float64").fillna(0.0).to_numpy()})
-    g = df.groupby(["customer_id", "currency"], sort=False, dropna=False)["amount"].agg(["size", "sum"]).reset_index()
+    df = pd.DataFrame({"customer_id": o["customer_id"].to_numpy(), "currency": cur.to_numpy()})
+    grouped = df.groupby(["customer_id", "currency"], sort=False, dropna=False)
+    g = grouped.size().rename("size").reset_index()
+    # exact Decimal sums (never a float sum of money), in the groups' order
+    g["sum"] = _exact_sums(grouped.ngroup().to_numpy(), Exact.of(o["amount"]), len(g))
     g["not_base"] = g["currency"] != base
     g = g.sort_values(["customer_id", "size", "not_base", "currency"], ascending=[True, False, True, True],
                       kind="stable").drop_duplicates("customer_id")
     return pd.DataFrame({"customer_id": g["customer_id"].to_numpy(dtype=object),
                          "currency": g["currency"].to_numpy(dtype=object),
-                         "monetary": _money(g["sum"].to_numpy("float64"))})
+                         "monetary": g["sum"].to_numpy(dtype=object)})
 
 
 def rfm_changes(rfm: pd.DataFrame, customers: pd.DataFrame) -> list[tuple[str, dict, int | None]]:
@@ -766,17 +793,22 @@ def rfm_summary(rfm: pd.DataFrame, o: _Orders) -> ReportTable:
     df = pd.DataFrame({"Segment": list(RFM_SEGMENTS)})
     df["Customers"] = df["Segment"].map(counts).fillna(0).astype(np.int64)
     df["Share"] = df["Customers"] / total if total else 0.0
-    df["Sales"] = _money(df["Segment"].map(g["monetary"].sum()).fillna(0.0).to_numpy())
+    # exact: a segment's sales are the Decimal sum of its customers' (never a float sum)
+    seg_code = pd.Categorical(scored["segment"], categories=list(RFM_SEGMENTS)).codes.astype(np.int64)
+    named = seg_code >= 0
+    monetary = Exact.of(scored["monetary"].to_numpy(dtype=object))
+    sums = _exact_sums(seg_code[named], monetary[named], len(RFM_SEGMENTS))
+    df["Sales"] = sums
     df["Avg Recency Days"] = df["Segment"].map(g["recency_days"].mean()).astype("float64")
     df["Avg Orders"] = df["Segment"].map(g["frequency"].mean()).astype("float64")
-    df["Avg Sales"] = _money(df["Segment"].map(g["monetary"].mean()).astype("float64").to_numpy())
+    df["Avg Sales"] = pd.Series(_decimal_mean(sums, df["Customers"].tolist()), dtype=object)
     # Customers: each counted once (a value, not a sum): with one block of rows per
     # currency, a customer who bought in two has a row in each block, and a sum of the
     # blocks would count them twice
     totals = {"Customers": int(total), "Share": "sum", "Sales": "sum",
               "Avg Recency Days": _nan_none(scored["recency_days"].astype("float64").mean()),
               "Avg Orders": _nan_none(scored["frequency"].astype("float64").mean()),
-              "Avg Sales": _nan_none(round(float(scored["monetary"].mean()), 4)) if len(scored) else None}
+              "Avg Sales": _decimal_mean([sum(monetary.tolist(), _ZERO)], [len(scored)])[0] if len(scored) else None}
     unranked = _unranked(rfm.attrs.get("unranked", 0))
     notes = [n for n in (_left_out("orders dated after the report date (no recency yet)",
                                    rfm.attrs.get("future_orders", ())), _in_several_currencies(scored, o),
@@ -818,7 +850,7 @@ def rfm_quintiles(rfm: pd.DataFrame) -> ReportTable:
         "Percentile": ["20%", "40%", "60%", "80%"],
         "Recency Days": quintile_edges(scored["recency_days"].astype("float64")),
         "Orders": quintile_edges(scored["frequency"].astype("float64")),
-        "Sales": _money(quintile_edges(scored["monetary"].astype("float64"))),
+        "Sales": _exact_edges(scored["monetary"].tolist()),
     })
     return ReportTable("tblRfmQuintiles", "RFM quintile edges", df,
                        {"Recency Days": DAYS, "Orders": "0.0", "Sales": MONEY},
@@ -867,17 +899,19 @@ def top_customers(o: _Orders, customers: pd.DataFrame, include_personal: bool,
                   top: int = TOP_CUSTOMERS) -> ReportTable:
     codes = o.cust_code
     n = len(o.cust_ids)
-    ltv = np.bincount(codes, o.amount, minlength=n)
+    ltv = _exact_sums(codes, o.exact_amount, n)      # exact Decimal sums, as the other tables
     orders = np.bincount(codes, o.first_line.astype(np.int64), minlength=n)
     last = o.last_date()
     ids = np.asarray(o.cust_ids, dtype=object)
-    # the top n by value (ties by id): a partition first, then a sort of the few candidates
-    value = np.where(orders > 0, np.round(ltv, 4), -np.inf)
+    # the top n by exact value (ties by id): floats only narrow down the candidates (a float
+    # of a larger Decimal is never smaller, so every one of the top n is at least the n-th
+    # float), the exact values rank them
+    value = np.where(orders > 0, ltv.astype("float64") if n else np.zeros(0), -np.inf)
     candidates = np.flatnonzero(orders > 0)
     if len(candidates) > top:
         kth = np.partition(value, len(value) - top)[len(value) - top]
         candidates = np.flatnonzero((value >= kth) & (orders > 0))
-    rank = sorted(candidates, key=lambda i: (-value[i], str(ids[i])))[:top]
+    rank = sorted(candidates, key=lambda i: (-ltv[i], str(ids[i])))[:top]
     info = customers.set_index("id") if len(customers) else _empty("customer").set_index("id")
     sel = pd.Index(ids[rank]) if rank else pd.Index([], dtype=object)
     df = pd.DataFrame({"Rank": np.arange(1, len(rank) + 1, dtype=np.int64),
@@ -887,7 +921,7 @@ def top_customers(o: _Orders, customers: pd.DataFrame, include_personal: bool,
     df["Segment"] = info["segment"].reindex(sel).to_numpy(dtype=object)
     df["Province"] = info["province"].reindex(sel).to_numpy(dtype=object)
     df["Orders"] = orders[rank].astype(np.int64)
-    df["Lifetime Value"] = _money(ltv[rank])
+    df["Lifetime Value"] = pd.Series(list(ltv[rank]), dtype=object)
     df["Last Order"] = pd.to_datetime(last[rank])
     return ReportTable("tblTopCustomers", f"Top {top} customers by lifetime value", df,
                        {"Rank": "0", "Orders": COUNT, "Lifetime Value": MONEY, "Last Order": DATE},
@@ -925,18 +959,44 @@ def _scoped_opportunities(ctx: _Context) -> pd.DataFrame:
     opp = opp[keep].copy()
     stage = opp["stage"].fillna(STAGES[0]).astype(object)
     opp["stage"] = stage
+    # the amounts as exact Decimals (what every money figure adds: `_exact_sums`); the
+    # floats only for ratios (a stage's probability)
+    converted = _converted_rows(opp)
+    opp[EXACT_AMOUNT] = pd.Series([a if conv else Stored(a) for a, conv in zip(_exact(opp["amount"]), converted)],
+                                  index=opp.index, dtype=object)
     opp["amount"] = opp["amount"].astype("float64").fillna(0.0)
     # A probability left empty (an import could not read it: pipeline.LEFT_EMPTY) stays
     # unknown: the deal counts in Open and Best Case, not in Weighted, and the tables say so.
     opp["probability"] = opp["probability"].astype("float64")
     opp.loc[stage == "Won", "probability"] = 100.0
     opp.loc[stage == "Lost", "probability"] = 0.0
+    # amount × probability ÷ 100 exactly (5000.5 × 0.1399 × 50 % is 349.784975, not a float)
+    opp[EXACT_WEIGHTED] = pd.Series([Decimal(a) * _decimal_of(p) / 100 if p == p else _ZERO
+                                     for a, p in zip(opp[EXACT_AMOUNT].tolist(), opp["probability"].tolist())],
+                                    index=opp.index, dtype=object)
     opp["is_open"] = stage.isin(OPEN_STAGES).to_numpy()
     when = pd.to_datetime(opp["expected_close"]).where(opp["is_open"], pd.to_datetime(opp["closed_at"]))
     opp["when"] = when
     if f.date_from is not None or f.date_to is not None:
         opp = opp[ctx.in_range(when) & when.notna().to_numpy()]
     return opp
+
+
+EXACT_AMOUNT = "_exact_amount"        # opportunity columns `_scoped_opportunities` adds
+EXACT_WEIGHTED = "_exact_weighted"
+
+
+def _decimal_of(value) -> Decimal:
+    return value if isinstance(value, Decimal) else Decimal(repr(float(value)))
+
+
+def _grouped(keys: pd.Series, values: pd.Series, labels: Sequence, converted=None) -> np.ndarray:
+    """Exact Decimal sums of `values` per label (0 for a label no row has); `converted`:
+    the rows converted at a rate (default: the values' own `Stored` marks)."""
+    codes = pd.Index(list(labels)).get_indexer(keys.astype(object))
+    keep = codes >= 0
+    mask = None if converted is None else np.asarray(converted, dtype=bool)[keep]
+    return _exact_sums(codes[keep], Exact.of(values.to_numpy(dtype=object)[keep], mask), len(labels))
 
 
 def _undated_by_range(ctx: _Context, closed: bool = False) -> list[str]:
@@ -967,10 +1027,10 @@ def pipeline_by_stage(opp: pd.DataFrame, undated_by_range: Sequence[str] = (),
                       unknown_close_by_range: Sequence[str] = ()) -> ReportTable:
     g = opp.groupby("stage", sort=False)
     df = pd.DataFrame({"Stage": list(STAGES)})
-    amount = df["Stage"].map(g["amount"].sum()).fillna(0.0)
-    weighted = df["Stage"].map((opp["amount"] * opp["probability"] / 100.0).groupby(opp["stage"]).sum()).fillna(0.0)
+    amount = _grouped(opp["stage"], opp[EXACT_AMOUNT], STAGES)
+    weighted = _grouped(opp["stage"], opp[EXACT_WEIGHTED], STAGES, _converted_rows(opp))
     df["Opportunities"] = df["Stage"].map(g.size()).fillna(0).astype(np.int64)
-    df["Amount"] = _money(amount.to_numpy())
+    df["Amount"] = pd.Series(amount, dtype=object)
     # A stage's probability as its total is computed: Weighted ÷ Amount of its deals with a
     # known probability (a deal of 9,000 at 40 % and one of 350 at 43 % are 40.1 %, not the
     # plain mean 41.5 %); a stage whose deals have no amount, the plain mean.
@@ -981,7 +1041,7 @@ def pipeline_by_stage(opp: pd.DataFrame, undated_by_range: Sequence[str] = (),
                      / df["Stage"].map(known_amount).fillna(0.0).replace(0.0, np.nan).to_numpy(dtype="float64"))
     plain = df["Stage"].map(g["probability"].mean()).astype("float64").to_numpy() / 100.0
     df["Probability"] = np.where(np.isnan(by_amount), plain, by_amount)
-    df["Weighted"] = _money(weighted.to_numpy())
+    df["Weighted"] = pd.Series(weighted, dtype=object)
     open_ = opp[opp["is_open"]]
     open_amount = open_["amount"].astype("float64").where(open_["probability"].notna(), 0.0).sum()
     totals = {"Opportunities": "sum", "Amount": "sum", "Weighted": "sum",
@@ -1032,18 +1092,21 @@ def forecast_by_month(opp: pd.DataFrame, today: dt.date | None = None,
     months = _month_range(month[is_open | won])
     n = len(months)
     codes = _month_codes(month, months) if n else np.zeros(len(month), dtype=np.int64)
-    amount = opp["amount"].to_numpy(dtype="float64")
-    weighted = np.nan_to_num(amount * opp["probability"].to_numpy(dtype="float64") / 100.0)     # unknown: not weighted
-    won_s = np.bincount(codes[won], amount[won], minlength=n)
-    open_s = np.bincount(codes[is_open], amount[is_open], minlength=n)
-    weighted_s = np.bincount(codes[is_open], weighted[is_open], minlength=n)
+    amount = Exact.of(opp[EXACT_AMOUNT].to_numpy(dtype=object)) if EXACT_AMOUNT in opp else \
+        Exact.of(opp["amount"])
+    weighted = Exact.of(opp[EXACT_WEIGHTED].to_numpy(dtype=object), _converted_rows(opp)) if EXACT_WEIGHTED in opp else \
+        Exact.of(pd.Series(np.nan_to_num(opp["amount"].to_numpy(dtype="float64")
+                                         * opp["probability"].to_numpy(dtype="float64") / 100.0)))
+    won_s = _exact_sums(codes[won], amount[won], n)          # unknown probability: not weighted
+    open_s = _exact_sums(codes[is_open], amount[is_open], n)
+    weighted_s = _exact_sums(codes[is_open], weighted[is_open], n)
     df = pd.DataFrame({
         "Month": months,
-        "Won": _money(won_s),
-        "Open": _money(open_s),
-        "Weighted": _money(weighted_s),
-        "Expected": _money(won_s + weighted_s),
-        "Best Case": _money(won_s + open_s),
+        "Won": won_s,
+        "Open": open_s,
+        "Weighted": weighted_s,
+        "Expected": won_s + weighted_s,
+        "Best Case": won_s + open_s,
     })
     return ReportTable("tblForecast", "Forecast by month of expected close", df,
                        {"Month": MONTH, **{c: MONEY for c in ("Won", "Open", "Weighted", "Expected", "Best Case")}},
@@ -1081,7 +1144,9 @@ def win_rate(opp: pd.DataFrame, column: str, label: str, name: str, ctx: _Contex
     before = (days < 0).to_numpy()
     days = days.where(~before)
     g = pd.DataFrame({"key": key, "won": won, "lost": lost, "open": opp["is_open"],
-                      "won_amount": opp["amount"].where(won, 0.0), "days": days}).groupby("key", sort=True)
+                      "days": days}).groupby("key", sort=True)
+    exact = opp[EXACT_AMOUNT] if EXACT_AMOUNT in opp else pd.Series(_exact(opp["amount"]), index=opp.index)
+    won_amount = exact.where(won, Stored(0))       # nothing to add: keeps a sum of stored amounts marked
     df = pd.DataFrame({
         label: g.size().index.astype(object),
         "Opportunities": g.size().to_numpy(dtype=np.int64),
@@ -1091,7 +1156,7 @@ def win_rate(opp: pd.DataFrame, column: str, label: str, name: str, ctx: _Contex
     })
     closed = df["Won"] + df["Lost"]
     df["Win Rate"] = np.where(closed > 0, df["Won"] / closed.where(closed > 0, 1), np.nan)
-    df["Won Amount"] = _money(g["won_amount"].sum().to_numpy(dtype="float64"))
+    df["Won Amount"] = pd.Series(_grouped(key, won_amount, df[label].tolist()), dtype=object)
     df["Avg Days to Close"] = g["days"].mean().to_numpy(dtype="float64")
     n_won, n_closed = int(won.sum()), int((won | lost).sum())
     totals = {"Opportunities": "sum", "Open": "sum", "Won": "sum", "Lost": "sum", "Won Amount": "sum",
@@ -1165,17 +1230,19 @@ def lost_reasons(opp: pd.DataFrame, top: int = TOP_LOST_REASONS) -> ReportTable:
     lost = opp[opp["stage"] == "Lost"]
     reason = lost["lost_reason"].astype(object).where(lost["lost_reason"].notna(), BLANK)
     reason = reason.map(lambda r: r.strip() if isinstance(r, str) and r.strip() else BLANK)
-    g = pd.DataFrame({"reason": reason, "amount": lost["amount"]}).groupby("reason")
-    df = pd.DataFrame({"Reason": g.size().index.astype(object), "Lost": g.size().to_numpy(np.int64),
-                       "Amount": g["amount"].sum().to_numpy("float64")})
-    df = df.sort_values(["Lost", "Amount", "Reason"], ascending=[False, False, True]).reset_index(drop=True)
-    if len(df) > top:
-        rest = df.iloc[top:]
-        df = pd.concat([df.iloc[:top], pd.DataFrame({"Reason": [OTHER], "Lost": [int(rest["Lost"].sum())],
-                                                     "Amount": [float(rest["Amount"].sum())]})],
-                       ignore_index=True)
+    g = pd.DataFrame({"reason": reason}).groupby("reason")
+    reasons = g.size().index.astype(object)
+    exact = lost[EXACT_AMOUNT] if EXACT_AMOUNT in lost else pd.Series(_exact(lost["amount"]), index=lost.index)
+    sums = _grouped(reason, exact, list(reasons))
+    rows = sorted(zip(g.size().to_numpy(np.int64).tolist(), sums.tolist(), list(reasons)),
+                  key=lambda r: (-r[0], -r[1], str(r[2])))
+    if len(rows) > top:
+        rest = rows[top:]
+        rows = rows[:top] + [(sum(r[0] for r in rest), _total([r[1] for r in rest]), OTHER)]
+    df = pd.DataFrame({"Reason": pd.Series([r[2] for r in rows], dtype=object),
+                       "Lost": np.array([r[0] for r in rows], dtype=np.int64),
+                       "Amount": pd.Series([r[1] for r in rows], dtype=object)})
     total = df["Lost"].sum()
-    df["Amount"] = _money(df["Amount"].to_numpy("float64"))
     df["Share"] = df["Lost"] / total if total else 0.0
     return ReportTable("tblLostReasons", "Lost reasons", df,
                        {"Lost": COUNT, "Amount": MONEY, "Share": PERCENT},
@@ -1574,11 +1641,92 @@ def _month_codes(months: np.ndarray, month_range: np.ndarray) -> np.ndarray:
     return (np.asarray(months, dtype="datetime64[M]") - start).astype(np.int64)
 
 
+class Exact:
+    """Exact amounts of rows: Decimals (0 for blank) and, when every sum of them fits,
+    the same as int64 units of 10**-scale (scale: the most decimals any row has, 4 for
+    stored amounts, more for one converted at a rate), so that sums per group are an
+    integer `np.add.at`, exact and fast; beyond int64 (sum of |units| >= 2**63: a few
+    amounts near the 9,999,999,999,999.99 maximum converted at a rate with many decimals)
+    the Decimals are added one by one. Never a binary float."""
+
+    __slots__ = ("decimals", "units", "scale", "converted")
+
+    def __init__(self, decimals: np.ndarray, units: np.ndarray | None, scale: int,
+                 converted: np.ndarray | None = None):
+        self.decimals, self.units, self.scale = decimals, units, scale
+        # rows converted at a rate (None: none is); a sum without one is `Stored`
+        self.converted = converted
+
+    @classmethod
+    def of(cls, values, converted=None) -> "Exact":
+        out = cls._of(values)
+        if converted is None:
+            # without a mask, each value's own mark: `Stored` (a stored amount, a sum of
+            # them) or not (converted at a rate, or not known: shown as converted)
+            converted = [not isinstance(v, Stored) for v in out.decimals.tolist()]
+        out.converted = np.asarray(converted, dtype=bool)
+        return out
+
+    @classmethod
+    def _of(cls, values) -> "Exact":
+        decimals = _exact(values) if isinstance(values, pd.Series) else _exact(pd.Series(values, dtype=object))
+        items = decimals.tolist()
+        # the scale: guessed from a sample (stored amounts have 4 decimals), then checked on
+        # every row: a truncated unit makes the sum of |units| smaller than the sum of |amounts|
+        scale = _scale_of(items[:_SAMPLE])
+        units = _units(items, scale)
+        if units is None and len(items) > _SAMPLE:
+            scale = _scale_of(items)
+            units = _units(items, scale)
+        return cls(decimals, units, scale)
+
+    def __getitem__(self, mask) -> "Exact":
+        return Exact(self.decimals[mask], None if self.units is None else self.units[mask], self.scale,
+                     None if self.converted is None else self.converted[mask])
+
+    def __len__(self) -> int:
+        return len(self.decimals)
+
+    def tolist(self) -> list:
+        return self.decimals.tolist()
+
+
+_INT64_LIMIT = 2 ** 63
+_SAMPLE = 1000
+
+
+def _scale_of(items: list) -> int:
+    return max(0, max((-d.as_tuple().exponent for d in items if d), default=0))
+
+
+def _units(items: list, scale: int) -> np.ndarray | None:
+    """`items` (Decimals) as int64 units of 10**-scale, or None when one has more
+    decimals than `scale` or a sum of them could leave int64."""
+    from decimal import localcontext
+
+    if scale > 18:
+        return None
+    ints = [int(d.scaleb(scale)) for d in items]          # truncates a digit beyond `scale`
+    whole = sum(map(abs, ints))
+    if whole >= _INT64_LIMIT:
+        return None
+    with localcontext() as ctx:
+        ctx.prec = 60                                      # the sum below is exact
+        exact = sum(map(abs, items), Decimal(0))
+    if exact.scaleb(scale) != whole:
+        return None
+    return np.array(ints, dtype=np.int64)
+
+
 def _exact(series: pd.Series) -> np.ndarray:
     """Amounts as exact Decimals (object array; 0 for blank): Decimals as loaded
     (`load_frame(exact_money=True)`), a float by its shortest text (12.34 is 12.34)."""
     out = np.empty(len(series), dtype=object)
-    for i, v in enumerate(series.tolist()):
+    items = series.tolist()
+    if set(map(type, items)) <= {Decimal, type(None)}:       # as loaded: the fast way
+        out[:] = [_ZERO if v is None or not v.is_finite() else v for v in items]
+        return out
+    for i, v in enumerate(items):
         if v is None or v is pd.NA or (isinstance(v, float) and v != v):
             out[i] = _ZERO
         elif isinstance(v, Decimal):
@@ -1591,20 +1739,46 @@ def _exact(series: pd.Series) -> np.ndarray:
 _ZERO = Decimal(0)
 
 
-def _exact_sums(codes: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
-    """Per code 0..n-1 the exact Decimal sum of `values` (an object array from `_exact`):
-    sums of money never go through a binary float, so months add up to their year."""
-    out = [_ZERO] * n
-    for c, v in zip(np.asarray(codes).tolist(), values.tolist()):
-        out[c] += v
+def _exact_sums(codes: np.ndarray, values, n: int) -> np.ndarray:
+    """Per code 0..n-1 the exact Decimal sum of `values` (an `Exact`, or an object array
+    from `_exact`): sums of money never go through a binary float, so months add up to
+    their year and a customer's lifetime value is the sum of its orders to the last digit."""
+    codes = np.asarray(codes)
+    if not isinstance(values, Exact):
+        values = Exact.of(values)
     arr = np.empty(n, dtype=object)
-    arr[:] = out
+    # a sum with no amount converted at a rate is made of stored amounts: `Stored`
+    converted = (np.bincount(codes, values.converted.astype(np.int64), minlength=n) > 0
+                 if values.converted is not None and len(codes) else np.zeros(n, dtype=bool))
+    if values.units is not None:
+        sums = np.zeros(n, dtype=np.int64)
+        if len(codes):
+            np.add.at(sums, codes.astype(np.int64, copy=False), values.units)
+        scale = -values.scale
+        out = [Decimal(s).scaleb(scale) for s in sums.tolist()]
+    else:
+        out = [_ZERO] * n
+        for c, v in zip(codes.tolist(), values.tolist()):
+            out[c] += v
+    arr[:] = [v if conv else Stored(v) for v, conv in zip(out, converted.tolist())]
     return arr
 
 
-def _money(values) -> np.ndarray:
-    """Round sums to the store's precision (4 dp) so float noise does not show."""
-    return np.round(np.asarray(values, dtype="float64"), 4)
+def _total(cells) -> Decimal:
+    """The exact sum of a row's cells; `Stored` when every cell is."""
+    total = sum(cells, _ZERO)
+    return Stored(total) if all(isinstance(c, Stored) for c in cells) else total
+
+
+def _decimal_mean(sums, counts) -> list:
+    """Exact sum / count per row at the store's 4 decimals (half up); NaN where no count."""
+    from decimal import ROUND_HALF_UP
+
+    return [(Decimal(s) / int(c)).quantize(_FOUR, rounding=ROUND_HALF_UP) if c else np.nan
+            for s, c in zip(sums, counts)]
+
+
+_FOUR = Decimal("0.0001")
 
 
 def _header(value) -> str:

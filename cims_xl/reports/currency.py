@@ -31,7 +31,7 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
-from .model import MONEY, ReportSheet, ReportTable
+from .model import MONEY, ReportSheet, ReportTable, Stored
 
 MONEY_KINDS = ("order", "opportunity")
 CURRENCY = "Currency"
@@ -365,7 +365,10 @@ def _store_precision(value):
         number = _decimal(value)
     except (InvalidOperation, ValueError):
         return np.nan
-    return number.quantize(_FOUR, rounding=ROUND_HALF_UP) if number.is_finite() else np.nan
+    if not number.is_finite():
+        return np.nan
+    exact = number.quantize(_FOUR, rounding=ROUND_HALF_UP)
+    return Stored(exact) if isinstance(value, Stored) else exact      # stored amounts stay marked
 
 
 ROUNDING_NOTE = "Converted figures are each rounded half up to {digits} decimal(s) ({code}), so they may not add up due to rounding"
@@ -382,9 +385,12 @@ def rounding_note(sheet: ReportSheet) -> ReportSheet:
     the exact figures. Checked: the columns summed in the Total row (totals "sum"; an
     average or a rate is no part of a sum), and in a pivot the row's cells against its
     Total column."""
+    from ..domain.display import money
     from ..domain.money import minor_units, round_money
 
     def shown(v) -> Decimal:
+        if isinstance(v, Stored):           # a stored amount is shown as stored
+            return Decimal(v)
         return round_money(v, code) or Decimal(0)
 
     def known(v) -> bool:
@@ -400,9 +406,11 @@ def rounding_note(sheet: ReportSheet) -> ReportSheet:
         for k in summed:
             values = [v for v in t.data[k].tolist() if known(v)]
             parts = sum((shown(v) for v in values), Decimal(0))
-            total = round_money(sum((_decimal(v) for v in values), Decimal(0)), code)
+            exact = sum((_decimal(v) for v in values), Decimal(0))
+            # a total of stored amounts only is one too, shown as stored
+            total = exact if all(isinstance(v, Stored) for v in values) else round_money(exact, code)
             if values and total is not None and parts != total:
-                said.append(f"{k}: the rows shown add up to {parts:,} {code}, the total is {total:,} {code}")
+                said.append(f"{k}: the rows shown add up to {money(parts, code)}, the total is {money(total, code)}")
         parts_of = [k for k in summed if k != "Total"]
         if "Total" in summed and parts_of:
             for i, row in enumerate(t.data[parts_of + ["Total"]].itertuples(index=False, name=None)):
@@ -413,8 +421,8 @@ def rounding_note(sheet: ReportSheet) -> ReportSheet:
                         month = t.formats.get(str(t.data.columns[0])) == "yyyy-mm"
                         first = first.strftime("%Y-%m" if month else "%Y-%m-%d")
                     said.append(f"row {first}: its cells shown add up to "
-                                f"{sum((shown(v) for v in cells), Decimal(0)):,} {code}, its Total is "
-                                f"{shown(row[-1]):,} {code}")
+                                f"{money(sum((shown(v) for v in cells), Decimal(0)), code)}, its Total is "
+                                f"{money(shown(row[-1]), code)}")
                     break
         if said:
             note = ROUNDING_NOTE.format(code=code, digits=minor_units(code)) + " (" + "; ".join(said) + ")"

@@ -25,6 +25,22 @@ MONTH = "yyyy-mm"
 DATETIME = "yyyy-mm-dd hh:mm"
 
 
+class Stored(Decimal):
+    """A money figure made of stored amounts only, none converted at a rate (a sum of
+    orders in the store's currency in a converted report): shown with every stored digit,
+    as a stored amount is (0.005 USD stays 0.005, never 0.01), where a figure converted
+    at a rate is shown rounded to its currency's minor units. Arithmetic on it gives a
+    plain Decimal, which is shown as converted (the rounding the table's note names)."""
+
+    __slots__ = ()
+
+
+def is_converted_figure(value, table_converted: bool) -> bool:
+    """Whether a money cell of a table (converted to the store's currency when
+    `table_converted`) is shown as a converted figure (rounded to minor units)."""
+    return table_converted and not isinstance(value, Stored)
+
+
 def money_format(code: str | None, converted: bool = False) -> str:
     """The Excel number format of an amount in `code` (`domain.money.number_format`):
     "#,##0.000#" for BHD, "#,##0.00##" for CNY and without a currency, "#,##0" for JPY;

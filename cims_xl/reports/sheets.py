@@ -39,7 +39,7 @@ import pandas as pd
 from ..cell_text import text_width_chars, wrapped_line_count
 from ..report_layout import OUTPUT_CELL, PIPELINE, REPORT_SHEETS, SALES, SEGMENTS, SERVICE, report_prefix
 from .currency import CURRENCY
-from .model import COUNT, DATE, DATETIME, MONEY, MONTH, ChartSpec, ReportSheet, ReportTable, money_format
+from .model import COUNT, DATE, DATETIME, MONEY, MONTH, ChartSpec, ReportSheet, ReportTable, Stored, money_format
 
 # ----- layout constants -----------------------------------------------------------------
 
@@ -379,15 +379,21 @@ def _plan_table(t: ReportTable, out_row: int, col: int) -> TablePlan:
         def code_of(row):
             return row[at] if at is not None and isinstance(row[at], str) else t.currency
 
+        # a figure of stored amounts only (`Stored`) in the format of a stored amount
         planned = tuple(tuple(cell_format(code := code_of(row), row[i], converted=t.converted is not None
-                                          and code == t.converted)
+                                          and code == t.converted and not isinstance(raw[i], Stored))
                               if t.formats.get(c) == MONEY else formats[i] for i, c in enumerate(cols))
-                        for row in rows)
+                        for row, raw in zip(rows, t.data.itertuples(index=False, name=None)))
         if at is not None or any(r != formats for r in planned):
             row_formats = planned
             # the column (its Total, rows added later) shows the fraction when a row has one
-            formats = tuple(next((r[i] for r in planned if r[i] != f), f) if t.formats.get(cols[i]) == MONEY
-                            and at is None else f for i, f in enumerate(formats))
+            # (a figure of stored amounts does not make the Total of converted ones one)
+            converted_rows = tuple(tuple(cell_format(code := code_of(row), row[i], converted=t.converted is not None
+                                                     and code == t.converted)
+                                         if t.formats.get(c) == MONEY else formats[i] for i, c in enumerate(cols))
+                                   for row in rows)
+            formats = tuple(next((r[i] for r in converted_rows if r[i] != f), f)
+                            if t.formats.get(cols[i]) == MONEY and at is None else f for i, f in enumerate(formats))
     totals = []
     for i, c in enumerate(t.data.columns):
         spec = t.totals.get(str(c), "") if t.totals is not None else ""
@@ -411,7 +417,9 @@ def _plan_table(t: ReportTable, out_row: int, col: int) -> TablePlan:
         chart = None        # a chart reads a cell holding text as 0: it would draw a wrong bar
     note = t.note
     if long_cols:
-        said = ("figures of more than 15 digits (" + ", ".join(headers[i] for i in sorted(long_cols))
+        lo = (", or that LibreOffice draws rounded up (9,999,999,999,999.99 as 10,000,000,000,000.00),"
+              if _lo_only(t, long_cols) else "")
+        said = ("figures of more than 15 digits" + lo + " (" + ", ".join(headers[i] for i in sorted(long_cols))
                 + ") are written as exact text: a cell holds 15 digits of a number, and would show them rounded")
         if left_out:
             said += ("; no chart is drawn, as a chart would draw " + ", ".join(left_out)
@@ -420,6 +428,16 @@ def _plan_table(t: ReportTable, out_row: int, col: int) -> TablePlan:
     return TablePlan(t.name, t.title, note, out_row + TABLE_TITLE_OFFSET, header_row, col,
                      headers, rows, formats, tuple(totals), chart, row_formats=row_formats,
                      chart_left_out=left_out_title)
+
+
+def _lo_only(t: ReportTable, long_cols: dict[int, str]) -> bool:
+    """Whether a figure written as text fits a cell but is one LibreOffice draws
+    rounded up (`money.drawn_exactly`): the note names that case."""
+    from ..domain.money import drawn_exactly, fits_a_cell
+
+    cols = [str(c) for c in t.data.columns]
+    return any(isinstance(v, Decimal) and fits_a_cell(v) and not drawn_exactly(v)
+               for i in long_cols for v in t.data[cols[i]].tolist())
 
 
 def _rows_exact(t: ReportTable, cols: list[str]) -> tuple[tuple[tuple, ...], dict[int, str]]:
@@ -432,12 +450,12 @@ def _rows_exact(t: ReportTable, cols: list[str]) -> tuple[tuple[tuple, ...], dic
     SUBTOTAL of rounded doubles (or one that leaves the text out). Tables with a Currency
     column per row keep their totals as they are (never added across currencies)."""
     from ..domain.display import converted_money, money
-    from ..domain.money import fits_a_cell
+    from ..domain.money import drawn_exactly as fits_a_cell     # and as LibreOffice draws it
 
     def shown(value: Decimal, code: str | None) -> str:
         # a figure converted at a rate: to the currency's minor units, as the number format
-        # would show it (display.converted_money); else every stored digit
-        converted = t.converted is not None and code == t.converted
+        # would show it (display.converted_money); else (`Stored`, or no rate) every stored digit
+        converted = t.converted is not None and code == t.converted and not isinstance(value, Stored)
         return (converted_money if converted else money)(value, code, code=False)
 
     money_at = [i for i, c in enumerate(cols) if t.formats.get(c) == MONEY]

@@ -37,7 +37,7 @@ def update_rfm_segments(session: Session, *, as_of: dt.date | None = None) -> in
     from ..reports.refresh import money_options
 
     orders = load_frame(session, "order", ["id", "order_number", "customer_id", "order_date", "amount",
-                                           "currency", "status"])
+                                           "currency", "status"], exact_money=True)   # as the reports: exact
     money = money_options(session)      # entered rates convert first; never two currencies added
     orders = convert({"order": orders}, money["currency"], money["rates"])[0]["order"]
     rfm = rfm_segments(orders, customers, as_of or _today(), base=money["currency"])
