@@ -1085,65 +1085,6 @@ def check_written_types(ent: Entity, values: dict) -> None:
         raise ValidationFailed(problems)
 
 
-_NUMBER_TYPES = frozenset({int, float, Decimal})
-
-
-def written_types_hold(ent: Entity, rows: list[dict]) -> bool:
-    """Whether `check_written_types` finds nothing in any of `rows` (a chunk written
-    together), decided column by column in C loops instead of value by value: True only
-    when every row has the same keys and each key's column holds, besides None and
-    LEFT_EMPTY, only what `check_written_types` lets pass at its first look (`_written_fast`:
-    text that is str, a date a date, a strict list's value one of its choices; a number of
-    a number field that is an int, float or Decimal, finite, an int within 64 bits), or the
-    key is no field or one whose kind has no type rule. False for anything else: the caller
-    then checks row by row, which names the problem as before."""
-    if not rows:
-        return True
-    first = rows[0].keys()
-    if not all(r.keys() == first for r in rows):
-        return False
-    keys = tuple(first)
-    if len(keys) < 2:
-        return False            # (itemgetter of one key gives no tuple: row by row)
-    from operator import itemgetter
-
-    from .pipeline import LEFT_EMPTY
-
-    fast = _written_fast(ent.kind)
-    for key, column in zip(keys, zip(*map(itemgetter(*keys), rows))):
-        types = set(map(type, column))
-        types.discard(type(None))
-        if type(LEFT_EMPTY) in types:
-            if any(v is not LEFT_EMPTY for v in column if type(v) is type(LEFT_EMPTY)):
-                return False
-            types.discard(type(LEFT_EMPTY))
-        if not types:
-            continue
-        sure = fast.get(key)
-        if sure is not None:
-            if not types <= sure[0]:
-                return False
-            if sure[1] is not None and not {v for v in column if v is not None and v is not LEFT_EMPTY} <= sure[1]:
-                return False
-            continue
-        try:
-            f = ent.field(key)
-        except KeyError:
-            continue            # not a field: check_written_types does not look at it
-        if _WRITTEN_TYPES.get(f.kind) is None:
-            continue
-        if f.kind not in ("int", "money", "decimal") or not types <= (_NUMBER_TYPES if f.kind != "int" else {int}):
-            return False
-        for v in column:
-            t = type(v)
-            if t is int:
-                if not -2**63 <= v < 2**63:
-                    return False
-            elif (t is float or t is Decimal) and not _finite(v):
-                return False
-    return True
-
-
 @functools.lru_cache(maxsize=None)
 def _written_fast(kind: str) -> dict[str, tuple[frozenset, frozenset | None]]:
     """Per field of entity `kind`: (the exact Python types `check_written_types` accepts
@@ -1162,17 +1103,15 @@ def _written_fast(kind: str) -> dict[str, tuple[frozenset, frozenset | None]]:
     return out
 
 
-def check_written(ent: Entity, values: dict, current: dict | None = None, *, types_hold: bool = False) -> None:
+def check_written(ent: Entity, values: dict, current: dict | None = None) -> None:
     """The domain's invariants, checked cheaply on values written without full
     validation (`services.records`' private routes with validated=True: the import, a workbook Save):
     each value of its field's Python type (`check_written_types`), an order's amount and
     quantity and a deal's amount never negative
     (`refuse_negative`), and no amount with a fraction its currency has not (1.5 JPY,
     `stored_fractions`). An update (`current` the record as stored) is checked on the
-    fields it changes, its amounts against the currency the record will have. `types_hold`:
-    the values' types were checked already with the rest of their chunk (`written_types_hold`)."""
-    if not types_hold:
-        check_written_types(ent, values)
+    fields it changes, its amounts against the currency the record will have."""
+    check_written_types(ent, values)
     if ent.kind == "opportunity" and current is None and not values.get("stage"):
         # a validated deal has its stage (its default at least): its history records it
         raise ValidationFailed({ent.field("stage").header: "required: give one of "

@@ -12,7 +12,7 @@ import functools
 from typing import Any, Iterable, Sized
 
 from ..domain.legal_forms import company_by_name
-from ..domain.models import check_written, for_update, validate_record, written_types_hold
+from ..domain.models import check_written, for_update, validate_record
 from ..domain.normalize import has_phone_extension
 from ..domain.schema import (CUSTOMER, ENTITIES, FROM_IMPORT, Entity, computed_problem, entity, format_id,
                              kind_of_id, normalize_id)
@@ -586,13 +586,11 @@ def _create_many(session: Session, kind: str, rows: Iterable[dict], *, batch_id:
             # be short at either end.
             joined = store.writing_behind
             limit = _chunk_limit(0, total, joined)
-            # the types of a list of rows checked column by column at once (any doubt: row by row)
-            types_hold = validated and isinstance(rows, list) and written_types_hold(ent, rows)
             for data in rows:
                 _refuse_computed(ent, data, imported=imported)
                 if validated:
                     values = dict(data)
-                    check_written(ent, values, types_hold=types_hold)  # the invariants hold on every path
+                    check_written(ent, values)     # the invariants hold on every path (cheap)
                 else:
                     values = validate_record(ent, data, context=context)
                 if has_users:
