@@ -168,7 +168,13 @@ class Session:
             self.close()
             raise SessionExpired(f"signed out after {int(self.idle_timeout // 60)} minutes without use; sign in again")
         self._last_used = now
-        if self._follow_user_row and (recheck or now - self._user_checked_at >= USER_RECHECK_SECONDS):
+        if self._follow_user_row and (recheck or now - self._user_checked_at >= USER_RECHECK_SECONDS) \
+                and not self._store.writing_behind:
+            # While writes run behind (inside a transaction, which holds the store's write
+            # lock from its BEGIN IMMEDIATE) no other process can change the user's row, and
+            # the queued writes are records and audit entries, never a user's row or key: the
+            # read would give the row as it was and only wait for every queued write first
+            # (an import's rows, once a second). It is read at the first check after.
             self._recheck_user(now)
 
     def _user_row_now(self, store: Store) -> tuple | None:

@@ -273,6 +273,10 @@ class _WriteBehind:
         self._failed = False
         self.audit_head: tuple[int, str] | None = None
         self.next_seq: dict[str, int] = {}   # entity kind -> seq after the ones inserted
+        # The users as read while writing behind (Store.fetch_users): their rows cannot
+        # change but through this connection (the transaction holds the write lock) and
+        # queued writes never touch them; a user written here clears it.
+        self.users: list[dict] | None = None
         self.fts = _FtsTrigger()   # read and set on the worker only
         _quick_switch(+1)
 
@@ -1181,6 +1185,8 @@ class Store:
     # -- users --
 
     def insert_user(self, user: dict) -> None:
+        if self._behind is not None:
+            self._behind.users = None
         self.conn.execute(
             "INSERT INTO users(username, display_name, role, disabled, totp_secret, created_at, created_by, version) "
             "VALUES (:username, :display_name, :role, :disabled, :totp_secret, :created_at, :created_by, 1)",
@@ -1210,10 +1216,21 @@ class Store:
         return row[0], bool(row[1]), self.get_meta(f"sign_key:{username}")
 
     def fetch_users(self) -> list[dict]:
+        """Every user's row (fetch_user), by user name. While writes run behind, read once
+        (a read waits for every queued write first: an import's chunks would wait for the
+        chunks before them) and remembered until a user is written or the writes end."""
+        behind = self._behind
+        if behind is not None and behind.users is not None:
+            return [dict(u) for u in behind.users]
         names = [r[0] for r in self.conn.execute("SELECT username FROM users ORDER BY username")]
-        return [self.fetch_user(n) for n in names]  # type: ignore[misc]
+        users = [self.fetch_user(n) for n in names]
+        if behind is not None:
+            behind.users = [dict(u) for u in users]  # type: ignore[arg-type]
+        return users  # type: ignore[return-value]
 
     def update_user(self, username: str, values: dict) -> None:
+        if self._behind is not None:
+            self._behind.users = None
         values = dict(values)
         if "disabled" in values:
             values["disabled"] = 1 if values["disabled"] else 0
