@@ -198,7 +198,7 @@ def test_imported_rows_with_out_of_range_values_are_rejected_alike_in_the_dry_ru
     opp.write_text("Customer,Name,Probability\nRange Test,A,-1\nRange Test,B,150\nRange Test,C,40\n",
                    encoding="utf-8")
     tickets = tmp_path / "tickets.csv"
-    tickets.write_text("Customer,Subject,Opened\nRange Test,W1,9999-12-31\nRange Test,W2,2026-01-05 10:00\n",
+    tickets.write_text("Customer,Subject,Opened\nRange Test,W1,9999-12-31 10:00\nRange Test,W2,2026-01-05 10:00\n",
                        encoding="utf-8")
     for path, kind in ((opp, "opportunities"), (tickets, "tickets")):
         for dry in (["--dry-run"], []):
