@@ -1531,6 +1531,7 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         values_given, implied = refunds.with_partial_refund_status(values_given or {})
     listed = ValueEvidence(ent, mapping, table.columns, values_given)
     listed.implied = implied
+    listed.region = area_region or (None if region_assumed else phone_region)
     tagged = tag_columns.TagColumnEvidence(mapping, table.columns)
     stacked = shape.StackedTables(list(header_values))
     pages = shape.PageLines(shape.one_cell_lines([(n, v) for n, v in window if n < header_number]))
@@ -3717,7 +3718,8 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                           refund_other_currency=scan.refund_other_currency,
                           related_rows=scan.related_rows, not_sale_rows=scan.not_sale_rows,
                           repeated_rows=scan.repeated_rows, shared_numbers=scan.shared_numbers,
-                          value_map=scan.values.given if scan.values else values_given, probability_share=probability_scale == "share",
+                          value_map=scan.values.given if scan.values else values_given,
+                          bool_map=scan.values.bool_map if scan.values else {}, probability_share=probability_scale == "share",
                           erased=_erased(session, ent), tz=display_zone(), file_refs=scan.file_refs,
                           marks_position=(scan.table.columns.index(scan.ledger[2]) if scan.ledger is not None
                                           and scan.ledger[2] in scan.table.columns else None),
