@@ -2228,6 +2228,9 @@ def _rich_progress(app: App):
               help="Rows struck through in the sheet (every filled cell's font has strikethrough: in a hand-kept "
                    "sheet often a cancelled order or a customer who left): skip = leave them out (counted as "
                    "struck through), keep = import them like the others.")
+@click.option("--fill-down", "fill_down", multiple=True, metavar="'COLUMN'",
+              help="A column a report writes once per group, on the group's first row, leaving the cells below "
+                   "blank (\"repeat item labels\" off): each blank cell takes the value above it (repeatable).")
 @click.option("--rejoin", "rejoin", multiple=True, metavar="'ROW=COLUMN'",
               help="Rows whose values a separator inside an unquoted value split (\"Acme, Inc\", 12,50), as the "
                    "import names them: ROW=COLUMN = in that row the field under COLUMN and the next are one value; "
@@ -2339,6 +2342,8 @@ def import_keywords(options: dict) -> dict:
             keywords[name] = options[name]
     if options.get("rejoin"):
         keywords["rejoin"] = list(options["rejoin"])
+    if options.get("fill_down"):
+        keywords["fill_down"] = list(options["fill_down"])
     return keywords
 
 

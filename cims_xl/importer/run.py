@@ -45,6 +45,7 @@ from . import group_header, group_headings, header_evidence, own_columns, sheet_
 from .collector import bounded_garbage, collector_paused
 from .ticket_pauses import PendingPauses
 from .user_values import UserValues
+from . import fill_down as fill_down_rows
 from .values import ValueEvidence, parse_values, value_key
 from .header_currency import header_code, header_sign
 from . import amount_parts, amount_units, format_marks
@@ -242,6 +243,7 @@ class Scan:
     file_region: str | None = None
     plain: PlainAmounts | None = None       # amounts naming no currency beside ones naming one
     values: ValueEvidence | None = None     # stages, statuses, currencies: decided after the mapping check
+    fill_down: dict = field(default_factory=dict)   # --fill-down: heading -> sheet column (importer.fill_down)
     # amount columns of a Shift_JIS file, where "\1,200" is "¥1,200" (file_language.yen_signs)
     yen_columns: frozenset[int] = frozenset()
     # amount columns' magnitude suffixes and tax notes ("10k", "1,200円（税込）": importer.amount_notes)
@@ -1301,7 +1303,7 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                no_header_from: str = "", area_region: str | None = None, continued: str | None = None,
                split: bool = False, date_cells: str | None = None, store_currency: str | None = None,
                year: int | None = None, rejoin: dict | None = None, reshaped: list | None = None,
-               struck: str | None = None) -> Scan:
+               struck: str | None = None, fill_down=None) -> Scan:
     """The file's first pass: header, mapping, evidence. `mapped` (a dict) gets the
     final mapping under "mapping" as soon as it is known, for a caller whose scan stops
     on the values (dates, decimal marks) to say what else stops the import. no_header:
@@ -1438,6 +1440,10 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     known_cols = set(table.columns)
     used_extra: set[int] = set()
     filler = MergeFiller(src.merged, header_number - 1).keep_rows()
+    down_cols = fill_down_rows.columns_named(table.headers, table.columns, fill_down)
+    if down_cols:
+        filler.fill_down(down_cols.values())
+    gaps = fill_down_rows.CustomerGaps(ent.kind, mapping, table.columns)
     count = 0
     stats: dict = {}
 
@@ -1691,6 +1697,8 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                     rates.add(number, values)
                 if listed.active:
                     listed.add(values)
+                if gaps.active:
+                    gaps.add(number, values)
                 if tagged.active:
                     tagged.add(values)
                 if wanting:
@@ -1930,7 +1938,9 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         ledger_ev = ledger_marks.LedgerMarks(money_cols, ledger, marks_at, late_marks.candidates[late],
                                              marked_amounts)
         ledger_ev.by_values = True
-        for _number, values in data_rows(src.rows(), header_number, MergeFiller(src.merged, header_number - 1)):
+        for _number, values in data_rows(src.rows(), header_number, MergeFiller(src.merged, header_number - 1)
+                                         .fill_down(fill_down_rows.columns_named(table.headers, table.columns,
+                                                                                 fill_down).values())):
             values = without_reordering(values)[0]
             ledger_ev.add(cleaner.clean(values) if cleaner else values)
     cr_inferences: list[dict] = []
@@ -1953,6 +1963,8 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     mixed_shares, mixed_inferences = mixed_share_fields(number_cols)
     share_inferences += mixed_inferences
     listed.keep_only(final_targets)
+    gaps.check(down_cols)
+    inferences += fill_down_rows.inference(down_cols, getattr(filler, "filled_down", {}))
     if ent.kind == "order":
         inferences += _status_refunds(listed)
         adjusted = [h for h in table.headers if final_targets.get(h) is None and refunds.names_adjusted_total(h)]
@@ -2131,7 +2143,7 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 merged_once=merged_once, merged_further=merged_further, merged_folds=merged_folds,
                 not_done_rows=not_done,
                 blank_country=blank_country, plain=plain,
-                values=listed, calendars={t: c for t, (c, _) in calendars.items()}, compact_dates=compact, unix_dates=unix_dates,
+                values=listed, fill_down=down_cols, calendars={t: c for t, (c, _) in calendars.items()}, compact_dates=compact, unix_dates=unix_dates,
                 swapped_cells=swapped,
                 yen_columns=yen_cols, float_wholes=wholes, amount_notes=notes if notes.active else None,
                 yearless=yearless if yearless.active else None,
@@ -3458,7 +3470,7 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                 calendar: str | None = None, no_header: bool | None = None, ledger: str | None = None,
                 amount_scale=None, continued: str | None = None, date_cells: str | None = None,
                  year=None, rejoin=None, discount: str | None = None, struck: str | None = None,
-                 _profile_use: dict | None = None) -> ImportResult:
+                 fill_down=None, _profile_use: dict | None = None) -> ImportResult:
     """Import a spreadsheet or CSV file; see the module docstring.
 
     mapping: --map values ("Source Column=Field", a list of them, or a dict);
@@ -3566,6 +3578,7 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                          region_assumed=region is None and set_region is None, ledger=ledger,
                          no_header_from=no_header_from, area_region=region or set_region,
                          continued=continued, date_cells=date_cells, year=year, rejoin=rejoin, struck=struck,
+                         fill_down=fill_down,
                          store_currency=_store_currency(session) if has_currency(ent) else None)
 
         def derived_of(table, mapping) -> derived_amount.Derived | None:
@@ -4471,6 +4484,8 @@ def _run(src: RawSheet, scan: Scan, planner: Planner, result: ImportResult,
     table = scan.table
     cols = table.columns
     filler = MergeFiller(scan.filler_merged, table.header_row - 1).keep_first(scan.merged_once)
+    if scan.fill_down:
+        filler.fill_down(scan.fill_down.values())
     seen = 0
 
     footer = set(scan.footer_rows) | scan.other_rows | set(scan.closed_rows) | set(scan.struck_rows)
