@@ -100,3 +100,11 @@ def test_x_alone_in_a_korean_file_stops_as_tick_or_cross_and_the_option_settles_
     assert records.list_records(admin, "customer") == []
     import_file(admin, path, mapping={"마케팅 수신동의": "Marketing Consent"}, values=["X=no"])
     assert _consent(admin) == {"김민수": False, "이서연": None}
+
+
+@pytest.mark.parametrize("heading,yes,no", [("마케팅 수신동의", "O", "X"), ("수신동의", "○", "×"),
+                                            ("Uutiskirje", "K", "E")])
+def test_korean_and_finnish_consent_headings_are_read_without_a_map(admin, tmp_path, heading, yes, no):
+    path = _write(tmp_path, ["Name", "Email", heading], [["Anna A", "a@x.example", yes], ["Bert B", "b@x.example", no]])
+    import_file(admin, path)
+    assert _consent(admin) == {"Anna A": True, "Bert B": False}

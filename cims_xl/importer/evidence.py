@@ -177,8 +177,8 @@ class NumberEvidence:
     # separator -> (first such value, its currency)
     whole_forms: dict = field(default_factory=dict)
     open_forms: dict = field(default_factory=dict)
-    # "?" values in a currency with fewer than 3 minor units ("3.000" in a USD row), or in
-    # none named: separator -> [(value, currency)] (a few); read as decimals they would
+    # "?" values in a currency with fewer than 3 minor units ("3.000" in a USD row),
+    # named in the value or its row: separator -> [(value, currency)] (a few); read as decimals they would
     # have three places their currency has not (decide_marks stops on them)
     short_forms: dict = field(default_factory=dict)
     # some value writes the Japanese minus ("▲1,200", "△3,400"): written as Japanese
@@ -230,7 +230,8 @@ class NumberEvidence:
         sep = COMMA if COMMA in core.group() else POINT
         forms = self.open_forms if has_minor_unit(code) else self.whole_forms
         forms.setdefault(sep, (value.strip()[:30], code))
-        if has_minor_unit(code) and minor_units(code) < 3 and len(short := self.short_forms.setdefault(sep, [])) < EXAMPLES:
+        if (code and has_minor_unit(code) and minor_units(code) < 3
+                and len(short := self.short_forms.setdefault(sep, [])) < EXAMPLES):
             short.append((value.strip()[:30], code))
 
     def _row_currency(self, row: list | None) -> str | None:
@@ -516,8 +517,7 @@ def decide_marks(columns: list[NumberEvidence], *, given: str | None, delimiter:
         readings[ev.column] = short[0][0]
         codes = sorted({c for _, c in short if c})
         whose = (f"{', '.join(codes)} {'has' if len(codes) == 1 else 'have'} "
-                 f"{'/'.join(str(minor_units(c)) for c in codes)} decimal places" if codes
-                 else "the currency of these amounts is not named, and most have 2 decimal places")
+                 f"{'/'.join(str(minor_units(c)) for c in codes)} decimal places")
         reasons[ev.column] = (f"the column's other values ({ev.examples(mark)}) make '{mark}' the decimal {WORDS[mark]}, "
                               f"so they would have three decimal places, but {whose}: they look like thousands "
                               f"written with '{mark}' (write them without it, e.g. "
