@@ -2158,7 +2158,7 @@ def _rich_progress(app: App):
 @click.option("--value", "values", multiple=True, metavar="'Text=Value'",
               help="What a stage, status, priority or currency written in the file is, when the import "
                    "names it as unknown: e.g. --value 'Contract sent=Negotiation', --value 'DRAFT=Cancelled', "
-                   "--value 'rupees=INR' (repeatable).")
+                   "--value 'rupees=INR', or what a one-letter yes/no mark is: --value 'E=no' (repeatable).")
 @click.option("--profile", metavar="NAME", help="Reuse (and update) a saved mapping profile.")
 @click.option("--date-order", type=click.Choice(["DMY", "MDY", "YMD"], case_sensitive=False))
 @click.option("--year", type=int, metavar="YYYY",
