@@ -184,6 +184,7 @@ class NumberEvidence:
     # some value writes the Japanese minus ("▲1,200", "△3,400"): written as Japanese
     # numbers are, with a decimal point (CLDR)
     triangle: str | None = None
+    long_places = False     # an unambiguous value has three decimal places or more ("1234.565")
 
     def add(self, value: object, row: list | None = None) -> None:
         if self.target in SHARE_FIELDS:
@@ -210,6 +211,10 @@ class NumberEvidence:
                 self.whole_seps.add(sep)
                 if not core.endswith("000"):
                     self.fraction_seps.add(sep)
+        if mark in (COMMA, POINT) and not self.long_places:
+            core = _NUMBER.search(dash_cents(value))
+            if core is not None and mark in core.group() and len(core.group().rsplit(mark, 1)[1]) >= 3:
+                self.long_places = True     # "1234.565": the column writes three places and more
         self.counts[mark] += 1
         if len(self.seen[mark]) < EXAMPLES:
             self.seen[mark].append(value.strip()[:30])
@@ -508,7 +513,7 @@ def decide_marks(columns: list[NumberEvidence], *, given: str | None, delimiter:
         # which USD has not (ISO 4217, CLDR): most likely 3,000 typed with "." grouping
         mark = marks.get(ev.target)
         short = ev.short_forms.get(mark) if mark else None
-        if not short or ev.column in undecided or ev.target not in _money_fields():
+        if not short or ev.long_places or ev.column in undecided or ev.target not in _money_fields():
             continue
         del marks[ev.target]
         inferences[:] = [i for i in inferences if i["what"] != f"decimal mark in '{ev.column}'"]

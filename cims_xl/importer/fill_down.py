@@ -74,9 +74,12 @@ class CustomerGaps:
         elif len(self.blank) < 10_000:
             self.blank.append(number)
 
-    def check(self, filled: dict[str, int]) -> None:
+    def check(self, filled: dict[str, int], skipped=frozenset()) -> None:
         """ImportRefused when the rows look like the group layout and --fill-down says
-        nothing of it."""
+        nothing of it. `skipped`: rows that are no records (footers, subtotals)."""
+        if skipped:
+            self.rows -= sum(1 for r in self.blank if r in skipped)
+            self.blank = [r for r in self.blank if r not in skipped]
         if not self.cols or not self.first_named or filled or len(self.blank) < 2 or len(self.blank) * 3 < self.rows:
             return
         header = next((h for _, h, t in self.cols if t == "customer_name"), self.cols[0][1])

@@ -1963,7 +1963,6 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     mixed_shares, mixed_inferences = mixed_share_fields(number_cols)
     share_inferences += mixed_inferences
     listed.keep_only(final_targets)
-    gaps.check(down_cols)
     inferences += fill_down_rows.inference(down_cols, getattr(filler, "filled_down", {}))
     if ent.kind == "order":
         inferences += _status_refunds(listed)
@@ -2126,6 +2125,9 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
             "evidence": "U+202A-202E and U+2066-2069 (Unicode bidirectional embeddings, overrides and isolates, "
                         "UAX #9) make a cell show in another order than it is stored (\"exe.txt\" after U+202E "
                         "shows as \"txt.exe\"); right-to-left text needs none of them"})
+    if not (shop is not None and shop.folds) and not merged_further:
+        # (rows that are lines of one order, footers and subtotals name no customer of their own)
+        gaps.check(down_cols, {n for n, _ in footer} | set(other_rows) | {n for n, _ in closed_rows})
     return Scan(table, mapping, count, stats.get("blank", 0), orders, src.merged,
                 [[] if j in secret else samples.get(c, []) for j, c in enumerate(table.columns)],
                 inferences=inferences, decimal_marks=marks, fraction_fields=fractions, mixed_shares=mixed_shares,
