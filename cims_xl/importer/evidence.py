@@ -508,6 +508,8 @@ def decide_marks(columns: list[NumberEvidence], *, given: str | None, delimiter:
         reasons[ev.column] = (f"the column reads that form both ways: in '{whole}' ({code}, which has no minor "
                               f"unit) the '{mark}' groups thousands, while its other values make it a decimal "
                               f"{WORDS[mark]}")
+    places_only: set[str] = set()
+    say = None
     for ev in columns:
         # "3.000" beside "12.50" in USD: the column's mark makes it three decimal places,
         # which USD has not (ISO 4217, CLDR): most likely 3,000 typed with "." grouping
@@ -523,10 +525,13 @@ def decide_marks(columns: list[NumberEvidence], *, given: str | None, delimiter:
         codes = sorted({c for _, c in short if c})
         whose = (f"{', '.join(codes)} {'has' if len(codes) == 1 else 'have'} "
                  f"{'/'.join(str(minor_units(c)) for c in codes)} decimal places")
+        places_only.add(ev.column)
+        first = short[0][0]
+        say = (f"If they are thousands, write them without the '{mark}' in the file ('{first.replace(mark, '')}'); "
+               f"if they are decimals ({first} = {_decimal_reading(first, mark)}), say --decimal {WORDS[mark]}")
         reasons[ev.column] = (f"the column's other values ({ev.examples(mark)}) make '{mark}' the decimal {WORDS[mark]}, "
                               f"so they would have three decimal places, but {whose}: they look like thousands "
-                              f"written with '{mark}' (write them without it, e.g. "
-                              f"'{short[0][0].replace(mark, '')}', if so)")
+                              f"written with '{mark}'")
     if conflicts or undecided:
         # a column whose every ambiguous value writes one shared symbol ("¥1,200"): the
         # currency it stands for settles the mark too (--currency, as above)
@@ -534,8 +539,19 @@ def decide_marks(columns: list[NumberEvidence], *, given: str | None, delimiter:
                    if ev.column in undecided and len(ev.q_symbols) == 1 and len(ev.q_symbol_texts) == 1
                    and not ev.q_plain and not ev.q_named}
         raise AmbiguousNumbers(conflicts, undecided, symbols, reasons=reasons,
-                               readings=[readings[c] for c in (*conflicts, *undecided) if c in readings])
+                               readings=[readings[c] for c in (*conflicts, *undecided) if c in readings],
+                               say=say if not conflicts and set(undecided) == places_only else None)
     return marks, inferences
+
+
+def _decimal_reading(value: str, mark: str) -> str:
+    """What `value` is read as with `mark` as the decimal mark ("3.000", "." -> "3")."""
+    from ..domain.money import parse_money
+    try:
+        amount = parse_money(value, mark)[0]
+    except ValueError:
+        return "?"
+    return format(amount.normalize(), "f") if amount is not None else "?"
 
 
 def _columns_said(deciders: list[NumberEvidence]) -> str:
