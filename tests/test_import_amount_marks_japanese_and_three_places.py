@@ -40,6 +40,9 @@ def test_three_places_in_a_two_decimal_currency_stop_naming_the_column_and_decim
     message = str(info.value)
     assert "'Amount'" in message and f"'{cells[1]}'" in message and "--decimal" in message
     assert "three decimal places" in message and "Nothing was imported" in message
+    word = "point" if mark == "." else "comma"
+    other = "comma" if mark == "." else "point"
+    assert f"--decimal {word}" in message and f"--decimal {other}" not in message   # it would refuse 12.50
     assert records.list_records(admin, "order") == []
     # three places in a currency that has three (KWD, BHD) are its fils
     three = "\n".join(line.replace(currency, "KWD").replace("£", "") for line in lines) + "\n"
