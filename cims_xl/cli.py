@@ -2181,7 +2181,7 @@ def _rich_progress(app: App):
 @click.option("--value", "values", multiple=True, metavar="'Text=Value'",
               help="What a stage, status, priority or currency written in the file is, when the import "
                    "names it as unknown: e.g. --value 'Contract sent=Negotiation', --value 'DRAFT=Cancelled', "
-                   "--value 'rupees=INR' (repeatable).")
+                   "--value 'rupees=INR', or what a one-letter yes/no mark is: --value 'E=no' (repeatable).")
 @click.option("--profile", metavar="NAME", help="Reuse (and update) a saved mapping profile.")
 @click.option("--date-order", type=click.Choice(["DMY", "MDY", "YMD"], case_sensitive=False))
 @click.option("--year", type=int, metavar="YYYY",
@@ -2257,6 +2257,9 @@ def _rich_progress(app: App):
                    "breach; a ticket whose Opened is a date alone is rejected); start-of-day = the date's "
                    "00:00, as you say. Without it such a file stops "
                    "before anything is imported (cims never stores a time nobody gave).")
+@click.option("--fill-down", "fill_down", multiple=True, metavar="'COLUMN'",
+              help="A column a report writes once per group, on the group's first row, leaving the cells below "
+                   "blank (\"repeat item labels\" off): each blank cell takes the value above it (repeatable).")
 @click.option("--rejoin", "rejoin", multiple=True, metavar="'ROW=COLUMN'",
               help="Rows whose values a separator inside an unquoted value split (\"Acme, Inc\", 12,50), as the "
                    "import names them: ROW=COLUMN = in that row the field under COLUMN and the next are one value; "
@@ -2368,6 +2371,8 @@ def import_keywords(options: dict) -> dict:
             keywords[name] = options[name]
     if options.get("rejoin"):
         keywords["rejoin"] = list(options["rejoin"])
+    if options.get("fill_down"):
+        keywords["fill_down"] = list(options["fill_down"])
     return keywords
 
 

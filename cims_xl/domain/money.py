@@ -804,6 +804,11 @@ def _east_asian_mark() -> str | None:
     return _agreed_mark(i for i in locale_identifiers() if i.split("_")[0] in ("zh", "ja", "ko"))
 
 
+def east_asian_mark() -> str | None:
+    """The decimal mark Chinese, Japanese and Korean numbers are written with (CLDR)."""
+    return _east_asian_mark()
+
+
 def is_unit_word(token: str) -> bool:
     """Whether `token` is the yuan's unit word ("元", "圆", "圓", "yuan": _UNIT_WORDS),
     which CNY, TWD, HKD and MOP all write."""
@@ -1373,16 +1378,18 @@ def _bare_symbol_of_shape(text: str) -> tuple[str, tuple[str, ...]] | None:
 
 # "12,-", "1.234,–", "CHF 99.-": a dash after the decimal mark stands for no cents
 # (German, Scandinavian and Swiss price writing), not for a minus sign.
-_DASH_CENTS = re.compile(r"(?<=\d)([.,])[-\u2010-\u2015](?!\d)")
+_DASH_CENTS = re.compile(r"(?<=\d)([.,])[-\u2010-\u2015]{1,2}(?![\d\-\u2010-\u2015])")
 _DASHES = frozenset("-\u2010\u2011\u2012\u2013\u2014\u2015")
 
 
 def dash_cents(text: str) -> str:
-    """`text` with a no-cents dash written as zeros ("1.234,-" -> "1.234,00"), the Indian
+    """`text` with a no-cents dash written as zeros ("1.234,-", "250,--" -> "1.234,00",
+    "250,00"), a Japanese invoice's "exact amount" marks dropped (`exact_yen`), the Indian
     no-paise mark dropped ("Rs. 1,500/-" -> "Rs. 1,500": whole rupees), and the Swiss
     typographic apostrophe that groups thousands ("1’234.50") as "'"."""
     if "\u2019" in text:
         text = re.sub(r"(?<=\d)\u2019(?=\d)", "'", text)
+    text = exact_yen(text)
     if _DASHES.isdisjoint(text):
         return text
     if "/" in text and (found := _SLASH_DASH.search(text)) is not None:
@@ -1394,6 +1401,28 @@ def dash_cents(text: str) -> str:
         if len(marks) == 1:
             text += ".00" if marks == {","} else ",00"
     return _DASH_CENTS.sub(r"\g<1>00", text)
+
+
+# A Japanese invoice's or receipt's amount "and no more" (金…円也, ¥12,000-): 金 before
+# the figure, 也 after 円, or a dash after a figure written with ¥ (or 円) is no minus
+# sign (a negative is written ▲/△ there): "金12,000円也" is 12,000円, "¥3,300-" is ¥3,300.
+_EXACT_YEN = re.compile(r"^(?P<kin>金\s*)?(?P<n>[¥￥]\s*\d[\d,]*|\d[\d,]*\s*円|\d[\d,]*)"
+                        r"\s*(?P<end>也|[-\u2010-\u2015]{1,2})?$")
+
+
+def exact_yen(text: str) -> str:
+    """`text` without the marks that say "exact amount" on a Japanese invoice (金 before,
+    也 or a dash after a figure written with ¥ or 円); any other text as it is."""
+    if "金" not in text and "也" not in text and "¥" not in text and "￥" not in text:
+        return text
+    m = _EXACT_YEN.match(text.strip())
+    if m is None or not (m["kin"] or m["end"]):
+        return text
+    n, end = m["n"], m["end"] or ""
+    marked = n[:1] in "¥￥" or n.endswith("円")
+    if end == "也" and not n.endswith("円") or not marked and not m["kin"]:
+        return text
+    return n
 
 
 _SLASH_DASH = re.compile(r"(?<=\d)\s*/\s*[-\u2010-\u2015]\s*$")

@@ -43,11 +43,14 @@ class AmbiguousNumbers(ImportRefused):
     message shows what each --decimal option makes of the first one per separator:
     "--decimal point: '3,945' is 3945; --decimal comma: '3,945' is 3.945"; symbols:
     undecided column -> (the shared currency symbol all its ambiguous values write, the
-    currencies it may be): naming the currency settles the mark."""
+    currencies it may be): naming the currency settles the mark; say: what to do, in
+    place of the two --decimal readings (where one of them would refuse the column's
+    other values)."""
 
     def __init__(self, conflicts: dict[str, str], undecided: dict[str, str],
                  symbols: dict[str, tuple[str, tuple[str, ...]]] | None = None, *,
-                 reasons: dict[str, str] | None = None, readings: list[str] | None = None):
+                 reasons: dict[str, str] | None = None, readings: list[str] | None = None,
+                 say: str | None = None):
         self.conflicts, self.undecided = dict(conflicts), dict(undecided)
         reasons = reasons or {}
         parts = [f"column '{c}': {what}" for c, what in conflicts.items()]
@@ -61,7 +64,7 @@ class AmbiguousNumbers(ImportRefused):
                             + " (how that currency is written settles it)")
                 break
         super().__init__(
-            "; ".join(parts) + ". Nothing was imported. Say which with " + decimal_options(readings or [])
+            "; ".join(parts) + ". Nothing was imported. " + (say or "Say which with " + decimal_options(readings or []))
             + currency + ("; values that read one way only keep that reading." if conflicts else "."))
 
 

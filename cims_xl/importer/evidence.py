@@ -28,7 +28,7 @@ from functools import lru_cache
 from babel.numbers import get_currency_precision
 
 from ..domain.money import (word_mark, not_one_amount, bare_symbol, check_currency, dash_cents, decimal_mark_at_home, has_minor_unit,
-                            minor_units, named_currency)
+                            minor_units, named_currency, east_asian_mark)
 from ..domain.normalize import SHARE_SIGNS
 from .errors import AmbiguousNumbers
 
@@ -104,6 +104,15 @@ def _mark_for_code(text: str, code: str) -> str | None:
 
 
 @lru_cache(maxsize=1)
+def _money_fields() -> frozenset[str]:
+    """Field keys that hold money (amounts, prices)."""
+    from ..domain.schema import ENTITIES
+
+    keys = {f.key for ent in ENTITIES.values() for f in ent.fields if f.kind == "money"}
+    return frozenset(keys | {f"customer_{k}" for k in keys})
+
+
+@lru_cache(maxsize=1)
 def _whole_fields() -> frozenset[str]:
     """Field keys that hold whole numbers (quantity, line, probability)."""
     from ..domain.schema import ENTITIES
@@ -173,6 +182,14 @@ class NumberEvidence:
     # values write ("12.5 KWD"): only those decide how its "?" values read
     three_forms: dict = field(default_factory=dict)
     three_marks: dict = field(default_factory=dict)
+    # "?" values in a currency with fewer than 3 minor units ("3.000" in a USD row),
+    # named in the value or its row: separator -> [(value, currency)] (a few); read as decimals they would
+    # have three places their currency has not (decide_marks stops on them)
+    short_forms: dict = field(default_factory=dict)
+    # some value writes the Japanese minus ("▲1,200", "△3,400"): written as Japanese
+    # numbers are, with a decimal point (CLDR)
+    triangle: str | None = None
+    long_places = False     # an unambiguous value has three decimal places or more ("1234.565")
 
     def add(self, value: object, row: list | None = None) -> None:
         if self.target in SHARE_FIELDS:
@@ -188,6 +205,8 @@ class NumberEvidence:
             return      # "10,000-15,000", "~5.000": a range or an estimate, refused as such (domain.money)
         if self.currency_column is not None:
             self._three_decimals(value, mark, row)
+        if self.triangle is None and value.lstrip()[:1] in ("\u25b2", "\u25b3"):
+            self.triangle = value.strip()[:30]
         if mark == "?":
             self._form(value, row)
             mark = _grouping_by_currency(value) or mark
@@ -199,6 +218,10 @@ class NumberEvidence:
                 self.whole_seps.add(sep)
                 if not core.endswith("000"):
                     self.fraction_seps.add(sep)
+        if mark in (COMMA, POINT) and not self.long_places:
+            core = _NUMBER.search(dash_cents(value))
+            if core is not None and mark in core.group() and len(core.group().rsplit(mark, 1)[1]) >= 3:
+                self.long_places = True     # "1234.565": the column writes three places and more
         self.counts[mark] += 1
         if len(self.seen[mark]) < EXAMPLES:
             self.seen[mark].append(value.strip()[:30])
@@ -219,6 +242,9 @@ class NumberEvidence:
         sep = COMMA if COMMA in core.group() else POINT
         forms = self.open_forms if has_minor_unit(code) else self.whole_forms
         forms.setdefault(sep, (value.strip()[:30], code))
+        if (code and has_minor_unit(code) and minor_units(code) < 3
+                and len(short := self.short_forms.setdefault(sep, [])) < EXAMPLES):
+            short.append((value.strip()[:30], code))
 
     def _three_decimals(self, value: str, mark: str, row: list | None) -> None:
         """Remember a value of a row whose currency has three decimals (its own code, else
@@ -440,6 +466,17 @@ def decide_marks(columns: list[NumberEvidence], *, given: str | None, delimiter:
                                "evidence": f"{ev.examples('?')} are {code} ({settled[1]}), which {why}"})
             continue
         home = next(iter(ev.home_marks)) if len(ev.home_marks) == 1 else None
+        japanese = east_asian_mark()
+        if (home is None and ev.triangle and japanese and ev.home_marks <= {None, japanese}
+                and not (decided_by_values - {japanese})):
+            # "▲1,200" beside "5,600": the Japanese minus says the column is written as
+            # Japanese numbers are, whose mark is a point: 1,200 is twelve hundred
+            marks[ev.target] = japanese
+            inferences.append({"what": f"decimal mark in '{ev.column}'", "decided": WORDS[japanese],
+                               "evidence": f"'{ev.triangle}' writes the Japanese minus (▲/△), and Japanese numbers "
+                                           f"have a decimal {WORDS[japanese]} (CLDR); values such as "
+                                           f"{ev.examples('?')}"})
+            continue
         if home is not None and decided_by_values - {home}:
             undecided[ev.column] = ev.examples("?")      # the currency and the other columns disagree
             continue
@@ -491,6 +528,8 @@ def decide_marks(columns: list[NumberEvidence], *, given: str | None, delimiter:
         reasons[ev.column] = (f"the column reads that form both ways: in '{whole}' ({code}, which has no minor "
                               f"unit) the '{mark}' groups thousands, while its other values make it a decimal "
                               f"{WORDS[mark]}")
+    places_only: set[str] = set()
+    say = None
     for ev in columns:
         # "1.250" in a KWD row (three decimals: 1.25 or 1250) is read by a mark the column's
         # rows in other currencies decided ("2,5" EUR): that is no evidence for KWD, whose
@@ -518,6 +557,28 @@ def decide_marks(columns: list[NumberEvidence], *, given: str | None, delimiter:
             f"{codes} {'has' if len(open_codes) == 1 else 'have'} three decimals, so such a value is a whole "
             f"amount or one with fils, and the decimal {WORDS[mark]} comes from {decider}, not from a row in "
             f"{codes} ({sum(n for _, _, n in open_codes)} value(s) read either way)")
+    for ev in columns:
+        # "3.000" beside "12.50" in USD: the column's mark makes it three decimal places,
+        # which USD has not (ISO 4217, CLDR): most likely 3,000 typed with "." grouping
+        mark = marks.get(ev.target)
+        short = ev.short_forms.get(mark) if mark else None
+        if not short or ev.long_places or ev.column in undecided or ev.target not in _money_fields():
+            continue
+        del marks[ev.target]
+        inferences[:] = [i for i in inferences if i["what"] != f"decimal mark in '{ev.column}'"]
+        shown = ", ".join(f"'{v}'" + (f" ({c})" if c else "") for v, c in short)
+        undecided[ev.column] = shown
+        readings[ev.column] = short[0][0]
+        codes = sorted({c for _, c in short if c})
+        whose = (f"{', '.join(codes)} {'has' if len(codes) == 1 else 'have'} "
+                 f"{'/'.join(str(minor_units(c)) for c in codes)} decimal places")
+        places_only.add(ev.column)
+        first = short[0][0]
+        say = (f"If they are thousands, write them without the '{mark}' in the file ('{first.replace(mark, '')}'); "
+               f"if they are decimals ({first} = {_decimal_reading(first, mark)}), say --decimal {WORDS[mark]}")
+        reasons[ev.column] = (f"the column's other values ({ev.examples(mark)}) make '{mark}' the decimal {WORDS[mark]}, "
+                              f"so they would have three decimal places, but {whose}: they look like thousands "
+                              f"written with '{mark}'")
     if conflicts or undecided:
         # a column whose every ambiguous value writes one shared symbol ("¥1,200"): the
         # currency it stands for settles the mark too (--currency, as above)
@@ -525,8 +586,19 @@ def decide_marks(columns: list[NumberEvidence], *, given: str | None, delimiter:
                    if ev.column in undecided and len(ev.q_symbols) == 1 and len(ev.q_symbol_texts) == 1
                    and not ev.q_plain and not ev.q_named}
         raise AmbiguousNumbers(conflicts, undecided, symbols, reasons=reasons,
-                               readings=[readings[c] for c in (*conflicts, *undecided) if c in readings])
+                               readings=[readings[c] for c in (*conflicts, *undecided) if c in readings],
+                               say=say if not conflicts and set(undecided) == places_only else None)
     return marks, inferences
+
+
+def _decimal_reading(value: str, mark: str) -> str:
+    """What `value` is read as with `mark` as the decimal mark ("3.000", "." -> "3")."""
+    from ..domain.money import parse_money
+    try:
+        amount = parse_money(value, mark)[0]
+    except ValueError:
+        return "?"
+    return format(amount.normalize(), "f") if amount is not None else "?"
 
 
 def _columns_said(deciders: list[NumberEvidence]) -> str:

@@ -178,7 +178,10 @@ WORDS: dict[str, dict[str, list[str]]] = {
         "marketing_consent": ["einwilligung", "werbeeinwilligung", "marketing-einwilligung",
                               "consentement", "consentement marketing", "consentimiento",
                               "acepta publicidad", "consentimento", "consenso",
-                              "consenso marketing", "配信許可", "メール配信", "メルマガ"],
+                              "consenso marketing", "配信許可", "メール配信", "メルマガ",
+                              # Korean forms: 마케팅 수신동의 (consent to receive marketing)
+                              "수신동의", "마케팅 수신동의", "마케팅 수신 동의", "마케팅 동의", "광고성 정보 수신동의",
+                              "uutiskirje", "uudiskiri"],
         "marketing_consent_at": ["consent date", "consent given", "einwilligungsdatum",
                                  "date du consentement", "fecha de consentimiento",
                                  "data do consentimento", "data consenso", "同意日",

@@ -51,6 +51,7 @@ from .shop_orders import OrderLines
 from .continued_rows import attention_inside
 from .table import is_blank_cell
 from .plain_amounts import plain_text
+from .yes_no_marks import mark_of as yes_no_mark
 from .values import CHECKED, deal_status_stage, share_to_percent, value_key
 
 FOUR_DP = Decimal("0.0001")
@@ -496,6 +497,8 @@ class Options:
     repeated_rows: dict = field(default_factory=dict)  # row -> earlier row, the same in every cell (order_numbers)
     shared_numbers: dict = field(default_factory=dict)  # row -> (number, earlier row, its customer): order_numbers
     value_map: dict[str, dict[str, str]] = field(default_factory=dict)   # --value: field -> {text: value}
+    # yes/no field -> {one-letter mark: its reading}, decided on the column (importer.yes_no_marks)
+    bool_map: dict[str, dict[str, bool]] = field(default_factory=dict)
     probability_share: bool = False       # the probability column holds shares: 0.9 is 90 %
     tz: object = None                     # the zone a time without one is taken in (display_zone); None: UTC
     # date field -> the column giving its time of day ("Date" + "Time"; importer.time_columns)
@@ -1232,6 +1235,10 @@ class RowPreparer:
             v = data.get(key)
             if isinstance(v, str) and (said := given.get(value_key(v))) is not None:
                 data[key] = said          # --value "Contract sent=Negotiation"
+        for key, marks in self.options.bool_map.items():
+            v = data.get(key)
+            if isinstance(v, str) and (said_mark := marks.get(yes_no_mark(v) or "")) is not None:
+                data[key] = said_mark     # "E" in a Finnish K/E column: no
         if self._currency_rows is not None and (self._currency_rows or "currency" in data or self._headed_currency
                                                or self._headed_signs):
             self._settle_currency(values, data)

@@ -45,6 +45,7 @@ from . import group_header, group_headings, header_evidence, own_columns, sheet_
 from .collector import bounded_garbage, collector_paused
 from .ticket_pauses import PendingPauses
 from .user_values import UserValues
+from . import fill_down as fill_down_rows
 from .values import ValueEvidence, parse_values, value_key
 from .header_currency import header_code, header_sign
 from . import amount_parts, amount_units, format_marks
@@ -242,6 +243,7 @@ class Scan:
     file_region: str | None = None
     plain: PlainAmounts | None = None       # amounts naming no currency beside ones naming one
     values: ValueEvidence | None = None     # stages, statuses, currencies: decided after the mapping check
+    fill_down: dict = field(default_factory=dict)   # --fill-down: heading -> sheet column (importer.fill_down)
     # amount columns of a Shift_JIS file, where "\1,200" is "¥1,200" (file_language.yen_signs)
     yen_columns: frozenset[int] = frozenset()
     # amount columns' magnitude suffixes and tax notes ("10k", "1,200円（税込）": importer.amount_notes)
@@ -1352,7 +1354,7 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                no_header_from: str = "", area_region: str | None = None, continued: str | None = None,
                split: bool = False, date_cells: str | None = None, store_currency: str | None = None,
                year: int | None = None, rejoin: dict | None = None, reshaped: list | None = None,
-               struck: str | None = None, time_unknown: str | None = None) -> Scan:
+               struck: str | None = None, time_unknown: str | None = None, fill_down=None) -> Scan:
     """The file's first pass: header, mapping, evidence. `mapped` (a dict) gets the
     final mapping under "mapping" as soon as it is known, for a caller whose scan stops
     on the values (dates, decimal marks) to say what else stops the import. no_header:
@@ -1491,6 +1493,10 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     known_cols = set(table.columns)
     used_extra: set[int] = set()
     filler = MergeFiller(src.merged, header_number - 1).keep_rows()
+    down_cols = fill_down_rows.columns_named(table.headers, table.columns, fill_down)
+    if down_cols:
+        filler.fill_down(down_cols.values())
+    gaps = fill_down_rows.CustomerGaps(ent.kind, mapping, table.columns)
     count = 0
     stats: dict = {}
 
@@ -1584,6 +1590,7 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         values_given, implied = refunds.with_partial_refund_status(values_given or {})
     listed = ValueEvidence(ent, mapping, table.columns, values_given)
     listed.implied = implied
+    listed.region = area_region or (None if region_assumed else phone_region)
     tagged = tag_columns.TagColumnEvidence(mapping, table.columns)
     stacked = shape.StackedTables(list(header_values))
     pages = shape.PageLines(shape.one_cell_lines([(n, v) for n, v in window if n < header_number]))
@@ -1743,6 +1750,8 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                     rates.add(number, values)
                 if listed.active:
                     listed.add(values)
+                if gaps.active:
+                    gaps.add(number, values)
                 if tagged.active:
                     tagged.add(values)
                 if wanting:
@@ -1983,7 +1992,9 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         ledger_ev = ledger_marks.LedgerMarks(money_cols, ledger, marks_at, late_marks.candidates[late],
                                              marked_amounts)
         ledger_ev.by_values = True
-        for _number, values in data_rows(src.rows(), header_number, MergeFiller(src.merged, header_number - 1)):
+        for _number, values in data_rows(src.rows(), header_number, MergeFiller(src.merged, header_number - 1)
+                                         .fill_down(fill_down_rows.columns_named(table.headers, table.columns,
+                                                                                 fill_down).values())):
             values = without_reordering(values)[0]
             ledger_ev.add(cleaner.clean(values) if cleaner else values)
     cr_inferences: list[dict] = []
@@ -2006,6 +2017,7 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     mixed_shares, mixed_inferences = mixed_share_fields(number_cols)
     share_inferences += mixed_inferences
     listed.keep_only(final_targets)
+    inferences += fill_down_rows.inference(down_cols, getattr(filler, "filled_down", {}))
     if ent.kind == "order":
         inferences += _status_refunds(listed)
         adjusted = [h for h in table.headers if final_targets.get(h) is None and refunds.names_adjusted_total(h)]
@@ -2167,6 +2179,9 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
             "evidence": "U+202A-202E and U+2066-2069 (Unicode bidirectional embeddings, overrides and isolates, "
                         "UAX #9) make a cell show in another order than it is stored (\"exe.txt\" after U+202E "
                         "shows as \"txt.exe\"); right-to-left text needs none of them"})
+    if not (shop is not None and shop.folds) and not merged_further:
+        # (rows that are lines of one order, footers and subtotals name no customer of their own)
+        gaps.check(down_cols, {n for n, _ in footer} | set(other_rows) | {n for n, _ in closed_rows})
     return Scan(table, mapping, count, stats.get("blank", 0), orders, src.merged,
                 [[] if j in secret else samples.get(c, []) for j, c in enumerate(table.columns)],
                 inferences=inferences, decimal_marks=marks, fraction_fields=fractions, mixed_shares=mixed_shares,
@@ -2184,7 +2199,7 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 merged_once=merged_once, merged_further=merged_further, merged_folds=merged_folds,
                 not_done_rows=not_done,
                 blank_country=blank_country, plain=plain,
-                values=listed, calendars={t: c for t, (c, _) in calendars.items()}, compact_dates=compact, unix_dates=unix_dates,
+                values=listed, fill_down=down_cols, calendars={t: c for t, (c, _) in calendars.items()}, compact_dates=compact, unix_dates=unix_dates,
                 swapped_cells=swapped,
                 yen_columns=yen_cols, float_wholes=wholes, amount_notes=notes if notes.active else None,
                 yearless=yearless if yearless.active else None,
@@ -3511,7 +3526,7 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                 calendar: str | None = None, no_header: bool | None = None, ledger: str | None = None,
                 amount_scale=None, continued: str | None = None, date_cells: str | None = None,
                  year=None, rejoin=None, discount: str | None = None, struck: str | None = None,
-                 time_unknown: str | None = None, _profile_use: dict | None = None) -> ImportResult:
+                 time_unknown: str | None = None, fill_down=None, _profile_use: dict | None = None) -> ImportResult:
     """Import a spreadsheet or CSV file; see the module docstring.
 
     mapping: --map values ("Source Column=Field", a list of them, or a dict);
@@ -3621,7 +3636,8 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                          region_assumed=region is None and set_region is None, ledger=ledger,
                          no_header_from=no_header_from, area_region=region or set_region,
                          continued=continued, date_cells=date_cells, year=year, rejoin=rejoin, struck=struck,
-                         time_unknown=time_unknown, store_currency=_store_currency(session) if has_currency(ent) else None)
+                         time_unknown=time_unknown, fill_down=fill_down,
+                         store_currency=_store_currency(session) if has_currency(ent) else None)
 
         def derived_of(table, mapping) -> derived_amount.Derived | None:
             # no amount column, but Debit and Credit, or a unit price and a quantity (derived_amount)
@@ -3773,7 +3789,8 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                           refund_other_currency=scan.refund_other_currency,
                           related_rows=scan.related_rows, not_sale_rows=scan.not_sale_rows,
                           repeated_rows=scan.repeated_rows, shared_numbers=scan.shared_numbers,
-                          value_map=scan.values.given if scan.values else values_given, probability_share=probability_scale == "share",
+                          value_map=scan.values.given if scan.values else values_given,
+                          bool_map=scan.values.bool_map if scan.values else {}, probability_share=probability_scale == "share",
                           erased=_erased(session, ent), tz=display_zone(), file_refs=scan.file_refs,
                           marks_position=(scan.table.columns.index(scan.ledger[2]) if scan.ledger is not None
                                           and scan.ledger[2] in scan.table.columns else None),
@@ -4532,6 +4549,8 @@ def _run(src: RawSheet, scan: Scan, planner: Planner, result: ImportResult,
     table = scan.table
     cols = table.columns
     filler = MergeFiller(scan.filler_merged, table.header_row - 1).keep_first(scan.merged_once)
+    if scan.fill_down:
+        filler.fill_down(scan.fill_down.values())
     seen = 0
 
     footer = set(scan.footer_rows) | scan.other_rows | set(scan.closed_rows) | set(scan.struck_rows)

@@ -309,7 +309,15 @@ class MergeFiller:
                 self._by_row.setdefault(r, []).append((c0, c1, r0, c0))
 
     def __bool__(self) -> bool:
-        return bool(self._by_row) or bool(self._joins)
+        return bool(self._by_row) or bool(self._joins) or bool(getattr(self, "down_columns", None))
+
+    def fill_down(self, columns) -> "MergeFiller":
+        """Columns (0-based sheet columns) whose blank cells take the value above them
+        (--fill-down: a report writing a group's label once; importer.fill_down)."""
+        self.down_columns = frozenset(columns)
+        self._above: dict[int, object] = {}
+        self.filled_down: dict[int, int] = {}
+        return self
 
     def keep_first(self, columns) -> "MergeFiller":
         """Columns (0-based sheet columns) whose merged-down value is not copied to the
@@ -345,6 +353,15 @@ class MergeFiller:
                 values[c0] = " ".join(v.strip() if isinstance(v, str) else _plain(v) for v in parts)
                 for c in range(c0 + 1, min(c1 + 1, len(values))):
                     values[c] = ""
+        if getattr(self, "down_columns", None) and any(not is_blank_cell(v) for v in values):
+            for c in self.down_columns:
+                if c < len(values) and not is_blank_cell(values[c]):
+                    self._above[c] = values[c]
+                elif c in self._above:
+                    if c >= len(values):
+                        values = values + [""] * (c + 1 - len(values))
+                    values[c] = self._above[c]
+                    self.filled_down[c] = self.filled_down.get(c, 0) + 1
         if self.kept is not None and row0 in self._by_row:
             self.kept[row0] = list(values)
         return values

@@ -32,6 +32,7 @@ from ..domain.schema import DEAL_STATUS_WORDS, ENTITIES, Entity
 from ..errors import ValidationFailed
 from .errors import ImportRefused
 from .mapping import Mapping
+from .yes_no_marks import YesNoMarks, file_languages
 
 # Fields whose every value must be read (kind -> fields; "deal_status" is a helper target).
 CHECKED: dict[str, tuple[str, ...]] = {
@@ -71,6 +72,11 @@ def parse_values(ent: Entity, items) -> dict[str, dict[str, str]]:
         source, target = source.strip(), target.strip()
         if not sep or not source or not target:
             raise ImportRefused(f"--value needs 'Text in the file=Value', got {text!r}")
+        if target.casefold() in YES_NO_TARGETS:
+            # a yes/no mark ("E=no", "X=yes"): every yes/no column of the file (yes_no_marks)
+            for key in bool_targets(ent):
+                out.setdefault(key, {})[value_key(source)] = target.casefold()
+            continue
         if ent.kind == "order" and target.casefold() in ("sale", "skip"):
             # a transaction/document type: a sale, or no sale to a customer (transaction_types)
             out.setdefault("transaction_type", {})[value_key(source)] = target.casefold()
@@ -78,6 +84,19 @@ def parse_values(ent: Entity, items) -> dict[str, dict[str, str]]:
         key, value = _target_field(ent, target)
         out.setdefault(key, {})[value_key(source)] = value
     return out
+
+
+YES_NO_TARGETS = ("yes", "no", "true", "false")
+
+
+def bool_targets(ent: Entity) -> tuple[str, ...]:
+    """The mapped fields of `ent` that hold yes/no: its bool fields, Is a Company, and a
+    customer's on other records."""
+    from ..domain.schema import CUSTOMER
+    own = [f.key for f in ent.fields if f.kind == "bool"] + ["is_company"]
+    if ent.kind != "customer":
+        own += [f"customer_{f.key}" for f in CUSTOMER.fields if f.kind == "bool"] + ["customer_is_company"]
+    return tuple(own)
 
 
 def _choice_fields(ent: Entity):
@@ -143,10 +162,24 @@ class ValueEvidence:
         self.numbers: list[Decimal] = []      # the probability column's bare numbers (a few are enough)
         self.above_one = False
         self.signed = False      # some value carries its percent sign: the column writes points
-        self.active = bool(self.columns) or self.probability is not None
+        booleans = bool_targets(ent)
+        self.marks = YesNoMarks({columns[j]: (c.header, c.target) for j, c in enumerate(mapping.columns)
+                                 if c.target in booleans})
+        self.bool_map: dict[str, dict[str, bool]] = {}
+        self.headers = [c.header for c in mapping.columns]
+        self.region: str | None = None          # --region or the store's, as evidence for a mark's language
+        self.country_column = next((columns[j] for j, c in enumerate(mapping.columns)
+                                    if c.target in ("country", "customer_country")), None)
+        self.countries: set[str] = set()
+        self.active = bool(self.columns) or self.probability is not None or bool(self.marks.columns)
 
     def add(self, values: list) -> None:
         n = len(values)
+        if self.marks.columns:
+            self.marks.add(values)
+            if self.country_column is not None and self.country_column < n and len(self.countries) < 50:
+                if isinstance(v := values[self.country_column], str) and v.strip():
+                    self.countries.add(v.strip())
         for c, counter in self.seen.items():
             v = values[c] if c < n else None
             if v is None or (isinstance(v, str) and not v.strip()):
@@ -196,6 +229,7 @@ class ValueEvidence:
     def keep_only(self, targets: dict[str, str | None]) -> None:
         """Forget columns the final mapping ({header: target}) gives to another field."""
         self.columns = {c: (h, k) for c, (h, k) in self.columns.items() if targets.get(h) == k}
+        self.marks.keep_only(targets)
         if self.probability is not None and targets.get(self.probability[1]) != "probability":
             self.probability = None
 
@@ -205,6 +239,9 @@ class ValueEvidence:
         Raises ImportRefused naming the column, the unknown values and `--value` when
         more than one row in FEW of a checked column holds a value nothing reads."""
         inferences: list[dict] = []
+        if self.marks.columns:
+            languages = file_languages(self.headers, self.region, self.countries)
+            self.bool_map, inferences = self.marks.decide(languages, self.given)
         for c, (header, key) in self.columns.items():
             counter = self.seen[c]
             unknown = {text: k for text, k in counter.items() if self.known(key, text) is None}
