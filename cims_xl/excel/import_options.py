@@ -28,7 +28,7 @@ CELL = "the Options cell of the Import sheet"
 SHEET_OPTIONS = ("sheet", "mapping", "values", "profile", "date_order", "on_duplicate", "update_mode",
                  "region", "encoding", "decimal", "amount_per", "amount_scale", "calendar", "no_header",
                  "ledger", "continued", "date_cells", "year", "rejoin", "discount", "struck",
-                 "time_unknown")
+                 "time_unknown", "fill_down")
 
 # The other options of `cims import`, and why the cell does not take them.
 NOT_FROM_THE_CELL = {
