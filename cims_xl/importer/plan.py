@@ -71,6 +71,8 @@ _SPACED_PHONE = re.compile(r"\+?\(?\d[\d().\-]*")
 # "030 1234567/8-9"): the office's other line, whose number differs in its last digits.
 _ALTERNATIVE_ENDING = re.compile(r"(?P<number>.*\d)\s*+/\s*+(?P<alt>\d{1,2}(?:\s*+-\s*+\d{1,2})?)\s*+")
 _SEVERAL_HINT_RX = re.compile("[" + re.escape("".join(sorted(_SEVERAL_HINT))) + "]")     # the same, faster on a cell
+# The hints but the space: a phone cell without any of them lists nothing but numbers spaced apart
+_LIST_MARK_RX = re.compile("[" + re.escape("".join(sorted(_SEVERAL_HINT - {" "}))) + "]")
 _SYSTEM_LABEL = re.compile(r"^\s*\*\s+\w")       # Google's system labels: "* myContacts", "* starred"
 _MOBILE_LABEL = re.compile(r"mobile|cell|handy|móvil|movil|portable|celular|手机|携帯|휴대", re.I)
 # A column that gives each row's phone country as a calling code or ISO code
@@ -1490,6 +1492,15 @@ class RowPreparer:
                                                for name, addr in boxes[1:]))
             return parts[0]
         email = self._several_columns[i] == "email"
+        if not email and not _LIST_MARK_RX.search(text):
+            # A number whose only hint was a space ("030 1234567", "(415) 555-0123"): no list
+            # mark, no slash, so neither an alternative ending nor a split below can apply; only
+            # numbers one after the other with spaces between (the `spaced` rule) can be several.
+            # Any that are go the whole way below (the same answer: tested against it).
+            spaced = text.split()
+            if len(spaced) < 2 or not all(_SPACED_PHONE.fullmatch(p) and sum(c.isdigit() for c in p) >= 7
+                                          for p in spaced):
+                return text
         if not email and (alt := _ALTERNATIVE_ENDING.fullmatch(text.strip())) \
                 and sum(c.isdigit() for c in alt["number"]) >= 6:
             # "030 1234567/8": the number, and another ending to it (…568) for a second line;
@@ -1875,15 +1886,21 @@ def customer_keys(c: dict) -> list[tuple[str, int]]:
     holders whose names may be this one, and Planner.plan compares them with
     `name_match`), name+company (or name alone when the customer has no other key), as
     `name_key` and `company_key` compare them."""
+    return _customer_keys(c, email_key(c.get("email")), is_its_company(c.get("name"), c.get("company")))
+
+
+def _customer_keys(c: dict, mail_key: str, own: bool) -> list[tuple[str, int]]:
+    """`customer_keys` given the row's `email_key` and whether its name is its Company's
+    (`is_its_company`), which `customer_facts` needs too: computed once per row."""
     # key_hash inlined (this runs for every imported row): on a 64-bit build hash() is
     # already a signed 64-bit int.
     keys: list[tuple[str, int]] = []
     email, phone, mobile, name, company = (c.get("email"), c.get("phone"), c.get("mobile"),
                                            c.get("name"), c.get("company"))
     if email:
-        keys.append(("email", _hash(("e", email_key(email)))))
-    # a Person row whose name is its Company ("Mrs. Fields Cookies" at MRS FIELDS COOKIES)
-    own = is_its_company(name, company) if company else False
+        keys.append(("email", _hash(("e", mail_key))))
+    # a Person row whose name is its Company ("Mrs. Fields Cookies" at MRS FIELDS COOKIES):
+    # `own` (is_its_company is False for a row without a Company)
     forms = name_forms(name) if (phone or mobile) else ()
     if forms and (own or c.get("type") == "Company"):
         # a company's name ("Mrs. Fields Cookies") meets the holders of its name as written
@@ -1917,11 +1934,16 @@ def customer_facts(clean: dict) -> tuple[tuple[str, str, bool], bool, str | None
     characters that `_maybe_script_person` looks up, else None). Computed where the row
     is prepared (prepare_customers: in the forked worker of importer.parallel on a big
     file), so the process that plans and writes only looks it up."""
+    return _customer_facts(clean, email_key(clean.get("email")),
+                           is_its_company(clean.get("name"), clean.get("company")))
+
+
+def _customer_facts(clean: dict, key: str, own: bool) -> tuple[tuple[str, str, bool], bool, str | None]:
+    """`customer_facts` given the row's `email_key` and `is_its_company` (see _customer_keys)."""
     name = clean.get("name") or ""
     email = clean.get("email")
-    key = email_key(email)
     me = (name, email if key == email else key,     # the row's own text when equal: sent back as a reference
-          clean.get("type") == "Company" or is_its_company(clean.get("name"), clean.get("company")))
+          clean.get("type") == "Company" or own)
     folded = None
     if not name.isascii() and clean.get("type") != "Company" and (len(name) < 4 or not company_parts(name)[1]):
         folded = simplified(name)
@@ -2106,7 +2128,11 @@ class Planner:
                 if self.options.erased and (hit := self.options.erased.match(clean)) is not None:
                     out.append((number, None, self._erased_problem(*hit), [], None))    # a person erased
                     continue
-                out.append((number, clean, None, customer_keys(clean), customer_facts(clean)))
+                # the email's key and whether the name is its Company's serve both (once per row)
+                mail_key = email_key(clean.get("email"))
+                own = is_its_company(clean.get("name"), clean.get("company"))
+                out.append((number, clean, None, _customer_keys(clean, mail_key, own),
+                            _customer_facts(clean, mail_key, own)))
                 if warned:
                     self.row_warnings[number] = warned
             except ValidationFailed as exc:
