@@ -911,19 +911,27 @@ class RowPreparer:
         vCard parts, lists of values, extensions, money signs, ids that look like dates,
         mailboxes in names, Unix times, UTC times. The options and the mapping are fixed
         before a planner is made, so this is decided once per import, not per cell."""
-        tz = self.options.tz is not None
         out = []
         for i, target, text_as_is in self._mapped:
-            kind = self.kinds.get(target)
-            special = (target == "tags" or i in self.n_columns or i in self.org_columns
-                       or i in self.adr_columns or i in self._several_columns
-                       or (self.has_notes and kind == "phone") or kind == "money"
-                       or target in _ID_DATE_FIELDS or target in _NAME_MAILBOX_FIELDS
-                       or (self.has_notes and target in _ATTENTION_FIELDS)
-                       or (target in self.options.unix_dates and kind in ("date", "datetime"))
-                       or (i in self._utc_headed and tz) or (tz and kind == "date"))
-            out.append((i, target, text_as_is, self._placeholders.get(target), special))
+            rules = self._rules_of(i, target)
+            out.append((i, target, text_as_is, self._placeholders.get(target), rules if any(rules) else False))
         return out
+
+    def _rules_of(self, i: int, target: str) -> tuple[bool, ...]:
+        """Which of `raw`'s rules for a text cell can apply to column `i` (its field
+        `target`), each as the part of the rule's test that depends on the column alone:
+        (tags, a vCard part (N, ORG, ADR), a list of values, a phone extension, a money
+        sign, an id that looks like a date, a mailbox in a name, an attention line, a Unix
+        time, a time under a UTC heading, a UTC instant). Decided once per import: the
+        options and the mapping are fixed before a planner is made."""
+        kind = self.kinds.get(target)
+        tz = self.options.tz is not None
+        return (target == "tags", i in self.n_columns or i in self.org_columns or i in self.adr_columns,
+                i in self._several_columns, self.has_notes and kind == "phone", kind == "money",
+                target in _ID_DATE_FIELDS, target in _NAME_MAILBOX_FIELDS,
+                self.has_notes and target in _ATTENTION_FIELDS,
+                target in self.options.unix_dates and kind in ("date", "datetime"),
+                i in self._utc_headed and tz, tz and kind == "date")
 
     def raw(self, values: list) -> tuple[dict[str, Any], list[str]]:
         data: dict[str, Any] = {}
@@ -934,6 +942,7 @@ class RowPreparer:
             values = self._parts_view(values)
         n = len(values)
         has_notes = self.has_notes
+        formulas = self.options.cell_formulas
         for i, target, text_as_is, found, special in self._cells:
             v = values[i] if i < n else ""
             if type(v) is str:   # most cells: skip the general blank check and conversion
@@ -953,7 +962,7 @@ class RowPreparer:
                     # "#N/A" as a CSV saved from Excel writes an error cell: not a value
                     data.setdefault(UNREADABLE, {})[target] = error_cell(v)
                     continue
-                if v[0] == "=" and self.options.cell_formulas and is_formula(v):
+                if v[0] == "=" and formulas and is_formula(v):
                     # a CSV cell Excel would compute (=CONCATENATE("0",A2), =A2*2, =cmd|…):
                     # the file holds the formula, not the value; never stored as one
                     data.setdefault(UNREADABLE, {})[target] = Unreadable(v.strip()[:200], (
@@ -961,13 +970,13 @@ class RowPreparer:
                         "other cells or computes something); save the sheet's values (Paste Special > "
                         "Values) and export again"))
                     continue
-                if self.options.cell_formulas:
+                if formulas:
                     # our CSV exports guard a formula start after a list separator inside
                     # a field too (cell_text.csv_guarded): that apostrophe is taken off
                     v = csv_unguarded_inner(v)
                 if v[0] == "'" and len(v) > 1 and (v[1] in FORMULA_TRIGGERS or (
                         # ''=x: our CSV export of the text '=x (one apostrophe more)
-                        self.options.cell_formulas and v.lstrip("'")[:1] in FORMULA_TRIGGERS) or (
+                        formulas and v.lstrip("'")[:1] in FORMULA_TRIGGERS) or (
                         v[1].isdigit() and (target in ID_FIELDS or self.kinds.get(target) in _NUMBER_KINDS))):
                     # Our own exports (and other careful ones) guard text that starts like a
                     # formula with an apostrophe; only that guard is taken off. Before digits
@@ -975,12 +984,17 @@ class RowPreparer:
                     # ('02134 keeps its zero), not part of the value; in free text ('90s) it stays.
                     v = v[1:]
                 if special:
-                    # a column some rule below may apply to (RowPreparer._cells); in the
+                    # a column some rule below may apply to (RowPreparer._cells: the part of
+                    # each rule's test that depends on the column alone, `_rules_of`); in the
                     # others only a Google Contacts list of values can be met
-                    if target == "tags" and (MULTI_SEPARATOR.strip() in v or _SYSTEM_LABEL.match(v)):
+                    (tags, vcard, listed, phone_ext, money_sign, id_date, mailbox, attention, unix, utc_headed,
+                     utc_instant) = special
+                    if tags and (MULTI_SEPARATOR.strip() in v or _SYSTEM_LABEL.match(v)):
                         v = self._user_labels(i, v)
                         if not v:
                             continue
+                    elif not vcard:
+                        pass
                     elif i in self.n_columns and ";" in v:
                         v = _vcard_name(v, self.family_first)
                         if not v:
@@ -999,50 +1013,47 @@ class RowPreparer:
                                 extra.append(f"{self.headers[i]}: {part}")
                         if not v:
                             continue
-                    if MULTI_SEPARATOR in v and self.has_notes:
+                    if has_notes and MULTI_SEPARATOR in v:
                         v = self._first_of_several(i, v, extra)
-                    elif i in self._several_columns and _SEVERAL_HINT_RX.search(v):
+                    elif listed and _SEVERAL_HINT_RX.search(v):
                         v = self._first_of_listed(i, v, extra)
-                    if (self.has_notes and self.kinds.get(target) == "phone"
-                            and _EXTENSION_HINT.search(v) and nz.has_phone_extension(v)):
+                    if phone_ext and _EXTENSION_HINT.search(v) and nz.has_phone_extension(v):
                         # E.164 holds no extension: the number is stored, the whole text is
                         # kept in Notes so the extension is not lost (counted for the summary).
                         header = self.headers[i]
                         self.extensions[header] = self.extensions.get(header, 0) + 1
                         extra.append(f"{header}: {v.strip()}")
-                    if v[:1].isalpha() and self.kinds.get(target) == "money" and (sign := money.short_sign(v)):
+                    if money_sign and v[:1].isalpha() and (sign := money.short_sign(v)):
                         self.context["short_signs"][(self.headers[i], sign)] += 1
-                    if target in _ID_DATE_FIELDS and v[:1].isalnum() and _EXCEL_DATE_TEXT.match(v):
+                    if id_date and v[:1].isalnum() and _EXCEL_DATE_TEXT.match(v):
                         self.context["id_dates"][(self.headers[i], v.strip())] += 1
-                    if target in _NAME_MAILBOX_FIELDS and "@" in v and (
+                    if mailbox and "@" in v and (
                             len(_BRACKETED_ADDRESS.findall(v)) > 1 or _ADDRESS_ALONE.fullmatch(v)):
                         several = len(_BRACKETED_ADDRESS.findall(v)) > 1
                         data.setdefault(UNREADABLE, {})[target] = Unreadable(v.strip(), (
                             "several people with their email addresses in one name cell; give each their own row"
                             if several else "an email address where the name belongs, and no name"))
                         continue
-                    if target in _NAME_MAILBOX_FIELDS and "@" in v and (box := _NAME_MAILBOX.match(v)):
+                    if mailbox and "@" in v and (box := _NAME_MAILBOX.match(v)):
                         # "Ann Lee <ann@x.com>" (a mail program's display name): the name is the
                         # person's; the address goes to Email when the row has none (after the loop)
                         v = box["name"].strip()
                         mailboxes.append((i, target, box["addr"]))
                         self.context["name_mailboxes"][self.headers[i]] += 1
-                    if target in _ATTENTION_FIELDS and self.has_notes and (cut := attention_inside(v)) is not None:
+                    if attention and (cut := attention_inside(v)) is not None:
                         # "Acme GmbH\nz. Hd. Frau Meier": the name is the text before the attention
                         # line, which goes to Notes as a folded attention row does (continued_rows)
                         v, attention = cut
                         extra.append(f"{self.headers[i]}: {attention}")
                         self.context["attention_parts"][self.headers[i]] += 1
-                    if target in self.options.unix_dates and self.kinds.get(target) in ("date", "datetime"):
+                    if unix:
                         # "1709600000" in a column of Unix times (importer.unix_times)
                         data[target] = self._unix_time(target, v, self.options.unix_dates[target], self.kinds[target])
                         continue
-                    if i in self._utc_headed and self.options.tz is not None and ":" in v \
-                            and (day := self._utc_headed_date(target, v)) is not None:
+                    if utc_headed and ":" in v and (day := self._utc_headed_date(target, v)) is not None:
                         data[target] = day
                         continue
-                    if (v[-1:] in _UTC_LAST and self.options.tz is not None and self.kinds.get(target) == "date"
-                            and _UTC_INSTANT.search(v.rstrip())):
+                    if utc_instant and v[-1:] in _UTC_LAST and _UTC_INSTANT.search(v.rstrip()):
                         data[target] = self._utc_instant_date(target, v)
                         continue
                 elif has_notes and MULTI_SEPARATOR in v:
