@@ -24,7 +24,8 @@ _PIECES = ["N/A", "n/a", "-", "none", "—", "#N/A", "#REF!", "=A2*2", "=cmd|' /
            "<a@x.com>, <b@y.com>", "x12", "ext. 7", "转123", "* myContacts", "12-Oct", "Jan-24", "$", "USD 12",
            "12:30Z", "2024-01-01T10:00:00Z", "1709600000", "+86 138 0013 8000", "(415) 555-0132", "020 7946 0958",
            "0151 23456789", "王伟", "北京明达有限公司", "Acme GmbH", "Müller & Söhne", "محمد", "Ｃ００１",
-           "\u200b", "\u00a0", "  ", "\t", "Small Business", "VIP", "10115", "SW1A 1AA", "100235", "0"]
+           "\u200b", "\u00a0", "  ", "\t", "Small Business", "VIP", "10115", "SW1A 1AA", "100235", "0",
+           "\nz. Hd. Frau Meier", "\nAttn: Mary Lee", ", c/o Bob Smith", "\n"]
 _CELL = st.lists(st.sampled_from(_PIECES) | st.text(max_size=3), max_size=3).map("".join)
 
 _HEADERS = {

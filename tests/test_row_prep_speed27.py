@@ -63,7 +63,11 @@ def test_a_phone_cell_spaced_but_listing_nothing_is_read_without_the_list_rules(
 _PHONE_PIECES = ["030", "1234567", "(415)", "555-0132", "+49", "13800138000", "139 1234 5678", "/", " / ", "/8",
                  ";", ",", "|", "、", "，", "；", "\n", "<", "x12", "ext. 7", "FAX", "TEL", " ", "  ", "\t", "\u3000",
                  "\u00a0", "0", "12"]
-_PHONE = st.lists(st.sampled_from(_PHONE_PIECES), min_size=1, max_size=6).map("".join).filter(str.strip)
+_PHONE = (st.lists(st.sampled_from(_PHONE_PIECES), min_size=1, max_size=6).map("".join)
+          # digit runs around the spaced rule's bound (7 digits each), spaces and tabs between
+          | st.lists(st.text("0123456789", min_size=1, max_size=12), min_size=1, max_size=4).flatmap(
+              lambda runs: st.sampled_from([" ", "  ", "\t", "\u3000", " - "]).map(lambda gap: gap.join(runs)))
+          ).filter(str.strip)
 
 
 def test_phone_cells_of_every_shape_give_the_full_paths_answer(tmp_path, admin, monkeypatch):
@@ -71,7 +75,7 @@ def test_phone_cells_of_every_shape_give_the_full_paths_answer(tmp_path, admin, 
     full = _planner(tmp_path, admin, monkeypatch, "full").prep
     always = re.compile("")         # every cell taken for one with a list mark: the whole way
 
-    @settings(max_examples=400, deadline=None, suppress_health_check=list(HealthCheck))
+    @settings(max_examples=600, deadline=None, suppress_health_check=list(HealthCheck))
     @given(_PHONE, _PHONE)
     def check(phone, mobile):
         row = ["Ann Lee", "Acme Ltd", "ann@example.com", phone, mobile, "Berlin", ""]
