@@ -1074,15 +1074,18 @@ def _kind_of_value(value: object) -> str:
 
 
 _NO_VALUE_TYPES = (dict, list, tuple, set, frozenset, bytes, bytearray, memoryview)
+_NO_VALUE_SET = frozenset((*_NO_VALUE_TYPES, object))     # exact types (a subclass is read)
 
 
 def _refuse_containers(ent: Entity, raw: dict) -> None:
     """ValidationFailed naming each field given a Python value no field holds (a dict, a
     list, bytes, a bare object): never stored as its repr ("{'a': 1}") nor failing deep
     inside with an AttributeError. What it was is said, never the value."""
+    if _NO_VALUE_SET.isdisjoint(map(type, raw.values())):
+        return                  # every row of an import: its types looked up at once
     problems = {}
     for key, value in raw.items():
-        if type(value) in _NO_VALUE_TYPES or type(value) is object:     # (cims's own NamedTuples are read)
+        if type(value) in _NO_VALUE_SET:     # (cims's own NamedTuples are read)
             f = ent.field(key)
             word = _KIND_WORDS.get(f.kind, "text")
             problems[f.header] = f"{_kind_of_value(value)} is not {word}: give {word} or leave it empty"
@@ -1220,6 +1223,9 @@ def _headers(kind: str) -> dict[str, str]:
     return m
 
 
+_TIMED_KINDS = frozenset({"ticket", "interaction", "order", "opportunity"})     # the kinds below
+
+
 def check_given_times_and_rules(ent: Entity, values: dict, context: dict | None = None) -> None:
     """ValidationFailed for a row (an import's) whose values cims would not store as given:
     a time where the event must have happened (a ticket's Opened, First Response, Resolved,
@@ -1227,6 +1233,8 @@ def check_given_times_and_rules(ent: Entity, values: dict, context: dict | None 
     `sla.CLOCK_SKEW`), or a probability given with Won or Lost other than the rule's 100
     or 0. The same rules the services apply on every write (`sla.apply_ticket_change`,
     `pipeline.apply_opportunity_change`), checked where an import can name the row."""
+    if ent.kind not in _TIMED_KINDS:
+        return                  # customers, contacts: no such rule (every imported row asks)
     import datetime as _dt
 
     from . import sla

@@ -75,6 +75,8 @@ _ALTERNATIVE_ENDING = re.compile(r"(?P<number>.*\d)\s*+/\s*+(?P<alt>\d{1,2}(?:\s
 # a cell with fewer is one number, never looked at for several.
 _TWO_NUMBERS = 14
 _SEVERAL_HINT_RX = re.compile("[" + re.escape("".join(sorted(_SEVERAL_HINT))) + "]")     # the same, faster on a cell
+# The hints but the space: a phone cell without any of them lists nothing but numbers spaced apart
+_LIST_MARK_RX = re.compile("[" + re.escape("".join(sorted(_SEVERAL_HINT - {" "}))) + "]")
 _SYSTEM_LABEL = re.compile(r"^\s*\*\s+\w")       # Google's system labels: "* myContacts", "* starred"
 _MOBILE_LABEL = re.compile(r"mobile|cell|handy|móvil|movil|portable|celular|手机|携帯|휴대", re.I)
 # A column that gives each row's phone country as a calling code or ISO code
@@ -949,19 +951,27 @@ class RowPreparer:
         vCard parts, lists of values, extensions, money signs, ids that look like dates,
         mailboxes in names, Unix times, UTC times. The options and the mapping are fixed
         before a planner is made, so this is decided once per import, not per cell."""
-        tz = self.options.tz is not None
         out = []
         for i, target, text_as_is in self._mapped:
-            kind = self.kinds.get(target)
-            special = (target == "tags" or i in self.n_columns or i in self.org_columns
-                       or i in self.adr_columns or i in self._several_columns
-                       or (self.has_notes and kind == "phone") or kind == "money"
-                       or target in _ID_DATE_FIELDS or target in _NAME_MAILBOX_FIELDS
-                       or (self.has_notes and target in _ATTENTION_FIELDS)
-                       or (target in self.options.unix_dates and kind in ("date", "datetime"))
-                       or (i in self._utc_headed and tz) or (tz and kind == "date"))
-            out.append((i, target, text_as_is, self._placeholders.get(target), special))
+            rules = self._rules_of(i, target)
+            out.append((i, target, text_as_is, self._placeholders.get(target), rules if any(rules) else False))
         return out
+
+    def _rules_of(self, i: int, target: str) -> tuple[bool, ...]:
+        """Which of `raw`'s rules for a text cell can apply to column `i` (its field
+        `target`), each as the part of the rule's test that depends on the column alone:
+        (tags, a vCard part (N, ORG, ADR), a list of values, a phone extension, a money
+        sign, an id that looks like a date, a mailbox in a name, an attention line, a Unix
+        time, a time under a UTC heading, a UTC instant). Decided once per import: the
+        options and the mapping are fixed before a planner is made."""
+        kind = self.kinds.get(target)
+        tz = self.options.tz is not None
+        return (target == "tags", i in self.n_columns or i in self.org_columns or i in self.adr_columns,
+                i in self._several_columns, self.has_notes and kind == "phone", kind == "money",
+                target in _ID_DATE_FIELDS, target in _NAME_MAILBOX_FIELDS,
+                self.has_notes and target in _ATTENTION_FIELDS,
+                target in self.options.unix_dates and kind in ("date", "datetime"),
+                i in self._utc_headed and tz, tz and kind == "date")
 
     def raw(self, values: list) -> tuple[dict[str, Any], list[str]]:
         data: dict[str, Any] = {}
@@ -973,6 +983,7 @@ class RowPreparer:
             values = self._parts_view(values)
         n = len(values)
         has_notes = self.has_notes
+        formulas = self.options.cell_formulas
         for i, target, text_as_is, found, special in self._cells:
             v = values[i] if i < n else ""
             if type(v) is str:   # most cells: skip the general blank check and conversion
@@ -992,7 +1003,7 @@ class RowPreparer:
                     # "#N/A" as a CSV saved from Excel writes an error cell: not a value
                     data.setdefault(UNREADABLE, {})[target] = error_cell(v)
                     continue
-                if v[0] == "=" and self.options.cell_formulas and is_formula(v):
+                if v[0] == "=" and formulas and is_formula(v):
                     # a CSV cell Excel would compute (=CONCATENATE("0",A2), =A2*2, =cmd|…):
                     # the file holds the formula, not the value; never stored as one
                     data.setdefault(UNREADABLE, {})[target] = Unreadable(v.strip()[:200], (
@@ -1000,13 +1011,13 @@ class RowPreparer:
                         "other cells or computes something); save the sheet's values (Paste Special > "
                         "Values) and export again"))
                     continue
-                if self.options.cell_formulas:
+                if formulas:
                     # our CSV exports guard a formula start after a list separator inside
                     # a field too (cell_text.csv_guarded): that apostrophe is taken off
                     v = csv_unguarded_inner(v)
                 if v[0] == "'" and len(v) > 1 and (v[1] in FORMULA_TRIGGERS or (
                         # ''=x: our CSV export of the text '=x (one apostrophe more)
-                        self.options.cell_formulas and v.lstrip("'")[:1] in FORMULA_TRIGGERS) or (
+                        formulas and v.lstrip("'")[:1] in FORMULA_TRIGGERS) or (
                         v[1].isdigit() and (target in ID_FIELDS or self.kinds.get(target) in _NUMBER_KINDS))):
                     # Our own exports (and other careful ones) guard text that starts like a
                     # formula with an apostrophe; only that guard is taken off. Before digits
@@ -1014,12 +1025,17 @@ class RowPreparer:
                     # ('02134 keeps its zero), not part of the value; in free text ('90s) it stays.
                     v = v[1:]
                 if special:
-                    # a column some rule below may apply to (RowPreparer._cells); in the
+                    # a column some rule below may apply to (RowPreparer._cells: the part of
+                    # each rule's test that depends on the column alone, `_rules_of`); in the
                     # others only a Google Contacts list of values can be met
-                    if target == "tags" and (MULTI_SEPARATOR.strip() in v or _SYSTEM_LABEL.match(v)):
+                    (tags, vcard, listed, phone_ext, money_sign, id_date, mailbox, attention, unix, utc_headed,
+                     utc_instant) = special
+                    if tags and (MULTI_SEPARATOR.strip() in v or _SYSTEM_LABEL.match(v)):
                         v = self._user_labels(i, v)
                         if not v:
                             continue
+                    elif not vcard:
+                        pass
                     elif i in self.n_columns and ";" in v:
                         v = _vcard_name(v, self.family_first)
                         if not v:
@@ -1038,50 +1054,47 @@ class RowPreparer:
                                 extra.append(f"{self.headers[i]}: {part}")
                         if not v:
                             continue
-                    if MULTI_SEPARATOR in v and self.has_notes:
+                    if has_notes and MULTI_SEPARATOR in v:
                         v = self._first_of_several(i, v, extra)
-                    elif i in self._several_columns and _SEVERAL_HINT_RX.search(v):
+                    elif listed and _SEVERAL_HINT_RX.search(v):
                         v = self._first_of_listed(i, v, extra, values)
-                    if (self.has_notes and self.kinds.get(target) == "phone"
-                            and _EXTENSION_HINT.search(v) and nz.has_phone_extension(v)):
+                    if phone_ext and _EXTENSION_HINT.search(v) and nz.has_phone_extension(v):
                         # E.164 holds no extension: the number is stored, the whole text is
                         # kept in Notes so the extension is not lost (counted for the summary).
                         header = self.headers[i]
                         self.extensions[header] = self.extensions.get(header, 0) + 1
                         extra.append(f"{header}: {v.strip()}")
-                    if v[:1].isalpha() and self.kinds.get(target) == "money" and (sign := money.short_sign(v)):
+                    if money_sign and v[:1].isalpha() and (sign := money.short_sign(v)):
                         self.context["short_signs"][(self.headers[i], sign)] += 1
-                    if target in _ID_DATE_FIELDS and v[:1].isalnum() and _EXCEL_DATE_TEXT.match(v):
+                    if id_date and v[:1].isalnum() and _EXCEL_DATE_TEXT.match(v):
                         self.context["id_dates"][(self.headers[i], v.strip())] += 1
-                    if target in _NAME_MAILBOX_FIELDS and "@" in v and (
+                    if mailbox and "@" in v and (
                             len(_BRACKETED_ADDRESS.findall(v)) > 1 or _ADDRESS_ALONE.fullmatch(v)):
                         several = len(_BRACKETED_ADDRESS.findall(v)) > 1
                         data.setdefault(UNREADABLE, {})[target] = Unreadable(v.strip(), (
                             "several people with their email addresses in one name cell; give each their own row"
                             if several else "an email address where the name belongs, and no name"))
                         continue
-                    if target in _NAME_MAILBOX_FIELDS and "@" in v and (box := _NAME_MAILBOX.match(v)):
+                    if mailbox and "@" in v and (box := _NAME_MAILBOX.match(v)):
                         # "Ann Lee <ann@x.com>" (a mail program's display name): the name is the
                         # person's; the address goes to Email when the row has none (after the loop)
                         v = box["name"].strip()
                         mailboxes.append((i, target, box["addr"]))
                         self.context["name_mailboxes"][self.headers[i]] += 1
-                    if target in _ATTENTION_FIELDS and self.has_notes and (cut := attention_inside(v)) is not None:
+                    if attention and (cut := attention_inside(v)) is not None:
                         # "Acme GmbH\nz. Hd. Frau Meier": the name is the text before the attention
                         # line, which goes to Notes as a folded attention row does (continued_rows)
                         v, attention = cut
                         extra.append(f"{self.headers[i]}: {attention}")
                         self.context["attention_parts"][self.headers[i]] += 1
-                    if target in self.options.unix_dates and self.kinds.get(target) in ("date", "datetime"):
+                    if unix:
                         # "1709600000" in a column of Unix times (importer.unix_times)
                         data[target] = self._unix_time(target, v, self.options.unix_dates[target], self.kinds[target])
                         continue
-                    if i in self._utc_headed and self.options.tz is not None and ":" in v \
-                            and (day := self._utc_headed_date(target, v)) is not None:
+                    if utc_headed and ":" in v and (day := self._utc_headed_date(target, v)) is not None:
                         data[target] = day
                         continue
-                    if (v[-1:] in _UTC_LAST and self.options.tz is not None and self.kinds.get(target) == "date"
-                            and _UTC_INSTANT.search(v.rstrip())):
+                    if utc_instant and v[-1:] in _UTC_LAST and _UTC_INSTANT.search(v.rstrip()):
                         data[target] = self._utc_instant_date(target, v)
                         continue
                 elif has_notes and MULTI_SEPARATOR in v:
@@ -1546,6 +1559,18 @@ class RowPreparer:
                                                for name, addr in boxes[1:]))
             return parts[0]
         email = self._several_columns[i] == "email"
+        if not email and not _LIST_MARK_RX.search(text):
+            # A number whose only hint was a space ("030 1234567", "(415) 555-0123"): no list
+            # mark, no slash, so neither an alternative ending nor a split below can apply; only
+            # numbers one after the other with spaces between (the `spaced` rule) can be several.
+            # Any that are go the whole way below (the same answer: tested against it), and so
+            # does a cell with digits enough for two whole numbers (`_whole_numbers` below).
+            spaced = text.split()
+            if len(spaced) < 2 or (
+                    not all(_SPACED_PHONE.fullmatch(p) and sum(c.isdigit() for c in p) >= 7 for p in spaced)
+                    and (len(text) - text.count(" ") - text.count("+") < _TWO_NUMBERS
+                         or sum(c.isdigit() for c in text) < _TWO_NUMBERS)):
+                return text
         if not email and (alt := _ALTERNATIVE_ENDING.fullmatch(text.strip())) \
                 and sum(c.isdigit() for c in alt["number"]) >= 6:
             # "030 1234567/8": the number, and another ending to it (…568) for a second line;
@@ -2014,15 +2039,21 @@ def customer_keys(c: dict) -> list[tuple[str, int]]:
     holders whose names may be this one, and Planner.plan compares them with
     `name_match`), name+company (or name alone when the customer has no other key), as
     `name_key` and `company_key` compare them."""
+    return _customer_keys(c, email_key(c.get("email")), is_its_company(c.get("name"), c.get("company")))
+
+
+def _customer_keys(c: dict, mail_key: str, own: bool) -> list[tuple[str, int]]:
+    """`customer_keys` given the row's `email_key` and whether its name is its Company's
+    (`is_its_company`), which `customer_facts` needs too: computed once per row."""
     # key_hash inlined (this runs for every imported row): on a 64-bit build hash() is
     # already a signed 64-bit int.
     keys: list[tuple[str, int]] = []
     email, phone, mobile, name, company = (c.get("email"), c.get("phone"), c.get("mobile"),
                                            c.get("name"), c.get("company"))
     if email:
-        keys.append(("email", _hash(("e", email_key(email)))))
-    # a Person row whose name is its Company ("Mrs. Fields Cookies" at MRS FIELDS COOKIES)
-    own = is_its_company(name, company) if company else False
+        keys.append(("email", _hash(("e", mail_key))))
+    # a Person row whose name is its Company ("Mrs. Fields Cookies" at MRS FIELDS COOKIES):
+    # `own` (is_its_company is False for a row without a Company)
     forms = name_forms(name) if (phone or mobile) else ()
     if forms and (own or c.get("type") == "Company"):
         # a company's name ("Mrs. Fields Cookies") meets the holders of its name as written
@@ -2056,11 +2087,16 @@ def customer_facts(clean: dict) -> tuple[tuple[str, str, bool], bool, str | None
     characters that `_maybe_script_person` looks up, else None). Computed where the row
     is prepared (prepare_customers: in the forked worker of importer.parallel on a big
     file), so the process that plans and writes only looks it up."""
+    return _customer_facts(clean, email_key(clean.get("email")),
+                           is_its_company(clean.get("name"), clean.get("company")))
+
+
+def _customer_facts(clean: dict, key: str, own: bool) -> tuple[tuple[str, str, bool], bool, str | None]:
+    """`customer_facts` given the row's `email_key` and `is_its_company` (see _customer_keys)."""
     name = clean.get("name") or ""
     email = clean.get("email")
-    key = email_key(email)
     me = (name, email if key == email else key,     # the row's own text when equal: sent back as a reference
-          clean.get("type") == "Company" or is_its_company(clean.get("name"), clean.get("company")))
+          clean.get("type") == "Company" or own)
     folded = None
     if not name.isascii() and clean.get("type") != "Company" and (len(name) < 4 or not company_parts(name)[1]):
         folded = simplified(name)
@@ -2245,7 +2281,11 @@ class Planner:
                 if self.options.erased and (hit := self.options.erased.match(clean)) is not None:
                     out.append((number, None, self._erased_problem(*hit), [], None))    # a person erased
                     continue
-                out.append((number, clean, None, customer_keys(clean), customer_facts(clean)))
+                # the email's key and whether the name is its Company's serve both (once per row)
+                mail_key = email_key(clean.get("email"))
+                own = is_its_company(clean.get("name"), clean.get("company"))
+                out.append((number, clean, None, _customer_keys(clean, mail_key, own),
+                            _customer_facts(clean, mail_key, own)))
                 if warned:
                     self.row_warnings[number] = warned
             except ValidationFailed as exc:
