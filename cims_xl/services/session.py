@@ -125,6 +125,7 @@ class Session:
         # (_recheck_user); the session's role is the one the signed trail vouches for,
         # which a row edited outside cims may not be (auth.sign_in ignores that edit)
         self._user_checked_at = self._last_used
+        self._signed_in_as = (username, role)     # who signed in: `check` refuses a session rewritten since
         self._follow_user_row = True      # private: off only for an erase of a backup copy (on_copy)
         self._user_row = self._user_row_now(store)
         self._denials: list[AuditEvent] = []
@@ -168,6 +169,11 @@ class Session:
             self.close()
             raise SessionExpired(f"signed out after {int(self.idle_timeout // 60)} minutes without use; sign in again")
         self._last_used = now
+        if self._follow_user_row and (self.username, self.role) != self._signed_in_as:
+            # its user or role rewritten in this process (`session.role = "admin"`): never a
+            # wider session than the one signed in; the trail would name such writes anyway
+            self.close()
+            raise SessionExpired("this session's user or role was changed after sign-in; sign in again")
         if self._follow_user_row and (recheck or now - self._user_checked_at >= USER_RECHECK_SECONDS) \
                 and not self._store.writing_behind:
             # While writes run behind (inside a transaction, which holds the store's write
