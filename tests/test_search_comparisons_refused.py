@@ -27,6 +27,7 @@ def five(admin):
     ("ltv=>1000", "ltv>=1000"), ("ltv=<2000", "ltv<=2000"), ("ltv≥1000", "ltv>=1000"), ("ltv!=0", "not equal"),
     ("created>=2026-12-02", "--created-from"), ("created=2026-12-02", "--created-from"),
     ("updated>2026-01-01", "--updated-from"), ("tickets>0", "--open-tickets"),
+    ("ltv >= 0", "no spaces"), ("ltv >=1000", "no spaces"), ("Alice ltv <= 5000", "no spaces"),
     ("city>Berlin", "city:Berlin"), ("email=a@example.com", "no filter email"), ("Alice name!=Bob", "no filter name"),
 ])
 def test_a_comparison_the_language_has_not_is_refused_at_the_cli_and_in_the_worksheet(admin, five, run, query, says):

@@ -146,6 +146,13 @@ def _refuse_grammar(token: str, text: str, door: str = "worksheet") -> None:
         raise CimsError(f"{token}: give its value with no space, e.g. ltv{cut.group(1)}1000")
     if (cmp := _COMPARISON.match(token)) is not None:
         _refuse_comparison(token, cmp.group(1), cmp.group(2), cmp.group(3), door)
+    if _OPERATOR_START.match(token):
+        # "ltv >= 0", "ltv >=0": the comparison split by spaces would be searched as words
+        raise CimsError(f"{token}: a comparison is written with no spaces, e.g. ltv>=1000 or ltv<=500")
+
+
+# a term that starts with a comparison sign: the left side of "ltv >= 0" was cut off by a space
+_OPERATOR_START = re.compile(r"^(?:>=|<=|=>|=<|!=|<>|==|[=<>≠≥≤])")
 
 
 def _refuse_comparison(token: str, key: str, op: str, value: str, door: str) -> None:
