@@ -136,7 +136,7 @@ def describe(action: str, kind: str | None) -> str:
 def ensure_allowed(*, role: str, actor: str, action: str, kind: str | None = None,
                    owner: str | None = None, record_id: str | None = None, hand_over: bool = False,
                    moved_to: str | None = None, own_owner: bool = False, rewrites: tuple = (),
-                   authored: bool = False, late_fills: tuple = ()) -> None:
+                   authored: bool = False, late_fills: tuple = (), reprioritizes: bool = False) -> None:
     """Raise PermissionDenied (the caller audits it) unless allowed. `hand_over`: the
     check is of the new owner an update gives the record (its own owner was checked):
     the refusal then names that rule, not editing as such. `moved_to`: the check is of
@@ -144,6 +144,18 @@ def ensure_allowed(*, role: str, actor: str, action: str, kind: str | None = Non
     customer's; the record itself may be edited): the refusal names that rule.
     `authored`: the check is of an AUTHORED record's own Owner (`owner`), whose words
     an update or delete would change (the role's right to the record was checked)."""
+    if reprioritizes and action == "update" and not may_record_late_times(role):
+        # a ticket's priority changed once a First Response or Resolved is recorded: the
+        # priority sets the due times those are judged against (a P3 made P4 to record a
+        # late time as met, then P3 again, turns a breach into a target met)
+        label = ENTITIES[kind].label if kind else "record"
+        which = f"{label} {record_id}" if record_id else f"this {label}"
+        err = PermissionDenied(
+            f"{actor} ({role}) may not change the Priority of {which} once a First Response or Resolved time "
+            "is recorded: the priority sets the due times those times are judged against, so only a manager "
+            "or administrator changes it then (ask a manager)")
+        err.audit = {"action": action, "kind": kind, "record_id": record_id}  # type: ignore[attr-defined]
+        raise err
     if late_fills and action in ("create", "update") and not may_record_late_times(role):
         # `late_fills`: (header, time shown, due shown, grace shown) of sla.back_dated_fills
         label = ENTITIES[kind].label if kind else "record"

@@ -286,6 +286,10 @@ def _check_late_fills(session: Session, ent: Entity, before: dict | None, after:
 
     if may_record_late_times(session.role):
         return
+    if before is not None and after.get("priority") != before.get("priority") and any(
+            after.get(k) is not None or before.get(k) is not None for k in ("first_response_at", "resolved_at")):
+        # the priority sets the due times a recorded time is judged against
+        session.ensure("update", ent.kind, record_id=record_id, reprioritizes=True)
     if targets is None:
         from .settings import sla_targets as load_sla_targets
         targets = load_sla_targets(session)
