@@ -2006,10 +2006,16 @@ def _units_time(m: re.Match) -> str:
 _H_TIME = re.compile(r"^(?P<H>\d{1,2})\s*h\s*(?:(?P<M>\d{2})\s*(?:min)?)?(?=\s|$)", re.IGNORECASE)
 
 
+# An hour with its day period and no minutes ("9am", "9 pm", "12 a.m."), as English writes it.
+_HOUR_PERIOD = re.compile(r"^(?P<H>\d{1,2})\s*+(?P<p>[ap]\.?m\.?)(?=\s|$)", re.IGNORECASE)
+
+
 def _parse_time(text: str | None, raw: object) -> tuple[_dt.time | None, _dt.tzinfo | None]:
     if not text:
         return None, None
     text = _CLOCK_AFTER.sub("", _CLOCK_WORD.sub("", text.strip()))
+    if text[:1].isdigit() and (hour := _HOUR_PERIOD.match(text)):
+        text = f"{hour['H']}:00 {hour['p']}" + text[hour.end():]
     if not text.isascii():
         text = _CJK_UNITS.sub(_units_time, text)
     if not text[-1:].isdigit() or not text[:1].isdigit():

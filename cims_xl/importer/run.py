@@ -1247,8 +1247,10 @@ def _grouped_header(window: list[tuple[int, list]], i: int, merged, ent: Entity)
 
 DATE_CELLS = ("swap", "keep")
 TIME_UNKNOWN = ("empty", "start-of-day")
-# A time of day in a date text: 14:30, 14：30, 14h30, 14时30分, 14時, 14시, 2024-03-05T14
-_HAS_TIME = re.compile(r"\d\s*[:：]\s*\d|\d\s*[hH]\s*\d|\d\s*(?:时|時|시|點|点)|\dT\d")
+# A time of day in a date text: 14:30, 14：30, 14h30, 14时30分, 14時, 14시, 2024-03-05T14,
+# 9am / 9 p.m. (an hour and its day period, as English writes it)
+_HAS_TIME = re.compile(r"\d\s*[:：]\s*\d|\d\s*[hH]\s*\d|\d\s*(?:时|時|시|點|点)|\dT\d"
+                       r"|(?<![\d/.-])\d{1,2}\s*[aApP]\.?[mM]\b\.?")
 
 
 def dates_alone_stop(evidence: dict, mapping: mp.Mapping, table: Table, time_unknown: str | None) -> list[dict]:
