@@ -38,7 +38,8 @@ def test_a_table_file_from_other_versions_is_not_used(monkeypatch):
     ("Eire", "IE"), ("Éire", "IE"), ("Osterreich", "AT"), ("Espana", "ES"), ("Mocambique", "MZ"),
     ("Aotearoa", "NZ"), ("Magyarorszag", "HU"), ("Turkiye", "TR"), ("Cesko", "CZ"), ("Belgie", "BE"),
     ("Lëtzebuerg", "LU"), ("Kalaallit Nunaat", "GL"), ("Ísland", "IS"), ("Republica Dominicana", "DO"),
-    ("Sao Tome e Principe", "ST"), ("Κύπρος", "CY"), ("Қазақстан", "KZ"),
+    ("Sao Tome e Principe", "ST"), ("Κύπρος", "CY"), ("Қазақстан", "KZ"), ("한국", "KR"), ("남한", "KR"),
+    ("韓國", "KR"),
 ])
 def test_a_country_written_in_its_own_language_or_without_marks_is_that_country(written, code):
     assert countries.region_for_country(written) == code

@@ -250,7 +250,10 @@ _FORMER_NAMES = {"Turkey": "TR", "Republic of Turkey": "TR", "Swaziland": "SZ", 
 # carry (it gives the common names 台湾, 韩国/韓國, 日本): the Republic of China
 # (Taiwan), the Republic of Korea in hanja, Japan's 日本国.
 _OFFICIAL_CJK = {"中華民國": "TW", "中华民国": "TW", "大韓民國": "KR", "大韩民国": "KR", "日本国": "JP",
-                 "日本國": "JP"}
+                 "日本國": "JP",
+                 # South Korea's everyday names in Korean and Traditional Chinese (CLDR gives
+                 # 대한민국 and 南韓); 조선 is North Korea's own name and stays unread
+                 "한국": "KR", "남한": "KR", "韓國": "KR"}
 
 
 # CLDR (as babel ships it, without its "short" variants) names Hong Kong and Macao only
