@@ -762,7 +762,7 @@ class RowPreparer:
                         # date-and-time field -> the zone its heading names; field -> times read in it
                         "field_zones": dict(self.field_zones), "zone_headed": Counter(),
                         # name column -> cells written "Name <address>" (the address to Email)
-                        "name_mailboxes": Counter(), "display_names": Counter(),
+                        "name_mailboxes": Counter(), "display_names": Counter(), "email_names_kept": Counter(),
                         "phone_alternatives": Counter(),
                         # name or company column -> cells holding an attention line after the name
                         "attention_parts": Counter(),
@@ -954,6 +954,7 @@ class RowPreparer:
                        or i in self.adr_columns or i in self._several_columns
                        or (self.has_notes and kind == "phone") or kind == "money"
                        or target in _ID_DATE_FIELDS or target in _NAME_MAILBOX_FIELDS
+                       or (self.has_notes and kind == "email")
                        or (self.has_notes and target in _ATTENTION_FIELDS)
                        or (target in self.options.unix_dates and kind in ("date", "datetime"))
                        or (i in self._utc_headed and tz) or (tz and kind == "date"))
@@ -965,6 +966,7 @@ class RowPreparer:
         extra: list[str] = []
         mailboxes: list[tuple[int, str, str]] = []
         self._display_names: list[str] = []
+        self._email_names: list[tuple[str, str, str]] = []     # (column, display name, cell) in email cells
         self._moved_phones: list[tuple[str, str, tuple[str, ...]]] = []
         if self._parts_view is not None:
             values = self._parts_view(values)
@@ -1046,6 +1048,11 @@ class RowPreparer:
                         header = self.headers[i]
                         self.extensions[header] = self.extensions.get(header, 0) + 1
                         extra.append(f"{header}: {v.strip()}")
+                    if (self.has_notes and self.kinds.get(target) == "email" and "@" in v
+                            and v.rstrip()[-1:] in ">)" and len(boxes := mailbox_list(v)) == 1 and boxes[0][0]):
+                        # "Bob Ray <bob@x.com>": the field holds the address; the name written
+                        # before it is compared with the row's name after the loop
+                        self._email_names.append((self.headers[i], boxes[0][0], v.strip()))
                     if v[:1].isalpha() and self.kinds.get(target) == "money" and (sign := money.short_sign(v)):
                         self.context["short_signs"][(self.headers[i], sign)] += 1
                     if target in _ID_DATE_FIELDS and v[:1].isalnum() and _EXCEL_DATE_TEXT.match(v):
@@ -1124,6 +1131,15 @@ class RowPreparer:
             # the name a mail program wrote before the address, for a row whose Name is empty
             data["name"] = self._display_names[0]
             self.context["display_names"]["name"] += 1
+        if self._email_names and self.has_notes:
+            # a display name the Email field cannot hold is kept in Notes unless it is the
+            # row's name (in any order of its words, "Roe, Bob" or "Bob Roe"; its parts when split)
+            parts = [str(data.get(k) or "") for k in ("first_name", "middle_name", "last_name")]
+            own = _name_words(" ".join(parts) if any(parts) else str(data.get("name") or ""))
+            for header, shown, cell in self._email_names:
+                if not _same_name_words(_name_words(shown), own):
+                    extra.append(f"{header}: {cell}")        # the cell as written
+                    self.context["email_names_kept"][header] += 1
         for i, target, address in mailboxes:
             email = _NAME_MAILBOX_FIELDS[target]
             have = data.get(email)
@@ -1531,6 +1547,7 @@ class RowPreparer:
             parts = [addr for _name, addr in boxes]
             if boxes[0][0]:
                 self._display_names.append(boxes[0][0])     # a name for a row with none (raw)
+                self._email_names.append((self.headers[i], boxes[0][0], text.strip()))
             if len(boxes) == 1:
                 return parts[0]
             header = self.headers[i]
@@ -4437,6 +4454,32 @@ def _cjk(ch: str) -> bool:
     """A Chinese character, kana or hangul (text written without spaces between words)."""
     return bool(ch) and (0x2E80 <= ord(ch) <= 0x9FFF or 0xAC00 <= ord(ch) <= 0xD7AF
                          or 0xF900 <= ord(ch) <= 0xFAFF or 0xFF66 <= ord(ch) <= 0xFF9F)
+
+
+def _name_words(text: str) -> list[str]:
+    """A name's words as a display name is compared with it: case, commas and quotes aside,
+    in any order ("Roe, Bob" is "Bob Roe")."""
+    return sorted(w for w in re.split(r"[\s,.\"']+", nz.search_key(text) if text else "") if w)
+
+
+def _same_name_words(shown: list[str], own: list[str]) -> bool:
+    """Whether a display name's words are the row's name's: each word once, an initial
+    ("Lee, A." for "Ann Lee") standing for a word it begins."""
+    left = list(own)
+    initials = []
+    for word in shown:
+        if word in left:
+            left.remove(word)
+        elif len(word) == 1:
+            initials.append(word)
+        else:
+            return False
+    for letter in initials:
+        match = next((w for w in left if w.startswith(letter)), None)
+        if match is None:
+            return False
+        left.remove(match)
+    return not left
 
 
 def mailbox_list(text: str) -> list[tuple[str, str]]:

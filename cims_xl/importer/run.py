@@ -3967,6 +3967,13 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                            "the address in the email cell (\"Roe, Bob <bob@x.com>\")",
                 "evidence": "the email cells are written as a mail program writes recipients (RFC 5322 mailboxes); "
                             "a row with a Name keeps it"})
+        if kept := planner.prep.context.get("email_names_kept"):
+            result.inferences.append({
+                "what": "display names in email cells",
+                "decided": f"kept in Notes in {sum(kept.values())} row(s): the Email field holds the address, and "
+                           "the name written before it is not the row's name",
+                "evidence": "; ".join(f"'{c}': {k} cell(s) written 'Display Name <address>'"
+                                      for c, k in _in_file_order(kept, planner.prep.headers))})
         if apart := planner.prep.context.get("house_apart"):
             result.inferences.append({
                 "what": "house number",
