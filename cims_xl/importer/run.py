@@ -1658,6 +1658,7 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 values = yearless.rewrite(values, number)   # "05.03." with --year (importer.yearless_dates)
             if yen_cols:
                 values = file_language.yen_signs(values, yen_cols, yen_fixed)
+            as_written = values                      # the cells as the file wrote them, for evidence
             if notes.active:
                 if here:
                     notes.add(values)
@@ -1784,7 +1785,7 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                     if named.countries and (code := named.country_code(nev.column, values[col], values)):
                         nev.add_in(values[col], code)       # "¥1,200" in a row whose Country is Japan
                         continue
-                    nev.add(values[col], values)
+                    nev.add(values[col], values, as_written[col] if col < len(as_written) else None)
             if len(values) > len(known_cols) or (table.columns and len(values) > table.columns[-1]):
                 for c, v in enumerate(values):
                     if c not in known_cols and not is_blank_cell(v):
@@ -4548,6 +4549,7 @@ def _run(src: RawSheet, scan: Scan, planner: Planner, result: ImportResult,
     cleaner = CellCleaner(planner.ent, [(c, m.target) for c, m in zip(cols, scan.mapping.columns)])
     reordered = scan.reordered
     folds = scan.continued
+    written: dict[int, dict[str, str]] = {}     # row -> {cell as read: cell as the file wrote it}
 
     def picked() -> Iterator[tuple[int, list]]:
         for number, values in data_rows(src.rows(), table.header_row, filler):
@@ -4564,7 +4566,10 @@ def _run(src: RawSheet, scan: Scan, planner: Planner, result: ImportResult,
             if scan.yen_columns:
                 values = file_language.yen_signs(values, scan.yen_columns)
             if scan.amount_notes is not None:
-                values = scan.amount_notes.rewrite(values)
+                before, values = values, scan.amount_notes.rewrite(values)
+                if values is not before:       # "1.2k" read as "1.2千": a message quotes the file's "1.2k"
+                    written[number] = {str(new).strip(): str(old).strip() for old, new in zip(before, values)
+                                       if new is not old and isinstance(old, str)}
             if scan.format_marks is not None:
                 values = scan.format_marks.unmark(values)      # "1.25 Cr": a mark, a crore (format_marks)
             if scan.ledger is not None:
@@ -4589,7 +4594,7 @@ def _run(src: RawSheet, scan: Scan, planner: Planner, result: ImportResult,
         paired = (ahead.pipeline(chunks) if isinstance(ahead, parallel.AheadPreparer)
                   else ((chunk, None) for chunk in chunks))
         for chunk, prepared in paired:
-            seen = _one_chunk(chunk, planner, writer, report, result, seen, prepared, watchers)
+            seen = _one_chunk(chunk, planner, writer, report, result, seen, prepared, watchers, written)
             bounded_garbage()
             if progress:
                 progress(seen, scan.rows, "importing" if writer else "checking")
@@ -4600,9 +4605,10 @@ def _run(src: RawSheet, scan: Scan, planner: Planner, result: ImportResult,
 
 def _one_chunk(chunk, planner: Planner, writer: _Writer | None, report,
                result: ImportResult, seen: int, prepared: list | None = None,
-               watchers: list | None = None) -> int:
+               watchers: list | None = None, written: dict | None = None) -> int:
     """Plan one chunk, write it (unless a dry run), count its outcomes; `watchers`
-    (UserValues, PendingPauses) see each planned chunk for the summary."""
+    (UserValues, PendingPauses) see each planned chunk for the summary; `written`: row ->
+    {cell as read: as the file wrote it} ("1.2千": "1.2k"), so a message quotes the file."""
     planned = planner.plan(chunk, prepared)
     for watcher in watchers or ():
         watcher.add(planned)
@@ -4610,6 +4616,12 @@ def _one_chunk(chunk, planner: Planner, writer: _Writer | None, report,
         writer.write(planned)
     values_of = dict(chunk) if report is not None else None
     for out in planned.outcomes:
+        if written and (cells := written.pop(out.row, None)):
+            for said in (out.problems, out.warnings):
+                for key, why in (said or {}).items():
+                    for read, wrote in cells.items():
+                        why = why.replace(f"'{read}'", f"'{wrote}'")
+                    said[key] = why
         if out.warnings and out.action in ("created", "updated"):
             # counted once: a skipped duplicate's warning is said with its reason
             result.warnings += 1
@@ -4632,4 +4644,7 @@ def _one_chunk(chunk, planner: Planner, writer: _Writer | None, report,
             result.outcomes.append(out)
         else:
             result.outcomes_truncated = True
+    if written:
+        for number, _values in chunk:
+            written.pop(number, None)
     return seen + len(chunk)
