@@ -119,7 +119,12 @@ def _phone(value, info):
               "write the number with + and its country code, or correct the country")
     region = ctx.get("region", DEFAULT_REGION)
     hint = ctx.get("region_hint") or nz.ASSUMED_REGION_HINT
-    out = nz.normalize_phone(value, region, assumed=ctx.get("region_assumed", True), hint=hint)
+    try:
+        out = nz.normalize_phone(value, region, assumed=ctx.get("region_assumed", True), hint=hint)
+    except ValueError as exc:
+        if (place := ctx.get("region_written")) and not nz.has_country_code(value):
+            _other_place_of_the_name(value, region, place, str(exc))
+        raise
     if out and ctx.get("region_default") and not ctx.get("region_assumed", True) \
             and not nz.has_country_code(value):
         _check_valid_here(value, out, region, ctx, info.field_name, hint)
@@ -130,6 +135,24 @@ def _phone(value, info):
             _fail(f"no country code, and {against}: not read as a number of {region}, the region only "
                   f"assumed for numbers without one; {hint}: {str(value).strip()!r}")
     return out
+
+
+def _other_place_of_the_name(value, region: str, place: str, why: str) -> None:
+    """A number not valid in the row's country, written by a name that is also a part of
+    another country where the number is valid ("Georgia" and "(404) 555-0134": the US
+    state, ISO 3166-2 subdivision names from pycountry): the failure says so and names
+    the number's form with its country code, which settles it."""
+    import pycountry
+
+    key = " ".join(place.split()).casefold()
+    for other, e164 in nz.valid_elsewhere(value, region):
+        parts = pycountry.subdivisions.get(country_code=other) or ()
+        if part := next((p for p in parts if " ".join(p.name.split()).casefold() == key), None):
+            country = pycountry.countries.get(alpha_2=other)
+            name = getattr(country, "common_name", None) or (country.name if country else other)
+            kind = (getattr(part, "type", "") or "place").lower()
+            _fail(f"{why}; it is a valid number of {name}: is '{place.strip()}' the {kind} in {name}? write the "
+                  f"number with its country code ({e164}), or give the country as {other}")
 
 
 def _check_valid_here(value, out: str, region: str, ctx: dict, field: str | None, hint: str) -> None:
@@ -720,7 +743,8 @@ def _with_row_region(raw: dict, context: dict | None) -> dict | None:
         return {**(context or {}), "country_unknown": unknown} if unknown else context
     if code not in _PHONE_REGIONS:
         return context
-    return {**(context or {}), "region": code, "region_assumed": False, "region_default": False}
+    return {**(context or {}), "region": code, "region_assumed": False, "region_default": False,
+            "region_written": country}
 
 
 def _assumed_region_row(raw: dict, context: dict) -> dict:

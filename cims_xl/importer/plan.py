@@ -1782,7 +1782,8 @@ def validate(ent: Entity, data: dict, context: dict, prep: RowPreparer,
         given = data.pop(ROW_REGION)
         region = region_for_dial_code(given) or region_for_country(given)
         if region is not None:
-            context = {**context, "region": region, "region_assumed": False, "region_default": False}
+            context = {**context, "region": region, "region_assumed": False, "region_default": False,
+                       "region_written": given if isinstance(given, str) else None}
         elif unknown := unknown_country(given):
             context = {**context, "country_unknown": unknown}
     unreadable = data.pop(UNREADABLE, None)
