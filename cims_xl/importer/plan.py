@@ -790,7 +790,7 @@ class RowPreparer:
                         "own_shaped_refs": Counter(),
                         # (phone field, country) -> numbers only possible in the store's region,
                         # valid in that country: left empty (domain.models._check_valid_here)
-                        "invalid_here": Counter(),
+                        "invalid_here": Counter(), "country_by_number": Counter(),
                         # name column -> person rows named "Company, Person" (Odoo): the person kept
                         "company_first": Counter(), "company_first_examples": Counter(),
                         # SAP's Name 2: rows where it continued Name 1 ("joined") or was kept in Notes

@@ -3984,6 +3984,13 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
         if numbers := planner.prep.context.get("numbers_not_names"):
             result.inferences += _numbers_not_names_inferences(numbers, planner.prep.context[
                 "numbers_not_names_examples"], planner.prep.source_of.get("customer_ref", "Customer ID"))
+        if by_number := planner.prep.context.get("country_by_number"):
+            result.inferences.append({
+                "what": "countries settled by phone numbers",
+                "decided": "; ".join(f"'{name}': its phone numbers read as {code} in {k} row(s)"
+                                     for (name, code), k in by_number.items()),
+                "evidence": "the name may be several countries, and the row's phone number is valid in only one of "
+                            "them (a --map of the Country column or the country written in full settles it otherwise)"})
         if invalid := planner.prep.context.get("invalid_here"):
             result.inferences.append(_invalid_here_inference(invalid, options.region, scan.mapping))
         if zeros := planner.prep.context.get("zeros_restored"):
