@@ -227,6 +227,8 @@ class Scan:
     related_rows: dict = field(default_factory=dict)  # row -> (type, transaction): about another payment, no sale
     not_sale_rows: dict = field(default_factory=dict)  # row -> (type, column): a bill, expense, void (transaction_types)
     repeated_rows: dict = field(default_factory=dict)  # row -> the earlier row it repeats cell for cell (order_numbers)
+    # the first row labelled as a total whose amounts are not the rows' sum: row -> label (its rejection says so)
+    total_like: dict = field(default_factory=dict)
     shared_numbers: dict = field(default_factory=dict)  # row -> (number, earlier row, its customer): order_numbers
     amount_per: str | None = None           # rows sharing an order number (shop_orders)
     order_folds: dict = field(default_factory=dict)   # first row -> further lines added to it
@@ -1809,8 +1811,10 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     ends = {n for n, _ in at_end}
     subtotals = [s for s in subtotals if s[0] not in ends]
     groups = [g for g in groups if g[0] not in ends]
+    sums.decide_top()
     repeated = [s for s in sums.found if s[0] not in ends]
-    footer = sorted(subtotals + at_end + groups + repeated)
+    tops = [s for s in sums.top_found if s[0] not in ends]
+    footer = sorted(subtotals + at_end + groups + repeated + tops)
     page_lines, page_kept = pages.decide({n for n, _ in footer})
     footer = sorted(footer + page_lines)
     headings = grouped.decide(ends | {n for n, _ in footer}) if grouped is not None else None
@@ -2034,6 +2038,9 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                            "evidence": "; ".join(f"'{t}'" for _, t in subtotals[:3])
                            + ": a group's total label followed only by figures"})
     inferences += _shape_inferences(groups, repeated, stacked)
+    if tops:
+        inferences.append({"what": "total row under the header", "decided": f"row {tops[0][0]} skipped: not data",
+                           "evidence": f"'{tops[0][1]}' beside amounts that are the sum of all the rows below it"})
     if beside is not None:
         inferences.append(beside.inference())
     if page_lines:
@@ -2180,6 +2187,7 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 refund_outside=refund_outside, refund_ids=refund_ids, related_rows=related_rows,
                 refund_other_currency=refund_other,
                 not_sale_rows=not_sales, repeated_rows=repeated_rows, shared_numbers=shared_numbers,
+                total_like=dict(sums.total_like),
                 order_folds=shop.folds if shop is not None else {}, foreign_regions=foreign,
                 file_region=file_region[0] if file_region is not None else None,
                 merged_once=merged_once, merged_further=merged_further, merged_folds=merged_folds,
@@ -4601,7 +4609,8 @@ def _run(src: RawSheet, scan: Scan, planner: Planner, result: ImportResult,
         paired = (ahead.pipeline(chunks) if isinstance(ahead, parallel.AheadPreparer)
                   else ((chunk, None) for chunk in chunks))
         for chunk, prepared in paired:
-            seen = _one_chunk(chunk, planner, writer, report, result, seen, prepared, watchers, written)
+            seen = _one_chunk(chunk, planner, writer, report, result, seen, prepared, watchers, written,
+                              scan.total_like)
             bounded_garbage()
             if progress:
                 progress(seen, scan.rows, "importing" if writer else "checking")
@@ -4612,7 +4621,8 @@ def _run(src: RawSheet, scan: Scan, planner: Planner, result: ImportResult,
 
 def _one_chunk(chunk, planner: Planner, writer: _Writer | None, report,
                result: ImportResult, seen: int, prepared: list | None = None,
-               watchers: list | None = None, written: dict | None = None) -> int:
+               watchers: list | None = None, written: dict | None = None,
+               total_like: dict | None = None) -> int:
     """Plan one chunk, write it (unless a dry run), count its outcomes; `watchers`
     (UserValues, PendingPauses) see each planned chunk for the summary; `written`: row ->
     {cell as read: as the file wrote it} ("1.2千": "1.2k"), so a message quotes the file."""
@@ -4629,6 +4639,11 @@ def _one_chunk(chunk, planner: Planner, writer: _Writer | None, report,
                     for read, wrote in cells.items():
                         why = why.replace(f"'{read}'", f"'{wrote}'")
                     said[key] = why
+        if total_like and out.action == "rejected" and out.row in total_like and out.problems:
+            # "Total | 37.00 | USD" under the header whose amounts are not the sum below it
+            key = next(iter(out.problems))
+            out.problems[key] += (f" (the row looks like a total row: '{total_like[out.row]}', but its amounts "
+                                  "are not the sum of the rows below it, so it was read as data)")
         if out.warnings and out.action in ("created", "updated"):
             # counted once: a skipped duplicate's warning is said with its reason
             result.warnings += 1
