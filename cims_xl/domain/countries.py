@@ -361,6 +361,16 @@ def unknown_country(value: object) -> str | None:
     return _unknown_reason(value.strip()[:60])
 
 
+def shared_candidates(value: object) -> list[str]:
+    """The two or three countries a name several share may be ("Korea": KP, KR; "Congo":
+    CD, CG), as unknown_country names them; [] for any other cell."""
+    if not isinstance(value, str) or not any(ch.isalpha() for ch in value) or _region(value) is not None:
+        return []
+    key = _key(value.strip()[:60])
+    shared = _SHARED_NAMES.get(key) or _SHARED_INITIALS.get(key.replace(" ", "")) or _shared_by(key)
+    return list(shared) if 2 <= len(shared) <= 3 else []
+
+
 @functools.lru_cache(maxsize=1024)
 def _unknown_reason(text: str) -> str:
     import difflib

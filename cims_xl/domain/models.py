@@ -119,7 +119,12 @@ def _phone(value, info):
               "write the number with + and its country code, or correct the country")
     region = ctx.get("region", DEFAULT_REGION)
     hint = ctx.get("region_hint") or nz.ASSUMED_REGION_HINT
-    out = nz.normalize_phone(value, region, assumed=ctx.get("region_assumed", True), hint=hint)
+    try:
+        out = nz.normalize_phone(value, region, assumed=ctx.get("region_assumed", True), hint=hint)
+    except ValueError as exc:
+        if (place := ctx.get("region_written")) and not nz.has_country_code(value):
+            _other_place_of_the_name(value, region, place, str(exc))
+        raise
     if out and ctx.get("region_default") and not ctx.get("region_assumed", True) \
             and not nz.has_country_code(value):
         _check_valid_here(value, out, region, ctx, info.field_name, hint)
@@ -130,6 +135,24 @@ def _phone(value, info):
             _fail(f"no country code, and {against}: not read as a number of {region}, the region only "
                   f"assumed for numbers without one; {hint}: {str(value).strip()!r}")
     return out
+
+
+def _other_place_of_the_name(value, region: str, place: str, why: str) -> None:
+    """A number not valid in the row's country, written by a name that is also a part of
+    another country where the number is valid ("Georgia" and "(404) 555-0134": the US
+    state, ISO 3166-2 subdivision names from pycountry): the failure says so and names
+    the number's form with its country code, which settles it."""
+    import pycountry
+
+    key = " ".join(place.split()).casefold()
+    for other, e164 in nz.valid_elsewhere(value, region):
+        parts = pycountry.subdivisions.get(country_code=other) or ()
+        if part := next((p for p in parts if " ".join(p.name.split()).casefold() == key), None):
+            country = pycountry.countries.get(alpha_2=other)
+            name = getattr(country, "common_name", None) or (country.name if country else other)
+            kind = (getattr(part, "type", "") or "place").lower()
+            _fail(f"{why}; it is a valid number of {name}: is '{place.strip()}' the {kind} in {name}? write the "
+                  f"number with its country code ({e164}), or give the country as {other}")
 
 
 def _check_valid_here(value, out: str, region: str, ctx: dict, field: str | None, hint: str) -> None:
@@ -716,11 +739,48 @@ def _with_row_region(raw: dict, context: dict | None) -> dict | None:
     code = region_for_country(country) or region_for_dial_code(country)
     if code is None:
         unknown = unknown_country(country)
+        if unknown and (one := _settled_by_numbers(country, raw)):
+            # "Korea" with "010-1234-5678": a number valid in only one of the countries the
+            # name may be is evidence which; counted for the import's summary
+            counts = (context or {}).get("country_by_number")
+            if counts is not None:
+                counts[(country.strip(), one)] += 1
+            return {**(context or {}), "region": one, "region_assumed": False, "region_default": False}
         # A country we cannot read is no licence to read the number in another one.
         return {**(context or {}), "country_unknown": unknown} if unknown else context
     if code not in _PHONE_REGIONS:
         return context
-    return {**(context or {}), "region": code, "region_assumed": False, "region_default": False}
+    return {**(context or {}), "region": code, "region_assumed": False, "region_default": False,
+            "region_written": country}
+
+
+def _settled_by_numbers(country: str, raw: dict) -> str | None:
+    """The one country a shared name may be ("Korea": KP or KR) in which every phone number
+    of the row written without a country code is valid, when the others make none of them
+    valid; None when no number is written or the numbers do not settle it."""
+    from .countries import shared_candidates
+
+    candidates = [c for c in shared_candidates(country) if c in _PHONE_REGIONS]
+    numbers = [v for k in ("phone", "mobile") if isinstance(v := raw.get(k), str) and v.strip()
+               and not nz.has_country_code(v)]
+    if len(candidates) < 2 or not numbers:
+        return None
+
+    def valid_in(region: str) -> bool:       # valid, and a number of that country (NANP shares +1)
+        import phonenumbers
+
+        for number in numbers:
+            try:
+                e164 = nz.normalize_phone(number, region, assumed=False)
+            except ValueError:
+                return False
+            if not e164 or nz.possible_only(e164) or \
+                    phonenumbers.region_code_for_number(phonenumbers.parse(e164)) != region:
+                return False
+        return True
+
+    fits = [c for c in candidates if valid_in(c)]
+    return fits[0] if len(fits) == 1 else None
 
 
 def _assumed_region_row(raw: dict, context: dict) -> dict:

@@ -767,7 +767,7 @@ _DOMAIN_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 # lower-case LDH labels ending in one that starts with a letter.
 _PLAIN_EMAIL = re.compile(
     r"(?=[^@]{1,64}@)[A-Za-z0-9_%+\-]+(?:\.[A-Za-z0-9_%+\-]+)*"
-    r"@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?\Z")
+    r"@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]\Z")
 
 
 def normalize_email(value: object) -> str | None:
@@ -776,13 +776,15 @@ def normalize_email(value: object) -> str | None:
     Trims, drops a leading "mailto:", applies NFKC (full-width ＠ and letters), reads
     "。" as a dot (a common slip with a Chinese keyboard). The local part is kept as
     written (mail servers may treat case there as significant); a non-ASCII domain is
-    kept in Unicode but must encode to valid IDNA labels, and a label written in IDNA's
-    ASCII form ("xn--mnchen-3ya", RFC 5891 A-label) is read in Unicode ("münchen"), so
-    one address is stored one way however it was typed (`unicode_domain`). The syntax check is cheap
-    and deliberately lenient: one @, a local part of 1-64 characters, a domain with a
-    dot and valid labels, no spaces.
+    kept in Unicode but must encode to valid IDNA labels, and a domain written in IDNA's
+    ASCII form ("xn--mnchen-3ya", RFC 5891 A-label) is kept in that form, as the file or
+    the user wrote it: it is the same address, and the duplicate checks compare the two
+    forms as one (domain.duplicates.email_key). The syntax check is cheap and deliberately
+    lenient: one @, a local part of 1-64 characters, a domain with a dot and valid labels,
+    a top-level domain of at least two characters (IANA's root zone has no one-letter
+    TLD, so "ann@x.c" is a typo), no spaces.
     """
-    if isinstance(value, str) and _PLAIN_EMAIL.match(value) and len(value) <= 254 and "xn--" not in value:
+    if isinstance(value, str) and _PLAIN_EMAIL.match(value) and len(value) <= 254:
         # The common shape (ASCII, lower-case domain, nothing to tidy) is already in
         # normal form; tests check the full path agrees.
         return value
@@ -836,14 +838,15 @@ def _normalize_email_full(value: object) -> str | None:
     if local.startswith(".") or local.endswith(".") or ".." in local:
         raise ValueError(_problem("not an email address: misplaced dot before the @", value))
     domain = domain.lower().rstrip(".")
-    if "xn--" in domain:
-        domain = unicode_domain(domain)
     if not domain:
         raise ValueError(_problem("not an email address: nothing after the @", value))
     if "." not in domain:
         raise ValueError(_problem("not an email address: domain has no dot", value))
     if not _domain_is_valid(domain):
         raise ValueError(_problem("not an email address: domain is not valid", value))
+    if len(domain.rsplit(".", 1)[1]) < 2 and domain.rsplit(".", 1)[1].isascii():
+        raise ValueError(_problem("not an email address: no top-level domain has one letter "
+                                  f"(.{domain.rsplit('.', 1)[1]})", value))
     if len(local) + 1 + len(domain) > 254:
         raise ValueError("not an email address: too long")
     return f"{local}@{domain}"

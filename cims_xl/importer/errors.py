@@ -50,7 +50,7 @@ class AmbiguousNumbers(ImportRefused):
     def __init__(self, conflicts: dict[str, str], undecided: dict[str, str],
                  symbols: dict[str, tuple[str, tuple[str, ...]]] | None = None, *,
                  reasons: dict[str, str] | None = None, readings: list[str] | None = None,
-                 say: str | None = None):
+                 say: str | None = None, written: dict[str, str] | None = None):
         self.conflicts, self.undecided = dict(conflicts), dict(undecided)
         reasons = reasons or {}
         parts = [f"column '{c}': {what}" for c, what in conflicts.items()]
@@ -64,14 +64,17 @@ class AmbiguousNumbers(ImportRefused):
                             + " (how that currency is written settles it)")
                 break
         super().__init__(
-            "; ".join(parts) + ". Nothing was imported. " + (say or "Say which with " + decimal_options(readings or []))
+            "; ".join(parts) + ". Nothing was imported. " + (say or "Say which with "
+                                                             + decimal_options(readings or [], written))
             + currency + ("; values that read one way only keep that reading." if conflicts else "."))
 
 
-def decimal_options(values: list[str]) -> str:
+def decimal_options(values: list[str], written: dict[str, str] | None = None) -> str:
     """The two --decimal options, each with what it makes of the file's own values:
     "--decimal point: '3,945' is 3945; --decimal comma: '3,945' is 3.945" (one value per
-    separator, at most two). Values that are no number fall back to "1.234" as example."""
+    separator, at most two). Values that are no number fall back to "1.234" as example.
+    `written`: a value read in another form -> the cell as the file wrote it, quoted instead
+    ("1.500千" is shown as '1.500k')."""
     from ..domain import normalize as nz
 
     import re
@@ -96,7 +99,7 @@ def decimal_options(values: list[str]) -> str:
         shown = [("1.234", "1.234")]
 
     def reads(mark: str) -> str:
-        return ", ".join(f"'{v}' is {_plain(nz.parse_money(n, mark))}" for v, n in shown)
+        return ", ".join(f"'{(written or {}).get(v, v)}' is {_plain(nz.parse_money(n, mark))}" for v, n in shown)
     return f"--decimal point: {reads('.')}; --decimal comma: {reads(',')}"
 
 

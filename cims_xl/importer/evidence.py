@@ -147,6 +147,9 @@ class NumberEvidence:
     target: str
     seen: dict[str, list[str]] = field(default_factory=lambda: {COMMA: [], POINT: [], "?": []})
     counts: dict[str, int] = field(default_factory=lambda: {COMMA: 0, POINT: 0, "?": 0})
+    # a value of `seen` rewritten before it was read ("1.2千" for "1.2k": importer.amount_notes)
+    # -> the cell as the file wrote it, which the evidence quotes
+    written: dict[str, str] = field(default_factory=dict)
     # separators of the "?" values of a whole-number column: all of them, and those of
     # values that would have a fraction if the separator were the decimal mark
     whole_seps: set[str] = field(default_factory=set)
@@ -191,13 +194,17 @@ class NumberEvidence:
     triangle: str | None = None
     long_places = False     # an unambiguous value has three decimal places or more ("1234.565")
 
-    def add(self, value: object, row: list | None = None) -> None:
+    def add(self, value: object, row: list | None = None, shown: str | None = None) -> None:
+        """`shown`: the cell as the file wrote it, when `value` is its rewritten form
+        ("1.2k" read as "1.2千": importer.amount_notes); the evidence quotes the file."""
         if self.target in SHARE_FIELDS:
             self._share(value)
             if self.discount is not None:
                 self.discount.add(value)
         if type(value) is not str:
             return
+        if isinstance(shown, str) and shown.strip() != value.strip() and len(self.written) < 100:
+            self.written[value.strip()[:30]] = shown.strip()[:30]
         mark = mark_of(value)
         if mark is None:
             return
@@ -380,8 +387,12 @@ class NumberEvidence:
             return POINT
         return None
 
+    def as_written(self, value: str) -> str:
+        """`value` as the file wrote it (`written`)."""
+        return self.written.get(value.strip()[:30], value)
+
     def examples(self, mark: str) -> str:
-        return ", ".join(f"'{v}'" for v in self.seen[mark])
+        return ", ".join(f"'{self.written.get(v, v)}'" for v in self.seen[mark])
 
 
 def decide_marks(columns: list[NumberEvidence], *, given: str | None, delimiter: str | None = None,
@@ -521,11 +532,12 @@ def decide_marks(columns: list[NumberEvidence], *, given: str | None, delimiter:
         if mark is None or mark not in ev.whole_forms or mark not in ev.open_forms or ev.column in undecided:
             continue
         (whole, code), (other, other_code) = ev.whole_forms[mark], ev.open_forms[mark]
+        whole_shown, other_shown = ev.as_written(whole), ev.as_written(other)
         del marks[ev.target]
         inferences[:] = [i for i in inferences if i["what"] != f"decimal mark in '{ev.column}'"]
-        undecided[ev.column] = f"'{other}'" + (f" ({other_code})" if other_code else "")
+        undecided[ev.column] = f"'{other_shown}'" + (f" ({other_code})" if other_code else "")
         readings[ev.column] = other
-        reasons[ev.column] = (f"the column reads that form both ways: in '{whole}' ({code}, which has no minor "
+        reasons[ev.column] = (f"the column reads that form both ways: in '{whole_shown}' ({code}, which has no minor "
                               f"unit) the '{mark}' groups thousands, while its other values make it a decimal "
                               f"{WORDS[mark]}")
     places_only: set[str] = set()
@@ -548,7 +560,7 @@ def decide_marks(columns: list[NumberEvidence], *, given: str | None, delimiter:
             continue
         del marks[ev.target]
         inferences[:] = [i for i in inferences if i["what"] != f"decimal mark in '{ev.column}'"]
-        undecided[ev.column] = ", ".join(f"'{first}' ({code})" for code, first, _ in open_codes[:4])
+        undecided[ev.column] = ", ".join(f"'{ev.as_written(first)}' ({code})" for code, first, _ in open_codes[:4])
         readings[ev.column] = open_codes[0][1]
         codes = ", ".join(code for code, _, _ in open_codes)
         decider = (f"its rows in other currencies ({ev.examples(mark)})" if ev.own == mark
@@ -587,7 +599,8 @@ def decide_marks(columns: list[NumberEvidence], *, given: str | None, delimiter:
                    and not ev.q_plain and not ev.q_named}
         raise AmbiguousNumbers(conflicts, undecided, symbols, reasons=reasons,
                                readings=[readings[c] for c in (*conflicts, *undecided) if c in readings],
-                               say=say if not conflicts and set(undecided) == places_only else None)
+                               say=say if not conflicts and set(undecided) == places_only else None,
+                               written={k: v for ev in columns for k, v in ev.written.items()})
     return marks, inferences
 
 

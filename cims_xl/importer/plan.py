@@ -767,7 +767,7 @@ class RowPreparer:
                         # date-and-time field -> the zone its heading names; field -> times read in it
                         "field_zones": dict(self.field_zones), "zone_headed": Counter(),
                         # name column -> cells written "Name <address>" (the address to Email)
-                        "name_mailboxes": Counter(), "display_names": Counter(),
+                        "name_mailboxes": Counter(), "display_names": Counter(), "email_names_kept": Counter(),
                         "phone_alternatives": Counter(),
                         # name or company column -> cells holding an attention line after the name
                         "attention_parts": Counter(),
@@ -795,7 +795,7 @@ class RowPreparer:
                         "own_shaped_refs": Counter(),
                         # (phone field, country) -> numbers only possible in the store's region,
                         # valid in that country: left empty (domain.models._check_valid_here)
-                        "invalid_here": Counter(),
+                        "invalid_here": Counter(), "country_by_number": Counter(),
                         # name column -> person rows named "Company, Person" (Odoo): the person kept
                         "company_first": Counter(), "company_first_examples": Counter(),
                         # SAP's Name 2: rows where it continued Name 1 ("joined") or was kept in Notes
@@ -962,7 +962,7 @@ class RowPreparer:
         `target`), each as the part of the rule's test that depends on the column alone:
         (tags, a vCard part (N, ORG, ADR), a list of values, a phone extension, a money
         sign, an id that looks like a date, a mailbox in a name, an attention line, a Unix
-        time, a time under a UTC heading, a UTC instant). Decided once per import: the
+        time, a time under a UTC heading, a UTC instant, a display name in an email cell). Decided once per import: the
         options and the mapping are fixed before a planner is made."""
         kind = self.kinds.get(target)
         tz = self.options.tz is not None
@@ -971,13 +971,14 @@ class RowPreparer:
                 target in _ID_DATE_FIELDS, target in _NAME_MAILBOX_FIELDS,
                 self.has_notes and target in _ATTENTION_FIELDS,
                 target in self.options.unix_dates and kind in ("date", "datetime"),
-                i in self._utc_headed and tz, tz and kind == "date")
+                i in self._utc_headed and tz, tz and kind == "date", self.has_notes and kind == "email")
 
     def raw(self, values: list) -> tuple[dict[str, Any], list[str]]:
         data: dict[str, Any] = {}
         extra: list[str] = []
         mailboxes: list[tuple[int, str, str]] = []
         self._display_names: list[str] = []
+        self._email_names: list[tuple[str, str, str]] = []     # (column, display name, cell) in email cells
         self._moved_phones: list[tuple[str, str, tuple[str, ...]]] = []
         if self._parts_view is not None:
             values = self._parts_view(values)
@@ -1029,7 +1030,7 @@ class RowPreparer:
                     # each rule's test that depends on the column alone, `_rules_of`); in the
                     # others only a Google Contacts list of values can be met
                     (tags, vcard, listed, phone_ext, money_sign, id_date, mailbox, attention, unix, utc_headed,
-                     utc_instant) = special
+                     utc_instant, email_name) = special
                     if tags and (MULTI_SEPARATOR.strip() in v or _SYSTEM_LABEL.match(v)):
                         v = self._user_labels(i, v)
                         if not v:
@@ -1064,6 +1065,11 @@ class RowPreparer:
                         header = self.headers[i]
                         self.extensions[header] = self.extensions.get(header, 0) + 1
                         extra.append(f"{header}: {v.strip()}")
+                    if (email_name and "@" in v and v.rstrip()[-1:] in ">)"
+                            and len(boxes := mailbox_list(v)) == 1 and boxes[0][0]):
+                        # "Bob Ray <bob@x.com>": the field holds the address; the name written
+                        # before it is compared with the row's name after the loop
+                        self._email_names.append((self.headers[i], boxes[0][0], v.strip()))
                     if money_sign and v[:1].isalpha() and (sign := money.short_sign(v)):
                         self.context["short_signs"][(self.headers[i], sign)] += 1
                     if id_date and v[:1].isalnum() and _EXCEL_DATE_TEXT.match(v):
@@ -1140,6 +1146,15 @@ class RowPreparer:
             # the name a mail program wrote before the address, for a row whose Name is empty
             data["name"] = self._display_names[0]
             self.context["display_names"]["name"] += 1
+        if self._email_names and self.has_notes:
+            # a display name the Email field cannot hold is kept in Notes unless it is the
+            # row's name (in any order of its words, "Roe, Bob" or "Bob Roe"; its parts when split)
+            parts = [str(data.get(k) or "") for k in ("first_name", "middle_name", "last_name")]
+            own = _name_words(" ".join(parts) if any(parts) else str(data.get("name") or ""))
+            for header, shown, cell in self._email_names:
+                if not _same_name_words(_name_words(shown), own):
+                    extra.append(f"{header}: {cell}")        # the cell as written
+                    self.context["email_names_kept"][header] += 1
         for i, target, address in mailboxes:
             email = _NAME_MAILBOX_FIELDS[target]
             have = data.get(email)
@@ -1551,6 +1566,7 @@ class RowPreparer:
             parts = [addr for _name, addr in boxes]
             if boxes[0][0]:
                 self._display_names.append(boxes[0][0])     # a name for a row with none (raw)
+                self._email_names.append((self.headers[i], boxes[0][0], text.strip()))
             if len(boxes) == 1:
                 return parts[0]
             header = self.headers[i]
@@ -1797,7 +1813,8 @@ def validate(ent: Entity, data: dict, context: dict, prep: RowPreparer,
         given = data.pop(ROW_REGION)
         region = region_for_dial_code(given) or region_for_country(given)
         if region is not None:
-            context = {**context, "region": region, "region_assumed": False, "region_default": False}
+            context = {**context, "region": region, "region_assumed": False, "region_default": False,
+                       "region_written": given if isinstance(given, str) else None}
         elif unknown := unknown_country(given):
             context = {**context, "country_unknown": unknown}
     unreadable = data.pop(UNREADABLE, None)
@@ -4484,6 +4501,32 @@ def _cjk(ch: str) -> bool:
     """A Chinese character, kana or hangul (text written without spaces between words)."""
     return bool(ch) and (0x2E80 <= ord(ch) <= 0x9FFF or 0xAC00 <= ord(ch) <= 0xD7AF
                          or 0xF900 <= ord(ch) <= 0xFAFF or 0xFF66 <= ord(ch) <= 0xFF9F)
+
+
+def _name_words(text: str) -> list[str]:
+    """A name's words as a display name is compared with it: case, commas and quotes aside,
+    in any order ("Roe, Bob" is "Bob Roe")."""
+    return sorted(w for w in re.split(r"[\s,.\"']+", nz.search_key(text) if text else "") if w)
+
+
+def _same_name_words(shown: list[str], own: list[str]) -> bool:
+    """Whether a display name's words are the row's name's: each word once, an initial
+    ("Lee, A." for "Ann Lee") standing for a word it begins."""
+    left = list(own)
+    initials = []
+    for word in shown:
+        if word in left:
+            left.remove(word)
+        elif len(word) == 1:
+            initials.append(word)
+        else:
+            return False
+    for letter in initials:
+        match = next((w for w in left if w.startswith(letter)), None)
+        if match is None:
+            return False
+        left.remove(match)
+    return not left
 
 
 def mailbox_list(text: str) -> list[tuple[str, str]]:

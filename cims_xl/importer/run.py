@@ -228,6 +228,8 @@ class Scan:
     related_rows: dict = field(default_factory=dict)  # row -> (type, transaction): about another payment, no sale
     not_sale_rows: dict = field(default_factory=dict)  # row -> (type, column): a bill, expense, void (transaction_types)
     repeated_rows: dict = field(default_factory=dict)  # row -> the earlier row it repeats cell for cell (order_numbers)
+    # the first row labelled as a total whose amounts are not the rows' sum: row -> label (its rejection says so)
+    total_like: dict = field(default_factory=dict)
     shared_numbers: dict = field(default_factory=dict)  # row -> (number, earlier row, its customer): order_numbers
     amount_per: str | None = None           # rows sharing an order number (shop_orders)
     order_folds: dict = field(default_factory=dict)   # first row -> further lines added to it
@@ -1667,6 +1669,7 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 values = yearless.rewrite(values, number)   # "05.03." with --year (importer.yearless_dates)
             if yen_cols:
                 values = file_language.yen_signs(values, yen_cols, yen_fixed)
+            as_written = values                      # the cells as the file wrote them, for evidence
             if notes.active:
                 if here:
                     notes.add(values)
@@ -1795,7 +1798,7 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                     if named.countries and (code := named.country_code(nev.column, values[col], values)):
                         nev.add_in(values[col], code)       # "¥1,200" in a row whose Country is Japan
                         continue
-                    nev.add(values[col], values)
+                    nev.add(values[col], values, as_written[col] if col < len(as_written) else None)
             if len(values) > len(known_cols) or (table.columns and len(values) > table.columns[-1]):
                 for c, v in enumerate(values):
                     if c not in known_cols and not is_blank_cell(v):
@@ -1819,8 +1822,10 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
     ends = {n for n, _ in at_end}
     subtotals = [s for s in subtotals if s[0] not in ends]
     groups = [g for g in groups if g[0] not in ends]
+    sums.decide_top()
     repeated = [s for s in sums.found if s[0] not in ends]
-    footer = sorted(subtotals + at_end + groups + repeated)
+    tops = [s for s in sums.top_found if s[0] not in ends]
+    footer = sorted(subtotals + at_end + groups + repeated + tops)
     page_lines, page_kept = pages.decide({n for n, _ in footer})
     footer = sorted(footer + page_lines)
     headings = grouped.decide(ends | {n for n, _ in footer}) if grouped is not None else None
@@ -2047,6 +2052,9 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                            "evidence": "; ".join(f"'{t}'" for _, t in subtotals[:3])
                            + ": a group's total label followed only by figures"})
     inferences += _shape_inferences(groups, repeated, stacked)
+    if tops:
+        inferences.append({"what": "total row under the header", "decided": f"row {tops[0][0]} skipped: not data",
+                           "evidence": f"'{tops[0][1]}' beside amounts that are the sum of all the rows below it"})
     if beside is not None:
         inferences.append(beside.inference())
     if page_lines:
@@ -2196,6 +2204,7 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
                 refund_outside=refund_outside, refund_ids=refund_ids, related_rows=related_rows,
                 refund_other_currency=refund_other,
                 not_sale_rows=not_sales, repeated_rows=repeated_rows, shared_numbers=shared_numbers,
+                total_like=dict(sums.total_like),
                 order_folds=shop.folds if shop is not None else {}, foreign_regions=foreign,
                 file_region=file_region[0] if file_region is not None else None,
                 merged_once=merged_once, merged_further=merged_further, merged_folds=merged_folds,
@@ -3986,6 +3995,13 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
                            "the address in the email cell (\"Roe, Bob <bob@x.com>\")",
                 "evidence": "the email cells are written as a mail program writes recipients (RFC 5322 mailboxes); "
                             "a row with a Name keeps it"})
+        if kept := planner.prep.context.get("email_names_kept"):
+            result.inferences.append({
+                "what": "display names in email cells",
+                "decided": f"kept in Notes in {sum(kept.values())} row(s): the Email field holds the address, and "
+                           "the name written before it is not the row's name",
+                "evidence": "; ".join(f"'{c}': {k} cell(s) written 'Display Name <address>'"
+                                      for c, k in _in_file_order(kept, planner.prep.headers))})
         if apart := planner.prep.context.get("house_apart"):
             result.inferences.append({
                 "what": "house number",
@@ -3995,6 +4011,13 @@ def _import_file(session, path: str | Path, *, kind: str | None = None, sheet: s
         if numbers := planner.prep.context.get("numbers_not_names"):
             result.inferences += _numbers_not_names_inferences(numbers, planner.prep.context[
                 "numbers_not_names_examples"], planner.prep.source_of.get("customer_ref", "Customer ID"))
+        if by_number := planner.prep.context.get("country_by_number"):
+            result.inferences.append({
+                "what": "countries settled by phone numbers",
+                "decided": "; ".join(f"'{name}': its phone numbers read as {code} in {k} row(s)"
+                                     for (name, code), k in by_number.items()),
+                "evidence": "the name may be several countries, and the row's phone number is valid in only one of "
+                            "them (a --map of the Country column or the country written in full settles it otherwise)"})
         if invalid := planner.prep.context.get("invalid_here"):
             result.inferences.append(_invalid_here_inference(invalid, options.region, scan.mapping))
         if zeros := planner.prep.context.get("zeros_restored"):
@@ -4562,6 +4585,7 @@ def _run(src: RawSheet, scan: Scan, planner: Planner, result: ImportResult,
     cleaner = CellCleaner(planner.ent, [(c, m.target) for c, m in zip(cols, scan.mapping.columns)])
     reordered = scan.reordered
     folds = scan.continued
+    written: dict[int, dict[str, str]] = {}     # row -> {cell as read: cell as the file wrote it}
 
     def picked() -> Iterator[tuple[int, list]]:
         for number, values in data_rows(src.rows(), table.header_row, filler):
@@ -4578,7 +4602,10 @@ def _run(src: RawSheet, scan: Scan, planner: Planner, result: ImportResult,
             if scan.yen_columns:
                 values = file_language.yen_signs(values, scan.yen_columns)
             if scan.amount_notes is not None:
-                values = scan.amount_notes.rewrite(values)
+                before, values = values, scan.amount_notes.rewrite(values)
+                if values is not before:       # "1.2k" read as "1.2千": a message quotes the file's "1.2k"
+                    written[number] = {str(new).strip(): str(old).strip() for old, new in zip(before, values)
+                                       if new is not old and isinstance(old, str)}
             if scan.format_marks is not None:
                 values = scan.format_marks.unmark(values)      # "1.25 Cr": a mark, a crore (format_marks)
             if scan.ledger is not None:
@@ -4603,7 +4630,8 @@ def _run(src: RawSheet, scan: Scan, planner: Planner, result: ImportResult,
         paired = (ahead.pipeline(chunks) if isinstance(ahead, parallel.AheadPreparer)
                   else ((chunk, None) for chunk in chunks))
         for chunk, prepared in paired:
-            seen = _one_chunk(chunk, planner, writer, report, result, seen, prepared, watchers)
+            seen = _one_chunk(chunk, planner, writer, report, result, seen, prepared, watchers, written,
+                              scan.total_like)
             bounded_garbage()
             if progress:
                 progress(seen, scan.rows, "importing" if writer else "checking")
@@ -4614,9 +4642,11 @@ def _run(src: RawSheet, scan: Scan, planner: Planner, result: ImportResult,
 
 def _one_chunk(chunk, planner: Planner, writer: _Writer | None, report,
                result: ImportResult, seen: int, prepared: list | None = None,
-               watchers: list | None = None) -> int:
+               watchers: list | None = None, written: dict | None = None,
+               total_like: dict | None = None) -> int:
     """Plan one chunk, write it (unless a dry run), count its outcomes; `watchers`
-    (UserValues, PendingPauses) see each planned chunk for the summary."""
+    (UserValues, PendingPauses) see each planned chunk for the summary; `written`: row ->
+    {cell as read: as the file wrote it} ("1.2千": "1.2k"), so a message quotes the file."""
     planned = planner.plan(chunk, prepared)
     for watcher in watchers or ():
         watcher.add(planned)
@@ -4624,6 +4654,17 @@ def _one_chunk(chunk, planner: Planner, writer: _Writer | None, report,
         writer.write(planned)
     values_of = dict(chunk) if report is not None else None
     for out in planned.outcomes:
+        if written and (cells := written.pop(out.row, None)):
+            for said in (out.problems, out.warnings):
+                for key, why in (said or {}).items():
+                    for read, wrote in cells.items():
+                        why = why.replace(f"'{read}'", f"'{wrote}'")
+                    said[key] = why
+        if total_like and out.action == "rejected" and out.row in total_like and out.problems:
+            # "Total | 37.00 | USD" under the header whose amounts are not the sum below it
+            key = next(iter(out.problems))
+            out.problems[key] += (f" (the row looks like a total row: '{total_like[out.row]}', but its amounts "
+                                  "are not the sum of the rows below it, so it was read as data)")
         if out.warnings and out.action in ("created", "updated"):
             # counted once: a skipped duplicate's warning is said with its reason
             result.warnings += 1
@@ -4646,4 +4687,7 @@ def _one_chunk(chunk, planner: Planner, writer: _Writer | None, report,
             result.outcomes.append(out)
         else:
             result.outcomes_truncated = True
+    if written:
+        for number, _values in chunk:
+            written.pop(number, None)
     return seen + len(chunk)

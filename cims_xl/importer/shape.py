@@ -420,12 +420,25 @@ class SubtotalRows:
     # "Grand Count") sums or counts them all, past the groups' own subtotals
     _all: deque = field(default_factory=lambda: deque(maxlen=SUBTOTAL_GROUP_MAX))
     _rows_all: int = 0
+    # a total row right under the header ("Total | 37.00 | USD"): (row, label, amounts, its
+    # other filled cells), judged by the rows below it (`decide_top`); the values those
+    # rows write in the columns of its other cells
+    _top: tuple | None = None
+    _top_seen: dict = field(default_factory=dict)
+    # a first row labelled as a total whose amounts are not the sum of the rows below:
+    # row -> label (read as data; a rejection says it looks like a total row)
+    total_like: dict[int, str] = field(default_factory=dict)
+    top_found: list[tuple[int, str]] = field(default_factory=list)     # such a row that is a total
 
     def add(self, number: int, values: list) -> bool:
         """True when the row is a subtotal (then its amounts are not kept)."""
         if not self.money_cols or not self.label_cols:
             return False
         n = len(values)
+        if self._top is not None and self._top_seen:
+            for i, got in self._top_seen.items():
+                if len(got) < 3:
+                    got.add(values[i] if i < n else None)
         amounts = tuple([values[c] if c < n else None for c in self.money_cols])
         label, fn = None, "sum"
         heads = _TOTAL_HEADS
@@ -440,6 +453,15 @@ class SubtotalRows:
                     and (found := _function_of(v)) is not None:
                 label, fn = v, found
                 break
+        if (label is not None and fn == "sum" and not self._rows_all and self._top is None and not self.found
+                and any(a is not None and not is_blank(a) for a in amounts)):
+            # the first row is a total: it can only sum the rows below (decide_top)
+            keep = set(self.money_cols) | set(self.summed_cols) | {c}
+            others = {i: v for i, v in enumerate(values) if i not in keep and v is not None and not is_blank(v)}
+            self._top = (number, label.strip()[:60], amounts, others)
+            self._top_seen = {i: set() for i in others}
+            self._prev = list(values)
+            return False
         if label is not None and not self._leaves_empty(values, c, fn):
             label = None            # an order number, a date, an email of its own: a data row
         self._prev = list(values)
@@ -459,6 +481,21 @@ class SubtotalRows:
         self._all.append(amounts)
         self._rows_all += 1
         return False
+
+    def decide_top(self) -> None:
+        """A total row right under the header is one (`top_found`, skipped as
+        subtotal rows are) when its amounts equal the sum of all the rows below it and its
+        other filled cells (a Currency) are what every row below writes there; otherwise
+        it is kept as data and named in `total_like`."""
+        if self._top is None:
+            return
+        number, label, amounts, others = self._top
+        self._top = None
+        if (0 < self._rows_all <= SUBTOTAL_GROUP_MAX and self._sums_match(amounts, self._all, "sum")
+                and all(self._top_seen[i] == {v} for i, v in others.items())):
+            self.top_found.append((number, label))
+        else:
+            self.total_like[number] = label
 
     def _leaves_empty(self, values: list, label_col: int, fn: str) -> bool:
         """Does the row leave empty what Excel's Data > Subtotal leaves empty: every cell
