@@ -70,7 +70,8 @@ def _every_rule(prep, i: int, target: str) -> tuple[bool, ...]:
             prep.kinds.get(target) == "money", target in plan._ID_DATE_FIELDS, target in plan._NAME_MAILBOX_FIELDS,
             target in plan._ATTENTION_FIELDS and prep.has_notes,
             target in prep.options.unix_dates and kind in ("date", "datetime"),
-            i in prep._utc_headed and tz, tz and kind == "date")
+            i in prep._utc_headed and tz, tz and kind == "date",
+            prep.has_notes and prep.kinds.get(target) == "email")
 
 
 @pytest.mark.parametrize("columns", sorted(_HEADERS))
