@@ -46,7 +46,7 @@ def test_record_and_report_json_write_every_time_in_utc_with_z(admin, run, monke
     assert all(UTC_Z.match(v) for _k, v in found), [x for x in found if not UTC_Z.match(x[1])]
 
 
-@pytest.mark.parametrize("typed", ["03/04/2026", "04.05.2026", "3-4-26"])
+@pytest.mark.parametrize("typed", ["03/04/2026", "04/05/2026", "3-4-26"])
 def test_an_ambiguous_date_typed_on_a_sheet_says_what_a_sheet_user_can_do(admin, tmp_path, typed):
     cid = records.create(admin, "customer", {"name": "Anna Miller"})["id"]
     book = new_workbook(tmp_path / "orders.xlsx")

@@ -1833,6 +1833,11 @@ def _resolve_day_month(match: re.Match[str], order: str | None, raw: str) -> tup
         return _unless_year_first(match, (a, b, year), "day/month/year", raw)
     if b > 12:
         return _unless_year_first(match, (b, a, year), "month/day/year", raw)
+    if len(year) == 4 and "." in match.string[match.end("a"):match.start("b")]:
+        # "01.12.2026": a date with dots and the year last is day-first wherever it is
+        # written so (CLDR's short date patterns with dots: de, ru, pl, cs, fi, tr, uk, nb …;
+        # none month-first), as the importer reads such a column
+        return a, b, year
     # "03/01/19" also reads year first (2003-01-19), as Korean and Japanese exports write
     year_first = len(match["a"]) == 2 and len(year) == 2 and _real_date(_full_year(match["a"]), b, int(year))
     raise ValueError(
