@@ -42,6 +42,7 @@ from .total_line import FormulaText, TableArea, is_formula, is_total_line
 from .scratch_files import save_workbook
 from ..scratch import replace_keeping_mode
 from .percent_cells import PERCENT_FIELDS, read_percent, write_percent
+from .date_cells import TIME_FIELDS, read_time_cell
 from .sheet_codec import Uncomputed, is_risky_text
 
 HIGHLIGHT_RGB = "FFFFC7CE"          # Excel's "light red fill"
@@ -785,6 +786,8 @@ class FileSheet:
         ours = {self._col[c.header] for c in self.layout.columns if c.header in self._col}
         percent = {self._col[c.header]: c.key for c in self.layout.field_columns
                    if c.key in PERCENT_FIELDS and c.header in self._col}
+        timed = {self._col[c.header] for c in self.layout.field_columns
+                 if c.key in TIME_FIELDS and c.header in self._col}
         rows: list[list[Any]] = []
         for r in range(first, last + 1):
             values = []
@@ -801,6 +804,8 @@ class FileSheet:
                     v = cached if cached is not None else Uncomputed(str(getattr(v, "text", v)))
                 if c in percent:        # "25%" typed: 0.25 in a `0%` cell is 25 points
                     v = read_percent(percent[c], v, cell.number_format)
+                elif c in timed:        # 2026-12-01 in a `yyyy-mm-dd` cell is a date alone, not 00:00
+                    v = read_time_cell(v, cell.number_format)
                 values.append(v)
             rows.append(values)
         return TableData(self.name, list(self.headers), rows)
@@ -1267,7 +1272,30 @@ class LiveSheet:
             i = self._col[header]
             for r, row in enumerate(rows):
                 row[i] = read_percent(key, row[i], formats[r])
+        for header, formats in self._time_formats(rows):
+            i = self._col[header]
+            for r, row in enumerate(rows):
+                row[i] = read_time_cell(row[i], formats[r])
         return TableData(self.name, list(self.headers), rows)
+
+    def _time_formats(self, rows: list[list]) -> list[tuple[str, list]]:
+        """(header, each row's number format) of the time fields' columns that hold a
+        midnight datetime (date_cells): one Excel call a column, one a cell where formats differ."""
+        import datetime as dt
+
+        out = []
+        n = len(rows)
+        for c in self.layout.field_columns:
+            if c.key not in TIME_FIELDS or c.header not in self._col:
+                continue
+            i = self._col[c.header]
+            if not any(isinstance(row[i], dt.datetime) and row[i].time() == dt.time(0) for row in rows):
+                continue
+            code = self._range(0, n - 1, c.header).number_format
+            formats = [code] * n if code is not None else [
+                self._range(r, r, c.header).number_format for r in range(n)]
+            out.append((c.header, formats))
+        return out
 
     def _percent_formats(self, n: int) -> list[tuple[str, str, list]]:
         """(header, field, each row's number format) of the percent fields' columns

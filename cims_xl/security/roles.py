@@ -136,7 +136,8 @@ def describe(action: str, kind: str | None) -> str:
 def ensure_allowed(*, role: str, actor: str, action: str, kind: str | None = None,
                    owner: str | None = None, record_id: str | None = None, hand_over: bool = False,
                    moved_to: str | None = None, own_owner: bool = False, rewrites: tuple = (),
-                   authored: bool = False, late_fills: tuple = (), reprioritizes: bool = False) -> None:
+                   authored: bool = False, late_fills: tuple = (), reprioritizes: bool = False,
+                   refills: tuple = ()) -> None:
     """Raise PermissionDenied (the caller audits it) unless allowed. `hand_over`: the
     check is of the new owner an update gives the record (its own owner was checked):
     the refusal then names that rule, not editing as such. `moved_to`: the check is of
@@ -166,6 +167,19 @@ def ensure_allowed(*, role: str, actor: str, action: str, kind: str | None = Non
                 "recorded after the target's own length has passed since, turns a breach into a target "
                 "met, so only a manager or administrator records it (ask a manager; a later time, "
                 "as it happened, you may record)")
+        err = PermissionDenied(text)
+        err.audit = {"action": action, "kind": kind, "record_id": record_id}  # type: ignore[attr-defined]
+        raise err
+    if refills and action == "update" and not may_rewrite_recorded_times(role):
+        # `refills`: (header, time shown, reopen shown) of a Resolved/Closed filled in after a
+        # reopen cleared the recorded one, with a time before that reopen (records._check_refills)
+        label = ENTITIES[kind].label if kind else "record"
+        which = f"{label} {record_id}" if record_id else f"this {label}"
+        said = "; ".join(f"{h} {when} (it was reopened at {reopened})" for h, when, reopened in refills)
+        text = (f"{actor} ({role}) may not record {said} on {which}: a ticket is not resolved or closed "
+                "before it was reopened, and an earlier time would replace the recorded one the reopen "
+                "cleared, so only a manager or administrator records it (ask a manager; a time after "
+                "the reopen, as it happened, you may record)")
         err = PermissionDenied(text)
         err.audit = {"action": action, "kind": kind, "record_id": record_id}  # type: ignore[attr-defined]
         raise err

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
+import json
 from typing import Any, Iterable, Sized
 
 from ..domain.legal_forms import company_by_name
@@ -300,6 +301,51 @@ def _check_late_fills(session: Session, ent: Entity, before: dict | None, after:
                       for header, when, due, grace in late)
         session.ensure("update" if before is not None else "create", ent.kind, record_id=record_id,
                        late_fills=shown)
+
+
+def _check_refills(session: Session, ent: Entity, before: dict, after: dict, context: dict | None, *,
+                   record_id: str | None) -> None:
+    """A ticket's Resolved or Closed filled in after a reopen cleared the recorded one, with a
+    time before that reopen (the audit trail's entry that moved the status and cleared it):
+    a manager's or an administrator's (roles.may_rewrite_recorded_times), refused and audited
+    for other roles, as it would turn the recorded time (a breach) into another."""
+    if ent.kind != "ticket" or record_id is None:
+        return
+    from ..domain import sla
+    from ..security.roles import may_rewrite_recorded_times
+
+    if may_rewrite_recorded_times(session.role):
+        return
+    filled = {k: sla.to_utc(after.get(k)) for k in ("resolved_at", "closed_at")
+              if before.get(k) is None and after.get(k) is not None}
+    if not filled:
+        return
+    reopened = None
+    for row in session.store.iter_audit(entity_id=record_id, newest_first=True):
+        entry = dict(zip(session.store.AUDIT_COLS, row))
+        if entry["entity_id"] != record_id or entry["action"] not in ("update", "undo"):
+            continue
+        try:
+            changes = json.loads(entry["changes"] or "{}")
+        except ValueError:
+            continue
+        if not isinstance(changes, dict) or "status" not in changes:
+            continue
+        if any(isinstance(changes.get(k), list) and len(changes[k]) == 2 and changes[k][0] is not None
+               and changes[k][1] is None for k in ("resolved_at", "closed_at")):
+            try:        # the trail's time: ISO 8601 in UTC, to the microsecond
+                reopened = sla.to_utc(dt.datetime.fromisoformat(str(entry["at"])))
+            except ValueError:
+                return
+
+            break
+    if reopened is None:
+        return
+    zone = (context or {}).get("tz")
+    early = tuple((h, sla._shown_time(filled[k], zone), sla._shown_time(reopened, zone))
+                  for k, h in RECORDED_TIMES["ticket"] if k in filled and filled[k] < reopened - sla.CLOCK_SKEW)
+    if early:
+        session.ensure("update", ent.kind, record_id=record_id, refills=early)
 
 
 # ----- create ----------------------------------------------------------------------------
@@ -1049,6 +1095,7 @@ def _update_one(session, record_id, changes, expected_version, batch_id, context
     diff.update({k: v for k, v in computed.items() if current.get(k) != v})
     if action == "update" and not imported:
         _check_late_fills(session, ent, current, {**current, **diff}, now, context, record_id=record_id)
+        _check_refills(session, ent, current, {**current, **diff}, context, record_id=record_id)
     _check_refs(session, ent, [diff])
     if action != "merge":     # a merge moves contacts and the records naming them together
         if _names_a_contact(ent) and ("customer_id" in diff or "contact_id" in diff):

@@ -240,7 +240,8 @@ class Session:
     def ensure(self, action: str, kind: str | None = None, *, owner: str | None = None,
                record_id: str | None = None, hand_over: bool = False, moved_to: str | None = None,
                own_owner: bool = False, rewrites: tuple = (), authored: bool = False,
-               late_fills: tuple = (), reprioritizes: bool = False) -> None:
+               late_fills: tuple = (), reprioritizes: bool = False,
+               refills: tuple = ()) -> None:
         """Raise PermissionDenied unless allowed; the denial goes to the audit trail.
         `rewrites`: the recorded times (roles.RECORDED_TIMES) an update changes once set.
         `hand_over`: `owner` is the new owner an update gives the record; `moved_to`: the
@@ -251,7 +252,7 @@ class Session:
             ensure_allowed(role=self.role, actor=self.username, action=action, kind=kind,
                            owner=owner, record_id=record_id, hand_over=hand_over, moved_to=moved_to,
                            own_owner=own_owner, rewrites=rewrites, authored=authored,
-                           late_fills=late_fills, reprioritizes=reprioritizes)
+                           late_fills=late_fills, reprioritizes=reprioritizes, refills=refills)
         except PermissionDenied as exc:
             self._denials.append(AuditEvent(utcnow(), self.username, "denied", kind, record_id, None,
                                             {"action": [None, action], "reason": [None, exc.message]}))
