@@ -195,8 +195,9 @@ def test_a_viewer_on_the_command_line_sees_history_and_searches_without_personal
             assert secret not in out, (fmt, secret)
     code = main(["--format", "json", "customer", "search", "ivan.petrov@example.ru"])
     out, err = capsys.readouterr()
-    assert code == 0, err
-    assert "Иван" not in out and "C-000001" not in out
+    # a viewer's free text is refused at every door (stop 27), never an empty answer
+    assert code != 0 and "viewer may not search by free text" in err, (code, err)
+    assert "Иван" not in out + err and "C-000001" not in out + err
 
 
 def test_a_viewer_sees_no_free_text_that_may_name_a_person_in_records_history_or_the_sheet(
