@@ -45,7 +45,7 @@ from .mapping import COMMA_AFTER, NUMBER_FIRST, Mapping, is_own_export, joined_n
 from .name_variants import ScriptNamesakes, add_turned, turned_names, word_bag
 from . import opt_out, refunds, row_currency, time_columns, unix_times
 from .header_currency import header_code, header_sign
-from .float_exports import POSTAL_FIELDS, is_float_whole, postal_whole, whole_of
+from .float_exports import POSTAL_FIELDS, id_whole, is_float_whole, is_stray_decimal, postal_whole, whole_of
 from ..domain import money
 from .shop_orders import OrderLines
 from .continued_rows import attention_inside
@@ -1229,6 +1229,14 @@ class RowPreparer:
             if key in POSTAL_FIELDS:
                 if (whole := postal_whole(v)) is not None:
                     data[key] = whole           # "2134.0", "1067.00": no postal code has a decimal point
+                elif is_stray_decimal(v):       # "1010.5" among "2134.0": no postal code at all
+                    shown = v.strip()
+                    del data[key]
+                    data.setdefault(UNREADABLE, {})[key] = Unreadable(
+                        shown, f"'{shown}' is no postal code: it has a decimal fraction, and no country's "
+                               "postal code has a decimal point")
+            elif (whole := id_whole(v)) is not None:
+                data[key] = whole               # "12520.0" beside "CG-1": the id a float wrote
             elif is_float_whole(v):
                 data[key] = whole_of(v)         # "2134.0" in a column a float export wrote (float_exports)
         for key in self._id_targets:
