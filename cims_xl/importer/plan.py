@@ -29,7 +29,7 @@ from ..domain.duplicates import (OTHER, UNSURE, company_core, company_key, compa
                                  email_key, is_its_company, may_be_shared, name_forms, name_key, name_match,
                                  parse_name, same_company, simplified, two_people as _two_people, is_role_mailbox,
                                  written_key)
-from ..domain.legal_forms import business_word, legal_form
+from ..domain.legal_forms import legal_form, own_business_word
 from ..domain.models import MAX_TEXT, NegativeValue, check_given_times_and_rules, validate_record
 from ..domain.pipeline import LEFT_EMPTY
 from ..domain.postal import restored_zeros
@@ -2903,7 +2903,7 @@ class Planner:
             data["name"] = data["company"]
             data.setdefault("type", "Company")
         if not data.get("type") and not self.prep.typed_by_file and (
-                form := legal_form(data.get("name")) or business_word(data.get("name"))):
+                form := legal_form(data.get("name")) or own_business_word(data.get("name"), data.get("company"))):
             # "Acme GmbH", "上海华联有限公司": a company, where the file has no Type column; so
             # is "山田商店", "Blue Sky Trading" (a business's word: legal_forms.business_word)
             data["type"] = "Company"
@@ -4242,7 +4242,7 @@ class CustomerLinker:
             v = data.get(target)
             if v not in (None, ""):
                 values[field_key] = v
-        if name and (legal_form(name) or business_word(name)):
+        if name and (legal_form(name) or own_business_word(name, values.get("company"))):
             values["type"] = "Company"       # "Acme GmbH", "上海华联有限公司", "田中商事" (domain.legal_forms)
         if ref:
             values["tags"] = SOURCE_TAG + ref
@@ -4359,7 +4359,7 @@ class CustomerLinker:
                 self._cities.add(placeholder, clean["name"])
         self.new_count += 1
         if clean.get("type") == "Company" and (form := legal_form(clean.get("name"))
-                                               or business_word(clean.get("name"))):
+                                               or own_business_word(clean.get("name"), clean.get("company"))):
             self.prep.context["legal_forms"][form] += 1
         if len(self.new_names) < NEW_NAMES_KEPT:
             self.new_names.append(clean["name"])
