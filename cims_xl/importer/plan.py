@@ -1003,7 +1003,8 @@ class RowPreparer:
                     # "#N/A" as a CSV saved from Excel writes an error cell: not a value
                     data.setdefault(UNREADABLE, {})[target] = error_cell(v)
                     continue
-                if v[0] == "=" and formulas and is_formula(v):
+                if formulas and v.lstrip()[:1] == "=" and is_formula(v.lstrip()):
+                    # checked as it will be stored (trimmed): " =cmd|…", "\t=1+1", NBSP first
                     # a CSV cell Excel would compute (=CONCATENATE("0",A2), =A2*2, =cmd|…):
                     # the file holds the formula, not the value; never stored as one
                     data.setdefault(UNREADABLE, {})[target] = Unreadable(v.strip()[:200], (
