@@ -207,6 +207,18 @@ def business_word(name: object) -> str | None:
     return None
 
 
+def own_business_word(name: object, company: object = None) -> str | None:
+    """`business_word(name)`, only when the row names no other company: "Ann Store" whose
+    Company is "Acme Ltd" is a person at Acme (her shop's name is no evidence against the
+    employer the row gives), while "Ann Store" with no Company, or Company "Ann Store", is
+    the business itself."""
+    word = business_word(name)
+    if word is None or company is None or not str(company).strip():
+        return word
+    same = " ".join(str(company).split()).casefold() == " ".join(str(name).split()).casefold()
+    return word if same else None
+
+
 def company_by_name(values: dict, current_type: str | None = None) -> str | None:
     """The legal form (or, failing one, the business word: `business_word`) that makes a
     customer Company when no Type is given: `values` (a new customer's fields, or an
@@ -216,7 +228,7 @@ def company_by_name(values: dict, current_type: str | None = None) -> str | None
     `cims customer add` and `edit` and a new row saved from the sheet; None otherwise."""
     if values.get("type") not in (None, "") or current_type == "Company":
         return None
-    return legal_form(values.get("name")) or business_word(values.get("name"))
+    return legal_form(values.get("name")) or own_business_word(values.get("name"), values.get("company"))
 
 
 def typed_by_name_note(form: str) -> str:

@@ -210,8 +210,9 @@ class NumberEvidence:
             return
         if mark == "?" and not_one_amount(value):
             return      # "10,000-15,000", "~5.000": a range or an estimate, refused as such (domain.money)
-        if self.currency_column is not None:
-            self._three_decimals(value, mark, row)
+        # a value naming a 3-decimal currency itself ("KWD 1.250", "1.250 KD") counts as one
+        # whose row's Currency names it, with or without a Currency column
+        self._three_decimals(value, mark, row)
         if self.triangle is None and value.lstrip()[:1] in ("\u25b2", "\u25b3"):
             self.triangle = value.strip()[:30]
         if mark == "?":

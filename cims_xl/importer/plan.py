@@ -29,7 +29,7 @@ from ..domain.duplicates import (OTHER, UNSURE, company_core, company_key, compa
                                  email_key, is_its_company, may_be_shared, name_forms, name_key, name_match,
                                  parse_name, same_company, simplified, two_people as _two_people, is_role_mailbox,
                                  written_key)
-from ..domain.legal_forms import business_word, legal_form
+from ..domain.legal_forms import legal_form, own_business_word
 from ..domain.models import MAX_TEXT, NegativeValue, check_given_times_and_rules, validate_record
 from ..domain.pipeline import LEFT_EMPTY
 from ..domain.postal import restored_zeros
@@ -45,7 +45,7 @@ from .mapping import COMMA_AFTER, NUMBER_FIRST, Mapping, is_own_export, joined_n
 from .name_variants import ScriptNamesakes, add_turned, turned_names, word_bag
 from . import opt_out, refunds, row_currency, time_columns, unix_times
 from .header_currency import header_code, header_sign
-from .float_exports import POSTAL_FIELDS, is_float_whole, postal_whole, whole_of
+from .float_exports import POSTAL_FIELDS, id_whole, is_float_whole, is_stray_decimal, postal_whole, whole_of
 from ..domain import money
 from .shop_orders import OrderLines
 from .continued_rows import attention_inside
@@ -1004,7 +1004,8 @@ class RowPreparer:
                     # "#N/A" as a CSV saved from Excel writes an error cell: not a value
                     data.setdefault(UNREADABLE, {})[target] = error_cell(v)
                     continue
-                if v[0] == "=" and formulas and is_formula(v):
+                if formulas and v.lstrip()[:1] == "=" and is_formula(v.lstrip()):
+                    # checked as it will be stored (trimmed): " =cmd|…", "\t=1+1", NBSP first
                     # a CSV cell Excel would compute (=CONCATENATE("0",A2), =A2*2, =cmd|…):
                     # the file holds the formula, not the value; never stored as one
                     data.setdefault(UNREADABLE, {})[target] = Unreadable(v.strip()[:200], (
@@ -1244,6 +1245,14 @@ class RowPreparer:
             if key in POSTAL_FIELDS:
                 if (whole := postal_whole(v)) is not None:
                     data[key] = whole           # "2134.0", "1067.00": no postal code has a decimal point
+                elif is_stray_decimal(v):       # "1010.5" among "2134.0": no postal code at all
+                    shown = v.strip()
+                    del data[key]
+                    data.setdefault(UNREADABLE, {})[key] = Unreadable(
+                        shown, f"'{shown}' is no postal code: it has a decimal fraction, and no country's "
+                               "postal code has a decimal point")
+            elif (whole := id_whole(v)) is not None:
+                data[key] = whole               # "12520.0" beside "CG-1": the id a float wrote
             elif is_float_whole(v):
                 data[key] = whole_of(v)         # "2134.0" in a column a float export wrote (float_exports)
         for key in self._id_targets:
@@ -2912,7 +2921,7 @@ class Planner:
             data["name"] = data["company"]
             data.setdefault("type", "Company")
         if not data.get("type") and not self.prep.typed_by_file and (
-                form := legal_form(data.get("name")) or business_word(data.get("name"))):
+                form := legal_form(data.get("name")) or own_business_word(data.get("name"), data.get("company"))):
             # "Acme GmbH", "上海华联有限公司": a company, where the file has no Type column; so
             # is "山田商店", "Blue Sky Trading" (a business's word: legal_forms.business_word)
             data["type"] = "Company"
@@ -4251,7 +4260,7 @@ class CustomerLinker:
             v = data.get(target)
             if v not in (None, ""):
                 values[field_key] = v
-        if name and (legal_form(name) or business_word(name)):
+        if name and (legal_form(name) or own_business_word(name, values.get("company"))):
             values["type"] = "Company"       # "Acme GmbH", "上海华联有限公司", "田中商事" (domain.legal_forms)
         if ref:
             values["tags"] = SOURCE_TAG + ref
@@ -4368,7 +4377,7 @@ class CustomerLinker:
                 self._cities.add(placeholder, clean["name"])
         self.new_count += 1
         if clean.get("type") == "Company" and (form := legal_form(clean.get("name"))
-                                               or business_word(clean.get("name"))):
+                                               or own_business_word(clean.get("name"), clean.get("company"))):
             self.prep.context["legal_forms"][form] += 1
         if len(self.new_names) < NEW_NAMES_KEPT:
             self.new_names.append(clean["name"])

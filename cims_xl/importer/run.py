@@ -56,7 +56,7 @@ from .plan import SEVERAL_SEPARATORS, Options, Outcome, Planned, Planner, cell_t
 from .readers import RawSheet, open_sheet
 from . import shape
 from .damaged_text import DamagedText
-from .float_exports import FloatExports, code_fields, postal_whole
+from .float_exports import FloatExports, code_fields, id_fields, postal_whole
 from .invisible_cells import CellCleaner, without_reordering
 from . import split_fields, struck_rows, transaction_types
 from .table import (HEADER_WINDOW, MergeFiller, Table, build_table, column_letter, data_rows, find_header,
@@ -1475,7 +1475,9 @@ def _scan_pass(src: RawSheet, ent: Entity, overrides: dict, profile_map: dict,
         or (table.columns[0] == 0 and _PANDAS_UNNAMED.fullmatch(table.headers[0]))) else None
     float_wholes = FloatExports(list(table.columns), tuple(
         table.columns[j] for j, c in enumerate(mapping.columns)
-        if c.target in ("postal_code", "customer_postal_code") and j < len(table.columns)))
+        if c.target in ("postal_code", "customer_postal_code") and j < len(table.columns)), tuple(
+        table.columns[j] for j, c in enumerate(mapping.columns)
+        if c.target in id_fields(ent) and j < len(table.columns)))
     # the file's customer numbers: a number typed in its customer name column is linked by
     # one of them (plan.RowPreparer._numbers_not_names)
     file_refs: dict[int, dict[str, str]] = ({table.columns[j]: {} for j, c in enumerate(mapping.columns)
