@@ -43,7 +43,7 @@ def _store_customers(admin, tmp_path, name: str, writer, suffix: str) -> dict[st
 def _later_rows(later: str, ids: list[str]) -> list[list[str]]:
     kind, headings = LATER_FILES[later]
     if kind == "tickets":
-        return [list(headings)] + [[f"Help {i}", ref, who, "2024-03-05", "High"]
+        return [list(headings)] + [[f"Help {i}", ref, who, "2024-03-05 09:30", "High"]
                                    for i, (ref, who) in enumerate(zip(ids, ["Ann Lee", "Bo Li"]))]
     return [list(headings)] + [[f"500{i}", ref, who, "2024-03-05", "10.00"]
                                for i, (ref, who) in enumerate(zip(ids, ["Ann Lee", "Bo Li"]))]

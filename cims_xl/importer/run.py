@@ -819,6 +819,7 @@ class _DateEvidence:
 
     def add(self, value: object, number: int | None = None) -> None:
         if (isinstance(value, str) and value.strip() and not value.strip().isdigit()
+                and any(c.isdigit() for c in value)      # "yesterday-ish" is no date (rejected as such)
                 and not _HAS_TIME.search(value)) or (isinstance(value, _dt.date)
                                                      and not isinstance(value, _dt.datetime)):
             self.alone += 1
