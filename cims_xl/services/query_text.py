@@ -22,6 +22,16 @@ from typing import Any
 from ..errors import CimsError
 
 FIND_FILTERS = ("city", "province", "country", "segment", "tag", "owner", "source")
+# A query of more terms (words, phrases, filters) than this is refused in words before any
+# SQL is built: every term is a condition, and a thousand of them outgrow SQLite's expression tree.
+MAX_TERMS = 32
+
+
+def refuse_too_many_terms(count: int) -> None:
+    """Refuse (CimsError) a search of more than MAX_TERMS terms, saying how many it has."""
+    if count > MAX_TERMS:
+        raise CimsError(f"this search has {count} terms (words, phrases and filters); a search takes at most "
+                        f"{MAX_TERMS}: keep the words that tell the customer apart")
 
 
 # A token that starts with a word of letters (any script; no digit, so "10:30" is text)
@@ -75,6 +85,7 @@ def parse_query(query: Any, *, door: str = "worksheet",
         raise CimsError(f"a quote is left open in {text[:30]!r}: close it (\"New York\") or leave it out")
     words, filters = [], {}
     tokens = _TOKEN.findall(text)
+    refuse_too_many_terms(len([t for t in tokens if t != "AND"]))
     for at, token in enumerate(tokens):   # "New York" is one phrase; an apostrophe (O'Brien) is a letter
         part = token.replace('"', "")
         if token == "AND" and len(tokens) > 1:

@@ -14,9 +14,10 @@ from ..domain.countries import region_for_country
 from ..domain.invisible import code_key, code_text
 from ..domain.money import require_currency
 from ..domain.schema import CUSTOMER, ENTITIES, SOURCE_TAG, kind_of_id, normalize_id, source_ids
-from ..errors import NotFound, ValidationFailed
+from ..errors import CimsError, NotFound, ValidationFailed
 from ..store import queries
 from ..store.db import MONEY_SCALE, to_db
+from . import query_text
 from .records import _mask, get, list_records
 from .session import Session
 from .settings import store_currency
@@ -82,6 +83,11 @@ def _query_terms(text: str) -> list[tuple[str, bool]]:
         bare = _edge_stripped(bare)
         if bare:
             out.append((bare, False))
+    if len(out) > query_text.MAX_TERMS:
+        try:
+            query_text.refuse_too_many_terms(len(out))
+        except CimsError as exc:
+            raise ValidationFailed({"Search": str(exc)}) from None
     return out
 
 
