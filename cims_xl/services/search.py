@@ -140,7 +140,8 @@ def _criteria_for_text(text: str, crit: queries.CustomerCriteria, region: str) -
             crit.digit_endings.append(nsn)
         else:
             crit.digits.append(digits.lstrip("0") or digits)
-        crit.digits.extend(nz.after_trunk_prefix(digits))      # "8 495 123-45-67" (Russia)
+        # "8 495 123-45-67" (Russia), "06 1 234 5678" (Hungary): one whole number, country code and all
+        crit.digit_endings.extend(nz.after_trunk_prefix(digits))
         if not text.lstrip().startswith(("+", "＋")):
             # digits may be a date, an order or VAT number, an old system's id in notes or
             # tags ("2024-03-05", "98765432"): the text as written matches too
