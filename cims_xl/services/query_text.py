@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..domain.schema import SOURCE_TAG
 from ..errors import CimsError
 
 FIND_FILTERS = ("city", "province", "country", "segment", "tag", "owner", "source")
@@ -115,6 +116,11 @@ def parse_query(query: Any, *, door: str = "worksheet",
             words.append(token)      # a quoted phrase stays one (services.search._query_terms)
             continue
         name, value = key.group(1).lower(), key.group(2).replace('"', "").strip()
+        if name + ":" == SOURCE_TAG and value:
+            # "src:98765432": the tag an imported customer keeps its old system's id in, as
+            # the user sees it; searched as the text it is (as '"src:98765432"' is)
+            words.append(token)
+            continue
         if name not in FIND_FILTERS and not key.group(2) and not _names_a_field(name):
             # "Re: order", "Note: call": a word ending in a colon, a space after it, is text
             # (the colon at its edge is no part of the word: services.search); "Name: Alice",
