@@ -158,7 +158,29 @@ def place_forms(text: str) -> tuple[str, ...]:
     if not isinstance(key, str) or not _all_han(key) or len(key) < 2:
         return (text,)
     forms = [key] + [key + suffix for suffix in PLACE_SUFFIXES] + list(_autonomous().get(key, ()))
-    return tuple(dict.fromkeys(f for f in [text, *forms] if place_key(f) == key))
+    return tuple(dict.fromkeys(f for f in [text, *forms] if same_place(text, f)))
+
+
+# The same suffix written in another script's form (繁體 區/縣, Japanese 県): one suffix
+_SUFFIX_FOLD = str.maketrans("別區縣県", "别区县县")
+
+
+def _suffix(text: str) -> str:
+    """`text`'s administrative suffix, folded to one writing ("" for none)."""
+    return text[len(place_key(text)):].translate(_SUFFIX_FOLD)
+
+
+def same_place(term: str, stored: str) -> bool:
+    """True when `stored` is the place `term` names: the same place without its suffix
+    (place_key), and either of them without a suffix or both with the same one
+    ("台北市" is "台北" and "台北市", never "台北县": 市 and 县 are two places; "台北"
+    is any of them; 區 is 区, 縣 and 県 are 县)."""
+    if not isinstance(term, str) or not isinstance(stored, str):
+        return term == stored
+    if place_key(term) != place_key(stored):
+        return False
+    mine, theirs = _suffix(term), _suffix(stored)
+    return not mine or not theirs or mine == theirs
 
 
 @functools.lru_cache(maxsize=1)

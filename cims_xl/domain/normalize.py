@@ -697,9 +697,11 @@ def _trunk_prefixes() -> tuple[tuple[str, str], ...]:
 
 
 def after_trunk_prefix(digits: str) -> list[str]:
-    """The national significant numbers `digits` is, written at home with a trunk prefix
-    other than 0 ("84951234567" in Russia -> "4951234567"): the forms a search for a
-    number typed that way must also look for. [] when no such region reads it validly."""
+    """The whole numbers `digits` is, written at home with a trunk prefix other than 0,
+    as their E.164 digits, country code first ("84951234567" in Russia -> "74951234567",
+    "0612345678" in Hungary -> "3612345678"): the ends a stored number must have for a
+    search for a number typed that way (a whole number in one country, never any number
+    holding its digits: +353 1 234 5678 holds "12345678"). [] when no such region reads it validly."""
     out: list[str] = []
     for region, prefix in _trunk_prefixes():
         if digits.startswith(prefix) and 7 <= len(digits) - len(prefix) <= 15:
@@ -709,8 +711,9 @@ def after_trunk_prefix(digits: str) -> list[str]:
                 continue
             if phonenumbers.is_valid_number(number):
                 nsn = phonenumbers.national_significant_number(number)
-                if nsn != digits and nsn not in out:
-                    out.append(nsn)
+                whole = f"{number.country_code}{nsn}"
+                if nsn != digits and whole not in out:
+                    out.append(whole)
     return out
 
 

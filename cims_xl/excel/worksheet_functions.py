@@ -535,9 +535,10 @@ def _find_fields(cache: ReadCache, fields: Any) -> list[str]:
         flat = fields
         while flat and isinstance(flat[0], (list, tuple)):
             flat = [x for row in flat for x in row]
-        names = [str(f).strip() for f in flat if f not in (None, "")]
+        # each cell as Excel shows it (cell_text: a number cell 1.0 is "1")
+        names = [cell_text(f, "field").strip() for f in flat if f not in (None, "")]
     else:
-        names = [f.strip() for f in str(fields).replace(";", ",").split(",") if f.strip()]
+        names = [f.strip() for f in (cell_text(fields, "field") or "").replace(";", ",").split(",") if f.strip()]
     for name in names:
         _resolve_field(cache, CUSTOMER, name)
     return names

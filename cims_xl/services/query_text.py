@@ -19,9 +19,20 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..domain.schema import SOURCE_TAG
 from ..errors import CimsError
 
 FIND_FILTERS = ("city", "province", "country", "segment", "tag", "owner", "source")
+# A query of more terms (words, phrases, filters) than this is refused in words before any
+# SQL is built: every term is a condition, and a thousand of them outgrow SQLite's expression tree.
+MAX_TERMS = 32
+
+
+def refuse_too_many_terms(count: int) -> None:
+    """Refuse (CimsError) a search of more than MAX_TERMS terms, saying how many it has."""
+    if count > MAX_TERMS:
+        raise CimsError(f"this search has {count} terms (words, phrases and filters); a search takes at most "
+                        f"{MAX_TERMS}: keep the words that tell the customer apart")
 
 
 # A token that starts with a word of letters (any script; no digit, so "10:30" is text)
@@ -75,6 +86,7 @@ def parse_query(query: Any, *, door: str = "worksheet",
         raise CimsError(f"a quote is left open in {text[:30]!r}: close it (\"New York\") or leave it out")
     words, filters = [], {}
     tokens = _TOKEN.findall(text)
+    refuse_too_many_terms(len([t for t in tokens if t != "AND"]))
     for at, token in enumerate(tokens):   # "New York" is one phrase; an apostrophe (O'Brien) is a letter
         part = token.replace('"', "")
         if token == "AND" and len(tokens) > 1:
@@ -104,6 +116,11 @@ def parse_query(query: Any, *, door: str = "worksheet",
             words.append(token)      # a quoted phrase stays one (services.search._query_terms)
             continue
         name, value = key.group(1).lower(), key.group(2).replace('"', "").strip()
+        if name + ":" == SOURCE_TAG and value:
+            # "src:98765432": the tag an imported customer keeps its old system's id in, as
+            # the user sees it; searched as the text it is (as '"src:98765432"' is)
+            words.append(token)
+            continue
         if name not in FIND_FILTERS and not key.group(2) and not _names_a_field(name):
             # "Re: order", "Note: call": a word ending in a colon, a space after it, is text
             # (the colon at its edge is no part of the word: services.search); "Name: Alice",

@@ -14,9 +14,10 @@ from ..domain.countries import region_for_country
 from ..domain.invisible import code_key, code_text
 from ..domain.money import require_currency
 from ..domain.schema import CUSTOMER, ENTITIES, SOURCE_TAG, kind_of_id, normalize_id, source_ids
-from ..errors import NotFound, ValidationFailed
+from ..errors import CimsError, NotFound, ValidationFailed
 from ..store import queries
 from ..store.db import MONEY_SCALE, to_db
+from . import query_text
 from .records import _mask, get, list_records
 from .session import Session
 from .settings import store_currency
@@ -82,6 +83,11 @@ def _query_terms(text: str) -> list[tuple[str, bool]]:
         bare = _edge_stripped(bare)
         if bare:
             out.append((bare, False))
+    if len(out) > query_text.MAX_TERMS:
+        try:
+            query_text.refuse_too_many_terms(len(out))
+        except CimsError as exc:
+            raise ValidationFailed({"Search": str(exc)}) from None
     return out
 
 
@@ -134,7 +140,8 @@ def _criteria_for_text(text: str, crit: queries.CustomerCriteria, region: str) -
             crit.digit_endings.append(nsn)
         else:
             crit.digits.append(digits.lstrip("0") or digits)
-        crit.digits.extend(nz.after_trunk_prefix(digits))      # "8 495 123-45-67" (Russia)
+        # "8 495 123-45-67" (Russia), "06 1 234 5678" (Hungary): one whole number, country code and all
+        crit.digit_endings.extend(nz.after_trunk_prefix(digits))
         if not text.lstrip().startswith(("+", "＋")):
             # digits may be a date, an order or VAT number, an old system's id in notes or
             # tags ("2024-03-05", "98765432"): the text as written matches too

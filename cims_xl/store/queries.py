@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..domain.divisions import place_forms, place_key
+from ..domain.divisions import place_forms, place_key, same_place
 from ..domain.duplicates import email_key
 from ..domain.mentions import ARABIC_FOLDABLE, search_spellings
 from ..domain.normalize import GREEK_VOWELS, SEARCH_FOLDS, search_key, tag_key
@@ -234,8 +234,6 @@ def _unmarked_equal(store: Store, col: str, value: str) -> tuple[list[str], list
     place = col in PLACE_COLUMNS
     written = set(_place_forms(col, value))
     others = sorted({f for sp in mine for f in _place_forms(col, sp)} - written - {search_key(value)})
-    if place:
-        mine = {place_key(sp) for sp in mine}
     rows = _marked_rows(store)
     memo = store._search_equal_memo if getattr(store, "_search_equal_memo", (None,))[0] is rows else None
     if memo is None:
@@ -243,8 +241,11 @@ def _unmarked_equal(store: Store, col: str, value: str) -> tuple[list[str], list
     if (col, value) not in memo[1]:
         if len(memo[1]) > 256:
             memo[1].clear()
-        memo[1][(col, value)] = [seq for seq, texts in rows
-                                 if mine & {place_key(t) if place else t for t in texts.get(col, "").split("\x01")}]
+        # a place is the same place with or without its suffix, never with another (same_place)
+        memo[1][(col, value)] = [
+            seq for seq, texts in rows
+            if (any(same_place(sp, t) for sp in mine for t in texts.get(col, "").split("\x01")) if place
+                else mine & set(texts.get(col, "").split("\x01")))]
     return others, memo[1][(col, value)]
 
 
