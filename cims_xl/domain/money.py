@@ -1142,13 +1142,18 @@ def fits_a_cell(amount: object) -> bool:
     digits at most). Every stored amount does (`limits`); a sum of them may not."""
     if amount is None or isinstance(amount, bool):
         return True
+    number = _finite_nonzero(amount)
+    return number is None or len(number.normalize().as_tuple().digits) <= CELL_DIGITS
+
+
+def _finite_nonzero(amount: object) -> Decimal | None:
+    """`amount` as a Decimal (a float as its shortest repr), or None when it is no number,
+    not finite, or zero (which every cell holds and draws)."""
     try:
         number = Decimal(repr(amount)) if isinstance(amount, float) else Decimal(amount)
     except (InvalidOperation, TypeError, ValueError):
-        return True
-    if not number.is_finite() or number.is_zero():
-        return True
-    return len(number.normalize().as_tuple().digits) <= CELL_DIGITS
+        return None
+    return number if number.is_finite() and not number.is_zero() else None
 
 
 def drawn_exactly(amount: object) -> bool:
@@ -1161,11 +1166,7 @@ def drawn_exactly(amount: object) -> bool:
     (99,999,999,999,999.9) and any other 15-digit figure is drawn right by both."""
     if not fits_a_cell(amount):
         return False
-    try:
-        number = Decimal(repr(amount)) if isinstance(amount, float) else Decimal(amount)
-    except (InvalidOperation, TypeError, ValueError):
-        return True
-    if not number.is_finite() or number.is_zero():
+    if (number := _finite_nonzero(amount)) is None:
         return True
     t = number.normalize().as_tuple()
     digits = t.digits
