@@ -61,3 +61,16 @@ def test_a_range_of_one_day_still_finds_that_days_customers(admin, five, run):
     assert page.total == 5
     code, out, err = run("customer", "search", "--created-from", "2026-12-02", "--created-to", "2026-12-01")
     assert code != 0 and "swap" in err
+
+
+@pytest.mark.parametrize("query, found", [("Alice && Brown", 1), ("Alice & Brown", 1), ("Alice ＆ Bruno", 0)])
+def test_ampersands_between_terms_mean_and(admin, five, query, found):
+    assert wf.cims_count(query, session=admin) == found
+
+
+@pytest.mark.parametrize("query", ["Alice | Bruno", "Alice || Bruno", "Alice ｜ Bruno"])
+def test_a_bar_between_terms_is_refused_as_or_is_never_counted(admin, five, run, query):
+    answer = wf.cims_count(query, session=admin)
+    assert isinstance(answer, str) and "no OR/NOT" in answer
+    code, out, err = run("customer", "search", query)
+    assert code != 0 and "OR" in err

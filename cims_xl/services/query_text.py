@@ -89,6 +89,10 @@ def parse_query(query: Any, *, door: str = "worksheet",
     refuse_too_many_terms(len([t for t in tokens if t != "AND"]))
     for at, token in enumerate(tokens):   # "New York" is one phrase; an apostrophe (O'Brien) is a letter
         part = token.replace('"', "")
+        if token in ("&", "&&", "＆"):
+            token = "AND"               # "Ann && Store": what AND says
+        if token in ("|", "||", "｜"):
+            token = "OR"                # "Ann | Store": refused as OR is (below)
         if token == "AND" and len(tokens) > 1:
             # side by side, terms must all match: AND says the same, between two terms
             if at in (0, len(tokens) - 1):
