@@ -129,12 +129,12 @@ def test_a_growing_service_table_moves_the_users_cells_too(run, admin, tmp_path)
     cid = records.create(admin, "customer", {"name": "Kunde Eins"})["id"]
     for m in range(3):
         records.create(admin, "ticket", {"customer_id": cid, "subject": f"Frage {m}",
-                                         "opened_at": f"2024-0{m + 1}-10"})
+                                         "opened_at": f"2024-0{m + 1}-10 09:00"})
     book = _book_with_reports(run, tmp_path)
     bottom = _bottom(book, SERVICE)
     _write_user_cells(book, SERVICE, bottom + 1)
     for m in range(12):
-        records.create(admin, "ticket", {"customer_id": cid, "subject": f"Alt {m}", "opened_at": f"2022-{m + 1:02d}-10"})
+        records.create(admin, "ticket", {"customer_id": cid, "subject": f"Alt {m}", "opened_at": f"2022-{m + 1:02d}-10 09:00"})
     code, out, err = run("sync", str(book), "reports")
     assert code == 0, err + out
     new_bottom = _bottom(book, SERVICE)

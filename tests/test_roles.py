@@ -231,7 +231,7 @@ READ_ONLY = {"auth.init_store", "auth.sign_in", "auth.sign_out", "auth.list_user
              "records.list_records", "records.history", "records.values_at", "records.change_clock",
              "records.changes_since", "records.customer_of", "search.search_customers",
              "search.customer_360", "search.customer_id_for", "search.lifetime_value", "search.lifetime_values",
-             "search.lifetime_values_by_currency", "query_text.refuse_text_for_role", "settings.store_currency", "settings.assumed_region", "settings.currency_region", "settings.fx_rates", "settings.money_settings", "settings.sla_targets", "batches.list_batches", "frames.load_frame",
+             "search.lifetime_values_by_currency", "query_text.refuse_text_for_role", "query_text.refuse_too_many_terms", "settings.store_currency", "settings.assumed_region", "settings.currency_region", "settings.fx_rates", "settings.money_settings", "settings.sla_targets", "batches.list_batches", "frames.load_frame",
              "frames.stage_history_frame", "frames.ticket_time_edits_frame", "backup.list_backups", "backup.verify_backup",
              "backup.default_backup_dir", "backup.read_manifest", "audit_log.trust_fingerprints", "sheet_rows.records_for_rows",
              # No session: the backup's administrator password is checked (a new machine),
