@@ -133,6 +133,19 @@ def describe(action: str, kind: str | None) -> str:
     return what
 
 
+def _named(kind: str | None, record_id: str | None) -> tuple[str, str]:
+    """(the kind's label, how a refusal names the record: "ticket T-000007" / "this ticket")."""
+    label = ENTITIES[kind].label if kind else "record"
+    return label, (f"{label} {record_id}" if record_id else f"this {label}")
+
+
+def _denied(text: str, action: str, kind: str | None, record_id: str | None) -> PermissionDenied:
+    """A PermissionDenied carrying what the caller writes to the audit trail."""
+    err = PermissionDenied(text)
+    err.audit = {"action": action, "kind": kind, "record_id": record_id}  # type: ignore[attr-defined]
+    return err
+
+
 def ensure_allowed(*, role: str, actor: str, action: str, kind: str | None = None,
                    owner: str | None = None, record_id: str | None = None, hand_over: bool = False,
                    moved_to: str | None = None, own_owner: bool = False, rewrites: tuple = (),
@@ -149,57 +162,44 @@ def ensure_allowed(*, role: str, actor: str, action: str, kind: str | None = Non
         # a ticket's priority changed once a First Response or Resolved is recorded: the
         # priority sets the due times those are judged against (a P3 made P4 to record a
         # late time as met, then P3 again, turns a breach into a target met)
-        label = ENTITIES[kind].label if kind else "record"
-        which = f"{label} {record_id}" if record_id else f"this {label}"
-        err = PermissionDenied(
+        _label, which = _named(kind, record_id)
+        raise _denied(
             f"{actor} ({role}) may not change the Priority of {which} once a First Response or Resolved time "
             "is recorded: the priority sets the due times those times are judged against, so only a manager "
-            "or administrator changes it then (ask a manager)")
-        err.audit = {"action": action, "kind": kind, "record_id": record_id}  # type: ignore[attr-defined]
-        raise err
+            "or administrator changes it then (ask a manager)", action, kind, record_id)
     if late_fills and action in ("create", "update") and not may_record_late_times(role):
         # `late_fills`: (header, time shown, due shown, grace shown) of sla.back_dated_fills
-        label = ENTITIES[kind].label if kind else "record"
-        which = f"{label} {record_id}" if record_id else f"this {label}"
+        label, which = _named(kind, record_id)
         said = "; ".join(f"{h} {when} (due by {due}, nothing recorded within {grace} of it)"
                          for h, when, due, grace in late_fills)
         text = (f"{actor} ({role}) may not record {said} on {which}: a time at or before its due time, "
                 "recorded after the target's own length has passed since, turns a breach into a target "
                 "met, so only a manager or administrator records it (ask a manager; a later time, "
                 "as it happened, you may record)")
-        err = PermissionDenied(text)
-        err.audit = {"action": action, "kind": kind, "record_id": record_id}  # type: ignore[attr-defined]
-        raise err
+        raise _denied(text, action, kind, record_id)
     if refills and action == "update" and not may_rewrite_recorded_times(role):
         # `refills`: (header, time shown, reopen shown) of a Resolved/Closed filled in after a
         # reopen cleared the recorded one, with a time before that reopen (records._check_refills)
-        label = ENTITIES[kind].label if kind else "record"
-        which = f"{label} {record_id}" if record_id else f"this {label}"
+        label, which = _named(kind, record_id)
         said = "; ".join(f"{h} {when} (it was reopened at {reopened})" for h, when, reopened in refills)
         text = (f"{actor} ({role}) may not record {said} on {which}: a ticket is not resolved or closed "
                 "before it was reopened, and an earlier time would replace the recorded one the reopen "
                 "cleared, so only a manager or administrator records it (ask a manager; a time after "
                 "the reopen, as it happened, you may record)")
-        err = PermissionDenied(text)
-        err.audit = {"action": action, "kind": kind, "record_id": record_id}  # type: ignore[attr-defined]
-        raise err
+        raise _denied(text, action, kind, record_id)
     if authored and action in ("update", "delete") and not may_edit_authored(role=role, actor=actor,
                                                                              owner=owner):
-        label = ENTITIES[kind].label if kind else "record"
-        which = f"{label} {record_id}" if record_id else f"this {label}"
+        label, which = _named(kind, record_id)
         verb = "edit" if action == "update" else "delete"
         text = (f"{actor} ({role}) may not {verb} {which}: it is in {owner}'s name (Owner {owner}) and "
                 f"records what they said or did; a {role} user edits only the {ENTITIES[kind].plural} in "
                 f"their own name, and only a manager or administrator edits another user's (add an "
                 f"{label} of your own, or ask {owner} to ask a manager)")
-        err = PermissionDenied(text)
-        err.audit = {"action": action, "kind": kind, "record_id": record_id}  # type: ignore[attr-defined]
-        raise err
+        raise _denied(text, action, kind, record_id)
     if rewrites and action == "update" and not may_rewrite_recorded_times(role) and allowed(
             role=role, action=action, kind=kind, owner=owner, actor=actor):
         # `rewrites`: the recorded times (RECORDED_TIMES keys) the update changes once set
-        label = ENTITIES[kind].label if kind else "record"
-        which = f"{label} {record_id}" if record_id else f"this {label}"
+        label, which = _named(kind, record_id)
         headers = dict(RECORDED_TIMES.get(kind or "", ()))
         named = [headers.get(k, k) for k in rewrites]
         listed = " and ".join(named) if len(named) < 3 else ", ".join(named[:-1]) + " and " + named[-1]
@@ -207,9 +207,7 @@ def ensure_allowed(*, role: str, actor: str, action: str, kind: str | None = Non
         text = (f"{actor} ({role}) may not change the {listed} of {which}: once recorded, a {label}'s times "
                 f"({every}) are changed only by a manager or administrator, as they decide whether its "
                 f"SLA was met (an empty one you may fill in; ask a manager to correct a recorded one)")
-        err = PermissionDenied(text)
-        err.audit = {"action": action, "kind": kind, "record_id": record_id}  # type: ignore[attr-defined]
-        raise err
+        raise _denied(text, action, kind, record_id)
     if ((own_owner and action == "create") or (hand_over and action == "update")) and not may_name_owner(
             role=role, actor=actor, owner=owner, creating=action == "create") and allowed(
             role=role, action=action, kind=kind, owner=owner, actor=actor):
